@@ -1,0 +1,102 @@
+# Clew: one non-recursive Makefile. `make` builds build/clew; `make check`
+# runs every test; `make run` compiles kb/ and serves it. SANITIZE=1 builds
+# everything with ASan + UBSan under build/sanitize/.
+
+VERSION := 0.1.0
+PKGS := libcmark libcjson sqlite3 yaml-0.1
+TEST_PKGS := check
+
+CC ?= cc
+ifeq ($(SANITIZE),1)
+BUILD := build/sanitize
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+BUILD := build
+SAN_FLAGS :=
+endif
+
+CFLAGS ?= -O2 -g
+WARN := -std=c11 -Wall -Wextra -Wstrict-prototypes -Wshadow -Werror
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DCLEW_VERSION='"$(VERSION)"'
+DEP_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+DEP_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS) 2>/dev/null)
+TEST_LIBS = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
+
+LIB_SRC := $(sort $(wildcard server/base/*.c server/compiler/*.c \
+	server/store/*.c server/cmd/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/schema.o
+TEST_SRC := $(sort $(wildcard tests/check_*.c)) tests/runner.c
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
+BENCH_SRC := $(sort $(wildcard bench/*.c))
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+KB_DB := $(BUILD)/kb.sqlite
+
+.PHONY: all deps deps-test run check check-unit check-cli bench clean
+
+all: $(BUILD)/clew
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
+
+# kb.sqlite.sql is embedded as a C string.
+$(BUILD)/gen/schema.c: kb.sqlite.sql scripts/embed-text
+	@mkdir -p $(dir $@)
+	scripts/embed-text clew_schema_sql < $< > $@
+
+$(BUILD)/obj/gen/schema.o: $(BUILD)/gen/schema.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libclew.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/clew: $(BUILD)/obj/server/main.o $(BUILD)/libclew.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(BUILD)/check_clew: $(TEST_OBJ) $(BUILD)/libclew.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS) $(DEP_LIBS)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libclew.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libclew.a $(ALL_LDFLAGS) $(DEP_LIBS)
+
+deps:
+	scripts/install-deps build
+
+deps-test:
+	scripts/install-deps test
+
+$(KB_DB): $(BUILD)/clew $(wildcard kb/*.md)
+	$(BUILD)/clew compile -o $@ kb
+
+run: deps
+	$(MAKE) all
+	$(BUILD)/clew compile -o $(KB_DB) kb
+	@echo "The server (clew serve) is not written yet: the KB above is what it will serve."
+
+check: deps-test
+	$(MAKE) check-unit check-cli
+
+check-unit: $(BUILD)/check_clew $(BUILD)/clew
+	CLEW_BIN=$(BUILD)/clew $(BUILD)/check_clew
+
+check-cli: $(BUILD)/clew
+	CLEW_BIN=$(BUILD)/clew tests/cli.sh
+
+bench: $(BUILD)/clew $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

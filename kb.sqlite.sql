@@ -1,0 +1,156 @@
+-- kb.sqlite.sql: the schema of a compiled Clew knowledge base.
+--
+-- `clew compile` writes one SQLite file with exactly these tables. The file
+-- is a public interface: help desks and reporting tools may read it directly
+-- (read-only). Compatible additions keep meta.schema_version; anything that
+-- changes or removes a column bumps it. Ids are lowercase ASCII
+-- ([a-z0-9][a-z0-9_.-]*); text is UTF-8; HTML columns hold cmark's safe
+-- output (authors' raw HTML never passes through).
+
+-- Facts about the build, one row per key:
+--   schema_version  this file's version ("1")
+--   clew_version    the clew that wrote the file
+--   built_at        UTC time of the build, ISO 8601
+--   content_hash    hash of the sources: the same sources give the same hash
+--   articles, causes, questions, sources   counts, as decimal text
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Platforms, as named by the content (front matter and section headings).
+CREATE TABLE platforms (
+    id       TEXT PRIMARY KEY,   -- 'ios', 'android', 'linux', 'macos'
+    name     TEXT NOT NULL,      -- as first authored: 'iOS'
+    position INTEGER NOT NULL    -- first-seen order over all articles
+) WITHOUT ROWID;
+
+-- One row per article (FAQ page).
+CREATE TABLE articles (
+    id          INTEGER PRIMARY KEY,
+    slug        TEXT NOT NULL UNIQUE, -- front matter 'slug', else file name
+    title       TEXT NOT NULL,
+    updated_at  TEXT,                 -- front matter 'updatedAt', ISO-like
+    lang        TEXT,                 -- front matter 'lang', e.g. 'en'
+    source_path TEXT NOT NULL,        -- the path given to clew compile
+    source_hash TEXT NOT NULL,        -- hash of that file's text
+    html        TEXT NOT NULL,        -- the whole body, headings with ids
+    meta        TEXT NOT NULL         -- JSON object of other front matter keys
+);
+
+CREATE TABLE article_platforms (
+    article_id  INTEGER NOT NULL REFERENCES articles(id),
+    platform_id TEXT NOT NULL REFERENCES platforms(id),
+    position    INTEGER NOT NULL,
+    PRIMARY KEY (article_id, platform_id)
+) WITHOUT ROWID;
+CREATE INDEX article_platforms_by_platform ON article_platforms(platform_id);
+
+CREATE TABLE article_products (
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    position   INTEGER NOT NULL,
+    product    TEXT NOT NULL,
+    PRIMARY KEY (article_id, position)
+) WITHOUT ROWID;
+
+-- Sections: the text under each heading (and the untitled intro). The rowid
+-- is also the rowid of the section's rows in the search indexes.
+CREATE TABLE sections (
+    id          INTEGER PRIMARY KEY,
+    article_id  INTEGER NOT NULL REFERENCES articles(id),
+    position    INTEGER NOT NULL,     -- order in the article
+    level       INTEGER NOT NULL,     -- heading level; 0 for the intro
+    anchor      TEXT NOT NULL,        -- the heading's id in articles.html
+    heading     TEXT NOT NULL,        -- plain text; '' for the intro
+    platform_id TEXT,                 -- platform scope, NULL outside any
+    kind        TEXT NOT NULL CHECK (kind IN ('text', 'causes', 'solutions')),
+    html        TEXT NOT NULL
+);
+CREATE INDEX sections_by_article ON sections(article_id, position);
+
+-- Causes: the items of "Reasons" lists (or annotated items).
+CREATE TABLE causes (
+    article_id  INTEGER NOT NULL REFERENCES articles(id),
+    id          TEXT NOT NULL,        -- annotated, else '<platform>-<n>'
+    position    INTEGER NOT NULL,     -- authored order in the article
+    platform_id TEXT,                 -- NULL: every platform
+    title       TEXT NOT NULL,        -- first sentence, plain text
+    html        TEXT NOT NULL,
+    weight      REAL,                 -- authored prior weight, else NULL
+    PRIMARY KEY (article_id, id)
+) WITHOUT ROWID;
+
+-- When a cause applies: for each question named, the cause holds when the
+-- answer is one of the listed values (rows with the same question are OR).
+CREATE TABLE cause_conditions (
+    article_id  INTEGER NOT NULL,
+    cause_id    TEXT NOT NULL,
+    question_id TEXT NOT NULL REFERENCES questions(id),
+    value       TEXT NOT NULL,
+    PRIMARY KEY (article_id, cause_id, question_id, value)
+) WITHOUT ROWID;
+
+-- Solutions: the items of "Solutions" lists (or annotated items).
+CREATE TABLE solutions (
+    article_id  INTEGER NOT NULL REFERENCES articles(id),
+    id          TEXT NOT NULL,        -- annotated, else '<platform>-fix-<n>'
+    position    INTEGER NOT NULL,
+    platform_id TEXT,
+    title       TEXT NOT NULL,
+    html        TEXT NOT NULL,
+    PRIMARY KEY (article_id, id)
+) WITHOUT ROWID;
+
+-- Which solutions fix which cause, in the order to show them.
+CREATE TABLE cause_solutions (
+    article_id  INTEGER NOT NULL,
+    cause_id    TEXT NOT NULL,
+    solution_id TEXT NOT NULL,
+    position    INTEGER NOT NULL,
+    PRIMARY KEY (article_id, cause_id, solution_id)
+) WITHOUT ROWID;
+
+-- The question catalogue, in the order authors wrote it. 'problem' (options:
+-- the articles with causes) and 'platform' (options: the platforms) are
+-- always present. Every question also accepts the answer 'unknown'.
+CREATE TABLE questions (
+    id        TEXT PRIMARY KEY,
+    position  INTEGER NOT NULL,
+    text      TEXT NOT NULL,
+    help_html TEXT NOT NULL,
+    help_text TEXT NOT NULL,
+    builtin   INTEGER NOT NULL        -- 1 when clew supplied the text
+) WITHOUT ROWID;
+
+CREATE TABLE question_options (
+    question_id TEXT NOT NULL REFERENCES questions(id),
+    position    INTEGER NOT NULL,
+    value       TEXT NOT NULL,
+    label       TEXT NOT NULL,
+    PRIMARY KEY (question_id, value)
+) WITHOUT ROWID;
+
+-- When a question is worth asking: as cause_conditions, on other answers.
+CREATE TABLE question_conditions (
+    question_id TEXT NOT NULL REFERENCES questions(id),
+    on_question TEXT NOT NULL REFERENCES questions(id),
+    value       TEXT NOT NULL,
+    PRIMARY KEY (question_id, on_question, value)
+) WITHOUT ROWID;
+
+-- Full-text index, one row per section (rowid = sections.id), words
+-- stemmed (Porter) and case/diacritics folded. Rank with
+-- bm25(search, 10.0, 4.0, 1.0) to favour titles, then headings.
+CREATE VIRTUAL TABLE search USING fts5(
+    title, heading, body,
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+
+-- Substring index for text written without spaces between words (Chinese,
+-- Japanese, Thai, ...): the sections whose text has any non-ASCII
+-- character, indexed by trigrams. Queries of three or more characters that
+-- find nothing in `search` are looked up here.
+CREATE VIRTUAL TABLE search_trigram USING fts5(
+    title, heading, body,
+    tokenize = 'trigram'
+);

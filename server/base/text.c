@@ -1,0 +1,118 @@
+/* text: small string helpers: slugs, case-folding, trimming, hashing. */
+#include "text.h"
+
+#include <string.h>
+
+static int is_alnum(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+static int lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+void text_slugify(struct sbuf *out, const char *s)
+{
+	size_t start = out->len;
+	int pending_dash = 0;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (is_alnum(c)) {
+			if (pending_dash && out->len > start)
+				sbuf_addch(out, '-');
+			pending_dash = 0;
+			sbuf_addch(out, lower(c));
+		} else if (c < 0x80) {
+			pending_dash = 1;
+		}
+	}
+}
+
+int text_ieq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (lower((unsigned char)*a) != lower((unsigned char)*b))
+			return 0;
+	return *a == *b;
+}
+
+int text_ieq_n(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
+			return 0;
+		if (!a[i])
+			return 1;
+	}
+	return 1;
+}
+
+const char *text_ltrim(const char *s)
+{
+	while (*s && strchr(" \t\r\n\f\v", *s))
+		s++;
+	return s;
+}
+
+size_t text_rtrim_len(const char *s, size_t len)
+{
+	while (len && strchr(" \t\r\n\f\v", s[len - 1]))
+		len--;
+	return len;
+}
+
+int text_is_id(const char *s)
+{
+	if (!*s || !((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+		return 0;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-' || c == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+uint64_t text_hash(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h;
+}
+
+void text_normalize_newlines(struct sbuf *sb)
+{
+	size_t r = 0, w = 0;
+
+	if (sb->len >= 3 && !memcmp(sb->buf, "\xEF\xBB\xBF", 3))
+		r = 3;
+	for (; r < sb->len; r++) {
+		char c = sb->buf[r];
+
+		if (c == '\r') {
+			if (r + 1 < sb->len && sb->buf[r + 1] == '\n')
+				continue;
+			c = '\n';
+		}
+		sb->buf[w++] = c;
+	}
+	sbuf_setlen(sb, w);
+}
+
+int text_has_non_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 1;
+	return 0;
+}

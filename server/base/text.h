@@ -1,0 +1,41 @@
+/* text: small string helpers: slugs, case-folding, trimming, hashing. */
+#ifndef CLEW_TEXT_H
+#define CLEW_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sbuf.h"
+
+/* Appends to out a slug of s: ASCII letters and digits lowercased, every
+ * other run of bytes turned into one '-', no '-' at either end. Non-ASCII
+ * bytes are dropped, so the result may be empty. */
+void text_slugify(struct sbuf *out, const char *s);
+
+/* ASCII case-insensitive equality of two NUL-terminated strings. */
+int text_ieq(const char *a, const char *b);
+
+/* ASCII case-insensitive equality of the first n bytes of a and b. */
+int text_ieq_n(const char *a, const char *b, size_t n);
+
+/* Returns a pointer past leading ASCII white space of s (borrowed). */
+const char *text_ltrim(const char *s);
+
+/* Returns the length of s without trailing ASCII white space. */
+size_t text_rtrim_len(const char *s, size_t len);
+
+/* Returns 1 when s is a valid identifier: [a-z0-9] then [a-z0-9_.-]*. */
+int text_is_id(const char *s);
+
+/* 64-bit FNV-1a, continuing from h (start with TEXT_HASH_INIT). */
+#define TEXT_HASH_INIT UINT64_C(0xcbf29ce484222325)
+uint64_t text_hash(uint64_t h, const void *data, size_t len);
+
+/* Removes a leading UTF-8 byte-order mark and turns CRLF and lone CR line
+ * ends into LF, in place. */
+void text_normalize_newlines(struct sbuf *sb);
+
+/* Returns 1 when s contains a byte >= 0x80. */
+int text_has_non_ascii(const char *s);
+
+#endif

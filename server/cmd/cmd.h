@@ -1,0 +1,25 @@
+/* cmd: the sub-commands of the clew program, one file each (git-style). */
+#ifndef CLEW_CMD_H
+#define CLEW_CMD_H
+
+/* Each takes the arguments after the command name (argv[0] is the command
+ * name) and returns the process exit status: 0 success, 1 failure of the
+ * work itself, 2 usage error. */
+int cmd_compile(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+
+/* The database to read when --db is not given: $CLEW_DB, else
+ * build/kb.sqlite. Borrowed. */
+const char *cmd_default_db(void);
+
+/* Prints a cJSON document to stdout, indented, and frees it. */
+struct cJSON;
+void cmd_print_json(struct cJSON *doc);
+
+/* Prints {"error":{"code","message"}} to stdout (with --json) or the
+ * message to stderr. */
+void cmd_error(int json, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

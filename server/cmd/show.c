@@ -1,0 +1,113 @@
+/* show: `clew show [--db F] [--json] SLUG`: one article. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "../store/store.h"
+#include "cmd.h"
+
+static const char usage[] =
+	"usage: clew show [--db FILE] [--json] SLUG\n"
+	"\n"
+	"Prints one article of a compiled knowledge base: its platforms, causes\n"
+	"and solutions; with --json, the document GET /api/v1/articles/SLUG\n"
+	"serves (slug, title, platforms, products, updated_at, html, sections,\n"
+	"causes, solutions).\n"
+	"\n"
+	"      --db FILE  the database (default: $CLEW_DB, else build/kb.sqlite)\n"
+	"      --json     print JSON\n"
+	"  -h, --help     show this help\n"
+	"\n"
+	"Exit status: 0 shown, 1 no such article or unreadable database, 2 bad\n"
+	"usage.\n";
+
+static const char *str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static void print_text(const cJSON *doc)
+{
+	const cJSON *it, *sol;
+	int first = 1;
+
+	printf("%s\n", str(doc, "title"));
+	printf("slug: %s\nplatforms:", str(doc, "slug"));
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc, "platforms"))
+		printf("%s %s", first-- > 0 ? "" : ",", str(it, "name"));
+	first = 1;
+	printf("\nproducts:");
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc, "products"))
+		printf("%s %s", first-- > 0 ? "" : ",", it->valuestring);
+	printf("\nupdated: %s\n\ncauses:\n", str(doc, "updated_at"));
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc, "causes")) {
+		printf("  [%s] %s: %s\n", *str(it, "platform") ? str(it, "platform") : "any",
+		       str(it, "id"), str(it, "title"));
+		printf("        solutions:");
+		cJSON_ArrayForEach(sol, cJSON_GetObjectItemCaseSensitive(it, "solutions"))
+			printf(" %s", sol->valuestring);
+		printf("\n");
+	}
+	printf("\nsolutions:\n");
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc, "solutions"))
+		printf("  [%s] %s: %s\n", *str(it, "platform") ? str(it, "platform") : "any",
+		       str(it, "id"), str(it, "title"));
+}
+
+int cmd_show(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db = cmd_default_db();
+	struct store *st = NULL;
+	cJSON *doc = NULL;
+	char *err = NULL;
+	int c, json = 0, ret = 1;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'J': json = 1; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, "clew show: name exactly one article slug\n\n%s", usage);
+		return 2;
+	}
+	st = store_open(db, &err);
+	if (!st) {
+		cmd_error(json, "kb_unavailable", "%s", err);
+		goto cleanup;
+	}
+	doc = store_article_json(st, argv[optind]);
+	if (!doc) {
+		if (!strcmp(store_errmsg(st), "not found"))
+			cmd_error(json, "not_found", "no article with slug '%s'",
+				  argv[optind]);
+		else
+			cmd_error(json, "kb_error", "%s", store_errmsg(st));
+		goto cleanup;
+	}
+	if (json)
+		cmd_print_json(doc);
+	else {
+		print_text(doc);
+		cJSON_Delete(doc);
+	}
+	ret = 0;
+cleanup:
+	free(err);
+	store_free(st);
+	return ret;
+}

@@ -1,0 +1,245 @@
+/* annot: parses the annotations authors write in HTML comments. */
+#include "annot.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/sbuf.h"
+#include "../base/text.h"
+#include "../base/xalloc.h"
+
+static const char *const kind_names[] = { "cause", "solution", "question" };
+
+/* Splits s at every byte in seps, trimming each part; empty parts are kept
+ * so that "a,,b" can be reported. */
+static void split(const char *s, const char *seps, struct kb_strs *out)
+{
+	const char *p = s;
+
+	for (;;) {
+		size_t n = strcspn(p, seps);
+		const char *start = text_ltrim(p);
+		size_t len = start < p + n ? text_rtrim_len(start, (size_t)(p + n - start)) : 0;
+		char *part = xstrndup(start, len);
+
+		ALLOC_GROW(out->items, out->nr + 1, out->alloc);
+		out->items[out->nr++] = part;
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+}
+
+int annot_parse_conds(const char *s, const char *path, int line, int col,
+		      struct diag *d, struct kb_conds *conds)
+{
+	struct kb_strs parts = { 0 };
+	int ret = 0;
+
+	split(s, ",&", &parts);
+	for (size_t i = 0; i < parts.nr; i++) {
+		char *eq = strchr(parts.items[i], '=');
+		struct kb_strs values = { 0 };
+		struct kb_cond *c;
+		char *q;
+
+		if (!eq) {
+			diag_error(d, path, line, col,
+				   "malformed condition '%s': expected question=value",
+				   parts.items[i]);
+			ret = -1;
+			continue;
+		}
+		q = xstrndup(parts.items[i],
+			     text_rtrim_len(parts.items[i],
+					    (size_t)(eq - parts.items[i])));
+		split(eq + 1, "|", &values);
+		if (!text_is_id(q)) {
+			diag_error(d, path, line, col,
+				   "malformed condition '%s': '%s' is not a question id",
+				   parts.items[i], q);
+			ret = -1;
+		}
+		for (size_t j = 0; j < values.nr; j++) {
+			if (!text_is_id(values.items[j])) {
+				diag_error(d, path, line, col,
+					   "malformed condition '%s': '%s' is not a value",
+					   parts.items[i], values.items[j]);
+				ret = -1;
+			}
+		}
+		if (kb_conds_find(conds, q)) {
+			diag_error(d, path, line, col,
+				   "malformed condition: question '%s' is named twice",
+				   q);
+			ret = -1;
+		}
+		ALLOC_GROW(conds->items, conds->nr + 1, conds->alloc);
+		c = &conds->items[conds->nr++];
+		c->question = q;
+		c->values = values.items;
+		c->nr_values = values.nr;
+		c->line = line;
+		c->col = col;
+	}
+	kb_strs_release(&parts);
+	return ret;
+}
+
+static int parse_id_list(const char *s, const char *key, const char *path,
+			 int line, int col, struct diag *d, struct kb_strs *out)
+{
+	struct kb_strs parts = { 0 };
+	int ret = 0;
+
+	split(s, ",", &parts);
+	for (size_t i = 0; i < parts.nr; i++) {
+		if (!text_is_id(parts.items[i])) {
+			diag_error(d, path, line, col,
+				   "malformed annotation: '%s' in '%s' is not an id "
+				   "(lowercase letters, digits, '-', '_', '.')",
+				   parts.items[i], key);
+			ret = -1;
+			continue;
+		}
+		kb_strs_add(out, parts.items[i]);
+	}
+	out->line = line;
+	out->col = col;
+	kb_strs_release(&parts);
+	return ret;
+}
+
+/* Returns the kind whose name starts s followed by ':', or -1. */
+static int leading_kind(const char *s)
+{
+	for (size_t k = 0; k < sizeof(kind_names) / sizeof(*kind_names); k++) {
+		size_t n = strlen(kind_names[k]);
+		const char *p = s + n;
+
+		if (strncmp(s, kind_names[k], n))
+			continue;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == ':')
+			return (int)k;
+	}
+	return -1;
+}
+
+enum annot_result annot_parse(const char *comment, const char *path, int line,
+			      int col, struct diag *d, struct annot *out)
+{
+	struct kb_strs fields = { 0 };
+	struct annot a = { 0 };
+	struct sbuf body = SBUF_INIT;
+	const char *s = text_ltrim(comment);
+	size_t len;
+	int kind, failed = 0;
+	enum annot_result ret;
+
+	if (!strncmp(s, "<!--", 4))
+		s = text_ltrim(s + 4);
+	len = strlen(s);
+	if (len >= 3 && !strcmp(s + len - 3, "-->"))
+		len -= 3;
+	sbuf_add(&body, s, text_rtrim_len(s, len));
+
+	kind = leading_kind(body.buf);
+	if (kind < 0) {
+		ret = ANNOT_NONE;
+		goto cleanup;
+	}
+	a.kind = (enum annot_kind)kind;
+	a.line = line;
+	a.col = col;
+
+	split(body.buf, ";\n", &fields);
+	for (size_t i = 0; i < fields.nr; i++) {
+		const char *f = fields.items[i];
+		const char *colon = strchr(f, ':');
+		char *key, *val;
+
+		if (!*f && i + 1 == fields.nr && i > 0)
+			continue; /* a trailing ';' */
+		if (!colon) {
+			diag_error(d, path, line, col,
+				   "malformed annotation: '%s' is not 'key: value'", f);
+			failed = 1;
+			continue;
+		}
+		key = xstrndup(f, text_rtrim_len(f, (size_t)(colon - f)));
+		val = xstrdup(text_ltrim(colon + 1));
+
+		if (i == 0) {
+			if (!text_is_id(val)) {
+				diag_error(d, path, line, col,
+					   "malformed annotation: %s id '%s' must be "
+					   "lowercase letters, digits, '-', '_' or '.'",
+					   kind_names[kind], val);
+				failed = 1;
+			} else {
+				a.id = xstrdup(val);
+			}
+		} else if (a.kind == ANNOT_CAUSE && !strcmp(key, "when")) {
+			if (annot_parse_conds(val, path, line, col, d, &a.conds))
+				failed = 1;
+		} else if (a.kind == ANNOT_QUESTION && !strcmp(key, "applies")) {
+			if (annot_parse_conds(val, path, line, col, d, &a.conds))
+				failed = 1;
+		} else if (a.kind == ANNOT_CAUSE && !strcmp(key, "solutions")) {
+			if (parse_id_list(val, key, path, line, col, d, &a.refs))
+				failed = 1;
+		} else if (a.kind == ANNOT_SOLUTION && !strcmp(key, "fixes")) {
+			if (parse_id_list(val, key, path, line, col, d, &a.refs))
+				failed = 1;
+		} else if (a.kind == ANNOT_CAUSE && !strcmp(key, "weight")) {
+			char *end;
+			double w;
+
+			errno = 0;
+			w = strtod(val, &end);
+			if (errno || end == val || *text_ltrim(end) ||
+			    !isfinite(w) || w <= 0) {
+				diag_error(d, path, line, col,
+					   "malformed annotation: weight '%s' must be "
+					   "a positive number", val);
+				failed = 1;
+			} else {
+				a.weight = w;
+			}
+		} else {
+			const char *known = a.kind == ANNOT_CAUSE ?
+				"when, solutions, weight" :
+				a.kind == ANNOT_SOLUTION ? "fixes" : "applies";
+			diag_error(d, path, line, col,
+				   "malformed annotation: unknown key '%s' in a %s "
+				   "annotation (known: %s)",
+				   key, kind_names[kind], known);
+			failed = 1;
+		}
+		free(key);
+		free(val);
+	}
+	if (failed) {
+		annot_release(&a);
+		ret = ANNOT_FAILED;
+		goto cleanup;
+	}
+	*out = a;
+	ret = ANNOT_OK;
+cleanup:
+	kb_strs_release(&fields);
+	sbuf_release(&body);
+	return ret;
+}
+
+void annot_release(struct annot *a)
+{
+	free(a->id);
+	kb_conds_release(&a->conds);
+	kb_strs_release(&a->refs);
+	memset(a, 0, sizeof(*a));
+}

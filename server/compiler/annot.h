@@ -1,0 +1,43 @@
+/* annot: parses the annotations authors write in HTML comments, such as
+ * <!-- cause: android-a2dp-only; when: sco_supported=no; solutions: use-sco -->.
+ * The syntax is documented in docs/authoring.md. */
+#ifndef CLEW_ANNOT_H
+#define CLEW_ANNOT_H
+
+#include "../base/diag.h"
+#include "model.h"
+
+enum annot_kind {
+	ANNOT_CAUSE,
+	ANNOT_SOLUTION,
+	ANNOT_QUESTION,
+};
+
+struct annot {
+	enum annot_kind kind;
+	char *id;
+	struct kb_conds conds; /* "when" of a cause, "applies" of a question */
+	struct kb_strs refs;   /* "solutions" of a cause, "fixes" of a solution */
+	double weight;         /* cause "weight"; 0 when absent */
+	int line, col;
+};
+
+enum annot_result {
+	ANNOT_NONE = 0, /* an ordinary comment: not ours */
+	ANNOT_OK = 1,
+	ANNOT_FAILED = -1, /* malformed: errors were added to d */
+};
+
+/* Parses one HTML comment (the whole "<!-- ... -->" or just its inside).
+ * On ANNOT_OK fills *out (release with annot_release); on ANNOT_FAILED
+ * reports each problem to d at path:line:col (the comment's position). */
+enum annot_result annot_parse(const char *comment, const char *path, int line,
+			      int col, struct diag *d, struct annot *out);
+
+void annot_release(struct annot *a);
+
+/* Parses "q=v|v, q2=v" into conds; returns 0, or -1 after reporting. */
+int annot_parse_conds(const char *s, const char *path, int line, int col,
+		      struct diag *d, struct kb_conds *conds);
+
+#endif

@@ -1,0 +1,626 @@
+/* article: turns one FAQ page into a kb_article by structure and annotations. */
+#include "article.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "../base/sbuf.h"
+#include "../base/text.h"
+#include "../base/xalloc.h"
+
+/* Front-matter keys with a meaning of their own; all others are metadata. */
+static const char *const known_keys[] = {
+	"title", "platform", "platforms", "updatedAt", "updated_at",
+	"Products", "product", "slug", "lang", "type",
+};
+
+/* Words of a heading that make the list below it causes or solutions. */
+static const char *const cause_words[] = { "reason", "reasons", "cause",
+					   "causes" };
+static const char *const solution_words[] = {
+	"solution", "solutions", "fix", "fixes", "workaround", "workarounds",
+	"resolution",
+};
+/* Trailing words dropped from a platform heading: "iOS devices" -> "iOS". */
+static const char *const generic_words[] = {
+	"devices", "device", "users", "hosts", "host", "systems", "computers",
+	"phones", "tablets", "platform", "clients",
+};
+
+#define COUNT(a) (sizeof(a) / sizeof(*(a)))
+
+static int in_list(const char *w, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (text_ieq(w, list[i]))
+			return 1;
+	return 0;
+}
+
+/* Returns KB_SECTION_CAUSES/SOLUTIONS when a word of heading says so. */
+static enum kb_section_kind heading_kind(const char *heading)
+{
+	struct sbuf w = SBUF_INIT;
+	enum kb_section_kind kind = KB_SECTION_TEXT;
+	const char *p = heading;
+
+	while (*p && kind == KB_SECTION_TEXT) {
+		size_t n = 0;
+
+		while (*p && !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+			p++;
+		while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z'))
+			n++;
+		if (!n)
+			break;
+		sbuf_reset(&w);
+		sbuf_add(&w, p, n);
+		if (in_list(w.buf, cause_words, COUNT(cause_words)))
+			kind = KB_SECTION_CAUSES;
+		else if (in_list(w.buf, solution_words, COUNT(solution_words)))
+			kind = KB_SECTION_SOLUTIONS;
+		p += n;
+	}
+	sbuf_release(&w);
+	return kind;
+}
+
+static char *str_field(const struct mdtree *t, const char *key)
+{
+	const cJSON *v = frontmatter_get(&t->fm, key);
+
+	if (cJSON_IsString(v) && *text_ltrim(v->valuestring))
+		return xstrdup(text_ltrim(v->valuestring));
+	return NULL;
+}
+
+/* Adds each string of a scalar-or-list field to out. */
+static void list_field(const cJSON *v, struct kb_strs *out)
+{
+	const cJSON *it;
+
+	if (cJSON_IsString(v)) {
+		if (*text_ltrim(v->valuestring))
+			kb_strs_add(out, text_ltrim(v->valuestring));
+		return;
+	}
+	cJSON_ArrayForEach(it, v)
+		if (cJSON_IsString(it) && *text_ltrim(it->valuestring))
+			kb_strs_add(out, text_ltrim(it->valuestring));
+}
+
+/* "2020-09-02 15:34:33" -> "2020-09-02T15:34:33"; others are kept. */
+static char *normalize_date(char *s)
+{
+	if (s && strlen(s) >= 16 && s[4] == '-' && s[7] == '-' && s[10] == ' ' &&
+	    s[13] == ':')
+		s[10] = 'T';
+	return s;
+}
+
+static int read_front_matter(struct kb_article *a, struct mdtree *t,
+			     const char *slug_default, struct diag *d)
+{
+	struct kb_strs platforms = { 0 };
+	const cJSON *it;
+	int ret = 0;
+
+	a->title = str_field(t, "title");
+	if (!a->title) {
+		diag_error(d, t->path, 1, 1,
+			   "missing title: the front matter needs 'title: ...'");
+		ret = -1;
+	}
+	a->slug = str_field(t, "slug");
+	if (!a->slug) {
+		struct sbuf s = SBUF_INIT;
+
+		/* The file name as it is when it is a valid id, else its slug. */
+		for (const char *p = slug_default; *p; p++)
+			sbuf_addch(&s, *p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+		if (!text_is_id(s.buf)) {
+			sbuf_reset(&s);
+			text_slugify(&s, slug_default);
+		}
+		a->slug = sbuf_detach(&s, NULL);
+	}
+	if (!text_is_id(a->slug)) {
+		diag_error(d, t->path, 1, 1,
+			   "bad slug '%s': use lowercase letters, digits, '-', '_' "
+			   "(set 'slug:' in the front matter)", a->slug);
+		ret = -1;
+	}
+	a->updated_at = normalize_date(str_field(t, "updatedAt"));
+	if (!a->updated_at)
+		a->updated_at = normalize_date(str_field(t, "updated_at"));
+	a->lang = str_field(t, "lang");
+
+	list_field(frontmatter_get(&t->fm, "platform"), &platforms);
+	list_field(frontmatter_get(&t->fm, "platforms"), &platforms);
+	for (size_t i = 0; i < platforms.nr; i++)
+		kb_article_add_platform(a, platforms.items[i]);
+	kb_strs_release(&platforms);
+	list_field(frontmatter_get(&t->fm, "Products"), &a->products);
+	list_field(frontmatter_get(&t->fm, "product"), &a->products);
+
+	a->meta = cJSON_CreateObject();
+	cJSON_ArrayForEach(it, t->fm.fields)
+		if (!in_list(it->string, known_keys, COUNT(known_keys)))
+			cJSON_AddItemToObject(a->meta, it->string,
+					      cJSON_Duplicate(it, 1));
+	return ret;
+}
+
+/* State of the walk over the body's top-level blocks. */
+struct walk {
+	struct kb_article *a;
+	struct mdtree *t;
+	struct diag *d;
+	const char *platform;    /* id in scope, or NULL */
+	int platform_level;      /* heading level that opened it */
+	enum kb_section_kind mode;
+	int mode_level;
+	struct kb_section *section; /* the one blocks are added to */
+	struct sbuf html, text;
+	int failed;
+};
+
+/* Returns the platform a top-level heading names, adding it to the
+ * article; NULL when the heading is not a platform heading. */
+static const char *heading_platform(struct walk *w, cmark_node *h,
+				    const char *text)
+{
+	struct sbuf name = SBUF_INIT;
+	const char *ret = NULL;
+	int level = cmark_node_get_heading_level(h);
+
+	if (level > 2)
+		return NULL;
+	/* Named in the front matter: the heading starts with that name. */
+	for (size_t i = 0; i < w->a->nr_platforms; i++) {
+		const char *pn = w->a->platforms[i].name;
+		size_t n = strlen(pn);
+
+		if (n && strlen(text) >= n && text_ieq_n(text, pn, n) &&
+		    !((text[n] >= 'a' && text[n] <= 'z') ||
+		      (text[n] >= 'A' && text[n] <= 'Z') ||
+		      (text[n] >= '0' && text[n] <= '9')))
+			return w->a->platforms[i].id;
+	}
+	/* Otherwise only a heading with causes or solutions under it. */
+	for (cmark_node *n = cmark_node_next(h); n; n = cmark_node_next(n)) {
+		struct sbuf sub = SBUF_INIT;
+		enum kb_section_kind k;
+
+		if (cmark_node_get_type(n) != CMARK_NODE_HEADING)
+			continue;
+		if (cmark_node_get_heading_level(n) <= level)
+			break;
+		mdtree_plain_text(n, &sub);
+		k = heading_kind(sub.buf);
+		sbuf_release(&sub);
+		if (k == KB_SECTION_TEXT)
+			continue;
+		sbuf_adds(&name, text);
+		/* Drop trailing generic words: "Windows hosts" -> "Windows". */
+		for (;;) {
+			char *sp = strrchr(name.buf, ' ');
+			if (!sp || !in_list(sp + 1, generic_words, COUNT(generic_words)))
+				break;
+			sbuf_setlen(&name, (size_t)(sp - name.buf));
+			sbuf_rtrim(&name);
+		}
+		ret = kb_article_add_platform(w->a, name.buf);
+		break;
+	}
+	sbuf_release(&name);
+	return ret;
+}
+
+static void section_end(struct walk *w)
+{
+	if (!w->section)
+		return;
+	sbuf_rtrim(&w->text);
+	w->section->html = sbuf_detach(&w->html, NULL);
+	w->section->text = sbuf_detach(&w->text, NULL);
+	w->section = NULL;
+}
+
+static int anchor_taken(const struct kb_article *a, const char *anchor)
+{
+	for (size_t i = 0; i < a->nr_sections; i++)
+		if (!strcmp(a->sections[i].anchor, anchor))
+			return 1;
+	return 0;
+}
+
+/* Opens a section for heading (NULL: the untitled intro). */
+static void section_begin(struct walk *w, cmark_node *heading,
+			  const char *text)
+{
+	struct kb_article *a = w->a;
+	struct kb_section *s;
+	struct sbuf anchor = SBUF_INIT;
+
+	ALLOC_GROW(a->sections, a->nr_sections + 1, a->alloc_sections);
+	s = &a->sections[a->nr_sections];
+	memset(s, 0, sizeof(*s));
+	if (heading) {
+		size_t base;
+
+		text_slugify(&anchor, text);
+		if (!anchor.len)
+			sbuf_addf(&anchor, "section-%zu", a->nr_sections + 1);
+		base = anchor.len;
+		for (int n = 2; anchor_taken(a, anchor.buf); n++) {
+			sbuf_setlen(&anchor, base);
+			sbuf_addf(&anchor, "-%d", n);
+		}
+		s->level = cmark_node_get_heading_level(heading);
+	}
+	s->anchor = sbuf_detach(&anchor, NULL);
+	s->heading = xstrdup(text);
+	s->platform = w->platform ? xstrdup(w->platform) : NULL;
+	s->kind = w->mode;
+	a->nr_sections++;
+	w->section = s;
+
+	if (heading) {
+		struct sbuf h = SBUF_INIT;
+
+		/* cmark writes "<hN>"; the anchor is [a-z0-9-], safe as is. */
+		mdtree_render(heading, &h);
+		sbuf_add(&w->html, h.buf, 3);
+		sbuf_addf(&w->html, " id=\"%s\"", s->anchor);
+		sbuf_add(&w->html, h.buf + 3, h.len - 3);
+		sbuf_release(&h);
+		sbuf_adds(&w->text, text);
+		sbuf_addch(&w->text, '\n');
+	}
+}
+
+static const char *item_platform(struct walk *w)
+{
+	if (w->platform)
+		return w->platform;
+	if (w->a->nr_platforms == 1)
+		return w->a->platforms[0].id;
+	return NULL;
+}
+
+static void add_item(struct walk *w, cmark_node *item, int ordered)
+{
+	struct mdtree_annot *ma = mdtree_annot_for(w->t, item);
+	enum kb_section_kind kind = w->mode;
+	struct sbuf text = SBUF_INIT, title = SBUF_INIT, html = SBUF_INIT,
+		    id = SBUF_INIT;
+	const char *platform = item_platform(w);
+	int line = mdtree_line(w->t, item);
+	int col = cmark_node_get_start_column(item);
+
+	if (ma) {
+		if (ma->a.kind == ANNOT_QUESTION)
+			return; /* reported with the unused annotations */
+		kind = ma->a.kind == ANNOT_CAUSE ? KB_SECTION_CAUSES :
+						   KB_SECTION_SOLUTIONS;
+		ma->used = 1;
+	}
+	if (kind == KB_SECTION_TEXT)
+		return;
+
+	mdtree_plain_text(item, &text);
+	mdtree_title_from_text(text.buf, &title);
+	mdtree_render_children(item, &html);
+
+	if (kind == KB_SECTION_CAUSES) {
+		struct kb_cause *c;
+		size_t n = 1;
+
+		for (size_t i = 0; i < w->a->nr_causes; i++)
+			n += !!(w->a->causes[i].platform == NULL ? !platform :
+				platform && !strcmp(w->a->causes[i].platform, platform));
+		ALLOC_GROW(w->a->causes, w->a->nr_causes + 1, w->a->alloc_causes);
+		c = &w->a->causes[w->a->nr_causes++];
+		memset(c, 0, sizeof(*c));
+		if (ma && ma->a.id) {
+			c->id = xstrdup(ma->a.id);
+			c->explicit_id = 1;
+		} else {
+			sbuf_addf(&id, "%s-%zu", platform ? platform : "cause", n);
+			c->id = sbuf_detach(&id, NULL);
+		}
+		if (!title.len)
+			sbuf_addf(&title, "Cause %zu", n);
+		c->platform = platform ? xstrdup(platform) : NULL;
+		if (ma) {
+			c->weight = ma->a.weight;
+			c->when = ma->a.conds;
+			memset(&ma->a.conds, 0, sizeof(ma->a.conds));
+			c->solutions = ma->a.refs;
+			memset(&ma->a.refs, 0, sizeof(ma->a.refs));
+		}
+		c->title = sbuf_detach(&title, NULL);
+		c->html = sbuf_detach(&html, NULL);
+		c->text = sbuf_detach(&text, NULL);
+		c->line = line;
+		c->col = col;
+	} else {
+		struct kb_solution *s;
+		size_t n = 1;
+
+		for (size_t i = 0; i < w->a->nr_solutions; i++)
+			n += !!(w->a->solutions[i].platform == NULL ? !platform :
+				platform && !strcmp(w->a->solutions[i].platform, platform));
+		ALLOC_GROW(w->a->solutions, w->a->nr_solutions + 1,
+			   w->a->alloc_solutions);
+		s = &w->a->solutions[w->a->nr_solutions++];
+		memset(s, 0, sizeof(*s));
+		if (ma && ma->a.id) {
+			s->id = xstrdup(ma->a.id);
+		} else {
+			sbuf_addf(&id, "%s-fix-%zu", platform ? platform : "solution", n);
+			s->id = sbuf_detach(&id, NULL);
+		}
+		if (!title.len)
+			sbuf_addf(&title, "Solution %zu", n);
+		s->platform = platform ? xstrdup(platform) : NULL;
+		if (ma) {
+			s->fixes = ma->a.refs;
+			memset(&ma->a.refs, 0, sizeof(ma->a.refs));
+		}
+		s->ordered = ordered;
+		s->title = sbuf_detach(&title, NULL);
+		s->html = sbuf_detach(&html, NULL);
+		s->text = sbuf_detach(&text, NULL);
+		s->line = line;
+		s->col = col;
+	}
+	sbuf_release(&text);
+	sbuf_release(&title);
+	sbuf_release(&html);
+	sbuf_release(&id);
+}
+
+static void walk_block(struct walk *w, cmark_node *n)
+{
+	if (cmark_node_get_type(n) == CMARK_NODE_HEADING) {
+		struct sbuf text = SBUF_INIT;
+		int level = cmark_node_get_heading_level(n);
+		const char *platform;
+		enum kb_section_kind kind;
+
+		section_end(w);
+		mdtree_plain_text(n, &text);
+		if (w->platform && level <= w->platform_level)
+			w->platform = NULL;
+		if (w->mode != KB_SECTION_TEXT && level <= w->mode_level)
+			w->mode = KB_SECTION_TEXT;
+		platform = heading_platform(w, n, text.buf);
+		if (platform) {
+			w->platform = platform;
+			w->platform_level = level;
+		}
+		kind = heading_kind(text.buf);
+		if (kind != KB_SECTION_TEXT && !platform) {
+			w->mode = kind;
+			w->mode_level = level;
+		}
+		section_begin(w, n, text.buf);
+		sbuf_release(&text);
+		return;
+	}
+	if (!w->section)
+		section_begin(w, NULL, "");
+	mdtree_render(n, &w->html);
+	mdtree_plain_text(n, &w->text);
+	sbuf_addch(&w->text, '\n');
+	if (cmark_node_get_type(n) == CMARK_NODE_LIST) {
+		int ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+
+		for (cmark_node *it = cmark_node_first_child(n); it;
+		     it = cmark_node_next(it))
+			add_item(w, it, ordered);
+	}
+}
+
+static struct kb_cause *find_cause(struct kb_article *a, const char *id)
+{
+	for (size_t i = 0; i < a->nr_causes; i++)
+		if (!strcmp(a->causes[i].id, id))
+			return &a->causes[i];
+	return NULL;
+}
+
+static struct kb_solution *find_solution(struct kb_article *a, const char *id)
+{
+	for (size_t i = 0; i < a->nr_solutions; i++)
+		if (!strcmp(a->solutions[i].id, id))
+			return &a->solutions[i];
+	return NULL;
+}
+
+static int same_platform(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* Causes without authored solutions get the solutions of their platform:
+ * paired one to one when both are numbered lists of the same length, else
+ * all of them. */
+static void link_default_solutions(struct kb_article *a)
+{
+	/* Which causes were linked by their authors, before defaults apply. */
+	char *authored = xcalloc(a->nr_causes ? a->nr_causes : 1, 1);
+
+	for (size_t i = 0; i < a->nr_causes; i++)
+		authored[i] = a->causes[i].solutions.nr > 0;
+	for (size_t i = 0; i < a->nr_causes; i++) {
+		struct kb_cause *c = &a->causes[i];
+		size_t nc = 0, ns = 0, idx = 0;
+		int all_ordered = 1, any_authored = 0;
+
+		if (authored[i])
+			continue;
+		for (size_t j = 0; j < a->nr_causes; j++) {
+			if (!same_platform(a->causes[j].platform, c->platform))
+				continue;
+			idx += j < i;
+			nc++;
+			any_authored |= authored[j];
+		}
+		for (size_t j = 0; j < a->nr_solutions; j++) {
+			if (!same_platform(a->solutions[j].platform, c->platform))
+				continue;
+			ns++;
+			all_ordered &= a->solutions[j].ordered;
+		}
+		for (size_t j = 0, k = 0; j < a->nr_solutions; j++) {
+			const struct kb_solution *s = &a->solutions[j];
+			int mine = same_platform(s->platform, c->platform);
+
+			if (nc == ns && all_ordered && !any_authored) {
+				if (mine && k++ == idx)
+					kb_strs_add(&c->solutions, s->id);
+			} else if (mine || !s->platform) {
+				kb_strs_add(&c->solutions, s->id);
+			}
+		}
+	}
+	free(authored);
+}
+
+static int link_solutions(struct kb_article *a, const char *path,
+			  struct diag *d)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < a->nr_causes; i++) {
+		struct kb_cause *c = &a->causes[i];
+
+		for (size_t j = 0; j < c->solutions.nr; j++) {
+			if (find_solution(a, c->solutions.items[j]))
+				continue;
+			diag_error(d, path, c->solutions.line, c->solutions.col,
+				   "unknown solution '%s' in cause '%s' (this "
+				   "article's solutions: %s%s)",
+				   c->solutions.items[j], c->id,
+				   a->nr_solutions ? a->solutions[0].id : "none",
+				   a->nr_solutions > 1 ? ", ..." : "");
+			ret = -1;
+		}
+	}
+	for (size_t i = 0; i < a->nr_solutions; i++) {
+		struct kb_solution *s = &a->solutions[i];
+
+		for (size_t j = 0; j < s->fixes.nr; j++) {
+			struct kb_cause *c = find_cause(a, s->fixes.items[j]);
+
+			if (!c) {
+				diag_error(d, path, s->fixes.line, s->fixes.col,
+					   "unknown cause '%s' in 'fixes' of solution '%s'",
+					   s->fixes.items[j], s->id);
+				ret = -1;
+				continue;
+			}
+			if (!kb_strs_has(&c->solutions, s->id))
+				kb_strs_add(&c->solutions, s->id);
+		}
+	}
+	if (!ret)
+		link_default_solutions(a);
+	return ret;
+}
+
+static int check_unique_ids(struct kb_article *a, const char *path,
+			    struct diag *d)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < a->nr_causes; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(a->causes[i].id, a->causes[j].id)) {
+				diag_error(d, path, a->causes[i].line, a->causes[i].col,
+					   "duplicate cause id '%s' (first at line %d)",
+					   a->causes[i].id, a->causes[j].line);
+				ret = -1;
+				break;
+			}
+	for (size_t i = 0; i < a->nr_solutions; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(a->solutions[i].id, a->solutions[j].id)) {
+				diag_error(d, path, a->solutions[i].line,
+					   a->solutions[i].col,
+					   "duplicate solution id '%s' (first at line %d)",
+					   a->solutions[i].id, a->solutions[j].line);
+				ret = -1;
+				break;
+			}
+	return ret;
+}
+
+static int check_unused_annotations(struct mdtree *t, struct diag *d)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < t->nr_annots; i++) {
+		const struct annot *an = &t->annots[i].a;
+
+		if (t->annots[i].used)
+			continue;
+		if (an->kind == ANNOT_QUESTION)
+			diag_error(d, t->path, an->line, an->col,
+				   "malformed annotation: 'question:' belongs in a "
+				   "question catalogue (front matter 'type: questions')");
+		else
+			diag_error(d, t->path, an->line, an->col,
+				   "malformed annotation: a '%s:' annotation must "
+				   "stand inside the list item it describes",
+				   an->kind == ANNOT_CAUSE ? "cause" : "solution");
+		ret = -1;
+	}
+	return ret;
+}
+
+struct kb_article *article_from_tree(struct mdtree *t, const char *slug_default,
+				     struct diag *d)
+{
+	struct kb_article *a = xcalloc(1, sizeof(*a));
+	struct walk w = { 0 };
+	int failed = 0;
+
+	a->path = xstrdup(t->path);
+	if (read_front_matter(a, t, slug_default, d))
+		failed = 1;
+	w.a = a;
+	w.t = t;
+	w.d = d;
+	sbuf_init(&w.html);
+	sbuf_init(&w.text);
+	for (cmark_node *n = cmark_node_first_child(t->root); n;
+	     n = cmark_node_next(n))
+		walk_block(&w, n);
+	section_end(&w);
+	sbuf_release(&w.html);
+	sbuf_release(&w.text);
+
+	{
+		struct sbuf html = SBUF_INIT;
+		for (size_t i = 0; i < a->nr_sections; i++)
+			sbuf_adds(&html, a->sections[i].html);
+		a->html = sbuf_detach(&html, NULL);
+	}
+	if (t->annot_errors || check_unused_annotations(t, d))
+		failed = 1;
+	if (check_unique_ids(a, t->path, d))
+		failed = 1;
+	else if (link_solutions(a, t->path, d))
+		failed = 1;
+	if (failed) {
+		kb_article_free(a);
+		return NULL;
+	}
+	return a;
+}

@@ -1,0 +1,527 @@
+/* compile: the whole `clew compile` run, from sources to one SQLite file. */
+#define _GNU_SOURCE
+#include "compile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../base/fileio.h"
+#include "../base/sbuf.h"
+#include "../base/text.h"
+#include "../base/xalloc.h"
+#include "../store/writer.h"
+#include "article.h"
+#include "model.h"
+#include "questions.h"
+
+#ifndef CLEW_VERSION
+#define CLEW_VERSION "0"
+#endif
+#define SCHEMA_VERSION "1"
+
+/* One source file and what parsing it produced. */
+struct unit {
+	const char *path;        /* borrowed from the file list */
+	struct diag diag;        /* this file's problems, merged in order */
+	struct kb_article *article;
+	struct kb_questions questions;
+	int is_catalog;
+	uint64_t hash;
+};
+
+struct pool {
+	struct unit *units;
+	size_t nr;
+	atomic_size_t next;
+};
+
+static void parse_unit(struct unit *u)
+{
+	struct sbuf buf = SBUF_INIT, slug = SBUF_INIT;
+	struct mdtree t;
+	const char *base;
+
+	if (fileio_read(u->path, &buf)) {
+		diag_error(&u->diag, u->path, 0, 0, "cannot read file: %s",
+			   strerror(errno));
+		goto cleanup;
+	}
+	text_normalize_newlines(&buf);
+	u->hash = text_hash(TEXT_HASH_INIT, buf.buf, buf.len);
+	if (mdtree_parse(&t, u->path, buf.buf, buf.len, &u->diag))
+		goto cleanup;
+	if (questions_is_catalog(&t)) {
+		u->is_catalog = 1;
+		questions_from_tree(&t, &u->questions, &u->diag);
+	} else {
+		char hex[17];
+
+		/* The default slug: the file name without its extension. */
+		base = strrchr(u->path, '/');
+		base = base ? base + 1 : u->path;
+		sbuf_adds(&slug, base);
+		if (strrchr(slug.buf, '.') && strrchr(slug.buf, '.') != slug.buf)
+			sbuf_setlen(&slug, (size_t)(strrchr(slug.buf, '.') - slug.buf));
+		u->article = article_from_tree(&t, slug.buf, &u->diag);
+		if (u->article) {
+			snprintf(hex, sizeof(hex), "%016llx",
+				 (unsigned long long)u->hash);
+			u->article->source_hash = xstrdup(hex);
+		}
+	}
+	mdtree_release(&t);
+cleanup:
+	sbuf_release(&buf);
+	sbuf_release(&slug);
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&p->next, 1)) < p->nr)
+		parse_unit(&p->units[i]);
+	return NULL;
+}
+
+static void parse_all(struct unit *units, size_t nr, int jobs)
+{
+	struct pool p = { units, nr, 0 };
+	pthread_t *threads;
+	int started = 0;
+
+	if (jobs <= 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = n > 0 ? (int)n : 1;
+	}
+	if ((size_t)jobs > nr)
+		jobs = nr ? (int)nr : 1;
+	threads = xcalloc((size_t)jobs, sizeof(*threads));
+	for (int i = 1; i < jobs; i++)
+		if (!pthread_create(&threads[i], NULL, worker, &p))
+			started = i;
+		else
+			break;
+	worker(&p); /* this thread is one of the workers */
+	for (int i = 1; i <= started; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+}
+
+/* Expands inputs into a list of files: files as named, folders searched. */
+static void collect_sources(const char *const *inputs, size_t nr,
+			    struct fileio_list *out, struct diag *d)
+{
+	for (size_t i = 0; i < nr; i++) {
+		int dir = fileio_is_dir(inputs[i]);
+
+		if (dir < 0) {
+			diag_error(d, inputs[i], 0, 0, "cannot read: %s",
+				   strerror(errno));
+		} else if (dir) {
+			struct fileio_list found = FILEIO_LIST_INIT;
+
+			if (fileio_find_markdown(inputs[i], &found))
+				diag_error(d, inputs[i], 0, 0,
+					   "cannot read folder: %s", strerror(errno));
+			fileio_list_sort(&found);
+			for (size_t j = 0; j < found.nr; j++)
+				fileio_list_add(out, found.paths[j]);
+			fileio_list_release(&found);
+		} else {
+			fileio_list_add(out, inputs[i]);
+		}
+	}
+	/* A file named twice (directly and through its folder) counts once. */
+	for (size_t i = 0; i < out->nr; i++)
+		for (size_t j = i + 1; j < out->nr; j++)
+			if (!strcmp(out->paths[i], out->paths[j])) {
+				free(out->paths[j]);
+				memmove(&out->paths[j], &out->paths[j + 1],
+					(out->nr - j - 1) * sizeof(*out->paths));
+				out->nr--;
+				j--;
+			}
+}
+
+/* The whole KB as the checks and the writer see it. */
+struct kb {
+	struct kb_article **articles;
+	size_t nr_articles, alloc_articles;
+	struct kb_questions questions;
+	struct kb_platform *platforms; /* borrowed from articles */
+	size_t nr_platforms, alloc_platforms;
+};
+
+static void add_builtin(struct kb *kb, const char *id, const char *text,
+			const char *help)
+{
+	struct kb_question *q;
+
+	if (kb_questions_find(&kb->questions, id))
+		return;
+	ALLOC_GROW(kb->questions.items, kb->questions.nr + 1, kb->questions.alloc);
+	/* Built-ins go first: problem, then platform. */
+	memmove(&kb->questions.items[1], &kb->questions.items[0],
+		kb->questions.nr * sizeof(*kb->questions.items));
+	q = &kb->questions.items[0];
+	memset(q, 0, sizeof(*q));
+	q->id = xstrdup(id);
+	q->text = xstrdup(text);
+	q->help_html = xstrdup("");
+	q->help_text = xstrdup(help);
+	q->path = xstrdup("");
+	kb->questions.nr++;
+}
+
+/* Fills the options of the reserved questions from the content. */
+static void fill_reserved(struct kb *kb)
+{
+	struct kb_question *problem, *platform;
+
+	add_builtin(kb, KB_Q_PLATFORM, "Which platform is the device on?", "");
+	add_builtin(kb, KB_Q_PROBLEM, "What is the problem?", "");
+	problem = kb_questions_find(&kb->questions, KB_Q_PROBLEM);
+	platform = kb_questions_find(&kb->questions, KB_Q_PLATFORM);
+	for (size_t i = 0; i < kb->nr_articles; i++) {
+		struct kb_article *a = kb->articles[i];
+
+		if (a->nr_causes)
+			kb_question_add_option(problem, a->slug, a->title);
+		for (size_t j = 0; j < a->nr_platforms; j++) {
+			size_t k;
+
+			for (k = 0; k < kb->nr_platforms; k++)
+				if (!strcmp(kb->platforms[k].id, a->platforms[j].id))
+					break;
+			if (k < kb->nr_platforms)
+				continue;
+			ALLOC_GROW(kb->platforms, kb->nr_platforms + 1,
+				   kb->alloc_platforms);
+			kb->platforms[kb->nr_platforms++] = a->platforms[j];
+			kb_question_add_option(platform, a->platforms[j].id,
+					       a->platforms[j].name);
+		}
+	}
+}
+
+static const struct kb_option *find_option(const struct kb_question *q,
+					   const char *value)
+{
+	for (size_t i = 0; i < q->nr_options; i++)
+		if (!strcmp(q->options[i].value, value))
+			return &q->options[i];
+	return NULL;
+}
+
+static void list_ids(struct sbuf *out, const struct kb_questions *qs)
+{
+	for (size_t i = 0; i < qs->nr; i++)
+		sbuf_addf(out, "%s%s", i ? ", " : "", qs->items[i].id);
+}
+
+static void list_values(struct sbuf *out, const struct kb_question *q)
+{
+	for (size_t i = 0; i < q->nr_options; i++)
+		sbuf_addf(out, "%s, ", q->options[i].value);
+	sbuf_adds(out, KB_UNKNOWN);
+}
+
+/* Checks that every condition names a known question and option. */
+static int check_conds(const struct kb *kb, const struct kb_conds *conds,
+		       const char *path, const char *what, int *used,
+		       struct diag *d)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < conds->nr; i++) {
+		const struct kb_cond *c = &conds->items[i];
+		const struct kb_question *q =
+			kb_questions_find(&kb->questions, c->question);
+		struct sbuf valid = SBUF_INIT;
+
+		if (!q) {
+			list_ids(&valid, &kb->questions);
+			diag_error(d, path, c->line, c->col,
+				   "unknown question '%s' in %s (known questions: %s)",
+				   c->question, what, valid.buf);
+			sbuf_release(&valid);
+			ret = -1;
+			continue;
+		}
+		used[q - kb->questions.items] = 1;
+		for (size_t j = 0; j < c->nr_values; j++) {
+			if (find_option(q, c->values[j]) ||
+			    !strcmp(c->values[j], KB_UNKNOWN))
+				continue;
+			sbuf_reset(&valid);
+			list_values(&valid, q);
+			diag_error(d, path, c->line, c->col,
+				   "unknown option '%s' of question '%s' in %s "
+				   "(valid: %s)",
+				   c->values[j], q->id, what, valid.buf);
+			ret = -1;
+		}
+		sbuf_release(&valid);
+	}
+	return ret;
+}
+
+static void check_kb(struct kb *kb, struct diag *d)
+{
+	int *used = xcalloc(kb->questions.nr + 1, sizeof(*used));
+	struct sbuf what = SBUF_INIT;
+
+	for (size_t i = 0; i < kb->nr_articles; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(kb->articles[i]->slug, kb->articles[j]->slug)) {
+				diag_error(d, kb->articles[i]->path, 1, 1,
+					   "duplicate slug '%s' (also used by %s); "
+					   "set 'slug:' in the front matter",
+					   kb->articles[i]->slug, kb->articles[j]->path);
+				break;
+			}
+	for (size_t i = 0; i < kb->questions.nr; i++) {
+		const struct kb_question *q = &kb->questions.items[i];
+
+		sbuf_reset(&what);
+		sbuf_addf(&what, "'applies' of question '%s'", q->id);
+		check_conds(kb, &q->applies, q->path, what.buf, used, d);
+	}
+	for (size_t i = 0; i < kb->nr_articles; i++) {
+		const struct kb_article *a = kb->articles[i];
+
+		if (!a->nr_causes)
+			diag_warn(d, a->path, 0, 0,
+				  "article '%s' has no causes: no 'Reasons' list "
+				  "or cause annotation was found, so the wizard "
+				  "will not offer it", a->slug);
+		for (size_t j = 0; j < a->nr_causes; j++) {
+			sbuf_reset(&what);
+			sbuf_addf(&what, "'when' of cause '%s'", a->causes[j].id);
+			check_conds(kb, &a->causes[j].when, a->path, what.buf,
+				    used, d);
+		}
+	}
+	for (size_t i = 0; i < kb->questions.nr; i++) {
+		const struct kb_question *q = &kb->questions.items[i];
+
+		if (!used[i] && q->authored && strcmp(q->id, KB_Q_PROBLEM) &&
+		    strcmp(q->id, KB_Q_PLATFORM))
+			diag_warn(d, q->path, q->line, q->col,
+				  "question '%s' is used by no cause or question",
+				  q->id);
+	}
+	sbuf_release(&what);
+	free(used);
+}
+
+/* Creates dir and its parents (as mkdir -p); errors are left to the
+ * open that follows. */
+static void make_parents(const char *path)
+{
+	char *copy = xstrdup(path);
+	char *dir = dirname(copy);
+
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(dir, 0777);
+		*p = '/';
+	}
+	mkdir(dir, 0777);
+	free(copy);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int write_kb(const struct kb *kb, const struct unit *units, size_t nr,
+		    const char *output, struct diag *d,
+		    struct compile_stats *st)
+{
+	struct sbuf tmp = SBUF_INIT, num = SBUF_INIT;
+	struct writer *w = NULL;
+	uint64_t *hashes = xcalloc(nr ? nr : 1, sizeof(*hashes));
+	uint64_t h = TEXT_HASH_INIT;
+	char *err = NULL, when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	int fd = -1, ret = -1;
+
+	/* The content hash does not depend on the order files were named. */
+	for (size_t i = 0; i < nr; i++)
+		hashes[i] = units[i].hash;
+	qsort(hashes, nr, sizeof(*hashes), cmp_u64);
+	for (size_t i = 0; i < nr; i++)
+		h = text_hash(h, &hashes[i], sizeof(hashes[i]));
+	snprintf(st->content_hash, sizeof(st->content_hash), "%016llx",
+		 (unsigned long long)h);
+
+	make_parents(output);
+	sbuf_addf(&tmp, "%s.tmp-XXXXXX", output);
+	fd = mkstemp(tmp.buf);
+	if (fd < 0) {
+		diag_error(d, output, 0, 0, "cannot create the output: %s",
+			   strerror(errno));
+		sbuf_release(&tmp);
+		goto cleanup;
+	}
+	w = writer_open(tmp.buf, &err);
+	if (!w)
+		goto db_error;
+	for (size_t i = 0; i < kb->nr_platforms; i++)
+		if (writer_add_platform(w, kb->platforms[i].id,
+					kb->platforms[i].name, (int)i))
+			goto db_error;
+	for (size_t i = 0; i < kb->questions.nr; i++)
+		if (writer_add_question(w, &kb->questions.items[i], (int)i))
+			goto db_error;
+	for (size_t i = 0; i < kb->nr_articles; i++) {
+		if (writer_add_article(w, kb->articles[i]))
+			goto db_error;
+		st->causes += kb->articles[i]->nr_causes;
+		st->solutions += kb->articles[i]->nr_solutions;
+	}
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (writer_set_meta(w, "schema_version", SCHEMA_VERSION) ||
+	    writer_set_meta(w, "clew_version", CLEW_VERSION) ||
+	    writer_set_meta(w, "built_at", when) ||
+	    writer_set_meta(w, "content_hash", st->content_hash))
+		goto db_error;
+#define META_COUNT(key, n)                                                     \
+	do {                                                                   \
+		sbuf_reset(&num);                                              \
+		sbuf_addf(&num, "%zu", (size_t)(n));                           \
+		if (writer_set_meta(w, key, num.buf))                          \
+			goto db_error;                                         \
+	} while (0)
+	META_COUNT("articles", kb->nr_articles);
+	META_COUNT("causes", st->causes);
+	META_COUNT("questions", kb->questions.nr);
+	META_COUNT("sources", nr);
+#undef META_COUNT
+	if (writer_finish(w))
+		goto db_error;
+	/* The writer ran without syncing: make the file durable before it
+	 * replaces the old one. */
+	if (fsync(fd) < 0) {
+		diag_error(d, output, 0, 0, "cannot write the output: %s",
+			   strerror(errno));
+		goto remove_tmp;
+	}
+	if (fchmod(fd, 0644) < 0 || rename(tmp.buf, output) < 0) {
+		diag_error(d, output, 0, 0, "cannot replace the output: %s",
+			   strerror(errno));
+		goto remove_tmp;
+	}
+	ret = 0;
+	goto cleanup;
+db_error:
+	diag_error(d, output, 0, 0, "cannot write the database: %s",
+		   err ? err : w ? writer_errmsg(w) : "unknown error");
+remove_tmp:
+	unlink(tmp.buf);
+cleanup:
+	writer_free(w);
+	if (fd >= 0)
+		close(fd);
+	free(err);
+	free(hashes);
+	sbuf_release(&tmp);
+	sbuf_release(&num);
+	return ret;
+}
+
+int compile_run(const char *const *inputs, size_t nr_inputs,
+		const struct compile_opts *opts, struct diag *d,
+		struct compile_stats *stats)
+{
+	struct fileio_list files = FILEIO_LIST_INIT;
+	struct compile_stats st = { 0 };
+	struct unit *units = NULL;
+	struct kb kb = { 0 };
+	int ret = -1;
+
+	collect_sources(inputs, nr_inputs, &files, d);
+	if (!files.nr && !d->errors)
+		diag_error(d, NULL, 0, 0,
+			   "no sources: name Markdown files or folders that hold "
+			   "*.md files");
+	units = xcalloc(files.nr ? files.nr : 1, sizeof(*units));
+	for (size_t i = 0; i < files.nr; i++)
+		units[i].path = files.paths[i];
+	parse_all(units, files.nr, opts->jobs);
+
+	for (size_t i = 0; i < files.nr; i++) {
+		struct unit *u = &units[i];
+
+		diag_merge(d, &u->diag);
+		if (u->article) {
+			ALLOC_GROW(kb.articles, kb.nr_articles + 1, kb.alloc_articles);
+			kb.articles[kb.nr_articles++] = u->article;
+		}
+		for (size_t j = 0; j < u->questions.nr; j++) {
+			struct kb_question *q = &u->questions.items[j];
+			struct kb_question *first = kb_questions_find(&kb.questions, q->id);
+
+			if (first) {
+				diag_error(d, q->path, q->line, q->col,
+					   "duplicate question id '%s' (first at %s:%d)",
+					   q->id, first->path, first->line);
+				continue;
+			}
+			ALLOC_GROW(kb.questions.items, kb.questions.nr + 1,
+				   kb.questions.alloc);
+			kb.questions.items[kb.questions.nr++] = *q;
+			memset(q, 0, sizeof(*q));
+		}
+	}
+	fill_reserved(&kb);
+	check_kb(&kb, d);
+
+	st.sources = files.nr;
+	st.articles = kb.nr_articles;
+	st.questions = kb.questions.nr;
+	st.platforms = kb.nr_platforms;
+	if (d->errors || (opts->strict && d->warnings)) {
+		if (!d->errors)
+			diag_error(d, NULL, 0, 0,
+				   "%d warning(s) and --strict: output not written",
+				   d->warnings);
+		goto cleanup;
+	}
+	if (write_kb(&kb, units, files.nr, opts->output, d, &st))
+		goto cleanup;
+	ret = 0;
+cleanup:
+	if (stats)
+		*stats = st;
+	for (size_t i = 0; i < files.nr; i++) {
+		kb_article_free(units[i].article);
+		kb_questions_release(&units[i].questions);
+		diag_release(&units[i].diag);
+	}
+	free(units);
+	free(kb.articles);
+	free(kb.platforms);
+	kb_questions_release(&kb.questions);
+	fileio_list_release(&files);
+	return ret;
+}

@@ -1,0 +1,35 @@
+/* compile: the whole `clew compile` run: find the sources, parse them (on
+ * several threads), check references across files, and write the database
+ * atomically (a temporary file renamed over the output on success only). */
+#ifndef CLEW_COMPILE_H
+#define CLEW_COMPILE_H
+
+#include <stddef.h>
+
+#include "../base/diag.h"
+
+struct compile_opts {
+	const char *output; /* database path to create or replace */
+	int strict;         /* warnings fail the run */
+	int jobs;           /* parser threads; 0 = one per online CPU */
+};
+
+struct compile_stats {
+	size_t sources;
+	size_t articles;
+	size_t causes;
+	size_t solutions;
+	size_t questions;
+	size_t platforms;
+	char content_hash[17];
+};
+
+/* Compiles every file named in inputs (any extension) and every *.md and
+ * *.markdown file below the folders named. Every problem is added to d.
+ * Returns 0 when the output was written; -1 when it was not (errors, or
+ * warnings under strict), in which case an existing output is untouched. */
+int compile_run(const char *const *inputs, size_t nr_inputs,
+		const struct compile_opts *opts, struct diag *d,
+		struct compile_stats *stats);
+
+#endif

@@ -1,0 +1,235 @@
+/* mdtree: one source file read as front matter plus a cmark tree. */
+#include "mdtree.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "../base/text.h"
+#include "../base/xalloc.h"
+
+/* Safe mode is cmark's default since 0.29; say it anyway. */
+#define RENDER_OPTS (CMARK_OPT_SAFE | CMARK_OPT_SMART)
+
+static cmark_node *annot_owner(cmark_node *node)
+{
+	for (cmark_node *p = cmark_node_parent(node); p; p = cmark_node_parent(p)) {
+		cmark_node_type ty = cmark_node_get_type(p);
+		if (ty == CMARK_NODE_ITEM || ty == CMARK_NODE_HEADING)
+			return p;
+	}
+	/* A top-level block belongs to the heading above it. */
+	for (cmark_node *p = cmark_node_previous(node); p; p = cmark_node_previous(p))
+		if (cmark_node_get_type(p) == CMARK_NODE_HEADING)
+			return p;
+	return NULL;
+}
+
+int mdtree_line(const struct mdtree *t, cmark_node *node)
+{
+	int line = cmark_node_get_start_line(node);
+
+	return line > 0 ? line + t->line_offset : 0;
+}
+
+/* Parses every "<!-- ... -->" in the literal of an HTML node. */
+static void collect_from_html(struct mdtree *t, cmark_node *node,
+			      struct diag *d)
+{
+	const char *lit = cmark_node_get_literal(node);
+	const char *p = lit ? lit : "";
+	cmark_node *owner = annot_owner(node);
+	int line = mdtree_line(t, node);
+	int col = cmark_node_get_start_column(node);
+
+	if (line == 0 && owner) {
+		line = mdtree_line(t, owner);
+		col = cmark_node_get_start_column(owner);
+	}
+	while ((p = strstr(p, "<!--"))) {
+		const char *end = strstr(p + 4, "-->");
+		struct annot a;
+		char *inner;
+		enum annot_result r;
+
+		if (!end)
+			break;
+		inner = xstrndup(p + 4, (size_t)(end - p - 4));
+		r = annot_parse(inner, t->path, line, col ? col : 0, d, &a);
+		free(inner);
+		if (r == ANNOT_FAILED) {
+			t->annot_errors++;
+		} else if (r == ANNOT_OK) {
+			struct mdtree_annot *prev = mdtree_annot_for(t, owner);
+
+			if (owner && prev) {
+				diag_error(d, t->path, line, col,
+					   "malformed annotation: a second annotation "
+					   "for the same item (the first is at line %d)",
+					   prev->a.line);
+				t->annot_errors++;
+				annot_release(&a);
+			} else {
+				ALLOC_GROW(t->annots, t->nr_annots + 1, t->alloc_annots);
+				t->annots[t->nr_annots].owner = owner;
+				t->annots[t->nr_annots].a = a;
+				t->nr_annots++;
+			}
+		}
+		p = end + 3;
+	}
+}
+
+static void collect_and_strip_html(struct mdtree *t, struct diag *d)
+{
+	cmark_iter *it = cmark_iter_new(t->root);
+	cmark_node **doomed = NULL;
+	size_t nr = 0, alloc = 0;
+	cmark_event_type ev;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type ty = cmark_node_get_type(node);
+
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		if (ty == CMARK_NODE_HTML_BLOCK || ty == CMARK_NODE_HTML_INLINE) {
+			collect_from_html(t, node, d);
+			ALLOC_GROW(doomed, nr + 1, alloc);
+			doomed[nr++] = node;
+		}
+	}
+	cmark_iter_free(it);
+	/* Unlink after the walk: the iterator must not see a changing tree. */
+	for (size_t i = 0; i < nr; i++)
+		cmark_node_free(doomed[i]);
+	free(doomed);
+}
+
+int mdtree_parse(struct mdtree *t, const char *path, const char *buf,
+		 size_t len, struct diag *d)
+{
+	memset(t, 0, sizeof(*t));
+	t->path = path;
+	if (frontmatter_parse(buf, len, path, d, &t->fm))
+		return -1;
+	t->line_offset = t->fm.body_line - 1;
+	t->root = cmark_parse_document(buf + t->fm.body_offset,
+				       len - t->fm.body_offset,
+				       CMARK_OPT_VALIDATE_UTF8);
+	collect_and_strip_html(t, d);
+	return 0;
+}
+
+void mdtree_release(struct mdtree *t)
+{
+	for (size_t i = 0; i < t->nr_annots; i++)
+		annot_release(&t->annots[i].a);
+	free(t->annots);
+	if (t->root)
+		cmark_node_free(t->root);
+	frontmatter_release(&t->fm);
+	memset(t, 0, sizeof(*t));
+}
+
+struct mdtree_annot *mdtree_annot_for(struct mdtree *t, cmark_node *owner)
+{
+	if (!owner)
+		return NULL;
+	for (size_t i = 0; i < t->nr_annots; i++)
+		if (t->annots[i].owner == owner)
+			return &t->annots[i];
+	return NULL;
+}
+
+static int is_block(cmark_node *node)
+{
+	cmark_node_type ty = cmark_node_get_type(node);
+	return ty >= CMARK_NODE_FIRST_BLOCK && ty <= CMARK_NODE_LAST_BLOCK;
+}
+
+void mdtree_plain_text(cmark_node *node, struct sbuf *out)
+{
+	cmark_iter *it = cmark_iter_new(node);
+	cmark_event_type ev;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		const char *lit;
+
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			if (ev == CMARK_EVENT_ENTER &&
+			    (lit = cmark_node_get_literal(n)))
+				sbuf_adds(out, lit);
+			break;
+		case CMARK_NODE_CODE_BLOCK:
+			if (ev == CMARK_EVENT_ENTER &&
+			    (lit = cmark_node_get_literal(n))) {
+				sbuf_adds(out, lit);
+				sbuf_rtrim(out);
+				sbuf_addch(out, '\n');
+			}
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			sbuf_addch(out, ' ');
+			break;
+		default:
+			if (ev == CMARK_EVENT_EXIT && is_block(n) && n != node &&
+			    out->len && out->buf[out->len - 1] != '\n')
+				sbuf_addch(out, '\n');
+			break;
+		}
+	}
+	cmark_iter_free(it);
+	sbuf_rtrim(out);
+}
+
+void mdtree_render(cmark_node *node, struct sbuf *out)
+{
+	char *html = cmark_render_html(node, RENDER_OPTS);
+
+	sbuf_adds(out, html);
+	free(html);
+}
+
+void mdtree_render_children(cmark_node *node, struct sbuf *out)
+{
+	for (cmark_node *c = cmark_node_first_child(node); c;
+	     c = cmark_node_next(c))
+		mdtree_render(c, out);
+}
+
+void mdtree_title_from_text(const char *text, struct sbuf *out)
+{
+	enum { MAX = 160 };
+	const char *s = text_ltrim(text);
+	size_t n = strcspn(s, "\n"), cut = n;
+
+	/* The first sentence: up to ". " (or a CJK full stop) past a few words. */
+	for (size_t i = 20; i + 1 < n; i++) {
+		if ((s[i] == '.' || s[i] == '?' || s[i] == '!') && s[i + 1] == ' ') {
+			cut = i + 1;
+			break;
+		}
+		if (i + 3 <= n && !memcmp(s + i, "\xE3\x80\x82", 3)) {
+			cut = i + 3;
+			break;
+		}
+	}
+	if (cut <= MAX) {
+		sbuf_add(out, s, text_rtrim_len(s, cut));
+		return;
+	}
+	cut = MAX;
+	while (cut > MAX / 2 && s[cut] != ' ')
+		cut--;
+	if (s[cut] != ' ') /* one long word: do not split a UTF-8 sequence */
+		while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+			cut--;
+	sbuf_add(out, s, text_rtrim_len(s, cut));
+	sbuf_adds(out, "\xE2\x80\xA6");
+}

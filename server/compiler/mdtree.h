@@ -1,0 +1,64 @@
+/* mdtree: one source file read as front matter plus a cmark tree, and the
+ * tree helpers the article and question parsers share (plain text, safe
+ * rendering, annotations in HTML comments). */
+#ifndef CLEW_MDTREE_H
+#define CLEW_MDTREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmark.h>
+
+#include "../base/diag.h"
+#include "../base/sbuf.h"
+#include "annot.h"
+#include "frontmatter.h"
+
+/* An annotation found in the tree, with the node it belongs to. */
+struct mdtree_annot {
+	cmark_node *owner; /* nearest list item or heading, else the heading
+			    * above a top-level block; NULL before any */
+	struct annot a;
+	int used; /* set by a parser that consumed it */
+};
+
+struct mdtree {
+	const char *path;     /* borrowed */
+	struct frontmatter fm;
+	cmark_node *root;     /* owned */
+	int line_offset;      /* add to a node's line to get the file's line */
+	struct mdtree_annot *annots;
+	size_t nr_annots, alloc_annots;
+	int annot_errors;     /* annotations that failed to parse */
+};
+
+/* Parses buf (BOM and CR already removed) into t: front matter, then the
+ * body with cmark. Every HTML comment that is an annotation is parsed and
+ * recorded; then every raw HTML node is removed from the tree, so nothing
+ * an author wrote as HTML reaches rendered output. Returns 0, or -1 after
+ * reporting to d (t is then empty). Release with mdtree_release. */
+int mdtree_parse(struct mdtree *t, const char *path, const char *buf,
+		 size_t len, struct diag *d);
+void mdtree_release(struct mdtree *t);
+
+/* Appends the plain text of node and its descendants: text and code
+ * literals, soft and hard breaks as spaces, blocks separated by '\n'. */
+void mdtree_plain_text(cmark_node *node, struct sbuf *out);
+
+/* Appends the safe HTML of node itself (raw HTML is never passed). */
+void mdtree_render(cmark_node *node, struct sbuf *out);
+
+/* Appends the safe HTML of the children of node (an item's body). */
+void mdtree_render_children(cmark_node *node, struct sbuf *out);
+
+/* Appends a short title: the first sentence of text, at most ~160 bytes,
+ * cut at a word boundary with an ellipsis. */
+void mdtree_title_from_text(const char *text, struct sbuf *out);
+
+/* Returns the annotation recorded for owner, or NULL. */
+struct mdtree_annot *mdtree_annot_for(struct mdtree *t, cmark_node *owner);
+
+/* File position of a node. */
+int mdtree_line(const struct mdtree *t, cmark_node *node);
+
+#endif

@@ -1,0 +1,149 @@
+/* model: the in-memory shape of compiled content (articles, causes,
+ * solutions, questions), as the parser builds it and the writer stores it. */
+#ifndef CLEW_MODEL_H
+#define CLEW_MODEL_H
+
+#include <stddef.h>
+
+struct cJSON;
+
+/* "question=value|value": a cause applies (or a question is asked) only
+ * when the answer to question is one of values. */
+struct kb_cond {
+	char *question;
+	char **values;
+	size_t nr_values;
+	int line, col; /* where the annotation stands, for errors */
+};
+
+struct kb_conds {
+	struct kb_cond *items;
+	size_t nr, alloc;
+};
+
+/* A list of owned strings. */
+struct kb_strs {
+	char **items;
+	size_t nr, alloc;
+	int line, col; /* where the list was written, for errors */
+};
+
+struct kb_platform {
+	char *id;   /* lowercase ASCII slug: "ios" */
+	char *name; /* as authored: "iOS" */
+};
+
+enum kb_section_kind {
+	KB_SECTION_TEXT,
+	KB_SECTION_CAUSES,
+	KB_SECTION_SOLUTIONS,
+};
+
+struct kb_section {
+	char *anchor;   /* unique in the article; "" for the untitled intro */
+	char *heading;  /* plain text; "" for the intro */
+	int level;      /* heading level; 0 for the intro */
+	char *platform; /* platform id in scope, or NULL */
+	enum kb_section_kind kind;
+	char *html;     /* rendered body (heading included), safe */
+	char *text;     /* plain text of the body, for the index */
+};
+
+struct kb_cause {
+	char *id;
+	char *platform; /* NULL: applies to every platform */
+	char *title;    /* plain text, first sentence of the item */
+	char *html;
+	char *text;
+	double weight;  /* prior weight; 0 = not authored */
+	struct kb_conds when;
+	struct kb_strs solutions; /* solution ids, authored or derived */
+	int explicit_id;
+	int line, col;
+};
+
+struct kb_solution {
+	char *id;
+	char *platform;
+	char *title;
+	char *html;
+	char *text;
+	struct kb_strs fixes; /* cause ids this solution names */
+	int ordered;          /* item of an ordered list */
+	int line, col;
+};
+
+struct kb_article {
+	char *path;
+	char *slug;
+	char *title;
+	char *updated_at; /* NULL when not given */
+	char *lang;       /* NULL when not given */
+	struct kb_platform *platforms;
+	size_t nr_platforms, alloc_platforms;
+	struct kb_strs products;
+	struct cJSON *meta; /* object of other front-matter keys; owned */
+	char *html;         /* whole article body, safe */
+	char *source_hash;  /* hex of the source bytes */
+	struct kb_section *sections;
+	size_t nr_sections, alloc_sections;
+	struct kb_cause *causes;
+	size_t nr_causes, alloc_causes;
+	struct kb_solution *solutions;
+	size_t nr_solutions, alloc_solutions;
+};
+
+struct kb_option {
+	char *value;
+	char *label;
+};
+
+struct kb_question {
+	char *id;
+	char *text;
+	char *help_html; /* may be "" */
+	char *help_text;
+	struct kb_option *options;
+	size_t nr_options, alloc_options;
+	struct kb_conds applies;
+	char *path;
+	int line, col;
+	int authored; /* 0 for built-in defaults of reserved questions */
+};
+
+/* The question catalogue, in authored order. */
+struct kb_questions {
+	struct kb_question *items;
+	size_t nr, alloc;
+};
+
+/* Reserved questions whose options come from the content. */
+#define KB_Q_PROBLEM "problem"
+#define KB_Q_PLATFORM "platform"
+/* The answer every question accepts: "I don't know". */
+#define KB_UNKNOWN "unknown"
+
+void kb_questions_release(struct kb_questions *qs);
+struct kb_question *kb_questions_find(const struct kb_questions *qs,
+				      const char *id);
+
+void kb_strs_add(struct kb_strs *l, const char *s);
+int kb_strs_has(const struct kb_strs *l, const char *s);
+void kb_strs_release(struct kb_strs *l);
+
+void kb_conds_release(struct kb_conds *c);
+/* Returns the condition on question, or NULL. */
+const struct kb_cond *kb_conds_find(const struct kb_conds *c,
+				    const char *question);
+
+void kb_article_free(struct kb_article *a);
+void kb_question_release(struct kb_question *q);
+void kb_question_add_option(struct kb_question *q, const char *value,
+			    const char *label);
+/* Adds platform (id, name) unless the id is there already; returns its id
+ * (borrowed from the article). */
+const char *kb_article_add_platform(struct kb_article *a, const char *name);
+const struct kb_platform *kb_article_find_platform(const struct kb_article *a,
+						   const char *id);
+
+#endif

@@ -1,0 +1,503 @@
+/* store: read-only queries on a compiled kb.sqlite. */
+#include "store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <sqlite3.h>
+
+#include "../base/sbuf.h"
+#include "../base/xalloc.h"
+
+#define SCHEMA_VERSION "1"
+/* Longest query text taken, in bytes. */
+#define MAX_QUERY 1024
+
+struct store {
+	sqlite3 *db;
+	char *err;
+	int max_article_id;
+};
+
+static void set_err(struct store *st, const char *msg)
+{
+	free(st->err);
+	st->err = xstrdup(msg);
+}
+
+static int db_fail(struct store *st)
+{
+	set_err(st, sqlite3_errmsg(st->db));
+	return -1;
+}
+
+const char *store_errmsg(const struct store *st)
+{
+	return st->err ? st->err : "no error";
+}
+
+char *store_meta(struct store *st, const char *key)
+{
+	sqlite3_stmt *s = NULL;
+	char *ret = NULL;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = ?1",
+			       -1, &s, NULL) != SQLITE_OK) {
+		db_fail(st);
+		return NULL;
+	}
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		ret = xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return ret;
+}
+
+struct store *store_open(const char *path, char **err)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+	struct sbuf msg = SBUF_INIT;
+	sqlite3_stmt *s = NULL;
+	char *version = NULL;
+
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		sbuf_addf(&msg, "cannot open %s: %s", path,
+			  st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, 2000);
+	version = store_meta(st, "schema_version");
+	if (!version) {
+		sbuf_addf(&msg, "%s is not a Clew knowledge base (%s)", path,
+			  st->err ? st->err : "no schema_version");
+		goto fail;
+	}
+	if (strcmp(version, SCHEMA_VERSION)) {
+		sbuf_addf(&msg, "%s has schema version %s; this clew reads %s "
+			  "(compile it again)", path, version, SCHEMA_VERSION);
+		goto fail;
+	}
+	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id), 0) FROM articles",
+			       -1, &s, NULL) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_ROW) {
+		sbuf_addf(&msg, "%s: %s", path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	st->max_article_id = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	free(version);
+	return st;
+fail:
+	sqlite3_finalize(s);
+	free(version);
+	*err = sbuf_detach(&msg, NULL);
+	store_free(st);
+	return NULL;
+}
+
+void store_free(struct store *st)
+{
+	if (!st)
+		return;
+	sqlite3_close(st->db);
+	free(st->err);
+	free(st);
+}
+
+/* Adds column i of the current row as a string, or null. */
+static void add_col(cJSON *obj, const char *name, sqlite3_stmt *s, int i)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+
+	if (v)
+		cJSON_AddStringToObject(obj, name, (const char *)v);
+	else
+		cJSON_AddNullToObject(obj, name);
+}
+
+static sqlite3_stmt *prepare(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		db_fail(st);
+		return NULL;
+	}
+	return s;
+}
+
+/* Runs sql with ?1 = article id; calls row() for each row. */
+static int each_row(struct store *st, const char *sql, sqlite3_int64 art,
+		    const char *text_arg,
+		    void (*row)(sqlite3_stmt *, cJSON *), cJSON *into)
+{
+	sqlite3_stmt *s = prepare(st, sql);
+	int rc;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, art);
+	if (text_arg)
+		sqlite3_bind_text(s, 2, text_arg, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		row(s, into);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : db_fail(st);
+}
+
+static void platform_row(sqlite3_stmt *s, cJSON *arr)
+{
+	cJSON *p = cJSON_CreateObject();
+
+	add_col(p, "id", s, 0);
+	add_col(p, "name", s, 1);
+	cJSON_AddItemToArray(arr, p);
+}
+
+static void string_row(sqlite3_stmt *s, cJSON *arr)
+{
+	cJSON_AddItemToArray(arr, cJSON_CreateString(
+				      (const char *)sqlite3_column_text(s, 0)));
+}
+
+static void section_row(sqlite3_stmt *s, cJSON *arr)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_col(o, "anchor", s, 0);
+	add_col(o, "heading", s, 1);
+	cJSON_AddNumberToObject(o, "level", sqlite3_column_int(s, 2));
+	add_col(o, "platform", s, 3);
+	add_col(o, "kind", s, 4);
+	add_col(o, "html", s, 5);
+	cJSON_AddItemToArray(arr, o);
+}
+
+static void solution_row(sqlite3_stmt *s, cJSON *arr)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_col(o, "id", s, 0);
+	add_col(o, "platform", s, 1);
+	add_col(o, "title", s, 2);
+	add_col(o, "html", s, 3);
+	cJSON_AddItemToArray(arr, o);
+}
+
+static void cause_row(sqlite3_stmt *s, cJSON *arr)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_col(o, "id", s, 0);
+	add_col(o, "platform", s, 1);
+	add_col(o, "title", s, 2);
+	add_col(o, "html", s, 3);
+	if (sqlite3_column_type(s, 4) == SQLITE_NULL)
+		cJSON_AddNullToObject(o, "weight");
+	else
+		cJSON_AddNumberToObject(o, "weight", sqlite3_column_double(s, 4));
+	cJSON_AddItemToObject(o, "solutions", cJSON_CreateArray());
+	cJSON_AddItemToObject(o, "conditions", cJSON_CreateObject());
+	cJSON_AddItemToArray(arr, o);
+}
+
+static void condition_row(sqlite3_stmt *s, cJSON *conds)
+{
+	const char *q = (const char *)sqlite3_column_text(s, 0);
+	cJSON *values = cJSON_GetObjectItemCaseSensitive(conds, q);
+
+	if (!values)
+		values = cJSON_AddArrayToObject(conds, q);
+	cJSON_AddItemToArray(values, cJSON_CreateString(
+					     (const char *)sqlite3_column_text(s, 1)));
+}
+
+cJSON *store_article_json(struct store *st, const char *slug)
+{
+	sqlite3_stmt *s = prepare(st,
+		"SELECT id, slug, title, updated_at, lang, html, meta "
+		"FROM articles WHERE slug = ?1");
+	cJSON *doc = NULL, *arr, *causes, *c;
+	sqlite3_int64 art;
+	int rc;
+
+	if (!s)
+		return NULL;
+	sqlite3_bind_text(s, 1, slug, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		if (rc == SQLITE_DONE)
+			set_err(st, "not found");
+		else
+			db_fail(st);
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	art = sqlite3_column_int64(s, 0);
+	doc = cJSON_CreateObject();
+	add_col(doc, "slug", s, 1);
+	add_col(doc, "title", s, 2);
+	arr = cJSON_AddArrayToObject(doc, "platforms");
+	if (each_row(st, "SELECT p.id, p.name FROM article_platforms ap "
+			 "JOIN platforms p ON p.id = ap.platform_id "
+			 "WHERE ap.article_id = ?1 ORDER BY ap.position",
+		     art, NULL, platform_row, arr))
+		goto fail;
+	arr = cJSON_AddArrayToObject(doc, "products");
+	if (each_row(st, "SELECT product FROM article_products "
+			 "WHERE article_id = ?1 ORDER BY position",
+		     art, NULL, string_row, arr))
+		goto fail;
+	add_col(doc, "updated_at", s, 3);
+	add_col(doc, "lang", s, 4);
+	{
+		cJSON *meta = cJSON_Parse((const char *)sqlite3_column_text(s, 6));
+		cJSON_AddItemToObject(doc, "meta", meta ? meta : cJSON_CreateObject());
+	}
+	add_col(doc, "html", s, 5);
+	arr = cJSON_AddArrayToObject(doc, "sections");
+	if (each_row(st, "SELECT anchor, heading, level, platform_id, kind, html "
+			 "FROM sections WHERE article_id = ?1 ORDER BY position",
+		     art, NULL, section_row, arr))
+		goto fail;
+	causes = cJSON_AddArrayToObject(doc, "causes");
+	if (each_row(st, "SELECT id, platform_id, title, html, weight FROM causes "
+			 "WHERE article_id = ?1 ORDER BY position",
+		     art, NULL, cause_row, causes))
+		goto fail;
+	cJSON_ArrayForEach(c, causes) {
+		const char *id = cJSON_GetObjectItemCaseSensitive(c, "id")->valuestring;
+
+		if (each_row(st, "SELECT solution_id FROM cause_solutions "
+				 "WHERE article_id = ?1 AND cause_id = ?2 "
+				 "ORDER BY position",
+			     art, id, string_row,
+			     cJSON_GetObjectItemCaseSensitive(c, "solutions")) ||
+		    each_row(st, "SELECT question_id, value FROM cause_conditions "
+				 "WHERE article_id = ?1 AND cause_id = ?2 "
+				 "ORDER BY question_id, value",
+			     art, id, condition_row,
+			     cJSON_GetObjectItemCaseSensitive(c, "conditions")))
+			goto fail;
+	}
+	arr = cJSON_AddArrayToObject(doc, "solutions");
+	if (each_row(st, "SELECT id, platform_id, title, html FROM solutions "
+			 "WHERE article_id = ?1 ORDER BY position",
+		     art, NULL, solution_row, arr))
+		goto fail;
+	sqlite3_finalize(s);
+	return doc;
+fail:
+	sqlite3_finalize(s);
+	cJSON_Delete(doc);
+	return NULL;
+}
+
+/* Builds an FTS5 query that cannot be a syntax error: every word of text
+ * quoted, all required, the last one also matching as a prefix (so a word
+ * being typed finds its completions). min_chars drops shorter words (the
+ * trigram index needs three characters). Returns the number of words. */
+static int build_match(const char *text, int min_chars, int prefix,
+		       struct sbuf *out)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	int words = 0;
+	size_t last = 0;
+
+	while (*p) {
+		const unsigned char *start;
+		int chars = 0;
+
+		while (*p && *p < 0x80 && !((*p >= '0' && *p <= '9') ||
+					    ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')))
+			p++;
+		start = p;
+		while (*p && (*p >= 0x80 || (*p >= '0' && *p <= '9') ||
+			      ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))) {
+			chars += (*p & 0xC0) != 0x80;
+			p++;
+		}
+		if (p == start || chars < min_chars)
+			continue;
+		if (words++)
+			sbuf_addch(out, ' ');
+		last = out->len;
+		sbuf_addch(out, '"');
+		/* Words hold no '"': only letters, digits and non-ASCII. */
+		sbuf_add(out, start, (size_t)(p - start));
+		sbuf_addch(out, '"');
+	}
+	if (words && prefix && !strchr(" \t", text[strlen(text) - 1]))
+		sbuf_addch(out, '*');
+	(void)last;
+	return words;
+}
+
+/* Appends text HTML-escaped, with \x02 / \x03 turned into <mark> tags and
+ * line ends into spaces. */
+static void escape_snippet(const char *text, struct sbuf *out)
+{
+	for (const char *p = text; *p; p++) {
+		switch (*p) {
+		case '&': sbuf_adds(out, "&amp;"); break;
+		case '<': sbuf_adds(out, "&lt;"); break;
+		case '>': sbuf_adds(out, "&gt;"); break;
+		case '"': sbuf_adds(out, "&quot;"); break;
+		case '\'': sbuf_adds(out, "&#39;"); break;
+		case '\x02': sbuf_adds(out, "<mark>"); break;
+		case '\x03': sbuf_adds(out, "</mark>"); break;
+		case '\n': sbuf_addch(out, ' '); break;
+		default: sbuf_addch(out, *p); break;
+		}
+	}
+}
+
+struct hit {
+	sqlite3_int64 section;
+	double score;
+};
+
+/* Runs one index's query: fills hits (best section per article, at most
+ * limit) and returns the number of articles matched, or -1. */
+static int search_index(struct store *st, const char *table,
+			const char *match, const char *platform, int limit,
+			struct hit *hits, int *nr_hits)
+{
+	struct sbuf sql = SBUF_INIT;
+	unsigned char *seen = xcalloc((size_t)st->max_article_id + 1, 1);
+	sqlite3_stmt *s;
+	int total = 0, rc;
+
+	/* Only the table name is pasted, and it is one of ours. */
+	sbuf_addf(&sql,
+		  "SELECT s.article_id, x.rowid, bm25(%s, 10.0, 4.0, 1.0) AS r "
+		  "FROM %s AS x JOIN sections AS s ON s.id = x.rowid "
+		  "WHERE %s MATCH ?1 %s ORDER BY r",
+		  table, table, table,
+		  platform ? "AND s.article_id IN (SELECT article_id FROM "
+			     "article_platforms WHERE platform_id = ?2)" : "");
+	s = prepare(st, sql.buf);
+	sbuf_release(&sql);
+	if (!s) {
+		free(seen);
+		return -1;
+	}
+	sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
+	if (platform)
+		sqlite3_bind_text(s, 2, platform, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int art = sqlite3_column_int(s, 0);
+
+		if (art < 0 || art > st->max_article_id || seen[art])
+			continue;
+		seen[art] = 1;
+		if (total++ < limit) {
+			hits[*nr_hits].section = sqlite3_column_int64(s, 1);
+			hits[*nr_hits].score = -sqlite3_column_double(s, 2);
+			(*nr_hits)++;
+		}
+	}
+	sqlite3_finalize(s);
+	free(seen);
+	return rc == SQLITE_DONE ? total : db_fail(st);
+}
+
+static cJSON *hit_json(struct store *st, const char *table, const char *match,
+		       const struct hit *h)
+{
+	struct sbuf sql = SBUF_INIT, snip = SBUF_INIT;
+	sqlite3_stmt *s;
+	cJSON *o = NULL;
+
+	sbuf_addf(&sql,
+		  "SELECT a.slug, a.title, s.anchor, s.heading, "
+		  "snippet(%s, 2, char(2), char(3), '…', 24) "
+		  "FROM %s AS x JOIN sections AS s ON s.id = x.rowid "
+		  "JOIN articles AS a ON a.id = s.article_id "
+		  "WHERE %s MATCH ?1 AND x.rowid = ?2",
+		  table, table, table);
+	s = prepare(st, sql.buf);
+	sbuf_release(&sql);
+	if (!s)
+		return NULL;
+	sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, h->section);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		o = cJSON_CreateObject();
+		add_col(o, "slug", s, 0);
+		add_col(o, "title", s, 1);
+		add_col(o, "section", s, 2);
+		add_col(o, "heading", s, 3);
+		escape_snippet((const char *)sqlite3_column_text(s, 4), &snip);
+		cJSON_AddStringToObject(o, "snippet", snip.buf);
+		cJSON_AddNumberToObject(o, "score",
+					(double)(long long)(h->score * 1000 + 0.5) / 1000);
+	} else {
+		db_fail(st);
+	}
+	sqlite3_finalize(s);
+	sbuf_release(&snip);
+	return o;
+}
+
+enum store_search_result store_search(struct store *st,
+				      const struct store_search_opts *opts,
+				      struct cJSON **out)
+{
+	struct sbuf match = SBUF_INIT;
+	const char *table = "search";
+	int limit = opts->limit > 0 ? opts->limit : 10;
+	struct hit *hits;
+	int nr_hits = 0, total;
+	enum store_search_result ret = STORE_SEARCH_ERROR;
+	cJSON *doc = NULL, *arr;
+	const char *q = opts->query ? opts->query : "";
+
+	if (limit > 100)
+		limit = 100;
+	if (strlen(q) > MAX_QUERY) {
+		set_err(st, "query too long: at most 1024 bytes");
+		return STORE_SEARCH_BAD_QUERY;
+	}
+	if (!build_match(q, 1, 1, &match)) {
+		set_err(st, "empty query: give at least one word to search for");
+		sbuf_release(&match);
+		return STORE_SEARCH_BAD_QUERY;
+	}
+	hits = xcalloc((size_t)limit, sizeof(*hits));
+	total = search_index(st, table, match.buf, opts->platform, limit, hits,
+			     &nr_hits);
+	if (total == 0) {
+		/* Text without spaces between words: look for substrings. */
+		sbuf_reset(&match);
+		if (build_match(q, 3, 0, &match)) {
+			table = "search_trigram";
+			total = search_index(st, table, match.buf, opts->platform,
+					     limit, hits, &nr_hits);
+		} else {
+			sbuf_adds(&match, "\"\"");
+		}
+	}
+	if (total < 0)
+		goto cleanup;
+	doc = cJSON_CreateObject();
+	cJSON_AddStringToObject(doc, "query", q);
+	cJSON_AddNumberToObject(doc, "total", total);
+	arr = cJSON_AddArrayToObject(doc, "hits");
+	for (int i = 0; i < nr_hits; i++) {
+		cJSON *h = hit_json(st, table, match.buf, &hits[i]);
+
+		if (!h)
+			goto cleanup;
+		cJSON_AddItemToArray(arr, h);
+	}
+	*out = doc;
+	doc = NULL;
+	ret = STORE_SEARCH_OK;
+cleanup:
+	cJSON_Delete(doc);
+	free(hits);
+	sbuf_release(&match);
+	return ret;
+}

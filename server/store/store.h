@@ -1,0 +1,50 @@
+/* store: read-only queries on a compiled kb.sqlite: articles as the JSON
+ * documents the API serves, and full-text search. */
+#ifndef CLEW_STORE_H
+#define CLEW_STORE_H
+
+#include <stddef.h>
+
+struct cJSON;
+struct store;
+
+/* Opens the database read-only and checks its schema version. Returns a
+ * handle, or NULL with *err set (malloc'd; caller frees). */
+struct store *store_open(const char *path, char **err);
+
+/* NULL is a no-op. */
+void store_free(struct store *st);
+
+/* Borrowed; valid until the next call on st. */
+const char *store_errmsg(const struct store *st);
+
+/* Returns the article document (see docs/api.md: slug, title, platforms,
+ * products, updated_at, html, sections, causes, solutions); caller frees
+ * with cJSON_Delete. Returns NULL when there is no such slug (errmsg says
+ * "not found") or on a database error. */
+struct cJSON *store_article_json(struct store *st, const char *slug);
+
+struct store_search_opts {
+	const char *query;
+	const char *platform; /* NULL: any */
+	int limit;            /* 1..100; 0 = 10 */
+};
+
+enum store_search_result {
+	STORE_SEARCH_OK = 0,
+	STORE_SEARCH_BAD_QUERY = 1, /* errmsg says why (empty, too long) */
+	STORE_SEARCH_ERROR = -1,
+};
+
+/* Full-text search: one hit per article, best section first. On OK sets
+ * *out to {"query","total","hits":[{slug,title,section,heading,snippet,
+ * score}]} (caller frees). Snippets are HTML-escaped text with <mark>
+ * around matched terms. */
+enum store_search_result store_search(struct store *st,
+				      const struct store_search_opts *opts,
+				      struct cJSON **out);
+
+/* Returns meta.value for key (malloc'd; caller frees), or NULL. */
+char *store_meta(struct store *st, const char *key);
+
+#endif

@@ -1,0 +1,32 @@
+/* writer: writes compiled content into a new SQLite file with the schema of
+ * kb.sqlite.sql, in one transaction with prepared statements. */
+#ifndef CLEW_WRITER_H
+#define CLEW_WRITER_H
+
+#include "../compiler/model.h"
+
+struct writer;
+
+/* Creates the schema in the empty (or new) file at path and opens a
+ * transaction. Returns a handle, or NULL with *err set (malloc'd; caller
+ * frees). */
+struct writer *writer_open(const char *path, char **err);
+
+/* Each returns 0, or -1 with the detail in writer_errmsg(). */
+int writer_add_platform(struct writer *w, const char *id, const char *name,
+			int position);
+int writer_add_question(struct writer *w, const struct kb_question *q,
+			int position);
+int writer_add_article(struct writer *w, const struct kb_article *a);
+int writer_set_meta(struct writer *w, const char *key, const char *value);
+
+/* Commits, optimizes the indexes and closes the file. Returns 0 or -1. */
+int writer_finish(struct writer *w);
+
+/* Borrowed; valid until the next call on w. */
+const char *writer_errmsg(const struct writer *w);
+
+/* Closes without committing; NULL is a no-op. */
+void writer_free(struct writer *w);
+
+#endif
