@@ -28,14 +28,14 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
 LIB_SRC := $(sort $(wildcard server/base/*.c server/compiler/*.c \
 	server/store/*.c server/cmd/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/schema.o
-TEST_SRC := $(sort $(wildcard tests/check_*.c)) tests/runner.c
+TEST_SRC := $(sort $(wildcard tests/check_*.c)) tests/testutil.c tests/runner.c
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 KB_DB := $(BUILD)/kb.sqlite
 
-.PHONY: all deps deps-test run check check-unit check-cli bench clean
+.PHONY: all deps deps-test run check check-unit bench clean
 
 all: $(BUILD)/clew
 
@@ -85,13 +85,11 @@ run: deps
 	@echo "The server (clew serve) is not written yet: the KB above is what it will serve."
 
 check: deps-test
-	$(MAKE) check-unit check-cli
+	$(MAKE) check-unit
 
+# The suites run from the repository root (fixtures are under tests/data).
 check-unit: $(BUILD)/check_clew $(BUILD)/clew
 	CLEW_BIN=$(BUILD)/clew $(BUILD)/check_clew
-
-check-cli: $(BUILD)/clew
-	CLEW_BIN=$(BUILD)/clew tests/cli.sh
 
 bench: $(BUILD)/clew $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done

@@ -74,6 +74,7 @@ static void collect_from_html(struct mdtree *t, cmark_node *node,
 				ALLOC_GROW(t->annots, t->nr_annots + 1, t->alloc_annots);
 				t->annots[t->nr_annots].owner = owner;
 				t->annots[t->nr_annots].a = a;
+				t->annots[t->nr_annots].used = 0;
 				t->nr_annots++;
 			}
 		}

@@ -1,0 +1,267 @@
+/* check_article: structure-based extraction and annotations on one page. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../server/base/sbuf.h"
+#include "../server/base/text.h"
+#include <cjson/cJSON.h>
+
+#include "../server/compiler/article.h"
+#include "testutil.h"
+
+/* Parses text as the file path; returns the article or NULL (d says why). */
+static struct kb_article *parse(const char *path, const char *text,
+				struct diag *d)
+{
+	struct sbuf buf = SBUF_INIT;
+	struct kb_article *a = NULL;
+	struct mdtree t;
+
+	sbuf_adds(&buf, text);
+	text_normalize_newlines(&buf);
+	if (!mdtree_parse(&t, path, buf.buf, buf.len, d)) {
+		a = article_from_tree(&t, "default-slug", d);
+		mdtree_release(&t);
+	}
+	sbuf_release(&buf);
+	return a;
+}
+
+static struct kb_article *parse_file(const char *path, struct diag *d)
+{
+	char *text = tu_read(path, NULL);
+	struct kb_article *a;
+
+	ck_assert_msg(text != NULL, "cannot read %s", path);
+	a = parse(path, text, d);
+	free(text);
+	return a;
+}
+
+static size_t count_platform(const struct kb_article *a, const char *p,
+			     int causes)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < (causes ? a->nr_causes : a->nr_solutions); i++) {
+		const char *cp = causes ? a->causes[i].platform :
+					  a->solutions[i].platform;
+		n += cp && !strcmp(cp, p);
+	}
+	return n;
+}
+
+START_TEST(test_plain_faq_structure)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse_file("tests/data/faq-plain.md", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(d.nr, 0);
+	ck_assert_str_eq(a->slug, "default-slug");
+	ck_assert_uint_eq(a->nr_platforms, 2);
+	ck_assert_str_eq(a->platforms[0].id, "ios");
+	ck_assert_str_eq(a->platforms[0].name, "iOS");
+	ck_assert_str_eq(a->updated_at, "2021-04-12T09:15:00");
+	ck_assert_uint_eq(a->products.nr, 2);
+
+	/* Three causes per platform; the nested list stays in cause 1. */
+	ck_assert_uint_eq(a->nr_causes, 6);
+	ck_assert_uint_eq(count_platform(a, "ios", 1), 3);
+	ck_assert_uint_eq(count_platform(a, "android", 1), 3);
+	ck_assert_str_eq(a->causes[0].id, "ios-1");
+	ck_assert_str_eq(a->causes[3].id, "android-1");
+	ck_assert_str_eq(a->causes[0].title,
+			 "The phone decides where call sound goes, and its default "
+			 "choice is not the one the user wanted.");
+	ck_assert(strstr(a->causes[0].html, "Picking up on the phone") != NULL);
+
+	/* iOS: three bullet solutions under "<a name>Solutions", each cause
+	 * gets all of them; Android: numbered 3 and 3, paired in order. */
+	ck_assert_uint_eq(count_platform(a, "ios", 0), 3);
+	ck_assert_uint_eq(count_platform(a, "android", 0), 3);
+	ck_assert_uint_eq(a->causes[1].solutions.nr, 3);
+	ck_assert_uint_eq(a->causes[4].solutions.nr, 1);
+	ck_assert_str_eq(a->causes[4].solutions.items[0], "android-fix-2");
+
+	/* Sections: unique anchors, heading ids in the HTML, scopes. */
+	ck_assert_str_eq(a->sections[0].anchor, "what-people-see");
+	ck_assert_ptr_null(a->sections[0].platform);
+	for (size_t i = 0; i < a->nr_sections; i++)
+		for (size_t j = 0; j < i; j++)
+			ck_assert_str_ne(a->sections[i].anchor, a->sections[j].anchor);
+	ck_assert(strstr(a->html, "<h3 id=\"solutions-2\">Solutions</h3>") != NULL);
+	ck_assert(strstr(a->html, "name=\"fix\"") == NULL);
+	kb_article_free(a);
+}
+END_TEST
+
+START_TEST(test_platform_from_heading_alone)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: T\n---\n## Overview\n\nText.\n\n## Windows hosts\n\n"
+		"### Possible causes\n\n- Driver is old.\n- Service stopped.\n\n"
+		"### How to fix\n\n- Update the driver.\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_platforms, 1);
+	ck_assert_str_eq(a->platforms[0].id, "windows");
+	ck_assert_str_eq(a->platforms[0].name, "Windows");
+	ck_assert_uint_eq(a->nr_causes, 2);
+	ck_assert_str_eq(a->causes[1].id, "windows-2");
+	ck_assert_uint_eq(a->nr_solutions, 1);
+	ck_assert_str_eq(a->causes[0].solutions.items[0], "windows-fix-1");
+	kb_article_free(a);
+}
+END_TEST
+
+START_TEST(test_single_platform_without_heading)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: T\nplatform: Linux\nslug: my-slug\n---\n"
+		"## Reasons\n\n1. BlueZ is down.\n\n## Solutions\n\n1. Start it.\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_str_eq(a->slug, "my-slug");
+	ck_assert_uint_eq(a->nr_causes, 1);
+	ck_assert_str_eq(a->causes[0].platform, "linux");
+	ck_assert_str_eq(a->causes[0].id, "linux-1");
+	ck_assert_str_eq(a->causes[0].solutions.items[0], "linux-fix-1");
+	kb_article_free(a);
+}
+END_TEST
+
+START_TEST(test_raw_html_stripped)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: <b>Bold</b> title\n---\n<script>alert(1)</script>\n\n"
+		"## Reasons <img src=x onerror=alert(2)>\n\n"
+		"1. <!-- cause: c1 --> A [link](javascript:alert(3)) and "
+		"<iframe src=\"//evil\"></iframe> text.\n\n"
+		"<div onclick=\"x()\">block</div>\n", &d);
+	const char *bad[] = { "<script", "onerror", "javascript:", "<iframe",
+			      "onclick", "<div", "cause:", "<!--" };
+
+	ck_assert_ptr_nonnull(a);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		ck_assert_msg(!strstr(a->html, bad[i]), "'%s' in %s", bad[i], a->html);
+		ck_assert_msg(!strstr(a->causes[0].html, bad[i]), "'%s' in cause", bad[i]);
+		for (size_t j = 0; j < a->nr_sections; j++)
+			ck_assert(!strstr(a->sections[j].html, bad[i]));
+	}
+	ck_assert_str_eq(a->causes[0].id, "c1");
+	/* The title is stored as text; escaping is the renderer's job. */
+	ck_assert_str_eq(a->title, "<b>Bold</b> title");
+	kb_article_free(a);
+}
+END_TEST
+
+START_TEST(test_non_ascii)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse_file("tests/data/cjk.md", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_str_eq(a->title, "蓝牙耳机无法接听电话");
+	ck_assert_uint_eq(a->nr_causes, 1);
+	ck_assert(strstr(a->causes[0].title, "蓝牙设备只支持A2DP协议") != NULL);
+	ck_assert_str_eq(a->sections[0].anchor, "android");
+	ck_assert_str_eq(a->sections[1].anchor, "reasons");
+	kb_article_free(a);
+
+	a = parse("x.md", "---\ntitle: T\n---\n# 蓝牙\n\nText.\n", &d);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_str_eq(a->sections[0].anchor, "section-1");
+	kb_article_free(a);
+}
+END_TEST
+
+START_TEST(test_bom_crlf)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse_file("tests/data/bom-crlf.md", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_str_eq(a->title, "Café headset — CRLF and BOM");
+	ck_assert_str_eq(a->platforms[0].id, "macos");
+	ck_assert_uint_eq(a->nr_causes, 2);
+	ck_assert(!strchr(a->causes[0].title, '\r'));
+	kb_article_free(a);
+}
+END_TEST
+
+static const struct {
+	const char *body;
+	int line;
+	const char *msg;
+} bad[] = {
+	{ "<!-- cause: c1 -->\n\n- item\n", 5, "must stand inside the list item" },
+	{ "## Reasons\n\n1. <!-- cause: c1 --> a\n2. <!-- cause: c1 --> b\n", 8,
+	  "duplicate cause id 'c1'" },
+	{ "- <!-- question: q1 --> x\n", 5, "belongs in a question catalogue" },
+	{ "- <!-- cause: c1 --> <!-- cause: c2 --> x\n", 5, "a second annotation" },
+	{ "- <!-- solution: s1; fixes: nothing --> x\n", 5, "unknown cause 'nothing'" },
+	{ "- <!-- cause: c1; solutions: s9 --> x\n- <!-- solution: s1 --> y\n", 5,
+	  "unknown solution 's9'" },
+};
+
+START_TEST(test_annotation_errors)
+{
+	struct diag d = DIAG_INIT;
+	struct sbuf text = SBUF_INIT;
+	struct kb_article *a;
+
+	sbuf_addf(&text, "---\ntitle: T\nplatform: iOS\n---\n%s", bad[_i].body);
+	a = parse("bad.md", text.buf, &d);
+	ck_assert_ptr_null(a);
+	ck_assert_int_ge(d.errors, 1);
+	ck_assert_str_eq(d.items[0].path, "bad.md");
+	ck_assert_int_eq(d.items[0].line, bad[_i].line);
+	ck_assert_msg(strstr(d.items[0].msg, bad[_i].msg), "case %d: '%s'", _i,
+		      d.items[0].msg);
+	diag_release(&d);
+	sbuf_release(&text);
+}
+END_TEST
+
+START_TEST(test_annotations_link_and_scope)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse_file("tests/data/kb/annotated.md", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_str_eq(a->slug, "annotated-earpiece");
+	ck_assert_str_eq(a->lang, "en");
+	ck_assert_uint_eq(a->nr_causes, 2);
+	ck_assert_str_eq(a->causes[0].id, "earpiece-no-voice");
+	ck_assert(a->causes[0].weight == 2);
+	ck_assert_uint_eq(a->causes[0].when.nr, 1);
+	ck_assert_str_eq(a->causes[0].solutions.items[0], "get-voice-earpiece");
+	/* "fixes:" on the solution links it to the second cause. */
+	ck_assert_uint_eq(a->causes[1].solutions.nr, 1);
+	ck_assert_str_eq(a->causes[1].solutions.items[0], "route-speaker");
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(a->meta, "audience"));
+	kb_article_free(a);
+}
+END_TEST
+
+Suite *article_suite(void)
+{
+	Suite *s = suite_create("article");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_plain_faq_structure);
+	tcase_add_test(tc, test_platform_from_heading_alone);
+	tcase_add_test(tc, test_single_platform_without_heading);
+	tcase_add_test(tc, test_raw_html_stripped);
+	tcase_add_test(tc, test_non_ascii);
+	tcase_add_test(tc, test_bom_crlf);
+	tcase_add_loop_test(tc, test_annotation_errors, 0, sizeof(bad) / sizeof(*bad));
+	tcase_add_test(tc, test_annotations_link_and_scope);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,246 @@
+/* check_cli: the clew binary end to end: commands, exit codes, JSON. */
+#define _GNU_SOURCE
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "../server/base/sbuf.h"
+#include "testutil.h"
+
+/* The reference page beside the checkout; CLEW_SEED overrides. */
+#define SEED_DEFAULT "../shared/seed/000_9a239f62ef10e291.txt"
+
+static char *dir;
+
+struct run {
+	int status;
+	char *out;
+	char *err;
+};
+
+static void setup(void)
+{
+	dir = tu_tmpdir();
+}
+
+static void teardown(void)
+{
+	tu_rmtree(dir);
+	free(dir);
+}
+
+static const char *bin(void)
+{
+	const char *b = getenv("CLEW_BIN");
+	return b && *b ? b : "build/clew";
+}
+
+/* Runs `clew ARGS` (args are trusted test strings) and captures output. */
+static struct run clew(const char *args)
+{
+	struct sbuf cmd = SBUF_INIT, out = SBUF_INIT, err = SBUF_INIT;
+	struct run r;
+	int status;
+
+	sbuf_addf(&out, "%s/stdout", dir);
+	sbuf_addf(&err, "%s/stderr", dir);
+	sbuf_addf(&cmd, "%s %s >%s 2>%s </dev/null", bin(), args, out.buf, err.buf);
+	status = system(cmd.buf);
+	r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	r.out = tu_read(out.buf, NULL);
+	r.err = tu_read(err.buf, NULL);
+	sbuf_release(&cmd);
+	sbuf_release(&out);
+	sbuf_release(&err);
+	return r;
+}
+
+static void run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static const char *seed(void)
+{
+	const char *s = getenv("CLEW_SEED");
+
+	if (s && *s)
+		return s;
+	return access(SEED_DEFAULT, R_OK) == 0 ? SEED_DEFAULT : NULL;
+}
+
+START_TEST(test_help_and_version)
+{
+	static const char *const cmds[] = { "compile", "show", "search" };
+	struct run r = clew("--version");
+	struct sbuf a = SBUF_INIT;
+
+	ck_assert_int_eq(r.status, 0);
+	ck_assert(!strncmp(r.out, "clew ", 5));
+	run_free(&r);
+	r = clew("help");
+	ck_assert_int_eq(r.status, 0);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(*cmds); i++) {
+		ck_assert(strstr(r.out, cmds[i]) != NULL);
+		sbuf_reset(&a);
+		sbuf_addf(&a, "%s --help", cmds[i]);
+		{
+			struct run h = clew(a.buf);
+			ck_assert_int_eq(h.status, 0);
+			ck_assert(strstr(h.out, "usage: clew ") != NULL);
+			run_free(&h);
+		}
+	}
+	run_free(&r);
+	r = clew("frobnicate");
+	ck_assert_int_eq(r.status, 2);
+	ck_assert(strstr(r.err, "not a command") != NULL);
+	run_free(&r);
+	r = clew("compile");
+	ck_assert_int_eq(r.status, 2);
+	run_free(&r);
+	sbuf_release(&a);
+}
+END_TEST
+
+/* The issue's acceptance: kb/ and the seed compile together; the seed
+ * shows 3 iOS and 3 Android causes; "SCO" finds bluetooth-call-audio. */
+START_TEST(test_kb_and_seed)
+{
+	const char *s = seed();
+	struct sbuf args = SBUF_INIT;
+	struct run r;
+	cJSON *doc, *c, *hits;
+	int ios = 0, android = 0, found = 0;
+
+	ck_assert_msg(s != NULL, "the seed page is missing: set CLEW_SEED or "
+		      "keep shared/ beside the checkout");
+	sbuf_addf(&args, "compile -o %s/kb.sqlite kb '%s'", dir, s);
+	r = clew(args.buf);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert(strstr(r.out, "compiled") != NULL);
+	run_free(&r);
+
+	sbuf_reset(&args);
+	sbuf_addf(&args, "show --db %s/kb.sqlite --json 000_9a239f62ef10e291", dir);
+	r = clew(args.buf);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	doc = cJSON_Parse(r.out);
+	ck_assert_ptr_nonnull(doc);
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(doc, "causes")) {
+		const char *p = cJSON_GetObjectItem(c, "platform")->valuestring;
+		ios += !strcmp(p, "ios");
+		android += !strcmp(p, "android");
+	}
+	ck_assert_int_eq(ios, 3);
+	ck_assert_int_eq(android, 3);
+	ck_assert_int_ge(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "solutions")), 6);
+	cJSON_Delete(doc);
+	run_free(&r);
+
+	sbuf_reset(&args);
+	sbuf_addf(&args, "search --db %s/kb.sqlite --json SCO", dir);
+	r = clew(args.buf);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	doc = cJSON_Parse(r.out);
+	ck_assert_ptr_nonnull(doc);
+	hits = cJSON_GetObjectItem(doc, "hits");
+	cJSON_ArrayForEach(c, hits)
+		found |= !strcmp(cJSON_GetObjectItem(c, "slug")->valuestring,
+				 "bluetooth-call-audio");
+	ck_assert(found);
+	ck_assert_str_eq(cJSON_GetObjectItem(doc, "query")->valuestring, "SCO");
+	cJSON_Delete(doc);
+	run_free(&r);
+	sbuf_release(&args);
+}
+END_TEST
+
+START_TEST(test_shipped_kb_is_strict_clean)
+{
+	struct sbuf args = SBUF_INIT;
+	struct run r;
+
+	sbuf_addf(&args, "compile --strict -o %s/kb.sqlite kb", dir);
+	r = clew(args.buf);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_msg(!strstr(r.err, "warning"), "%s", r.err);
+	run_free(&r);
+	sbuf_release(&args);
+}
+END_TEST
+
+START_TEST(test_errors_and_exit_codes)
+{
+	struct sbuf args = SBUF_INIT;
+	struct run r;
+	cJSON *doc;
+
+	sbuf_addf(&args, "compile -o %s/kb.sqlite tests/data/errors/missing-title.md", dir);
+	r = clew(args.buf);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert(strstr(r.err, "tests/data/errors/missing-title.md:1:1: error: "
+			 "missing title") != NULL);
+	run_free(&r);
+
+	sbuf_reset(&args);
+	sbuf_addf(&args, "compile -q -o %s/kb.sqlite tests/data/kb tests/data/faq-plain.md", dir);
+	r = clew(args.buf);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "");
+	run_free(&r);
+
+	sbuf_reset(&args);
+	sbuf_addf(&args, "show --db %s/kb.sqlite --json nope", dir);
+	r = clew(args.buf);
+	ck_assert_int_eq(r.status, 1);
+	doc = cJSON_Parse(r.out);
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "error"),
+					     "code")->valuestring, "not_found");
+	cJSON_Delete(doc);
+	run_free(&r);
+
+	sbuf_reset(&args);
+	sbuf_addf(&args, "search --db %s/kb.sqlite --json '\"('", dir);
+	r = clew(args.buf);
+	ck_assert_int_eq(r.status, 2);
+	doc = cJSON_Parse(r.out);
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "error"),
+					     "code")->valuestring, "bad_query");
+	cJSON_Delete(doc);
+	run_free(&r);
+
+	sbuf_reset(&args);
+	sbuf_addf(&args, "search --db %s/kb.sqlite earpiece", dir);
+	r = clew(args.buf);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert(strstr(r.out, "article(s) match") != NULL);
+	run_free(&r);
+
+	r = clew("show --db /nonexistent.sqlite x");
+	ck_assert_int_eq(r.status, 1);
+	ck_assert(strstr(r.err, "cannot open") != NULL);
+	run_free(&r);
+	sbuf_release(&args);
+}
+END_TEST
+
+Suite *cli_suite(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_help_and_version);
+	tcase_add_test(tc, test_kb_and_seed);
+	tcase_add_test(tc, test_shipped_kb_is_strict_clean);
+	tcase_add_test(tc, test_errors_and_exit_codes);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,140 @@
+/* check_sbuf: the string builder and the text helpers. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../server/base/sbuf.h"
+#include "../server/base/text.h"
+
+START_TEST(test_sbuf_empty_is_string)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	ck_assert_str_eq(sb.buf, "");
+	ck_assert_uint_eq(sb.len, 0);
+	sbuf_release(&sb); /* releasing an unused buffer is fine */
+	ck_assert_str_eq(sb.buf, "");
+}
+END_TEST
+
+START_TEST(test_sbuf_add_and_format)
+{
+	struct sbuf sb = SBUF_INIT;
+	char *s;
+	size_t len;
+
+	sbuf_adds(&sb, "abc");
+	sbuf_addch(&sb, '-');
+	sbuf_addf(&sb, "%d/%s", 42, "x");
+	ck_assert_str_eq(sb.buf, "abc-42/x");
+	ck_assert_uint_eq(sb.len, 8);
+	/* A long format grows the buffer past its first allocation. */
+	for (int i = 0; i < 100; i++)
+		sbuf_addf(&sb, "%0100d", i);
+	ck_assert_uint_eq(sb.len, 8 + 100 * 100);
+	ck_assert_uint_eq(strlen(sb.buf), sb.len);
+	s = sbuf_detach(&sb, &len);
+	ck_assert_uint_eq(len, 8 + 100 * 100);
+	ck_assert_str_eq(sb.buf, "");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_sbuf_trim_and_setlen)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	sbuf_adds(&sb, "hello \t\n");
+	sbuf_rtrim(&sb);
+	ck_assert_str_eq(sb.buf, "hello");
+	sbuf_setlen(&sb, 2);
+	ck_assert_str_eq(sb.buf, "he");
+	sbuf_reset(&sb);
+	ck_assert_str_eq(sb.buf, "");
+	sbuf_release(&sb);
+}
+END_TEST
+
+Suite *sbuf_suite(void)
+{
+	Suite *s = suite_create("sbuf");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_sbuf_empty_is_string);
+	tcase_add_test(tc, test_sbuf_add_and_format);
+	tcase_add_test(tc, test_sbuf_trim_and_setlen);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+static void slug_is(const char *in, const char *want)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	text_slugify(&sb, in);
+	ck_assert_str_eq(sb.buf, want);
+	sbuf_release(&sb);
+}
+
+START_TEST(test_slugify)
+{
+	slug_is("iOS", "ios");
+	slug_is("macOS", "macos");
+	slug_is("  Windows Phone ", "windows-phone");
+	slug_is("Reasons & Causes!", "reasons-causes");
+	slug_is("Café au lait", "caf-au-lait");
+	slug_is("蓝牙", "");
+}
+END_TEST
+
+START_TEST(test_ids_and_case)
+{
+	ck_assert(text_is_id("android-a2dp-only"));
+	ck_assert(text_is_id("sco_supported"));
+	ck_assert(text_is_id("v1.2"));
+	ck_assert(!text_is_id(""));
+	ck_assert(!text_is_id("-lead"));
+	ck_assert(!text_is_id("Upper"));
+	ck_assert(!text_is_id("sp ace"));
+	ck_assert(text_ieq("Products", "products"));
+	ck_assert(!text_ieq("Product", "products"));
+	ck_assert(text_ieq_n("iOS devices", "IOS", 3));
+}
+END_TEST
+
+START_TEST(test_normalize_newlines)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	sbuf_adds(&sb, "\xEF\xBB\xBFone\r\ntwo\rthree\n");
+	text_normalize_newlines(&sb);
+	ck_assert_str_eq(sb.buf, "one\ntwo\nthree\n");
+	sbuf_release(&sb);
+}
+END_TEST
+
+START_TEST(test_hash_is_stable)
+{
+	uint64_t a = text_hash(TEXT_HASH_INIT, "abc", 3);
+	uint64_t b = text_hash(TEXT_HASH_INIT, "abc", 3);
+	uint64_t c = text_hash(TEXT_HASH_INIT, "abd", 3);
+
+	ck_assert(a == b);
+	ck_assert(a != c);
+	/* FNV-1a 64 of "a", a published test vector. */
+	ck_assert(text_hash(TEXT_HASH_INIT, "a", 1) == UINT64_C(0xaf63dc4c8601ec8c));
+}
+END_TEST
+
+Suite *text_suite(void)
+{
+	Suite *s = suite_create("text");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_slugify);
+	tcase_add_test(tc, test_ids_and_case);
+	tcase_add_test(tc, test_normalize_newlines);
+	tcase_add_test(tc, test_hash_is_stable);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,30 @@
+/* runner: runs every Check suite of Clew. */
+#include <check.h>
+#include <stdlib.h>
+
+Suite *sbuf_suite(void);
+Suite *text_suite(void);
+Suite *annot_suite(void);
+Suite *frontmatter_suite(void);
+Suite *article_suite(void);
+Suite *compile_suite(void);
+Suite *store_suite(void);
+Suite *cli_suite(void);
+
+int main(void)
+{
+	SRunner *sr = srunner_create(sbuf_suite());
+	int failed;
+
+	srunner_add_suite(sr, text_suite());
+	srunner_add_suite(sr, annot_suite());
+	srunner_add_suite(sr, frontmatter_suite());
+	srunner_add_suite(sr, article_suite());
+	srunner_add_suite(sr, compile_suite());
+	srunner_add_suite(sr, store_suite());
+	srunner_add_suite(sr, cli_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,101 @@
+/* testutil: helpers shared by the Check suites. */
+#define _GNU_SOURCE
+#include "testutil.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../server/base/fileio.h"
+#include "../server/base/sbuf.h"
+#include "../server/base/xalloc.h"
+#include "../server/compiler/compile.h"
+
+char *tu_tmpdir(void)
+{
+	char *tmpl = xstrdup("/tmp/clew-test-XXXXXX");
+
+	if (!mkdtemp(tmpl)) {
+		perror("mkdtemp");
+		abort();
+	}
+	return tmpl;
+}
+
+void tu_rmtree(const char *dir)
+{
+	struct sbuf cmd = SBUF_INIT;
+
+	if (strncmp(dir, "/tmp/clew-test-", 15))
+		return; /* never anything but our own folders */
+	sbuf_addf(&cmd, "rm -rf '%s'", dir);
+	if (system(cmd.buf) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+	sbuf_release(&cmd);
+}
+
+char *tu_write(const char *dir, const char *name, const char *data, long len)
+{
+	struct sbuf path = SBUF_INIT;
+	FILE *f;
+
+	sbuf_addf(&path, "%s/%s", dir, name);
+	f = fopen(path.buf, "wb");
+	if (!f) {
+		perror(path.buf);
+		abort();
+	}
+	fwrite(data, 1, len < 0 ? strlen(data) : (size_t)len, f);
+	fclose(f);
+	return sbuf_detach(&path, NULL);
+}
+
+char *tu_read(const char *path, size_t *len)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	if (fileio_read(path, &sb)) {
+		sbuf_release(&sb);
+		return NULL;
+	}
+	return sbuf_detach(&sb, len);
+}
+
+int tu_compile(const char *out, struct diag *d, int strict, ...)
+{
+	const char *inputs[32];
+	struct compile_opts opts = { out, strict, 2 };
+	struct compile_stats st;
+	size_t n = 0;
+	va_list ap;
+	const char *p;
+
+	va_start(ap, strict);
+	while ((p = va_arg(ap, const char *)) && n < 32)
+		inputs[n++] = p;
+	va_end(ap);
+	return compile_run(inputs, n, &opts, d, &st);
+}
+
+int tu_diag_has(const struct diag *d, const char *needle)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int found;
+
+	diag_print(d, f);
+	fclose(f);
+	found = strstr(buf, needle) != NULL;
+	if (!found)
+		fprintf(stderr, "expected diagnostic containing '%s'; got:\n%s",
+			needle, buf);
+	free(buf);
+	return found;
+}
+
+void tu_diag_dump(const struct diag *d)
+{
+	diag_print(d, stderr);
+}

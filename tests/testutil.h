@@ -1,0 +1,27 @@
+/* testutil: helpers shared by the Check suites: temporary folders, files,
+ * and compiling fixtures. */
+#ifndef CLEW_TESTUTIL_H
+#define CLEW_TESTUTIL_H
+
+#include <stddef.h>
+
+#include "../server/base/diag.h"
+
+/* Returns a new empty folder under /tmp (malloc'd; caller frees). */
+char *tu_tmpdir(void);
+/* Removes a folder made by tu_tmpdir and everything in it. */
+void tu_rmtree(const char *dir);
+/* Writes len bytes (len < 0: strlen) to dir/name; returns the path
+ * (malloc'd; caller frees). */
+char *tu_write(const char *dir, const char *name, const char *data, long len);
+/* Returns the file's bytes (malloc'd, NUL-terminated; caller frees) and its
+ * length in *len, or NULL. */
+char *tu_read(const char *path, size_t *len);
+/* Compiles inputs into out; returns compile_run's result, diagnostics in d. */
+int tu_compile(const char *out, struct diag *d, int strict, ...);
+/* Returns 1 when some diagnostic's printed form contains needle. */
+int tu_diag_has(const struct diag *d, const char *needle);
+/* Prints the diagnostics (for a failing test's log). */
+void tu_diag_dump(const struct diag *d);
+
+#endif
