@@ -16,6 +16,8 @@ static const struct command {
 	{ "compile", cmd_compile, "compile Markdown FAQ articles into a SQLite KB" },
 	{ "show", cmd_show, "print one article of a compiled KB" },
 	{ "search", cmd_search, "full-text search a compiled KB" },
+	{ "diagnose", cmd_diagnose, "rank likely causes and pick the next question" },
+	{ "tree", cmd_tree, "print the whole decision tree (text, JSON, DOT)" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(*commands))

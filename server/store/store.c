@@ -9,6 +9,7 @@
 
 #include "../base/sbuf.h"
 #include "../base/xalloc.h"
+#include "store_internal.h"
 
 #define SCHEMA_VERSION "1"
 /* Longest query text taken, in bytes. */
@@ -20,15 +21,15 @@ struct store {
 	int max_article_id;
 };
 
-static void set_err(struct store *st, const char *msg)
+void store_set_err(struct store *st, const char *msg)
 {
 	free(st->err);
 	st->err = xstrdup(msg);
 }
 
-static int db_fail(struct store *st)
+int store_db_fail(struct store *st)
 {
-	set_err(st, sqlite3_errmsg(st->db));
+	store_set_err(st, sqlite3_errmsg(st->db));
 	return -1;
 }
 
@@ -44,7 +45,7 @@ char *store_meta(struct store *st, const char *key)
 
 	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = ?1",
 			       -1, &s, NULL) != SQLITE_OK) {
-		db_fail(st);
+		store_db_fail(st);
 		return NULL;
 	}
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
@@ -116,12 +117,12 @@ static void add_col(cJSON *obj, const char *name, sqlite3_stmt *s, int i)
 		cJSON_AddNullToObject(obj, name);
 }
 
-static sqlite3_stmt *prepare(struct store *st, const char *sql)
+sqlite3_stmt *store_prepare(struct store *st, const char *sql)
 {
 	sqlite3_stmt *s = NULL;
 
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		db_fail(st);
+		store_db_fail(st);
 		return NULL;
 	}
 	return s;
@@ -132,7 +133,7 @@ static int each_row(struct store *st, const char *sql, sqlite3_int64 art,
 		    const char *text_arg,
 		    void (*row)(sqlite3_stmt *, cJSON *), cJSON *into)
 {
-	sqlite3_stmt *s = prepare(st, sql);
+	sqlite3_stmt *s = store_prepare(st, sql);
 	int rc;
 
 	if (!s)
@@ -143,7 +144,7 @@ static int each_row(struct store *st, const char *sql, sqlite3_int64 art,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		row(s, into);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : db_fail(st);
+	return rc == SQLITE_DONE ? 0 : store_db_fail(st);
 }
 
 static void platform_row(sqlite3_stmt *s, cJSON *arr)
@@ -215,7 +216,7 @@ static void condition_row(sqlite3_stmt *s, cJSON *conds)
 
 cJSON *store_article_json(struct store *st, const char *slug)
 {
-	sqlite3_stmt *s = prepare(st,
+	sqlite3_stmt *s = store_prepare(st,
 		"SELECT id, slug, title, updated_at, lang, html, meta "
 		"FROM articles WHERE slug = ?1");
 	cJSON *doc = NULL, *arr, *causes, *c;
@@ -228,9 +229,9 @@ cJSON *store_article_json(struct store *st, const char *slug)
 	rc = sqlite3_step(s);
 	if (rc != SQLITE_ROW) {
 		if (rc == SQLITE_DONE)
-			set_err(st, "not found");
+			store_set_err(st, "not found");
 		else
-			db_fail(st);
+			store_db_fail(st);
 		sqlite3_finalize(s);
 		return NULL;
 	}
@@ -377,7 +378,7 @@ static int search_index(struct store *st, const char *table,
 		  table, table, table,
 		  platform ? "AND s.article_id IN (SELECT article_id FROM "
 			     "article_platforms WHERE platform_id = ?2)" : "");
-	s = prepare(st, sql.buf);
+	s = store_prepare(st, sql.buf);
 	sbuf_release(&sql);
 	if (!s) {
 		free(seen);
@@ -400,7 +401,7 @@ static int search_index(struct store *st, const char *table,
 	}
 	sqlite3_finalize(s);
 	free(seen);
-	return rc == SQLITE_DONE ? total : db_fail(st);
+	return rc == SQLITE_DONE ? total : store_db_fail(st);
 }
 
 static cJSON *hit_json(struct store *st, const char *table, const char *match,
@@ -417,7 +418,7 @@ static cJSON *hit_json(struct store *st, const char *table, const char *match,
 		  "JOIN articles AS a ON a.id = s.article_id "
 		  "WHERE %s MATCH ?1 AND x.rowid = ?2",
 		  table, table, table);
-	s = prepare(st, sql.buf);
+	s = store_prepare(st, sql.buf);
 	sbuf_release(&sql);
 	if (!s)
 		return NULL;
@@ -434,7 +435,7 @@ static cJSON *hit_json(struct store *st, const char *table, const char *match,
 		cJSON_AddNumberToObject(o, "score",
 					(double)(long long)(h->score * 1000 + 0.5) / 1000);
 	} else {
-		db_fail(st);
+		store_db_fail(st);
 	}
 	sqlite3_finalize(s);
 	sbuf_release(&snip);
@@ -457,11 +458,11 @@ enum store_search_result store_search(struct store *st,
 	if (limit > 100)
 		limit = 100;
 	if (strlen(q) > MAX_QUERY) {
-		set_err(st, "query too long: at most 1024 bytes");
+		store_set_err(st, "query too long: at most 1024 bytes");
 		return STORE_SEARCH_BAD_QUERY;
 	}
 	if (!build_match(q, 1, 1, &match)) {
-		set_err(st, "empty query: give at least one word to search for");
+		store_set_err(st, "empty query: give at least one word to search for");
 		sbuf_release(&match);
 		return STORE_SEARCH_BAD_QUERY;
 	}

@@ -47,4 +47,12 @@ enum store_search_result store_search(struct store *st,
 /* Returns meta.value for key (malloc'd; caller frees), or NULL. */
 char *store_meta(struct store *st, const char *key);
 
+
+struct eng_model;
+
+/* Loads the question catalogue and every cause into the engine's compact
+ * model (see engine/model.h). Returns it (free with eng_model_free), or
+ * NULL with the detail in store_errmsg. */
+struct eng_model *store_load_model(struct store *st);
+
 #endif

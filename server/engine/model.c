@@ -1,0 +1,244 @@
+/* model: the knowledge base in compact in-memory arrays. */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/xalloc.h"
+
+/* Conditions are gathered as triples, then laid out by eng_model_finish. */
+struct pending {
+	int cause;
+	int q;
+	int value;
+};
+
+struct eng_model_build {
+	struct pending *items;
+	size_t nr, alloc;
+	size_t alloc_questions, alloc_articles, alloc_causes;
+};
+
+/* The builder state hangs off the model until finish; kept out of the
+ * public struct so readers never see it. */
+struct model_with_build {
+	struct eng_model m;
+	struct eng_model_build b;
+};
+
+static struct eng_model_build *build_of(struct eng_model *m)
+{
+	return &((struct model_with_build *)m)->b;
+}
+
+struct eng_model *eng_model_new(void)
+{
+	struct model_with_build *mb = xcalloc(1, sizeof(*mb));
+
+	mb->m.q_problem = -1;
+	mb->m.q_platform = -1;
+	return &mb->m;
+}
+
+int eng_model_add_question(struct eng_model *m, const char *id,
+			   const char *text, const char *help)
+{
+	struct eng_model_build *b = build_of(m);
+	struct eng_question *q;
+
+	ALLOC_GROW(m->questions, (size_t)m->nr_questions + 1, b->alloc_questions);
+	q = &m->questions[m->nr_questions];
+	memset(q, 0, sizeof(*q));
+	q->id = xstrdup(id);
+	q->text = xstrdup(text);
+	q->help = xstrdup(help ? help : "");
+	if (!strcmp(id, "problem"))
+		m->q_problem = m->nr_questions;
+	if (!strcmp(id, "platform"))
+		m->q_platform = m->nr_questions;
+	return m->nr_questions++;
+}
+
+int eng_model_add_option(struct eng_model *m, int q, const char *value,
+			 const char *label)
+{
+	struct eng_question *qu = &m->questions[q];
+
+	if (qu->nr_options >= ENG_MAX_OPTIONS && q != m->q_problem)
+		return -1;
+	qu->options = xrealloc(qu->options,
+			       ((size_t)qu->nr_options + 1) * sizeof(*qu->options));
+	qu->options[qu->nr_options].value = xstrdup(value);
+	qu->options[qu->nr_options].label = xstrdup(label);
+	qu->nr_options++;
+	return 0;
+}
+
+int eng_model_add_article(struct eng_model *m, const char *slug,
+			  const char *title)
+{
+	struct eng_model_build *b = build_of(m);
+
+	ALLOC_GROW(m->articles, (size_t)m->nr_articles + 1, b->alloc_articles);
+	m->articles[m->nr_articles].slug = xstrdup(slug);
+	m->articles[m->nr_articles].title = xstrdup(title);
+	return m->nr_articles++;
+}
+
+int eng_model_add_cause(struct eng_model *m, int article, const char *id,
+			const char *title, const char *platform, double prior)
+{
+	struct eng_model_build *b = build_of(m);
+	struct eng_cause *c;
+
+	ALLOC_GROW(m->causes, (size_t)m->nr_causes + 1, b->alloc_causes);
+	c = &m->causes[m->nr_causes];
+	memset(c, 0, sizeof(*c));
+	c->id = xstrdup(id);
+	c->title = xstrdup(title);
+	c->article = article;
+	c->platform = platform && m->q_platform >= 0 ?
+		eng_model_option(m, m->q_platform, platform) : -1;
+	c->prior = prior;
+	return m->nr_causes++;
+}
+
+void eng_model_add_solution(struct eng_model *m, int cause, const char *id,
+			    const char *title, const char *html)
+{
+	struct eng_cause *c = &m->causes[cause];
+
+	c->solutions = xrealloc(c->solutions,
+				((size_t)c->nr_solutions + 1) * sizeof(*c->solutions));
+	c->solutions[c->nr_solutions].id = xstrdup(id);
+	c->solutions[c->nr_solutions].title = xstrdup(title);
+	c->solutions[c->nr_solutions].html = xstrdup(html);
+	c->nr_solutions++;
+}
+
+int eng_model_add_condition(struct eng_model *m, int cause, const char *q,
+			    const char *value)
+{
+	struct eng_model_build *b = build_of(m);
+	int qi = eng_model_question(m, q);
+	int v = qi >= 0 ? eng_model_option(m, qi, value) : -1;
+
+	if (qi < 0)
+		return -1;
+	if (v < 0)
+		return strcmp(value, "unknown") ? -1 : 0;
+	ALLOC_GROW(b->items, b->nr + 1, b->alloc);
+	b->items[b->nr].cause = cause;
+	b->items[b->nr].q = qi;
+	b->items[b->nr].value = v;
+	b->nr++;
+	return 0;
+}
+
+int eng_model_add_applies(struct eng_model *m, int q_of, const char *q,
+			  const char *value)
+{
+	struct eng_question *of = &m->questions[q_of];
+	int qi = eng_model_question(m, q);
+	int v = qi >= 0 ? eng_model_option(m, qi, value) : -1;
+	int i;
+
+	if (qi < 0 || (v < 0 && strcmp(value, "unknown")))
+		return -1;
+	if (v < 0 || v >= ENG_MAX_OPTIONS)
+		return 0; /* 'unknown' never rules a question out */
+	for (i = 0; i < of->nr_applies; i++)
+		if (of->applies[i].q == qi)
+			break;
+	if (i == of->nr_applies) {
+		of->applies = xrealloc(of->applies,
+				       ((size_t)of->nr_applies + 1) * sizeof(*of->applies));
+		of->applies[i].q = qi;
+		of->applies[i].mask = 0;
+		of->nr_applies++;
+	}
+	of->applies[i].mask |= UINT64_C(1) << v;
+	return 0;
+}
+
+int eng_model_finish(struct eng_model *m)
+{
+	struct eng_model_build *b = build_of(m);
+
+	if (m->q_problem < 0 || m->q_platform < 0)
+		return -1;
+	m->mask = xcalloc((size_t)m->nr_causes * (size_t)m->nr_questions + 1,
+			  sizeof(*m->mask));
+	for (size_t i = 0; i < b->nr; i++) {
+		const struct pending *p = &b->items[i];
+
+		/* Problem and platform are scopes, not soft evidence. */
+		if (p->q == m->q_problem || p->q == m->q_platform ||
+		    p->value >= ENG_MAX_OPTIONS)
+			continue;
+		m->mask[(size_t)p->cause * (size_t)m->nr_questions + (size_t)p->q] |=
+			UINT64_C(1) << p->value;
+	}
+	free(b->items);
+	memset(b, 0, sizeof(*b));
+	return 0;
+}
+
+void eng_model_free(struct eng_model *m)
+{
+	if (!m)
+		return;
+	for (int i = 0; i < m->nr_questions; i++) {
+		struct eng_question *q = &m->questions[i];
+
+		free(q->id);
+		free(q->text);
+		free(q->help);
+		for (int j = 0; j < q->nr_options; j++) {
+			free(q->options[j].value);
+			free(q->options[j].label);
+		}
+		free(q->options);
+		free(q->applies);
+	}
+	free(m->questions);
+	for (int i = 0; i < m->nr_articles; i++) {
+		free(m->articles[i].slug);
+		free(m->articles[i].title);
+	}
+	free(m->articles);
+	for (int i = 0; i < m->nr_causes; i++) {
+		struct eng_cause *c = &m->causes[i];
+
+		free(c->id);
+		free(c->title);
+		for (int j = 0; j < c->nr_solutions; j++) {
+			free(c->solutions[j].id);
+			free(c->solutions[j].title);
+			free(c->solutions[j].html);
+		}
+		free(c->solutions);
+	}
+	free(m->causes);
+	free(m->mask);
+	free(build_of(m)->items);
+	free(m);
+}
+
+int eng_model_question(const struct eng_model *m, const char *id)
+{
+	for (int i = 0; i < m->nr_questions; i++)
+		if (!strcmp(m->questions[i].id, id))
+			return i;
+	return -1;
+}
+
+int eng_model_option(const struct eng_model *m, int q, const char *value)
+{
+	const struct eng_question *qu = &m->questions[q];
+
+	for (int i = 0; i < qu->nr_options; i++)
+		if (!strcmp(qu->options[i].value, value))
+			return i;
+	return -1;
+}

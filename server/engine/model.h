@@ -1,0 +1,103 @@
+/* model: the knowledge base in compact in-memory arrays, as the engine
+ * reads it: built once (at start-up or reload) and then read-only, so any
+ * number of threads may diagnose against it at once. */
+#ifndef CLEW_ENGINE_MODEL_H
+#define CLEW_ENGINE_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Most options one question may have (they are kept as a bit mask); the
+ * reserved 'problem' question is exempt. */
+#define ENG_MAX_OPTIONS 64
+
+struct eng_option {
+	char *value;
+	char *label;
+};
+
+/* "question q is answered with one of the values in mask". */
+struct eng_req {
+	int q;
+	uint64_t mask;
+};
+
+struct eng_question {
+	char *id;
+	char *text;
+	char *help; /* plain text; may be "" */
+	struct eng_option *options;
+	int nr_options;
+	struct eng_req *applies; /* all must hold for the question to be asked */
+	int nr_applies;
+};
+
+struct eng_solution {
+	char *id;
+	char *title;
+	char *html;
+};
+
+struct eng_cause {
+	char *id;
+	char *title;
+	int article;  /* index into articles */
+	int platform; /* option index of the platform question; -1: any */
+	double prior; /* unnormalised prior weight */
+	struct eng_solution *solutions;
+	int nr_solutions;
+};
+
+struct eng_article {
+	char *slug;
+	char *title;
+};
+
+struct eng_model {
+	struct eng_question *questions; /* authored order */
+	int nr_questions;
+	int q_problem;  /* index of 'problem' */
+	int q_platform; /* index of 'platform' */
+	struct eng_article *articles; /* the options of 'problem', same order */
+	int nr_articles;
+	struct eng_cause *causes;
+	int nr_causes;
+	/* mask[c * nr_questions + q]: the values of q under which cause c
+	 * holds; 0 when c says nothing about q. */
+	uint64_t *mask;
+};
+
+/* Builder, used by the loader; every string is copied. */
+struct eng_model *eng_model_new(void);
+/* Returns the new question's index. */
+int eng_model_add_question(struct eng_model *m, const char *id,
+			   const char *text, const char *help);
+/* Returns 0, or -1 when the question already has ENG_MAX_OPTIONS options
+ * (the 'problem' question excepted). */
+int eng_model_add_option(struct eng_model *m, int q, const char *value,
+			 const char *label);
+int eng_model_add_article(struct eng_model *m, const char *slug,
+			  const char *title);
+/* Returns the new cause's index. platform may be NULL. */
+int eng_model_add_cause(struct eng_model *m, int article, const char *id,
+			const char *title, const char *platform, double prior);
+void eng_model_add_solution(struct eng_model *m, int cause, const char *id,
+			    const char *title, const char *html);
+/* Adds value to cause's (or with cause < 0, question q_of's applies)
+ * condition on question q. Returns 0, or -1 for an unknown question or
+ * value. */
+int eng_model_add_condition(struct eng_model *m, int cause, const char *q,
+			    const char *value);
+int eng_model_add_applies(struct eng_model *m, int q_of, const char *q,
+			  const char *value);
+/* Lays out the condition matrix; call once after the last add. Returns 0,
+ * or -1 when 'problem' or 'platform' is missing. */
+int eng_model_finish(struct eng_model *m);
+
+void eng_model_free(struct eng_model *m);
+
+/* Lookups; -1 when absent. */
+int eng_model_question(const struct eng_model *m, const char *id);
+int eng_model_option(const struct eng_model *m, int q, const char *value);
+
+#endif

@@ -1,0 +1,163 @@
+/* model_load: reads a compiled KB into the engine's in-memory model. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "../base/sbuf.h"
+#include "../base/xalloc.h"
+#include "../engine/model.h"
+#include "store.h"
+#include "store_internal.h"
+
+static const char *col(sqlite3_stmt *s, int i)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+	return v ? (const char *)v : "";
+}
+
+static int load_questions(struct store *st, struct eng_model *m)
+{
+	sqlite3_stmt *q = NULL, *o = NULL;
+	int rc, ret = -1;
+
+	q = store_prepare(st, "SELECT id, text, help_text FROM questions "
+			      "ORDER BY position");
+	o = store_prepare(st, "SELECT value, label FROM question_options "
+			      "WHERE question_id = ?1 ORDER BY position");
+	if (!q || !o)
+		goto cleanup;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int qi = eng_model_add_question(m, col(q, 0), col(q, 1), col(q, 2));
+		int is_problem = !strcmp(col(q, 0), "problem");
+
+		sqlite3_bind_text(o, 1, col(q, 0), -1, SQLITE_TRANSIENT);
+		while ((rc = sqlite3_step(o)) == SQLITE_ROW) {
+			if (is_problem)
+				eng_model_add_article(m, col(o, 0), col(o, 1));
+			if (eng_model_add_option(m, qi, col(o, 0), col(o, 1))) {
+				struct sbuf msg = SBUF_INIT;
+				sbuf_addf(&msg, "question '%s' has more than %d options",
+					  col(q, 0), ENG_MAX_OPTIONS);
+				store_set_err(st, msg.buf);
+				sbuf_release(&msg);
+				goto cleanup;
+			}
+		}
+		sqlite3_reset(o);
+		if (rc != SQLITE_DONE)
+			goto db_error;
+	}
+	if (rc != SQLITE_DONE)
+		goto db_error;
+	ret = 0;
+	goto cleanup;
+db_error:
+	store_db_fail(st);
+cleanup:
+	sqlite3_finalize(q);
+	sqlite3_finalize(o);
+	return ret;
+}
+
+static int load_applies(struct store *st, struct eng_model *m)
+{
+	sqlite3_stmt *s = store_prepare(st,
+		"SELECT question_id, on_question, value FROM question_conditions");
+	int rc;
+
+	if (!s)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int q = eng_model_question(m, col(s, 0));
+		if (q >= 0)
+			eng_model_add_applies(m, q, col(s, 1), col(s, 2));
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_db_fail(st);
+}
+
+static int find_article(const struct eng_model *m, const char *slug)
+{
+	for (int i = 0; i < m->nr_articles; i++)
+		if (!strcmp(m->articles[i].slug, slug))
+			return i;
+	return -1;
+}
+
+static int load_causes(struct store *st, struct eng_model *m)
+{
+	sqlite3_stmt *c = NULL, *cond = NULL, *sol = NULL;
+	int rc, ret = -1;
+
+	c = store_prepare(st,
+		"SELECT c.article_id, a.slug, c.id, c.title, c.platform_id, "
+		"c.weight, c.position FROM causes AS c "
+		"JOIN articles AS a ON a.id = c.article_id "
+		"ORDER BY a.id, c.position");
+	cond = store_prepare(st,
+		"SELECT question_id, value FROM cause_conditions "
+		"WHERE article_id = ?1 AND cause_id = ?2");
+	sol = store_prepare(st,
+		"SELECT s.id, s.title, s.html FROM cause_solutions AS cs "
+		"JOIN solutions AS s ON s.article_id = cs.article_id "
+		"AND s.id = cs.solution_id "
+		"WHERE cs.article_id = ?1 AND cs.cause_id = ?2 ORDER BY cs.position");
+	if (!c || !cond || !sol)
+		goto cleanup;
+	while ((rc = sqlite3_step(c)) == SQLITE_ROW) {
+		int article = find_article(m, col(c, 1)), ci;
+		double prior = sqlite3_column_type(c, 5) == SQLITE_NULL ?
+			1.0 / (1.0 + 0.1 * sqlite3_column_int(c, 6)) :
+			sqlite3_column_double(c, 5);
+
+		if (article < 0)
+			continue; /* not offered as a problem */
+		ci = eng_model_add_cause(m, article, col(c, 2), col(c, 3),
+					 sqlite3_column_type(c, 4) == SQLITE_NULL ?
+						 NULL : col(c, 4),
+					 prior);
+		sqlite3_bind_int64(cond, 1, sqlite3_column_int64(c, 0));
+		sqlite3_bind_text(cond, 2, col(c, 2), -1, SQLITE_TRANSIENT);
+		while ((rc = sqlite3_step(cond)) == SQLITE_ROW)
+			eng_model_add_condition(m, ci, col(cond, 0), col(cond, 1));
+		sqlite3_reset(cond);
+		if (rc != SQLITE_DONE)
+			goto db_error;
+		sqlite3_bind_int64(sol, 1, sqlite3_column_int64(c, 0));
+		sqlite3_bind_text(sol, 2, col(c, 2), -1, SQLITE_TRANSIENT);
+		while ((rc = sqlite3_step(sol)) == SQLITE_ROW)
+			eng_model_add_solution(m, ci, col(sol, 0), col(sol, 1),
+					       col(sol, 2));
+		sqlite3_reset(sol);
+		if (rc != SQLITE_DONE)
+			goto db_error;
+	}
+	if (rc != SQLITE_DONE)
+		goto db_error;
+	ret = 0;
+	goto cleanup;
+db_error:
+	store_db_fail(st);
+cleanup:
+	sqlite3_finalize(c);
+	sqlite3_finalize(cond);
+	sqlite3_finalize(sol);
+	return ret;
+}
+
+struct eng_model *store_load_model(struct store *st)
+{
+	struct eng_model *m = eng_model_new();
+
+	if (load_questions(st, m) || load_applies(st, m) || load_causes(st, m))
+		goto fail;
+	if (eng_model_finish(m)) {
+		store_set_err(st, "the KB has no 'problem' or 'platform' question");
+		goto fail;
+	}
+	return m;
+fail:
+	eng_model_free(m);
+	return NULL;
+}
