@@ -77,7 +77,8 @@ static const char *seed(void)
 
 START_TEST(test_help_and_version)
 {
-	static const char *const cmds[] = { "compile", "show", "search" };
+	static const char *const cmds[] = { "compile", "show", "search",
+					    "diagnose", "tree" };
 	struct run r = clew("--version");
 	struct sbuf a = SBUF_INIT;
 
@@ -231,6 +232,92 @@ START_TEST(test_errors_and_exit_codes)
 }
 END_TEST
 
+START_TEST(test_diagnose_and_tree)
+{
+	struct sbuf args = SBUF_INIT;
+	struct run r;
+	cJSON *doc, *err;
+
+	sbuf_addf(&args, "compile -q -o %s/kb.sqlite kb", dir);
+	r = clew(args.buf);
+	ck_assert_int_eq(r.status, 0);
+	run_free(&r);
+
+	sbuf_reset(&args);
+	sbuf_addf(&args, "diagnose --db %s/kb.sqlite --json problem=bluetooth-call-audio "
+		  "platform=android sco_supported=no", dir);
+	r = clew(args.buf);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	doc = cJSON_Parse(r.out);
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(
+		cJSON_GetObjectItem(doc, "causes"), 0), "id")->valuestring,
+		"android-a2dp-only");
+	cJSON_Delete(doc);
+	run_free(&r);
+
+	/* Free text weights the problem options. */
+	sbuf_reset(&args);
+	sbuf_addf(&args, "diagnose --db %s/kb.sqlite --json 'q=bluetoothd pipewire'", dir);
+	r = clew(args.buf);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	doc = cJSON_Parse(r.out);
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(
+		cJSON_GetObjectItem(doc, "causes"), 0), "article")->valuestring,
+		"linux-bluetooth-headset-audio");
+	cJSON_Delete(doc);
+	run_free(&r);
+
+	sbuf_reset(&args);
+	sbuf_addf(&args, "diagnose --db %s/kb.sqlite --json sco_supported=maybe", dir);
+	r = clew(args.buf);
+	ck_assert_int_eq(r.status, 2);
+	doc = cJSON_Parse(r.out);
+	err = cJSON_GetObjectItem(doc, "error");
+	ck_assert_str_eq(cJSON_GetObjectItem(err, "code")->valuestring, "bad_answer");
+	ck_assert(strstr(cJSON_GetObjectItem(err, "message")->valuestring,
+			 "valid: yes, no, unknown") != NULL);
+	cJSON_Delete(doc);
+	run_free(&r);
+
+	sbuf_reset(&args);
+	sbuf_addf(&args, "diagnose --db %s/kb.sqlite colour=red", dir);
+	r = clew(args.buf);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert(strstr(r.err, "unknown question 'colour'") != NULL);
+	run_free(&r);
+
+	sbuf_reset(&args);
+	sbuf_addf(&args, "diagnose --db %s/kb.sqlite problem=linux-bluetooth-headset-audio", dir);
+	r = clew(args.buf);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert(strstr(r.out, "next question (platform") != NULL);
+	run_free(&r);
+
+	sbuf_reset(&args);
+	sbuf_addf(&args, "tree --db %s/kb.sqlite --problem bluetooth-call-audio --format dot", dir);
+	r = clew(args.buf);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert(!strncmp(r.out, "digraph clew {", 14));
+	run_free(&r);
+
+	sbuf_reset(&args);
+	sbuf_addf(&args, "tree --db %s/kb.sqlite --format json", dir);
+	r = clew(args.buf);
+	ck_assert_int_eq(r.status, 0);
+	doc = cJSON_Parse(r.out);
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(doc, "root"));
+	cJSON_Delete(doc);
+	run_free(&r);
+
+	sbuf_reset(&args);
+	sbuf_addf(&args, "tree --db %s/kb.sqlite --format png", dir);
+	r = clew(args.buf);
+	ck_assert_int_eq(r.status, 2);
+	run_free(&r);
+	sbuf_release(&args);
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -241,6 +328,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_kb_and_seed);
 	tcase_add_test(tc, test_shipped_kb_is_strict_clean);
 	tcase_add_test(tc, test_errors_and_exit_codes);
+	tcase_add_test(tc, test_diagnose_and_tree);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -19,6 +19,8 @@
 #include "../base/sbuf.h"
 #include "../base/text.h"
 #include "../base/xalloc.h"
+#include "../engine/engine.h"
+#include "../store/store.h"
 #include "../store/writer.h"
 #include "article.h"
 #include "model.h"
@@ -351,8 +353,56 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Warns about each cause that no answers rank first, reading the model
+ * back from the database just written, as the server will. */
+static void check_reachable(const struct kb *kb, const char *db,
+			    struct diag *d)
+{
+	struct store *st;
+	struct eng_model *m = NULL;
+	struct eng_work *w = NULL;
+	int *answers = NULL;
+	char *err = NULL;
+
+	st = store_open(db, &err);
+	if (!st || !(m = store_load_model(st))) {
+		diag_error(d, NULL, 0, 0, "cannot read back the database: %s",
+			   err ? err : store_errmsg(st));
+		goto cleanup;
+	}
+	w = eng_work_new(m);
+	answers = xcalloc((size_t)m->nr_questions + 1, sizeof(*answers));
+	for (int c = 0; c < m->nr_causes; c++) {
+		const struct kb_article *a = NULL;
+		const struct kb_cause *kc = NULL;
+
+		if (eng_witness(w, c, answers))
+			continue;
+		for (size_t i = 0; i < kb->nr_articles && !kc; i++) {
+			if (strcmp(kb->articles[i]->slug,
+				   m->articles[m->causes[c].article].slug))
+				continue;
+			a = kb->articles[i];
+			for (size_t j = 0; j < a->nr_causes; j++)
+				if (!strcmp(a->causes[j].id, m->causes[c].id))
+					kc = &a->causes[j];
+		}
+		diag_warn(d, a ? a->path : NULL, kc ? kc->line : 0,
+			  kc ? kc->col : 0,
+			  "cause '%s' never ranks first: no answers were found "
+			  "under which it beats the others (give it conditions, "
+			  "or a weight)", m->causes[c].id);
+	}
+cleanup:
+	free(answers);
+	eng_work_free(w);
+	eng_model_free(m);
+	store_free(st);
+	free(err);
+}
+
 static int write_kb(const struct kb *kb, const struct unit *units, size_t nr,
-		    const char *output, struct diag *d,
+		    const char *output, int strict, struct diag *d,
 		    struct compile_stats *st)
 {
 	struct sbuf tmp = SBUF_INIT, num = SBUF_INIT;
@@ -419,6 +469,14 @@ static int write_kb(const struct kb *kb, const struct unit *units, size_t nr,
 #undef META_COUNT
 	if (writer_finish(w))
 		goto db_error;
+	check_reachable(kb, tmp.buf, d);
+	if (d->errors || (strict && d->warnings)) {
+		if (!d->errors)
+			diag_error(d, NULL, 0, 0,
+				   "%d warning(s) and --strict: output not written",
+				   d->warnings);
+		goto remove_tmp;
+	}
 	/* The writer ran without syncing: make the file durable before it
 	 * replaces the old one. */
 	if (fsync(fd) < 0) {
@@ -507,7 +565,7 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 				   d->warnings);
 		goto cleanup;
 	}
-	if (write_kb(&kb, units, files.nr, opts->output, d, &st))
+	if (write_kb(&kb, units, files.nr, opts->output, opts->strict, d, &st))
 		goto cleanup;
 	ret = 0;
 cleanup:

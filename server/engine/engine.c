@@ -284,3 +284,56 @@ double eng_gain(struct eng_work *w, const int *answers, int q)
 
 	return applicable(w->m, answers, q) ? gain_of(w, nr, q) : 0;
 }
+
+int eng_witness(struct eng_work *w, int c, int *answers)
+{
+	const struct eng_model *m = w->m;
+	const struct eng_cause *ca = &m->causes[c];
+	struct eng_result r;
+
+	for (int q = 0; q < m->nr_questions; q++)
+		answers[q] = ENG_UNANSWERED;
+	answers[m->q_problem] = ca->article;
+	if (ca->platform >= 0)
+		answers[m->q_platform] = ca->platform;
+	for (int q = 0; q < m->nr_questions; q++) {
+		uint64_t mine = mask_of(m, c, q);
+		int n = m->questions[q].nr_options, best = -1, best_agree = 0;
+
+		if (q == m->q_problem || q == m->q_platform || n == 0)
+			continue;
+		if (mine) {
+			for (int v = 0; v < n && v < ENG_MAX_OPTIONS; v++)
+				if (mine & (UINT64_C(1) << v)) {
+					answers[q] = v;
+					break;
+				}
+			continue;
+		}
+		/* c is silent on q: pick the value fewest rivals agree with,
+		 * provided some rival names q at all. */
+		for (int v = 0; v < n && v < ENG_MAX_OPTIONS; v++) {
+			int agree = 0, named = 0;
+
+			for (int d = 0; d < m->nr_causes; d++) {
+				uint64_t dm;
+
+				if (d == c || !in_scope(m, d, answers))
+					continue;
+				dm = mask_of(m, d, q);
+				named |= dm != 0;
+				agree += (dm & (UINT64_C(1) << v)) != 0;
+			}
+			if (!named)
+				break;
+			if (best < 0 || agree < best_agree) {
+				best = v;
+				best_agree = agree;
+			}
+		}
+		if (best >= 0)
+			answers[q] = best;
+	}
+	eng_diagnose(w, answers, NULL, &r);
+	return r.nr > 0 && r.causes[0] == c;
+}

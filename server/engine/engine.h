@@ -57,4 +57,11 @@ int eng_effect(const struct eng_model *m, int c, int q, int value);
  * tree); 0 when q is answered or not applicable. */
 double eng_gain(struct eng_work *w, const int *answers, int q);
 
+/* Looks for answers under which cause c ranks first: c's own conditions
+ * met, and every other question its rivals name answered so as to
+ * contradict as many of them as possible. Fills answers (nr_questions
+ * entries) with that set and returns 1 when c ranks first under it, else
+ * 0 (c may still rank first under answers this search does not try). */
+int eng_witness(struct eng_work *w, int c, int *answers);
+
 #endif
