@@ -13,10 +13,13 @@ struct eng_work {
 	double *p;      /* per cause: posterior */
 	int *order;     /* candidate causes, sorted */
 	double *sorted; /* probabilities in that order */
+	double *lp;     /* per cause: log2 of p */
 	double leak;    /* posterior of the leak */
+	double mass;    /* sum of p over the candidates */
+	double mass_l;  /* sum of p log2 p over the candidates */
+	int *soft;      /* answered questions that are evidence */
 	double *pv;     /* per option: P(answer = v) */
 	double *jlogj;  /* per option: sum of j log j */
-	double *pred;   /* per option: one cause's predictive distribution */
 	int max_options;
 };
 
@@ -36,7 +39,8 @@ struct eng_work *eng_work_new(const struct eng_model *m)
 	w->sorted = xcalloc(nc, sizeof(*w->sorted));
 	w->pv = xcalloc((size_t)w->max_options, sizeof(*w->pv));
 	w->jlogj = xcalloc((size_t)w->max_options, sizeof(*w->jlogj));
-	w->pred = xcalloc((size_t)w->max_options, sizeof(*w->pred));
+	w->lp = xcalloc(nc, sizeof(*w->lp));
+	w->soft = xcalloc((size_t)m->nr_questions + 1, sizeof(*w->soft));
 	return w;
 }
 
@@ -50,7 +54,8 @@ void eng_work_free(struct eng_work *w)
 	free(w->sorted);
 	free(w->pv);
 	free(w->jlogj);
-	free(w->pred);
+	free(w->lp);
+	free(w->soft);
 	free(w);
 }
 
@@ -114,39 +119,6 @@ static double xlogx(double x)
 	return x > 0 ? x * log2(x) : 0;
 }
 
-/* Fills w->pred[0..n) with P(answer to q = v | cause c). */
-static void predictive(const struct eng_work *w, int c, int q, int n)
-{
-	const struct eng_model *m = w->m;
-	int fixed = -1;
-
-	if (q == m->q_problem)
-		fixed = m->causes[c].article;
-	else if (q == m->q_platform)
-		fixed = m->causes[c].platform;
-	if (q == m->q_problem || (q == m->q_platform && fixed >= 0)) {
-		for (int v = 0; v < n; v++)
-			w->pred[v] = v == fixed;
-		return;
-	}
-	{
-		uint64_t mask = q == m->q_platform ? 0 : mask_of(m, c, q);
-		double agree = 1 - ENG_EPS, total = 0;
-
-		if (!mask) {
-			for (int v = 0; v < n; v++)
-				w->pred[v] = 1.0 / n;
-			return;
-		}
-		for (int v = 0; v < n; v++) {
-			w->pred[v] = mask & (UINT64_C(1) << v) ? agree : ENG_EPS;
-			total += w->pred[v];
-		}
-		for (int v = 0; v < n; v++)
-			w->pred[v] /= total;
-	}
-}
-
 static int applicable(const struct eng_model *m, const int *answers, int q)
 {
 	const struct eng_question *qu = &m->questions[q];
@@ -166,36 +138,65 @@ static int applicable(const struct eng_model *m, const int *answers, int q)
 }
 
 /* Mutual information between the causes (with the leak) and the answer to
- * q, over the current posterior in w->order/w->p. */
+ * q, over the current posterior. With j(c, v) = P(c) P(v | c):
+ *   H(C | A) = -sum_v [ sum_c j log j - P(v) log P(v) ].
+ * Causes that say nothing about q predict every value alike, so they are
+ * folded into one term from their total mass and sum of p log p. */
 static double gain_of(struct eng_work *w, int nr, int q)
 {
 	const struct eng_model *m = w->m;
 	int n = m->questions[q].nr_options;
-	double h0 = 0, hv = 0, leak_v = w->leak / n;
+	double leak_v = w->leak / n, named_p = 0, named_l = 0, silent_p,
+	       silent_l, log2n, h0, hv = 0;
 
 	if (n < 2)
 		return 0;
-	for (int v = 0; v < n; v++) {
-		w->pv[v] = leak_v;
-		w->jlogj[v] = xlogx(leak_v);
-	}
-	h0 -= xlogx(w->leak);
-	for (int i = 0; i < nr; i++) {
-		int c = w->order[i];
-		double pc = w->p[c];
+	for (int v = 0; v < n; v++)
+		w->pv[v] = w->jlogj[v] = 0;
+	if (q == m->q_problem || q == m->q_platform) {
+		for (int i = 0; i < nr; i++) {
+			int c = w->order[i];
+			int v = q == m->q_problem ? m->causes[c].article :
+						    m->causes[c].platform;
+			double pc = w->p[c];
 
-		h0 -= xlogx(pc);
-		predictive(w, c, q, n);
-		for (int v = 0; v < n; v++) {
-			double j = pc * w->pred[v];
+			if (v < 0 || pc <= 0)
+				continue;
+			w->pv[v] += pc;
+			w->jlogj[v] += pc * w->lp[c];
+			named_p += pc;
+			named_l += pc * w->lp[c];
+		}
+	} else {
+		for (int k = m->named_start[q]; k < m->named_start[q + 1]; k++) {
+			const struct eng_named *e = &m->named[k];
+			double pc = w->p[e->cause], lpc;
 
-			w->pv[v] += j;
-			w->jlogj[v] += xlogx(j);
+			if (pc <= 0)
+				continue;
+			lpc = w->lp[e->cause];
+			for (int v = 0; v < n; v++) {
+				int agree = (e->mask >> v) & 1;
+				double j = pc * (agree ? e->pa : e->pb);
+
+				w->pv[v] += j;
+				w->jlogj[v] += j * (lpc + (agree ? e->lpa : e->lpb));
+			}
+			named_p += pc;
+			named_l += pc * lpc;
 		}
 	}
-	/* H(C | A) = -sum_v [sum_c j log j - P(v) log P(v)] */
-	for (int v = 0; v < n; v++)
+	silent_p = w->mass - named_p;
+	silent_l = w->mass_l - named_l;
+	if (silent_p < 1e-15)
+		silent_p = silent_l = 0;
+	log2n = log2(n);
+	for (int v = 0; v < n; v++) {
+		w->pv[v] += silent_p / n + leak_v;
+		w->jlogj[v] += (silent_l - silent_p * log2n) / n + xlogx(leak_v);
 		hv -= w->jlogj[v] - xlogx(w->pv[v]);
+	}
+	h0 = -(w->mass_l + xlogx(w->leak));
 	return h0 - hv > 0 ? h0 - hv : 0;
 }
 
@@ -204,29 +205,32 @@ static int rank(struct eng_work *w, const int *answers, const double *boost)
 {
 	const struct eng_model *m = w->m;
 	double z = 0, prior_sum = 0, leak_l = 1;
-	int nr = 0;
+	int nr = 0, nr_soft = 0;
 
+	/* The answered questions that are evidence (not scopes). */
 	for (int q = 0; q < m->nr_questions; q++)
-		if (answers[q] >= 0 && q != m->q_problem && q != m->q_platform)
+		if (answers[q] >= 0 && q != m->q_problem && q != m->q_platform) {
+			w->soft[nr_soft++] = q;
 			leak_l *= ENG_SILENT;
+		}
 	for (int c = 0; c < m->nr_causes; c++) {
+		const uint64_t *row = &m->mask[(size_t)c * (size_t)m->nr_questions];
 		double prior, l = 1;
 
 		w->p[c] = 0;
-		if (!in_scope(m, c, answers)) {
-			w->w[c] = 0;
+		if (!in_scope(m, c, answers))
 			continue;
-		}
 		prior = m->causes[c].prior;
 		if (boost)
 			prior *= 1 + boost[m->causes[c].article];
-		for (int q = 0; q < m->nr_questions; q++) {
-			int a = answers[q], e;
+		for (int i = 0; i < nr_soft; i++) {
+			int q = w->soft[i], a = answers[q];
+			uint64_t mask = row[q];
 
-			if (a < 0 || q == m->q_problem || q == m->q_platform)
-				continue;
-			e = eng_effect(m, c, q, a);
-			l *= e > 0 ? 1 - ENG_EPS : e < 0 ? ENG_EPS : ENG_SILENT;
+			if (!mask || a >= ENG_MAX_OPTIONS)
+				l *= ENG_SILENT;
+			else
+				l *= (mask >> a) & 1 ? 1 - ENG_EPS : ENG_EPS;
 		}
 		prior_sum += prior;
 		w->w[c] = prior * l;
@@ -236,8 +240,15 @@ static int rank(struct eng_work *w, const int *answers, const double *boost)
 	/* The leak holds ENG_LEAK of the prior and is silent on everything. */
 	w->leak = nr ? ENG_LEAK / (1 - ENG_LEAK) * prior_sum * leak_l : 1;
 	z += w->leak;
-	for (int i = 0; i < nr; i++)
-		w->p[w->order[i]] = w->w[w->order[i]] / z;
+	w->mass = w->mass_l = 0;
+	for (int i = 0; i < nr; i++) {
+		int c = w->order[i];
+
+		w->p[c] = w->w[c] / z;
+		w->lp[c] = w->p[c] > 0 ? log2(w->p[c]) : 0;
+		w->mass += w->p[c];
+		w->mass_l += w->p[c] * w->lp[c];
+	}
 	w->leak /= z;
 	sort_candidates(w->order, w->p, nr);
 	return nr;

@@ -14,7 +14,7 @@
 /* Likelihood of an answer that agrees with a cause's condition is 1 - EPS,
  * one that contradicts it EPS, one on a question the cause says nothing
  * about ENG_SILENT. */
-#define ENG_EPS 0.05
+#define ENG_EPS ENG_MODEL_EPS
 #define ENG_SILENT 0.5
 /* Prior share of "a cause the KB does not list". */
 #define ENG_LEAK 0.05

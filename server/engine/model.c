@@ -1,6 +1,7 @@
 /* model: the knowledge base in compact in-memory arrays. */
 #include "model.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -181,6 +182,41 @@ int eng_model_finish(struct eng_model *m)
 	}
 	free(b->items);
 	memset(b, 0, sizeof(*b));
+
+	/* Index the matrix by question, with each entry's predictive
+	 * distribution: P(v | c) is proportional to 1 - EPS for the values c
+	 * names and EPS for the others. */
+	m->named_start = xcalloc((size_t)m->nr_questions + 1, sizeof(*m->named_start));
+	for (int q = 0; q < m->nr_questions; q++) {
+		m->named_start[q + 1] = m->named_start[q];
+		for (int c = 0; c < m->nr_causes; c++)
+			m->named_start[q + 1] +=
+				m->mask[(size_t)c * (size_t)m->nr_questions + (size_t)q] != 0;
+	}
+	m->named = xcalloc((size_t)m->named_start[m->nr_questions] + 1,
+			   sizeof(*m->named));
+	for (int q = 0, k = 0; q < m->nr_questions; q++) {
+		int n = m->questions[q].nr_options;
+
+		for (int c = 0; c < m->nr_causes; c++) {
+			uint64_t mask = m->mask[(size_t)c * (size_t)m->nr_questions + (size_t)q];
+			struct eng_named *e;
+			int allowed;
+			double total;
+
+			if (!mask)
+				continue;
+			allowed = __builtin_popcountll(mask);
+			total = allowed * (1 - ENG_MODEL_EPS) + (n - allowed) * ENG_MODEL_EPS;
+			e = &m->named[k++];
+			e->cause = c;
+			e->mask = mask;
+			e->pa = (1 - ENG_MODEL_EPS) / total;
+			e->pb = ENG_MODEL_EPS / total;
+			e->lpa = log2(e->pa);
+			e->lpb = log2(e->pb);
+		}
+	}
 	return 0;
 }
 
@@ -221,6 +257,8 @@ void eng_model_free(struct eng_model *m)
 	}
 	free(m->causes);
 	free(m->mask);
+	free(m->named_start);
+	free(m->named);
 	free(build_of(m)->items);
 	free(m);
 }

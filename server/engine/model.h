@@ -10,6 +10,8 @@
 /* Most options one question may have (they are kept as a bit mask); the
  * reserved 'problem' question is exempt. */
 #define ENG_MAX_OPTIONS 64
+/* Likelihood of a contradicting answer (engine.h's ENG_EPS). */
+#define ENG_MODEL_EPS 0.05
 
 struct eng_option {
 	char *value;
@@ -53,6 +55,15 @@ struct eng_article {
 	char *title;
 };
 
+/* One cause that names a question, with its predictive distribution over
+ * that question's n options precomputed: pa for each of its values, pb for
+ * the others, and their base-2 logs. */
+struct eng_named {
+	int cause;
+	uint64_t mask;
+	double pa, pb, lpa, lpb;
+};
+
 struct eng_model {
 	struct eng_question *questions; /* authored order */
 	int nr_questions;
@@ -65,6 +76,10 @@ struct eng_model {
 	/* mask[c * nr_questions + q]: the values of q under which cause c
 	 * holds; 0 when c says nothing about q. */
 	uint64_t *mask;
+	/* The same, indexed by question: named[named_start[q] ..
+	 * named_start[q + 1]) are the causes that say something about q. */
+	int *named_start;
+	struct eng_named *named;
 };
 
 /* Builder, used by the loader; every string is copied. */
