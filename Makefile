@@ -3,8 +3,8 @@
 # everything with ASan + UBSan under build/sanitize/.
 
 VERSION := 0.1.0
-PKGS := libcmark libcjson sqlite3 yaml-0.1
-TEST_PKGS := check
+PKGS := libcmark libcjson sqlite3 yaml-0.1 libmicrohttpd
+TEST_PKGS := check libcurl
 
 CC ?= cc
 ifeq ($(SANITIZE),1)
@@ -26,7 +26,7 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
 
 LIB_SRC := $(sort $(wildcard server/base/*.c server/compiler/*.c server/engine/*.c \
-	server/store/*.c server/cmd/*.c))
+	server/store/*.c server/cmd/*.c server/http/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/schema.o
 TEST_SRC := $(sort $(wildcard tests/check_*.c)) tests/testutil.c tests/runner.c
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)

@@ -13,6 +13,7 @@ static const struct command {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
+	{ "serve", cmd_serve, "serve the API, the wizard and articles over HTTP" },
 	{ "compile", cmd_compile, "compile Markdown FAQ articles into a SQLite KB" },
 	{ "show", cmd_show, "print one article of a compiled KB" },
 	{ "search", cmd_search, "full-text search a compiled KB" },

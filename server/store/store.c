@@ -502,3 +502,15 @@ cleanup:
 	sbuf_release(&match);
 	return ret;
 }
+
+cJSON *store_article_slugs(struct store *st)
+{
+	cJSON *arr = cJSON_CreateArray();
+
+	if (each_row(st, "SELECT slug FROM articles WHERE id > ?1 ORDER BY id", 0,
+		     NULL, string_row, arr)) {
+		cJSON_Delete(arr);
+		return NULL;
+	}
+	return arr;
+}

@@ -44,6 +44,10 @@ enum store_search_result store_search(struct store *st,
 				      const struct store_search_opts *opts,
 				      struct cJSON **out);
 
+/* Returns a JSON array of every article slug, in id order (caller frees),
+ * or NULL on a database error. */
+struct cJSON *store_article_slugs(struct store *st);
+
 /* Returns meta.value for key (malloc'd; caller frees), or NULL. */
 char *store_meta(struct store *st, const char *key);
 

@@ -1,0 +1,188 @@
+/* serve: `clew serve [...]`: the HTTP server (JSON API and HTML wizard). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../base/sbuf.h"
+#include "../http/app.h"
+#include "../http/daemon.h"
+#include "../http/kbstate.h"
+#include "../http/metrics.h"
+#include "../http/statics.h"
+#include "../http/template.h"
+#include "cmd.h"
+
+static const char usage[] =
+	"usage: clew serve [--db FILE] [--listen ADDR:PORT] [--threads N]\n"
+	"                  [--cors ORIGINS] [--frame-ancestors SOURCES]\n"
+	"                  [--probe off|loopback|any] [--base-url URL]\n"
+	"                  [--templates DIR] [--static DIR]\n"
+	"                  [--max-connections N] [--max-per-ip N] [--no-access-log]\n"
+	"\n"
+	"Serves the knowledge base: the JSON API under /api/v1/, the troubleshooting\n"
+	"wizard and articles as HTML, /healthz and /metrics. Each flag can also be\n"
+	"set by an environment variable (in brackets); a flag wins over it.\n"
+	"\n"
+	"  --db FILE              compiled KB (CLEW_DB; default build/kb.sqlite)\n"
+	"  --listen ADDR:PORT     address to listen on (CLEW_LISTEN; default\n"
+	"                         127.0.0.1:8080; [::1]:8080 for IPv6; port 0 picks one)\n"
+	"  --threads N            worker threads (CLEW_THREADS; default: CPUs)\n"
+	"  --cors ORIGINS         comma-separated origins allowed to call the API\n"
+	"                         from a browser, or * (CLEW_CORS; default none)\n"
+	"  --frame-ancestors SRC  who may frame the pages, CSP syntax\n"
+	"                         (CLEW_FRAME_ANCESTORS; default 'self')\n"
+	"  --probe MODE           Bluetooth probe access: off, loopback or any\n"
+	"                         (CLEW_PROBE; default loopback)\n"
+	"  --base-url URL         public URL of this server, for absolute links\n"
+	"                         (CLEW_BASE_URL; default: relative links)\n"
+	"  --templates DIR        HTML templates (CLEW_TEMPLATES; default templates)\n"
+	"  --static DIR           static files (CLEW_STATIC; default static)\n"
+	"  --max-connections N    open connections at most (default 1024)\n"
+	"  --max-per-ip N         open connections per client address (default 256)\n"
+	"  --no-access-log        no JSON line per request on stdout (CLEW_ACCESS_LOG=0)\n"
+	"  -h, --help             show this help\n"
+	"\n"
+	"Signals: SIGHUP opens the KB file again and switches to it atomically (a\n"
+	"bad file is refused and the old one keeps serving); SIGTERM and SIGINT stop\n"
+	"accepting, finish the requests in flight and exit 0.\n";
+
+static const char *env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : def;
+}
+
+static int parse_count(const char *flag, const char *v, int lo, int hi, int *out)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (*end || n < lo || n > hi) {
+		fprintf(stderr, "clew serve: %s takes a number from %d to %d\n", flag, lo, hi);
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "cors", required_argument, NULL, 'c' },
+		{ "frame-ancestors", required_argument, NULL, 'f' },
+		{ "probe", required_argument, NULL, 'p' },
+		{ "base-url", required_argument, NULL, 'b' },
+		{ "templates", required_argument, NULL, 'T' },
+		{ "static", required_argument, NULL, 'S' },
+		{ "max-connections", required_argument, NULL, 'C' },
+		{ "max-per-ip", required_argument, NULL, 'I' },
+		{ "no-access-log", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct app app;
+	struct sbuf err = SBUF_INIT, csp = SBUF_INIT;
+	const char *probe = env_or("CLEW_PROBE", "loopback");
+	const char *threads = env_or("CLEW_THREADS", NULL);
+	int c, max_conn = 1024, max_per_ip = 256, ret = 1;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(&app, 0, sizeof(app));
+	app.cfg.db = cmd_default_db();
+	app.cfg.listen = env_or("CLEW_LISTEN", "127.0.0.1:8080");
+	app.cfg.threads = cpus > 0 ? (int)cpus : 2;
+	app.cfg.cors = env_or("CLEW_CORS", NULL);
+	app.cfg.frame_ancestors = env_or("CLEW_FRAME_ANCESTORS", "'self'");
+	app.cfg.base_url = env_or("CLEW_BASE_URL", "");
+	app.cfg.templates_dir = env_or("CLEW_TEMPLATES", "templates");
+	app.cfg.static_dir = env_or("CLEW_STATIC", "static");
+	app.cfg.access_log = strcmp(env_or("CLEW_ACCESS_LOG", "1"), "0") != 0;
+	if (threads && parse_count("CLEW_THREADS", threads, 1, 256, &app.cfg.threads))
+		return 2;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': app.cfg.db = optarg; break;
+		case 'l': app.cfg.listen = optarg; break;
+		case 't':
+			if (parse_count("--threads", optarg, 1, 256, &app.cfg.threads))
+				return 2;
+			break;
+		case 'c': app.cfg.cors = optarg; break;
+		case 'f': app.cfg.frame_ancestors = optarg; break;
+		case 'p': probe = optarg; break;
+		case 'b': app.cfg.base_url = optarg; break;
+		case 'T': app.cfg.templates_dir = optarg; break;
+		case 'S': app.cfg.static_dir = optarg; break;
+		case 'C':
+			if (parse_count("--max-connections", optarg, 1, 100000, &max_conn))
+				return 2;
+			break;
+		case 'I':
+			if (parse_count("--max-per-ip", optarg, 1, 100000, &max_per_ip))
+				return 2;
+			break;
+		case 'n': app.cfg.access_log = 0; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "clew serve: unexpected argument '%s'\n\n%s", argv[optind], usage);
+		return 2;
+	}
+	if (!strcmp(probe, "off"))
+		app.cfg.probe = PROBE_OFF;
+	else if (!strcmp(probe, "loopback"))
+		app.cfg.probe = PROBE_LOOPBACK;
+	else if (!strcmp(probe, "any"))
+		app.cfg.probe = PROBE_ANY;
+	else {
+		fprintf(stderr, "clew serve: --probe is off, loopback or any\n");
+		return 2;
+	}
+	/* The frame-ancestors sources end up in a header: one line only. */
+	if (strpbrk(app.cfg.frame_ancestors, "\r\n;,")) {
+		fprintf(stderr, "clew serve: --frame-ancestors takes CSP sources "
+			"separated by spaces, such as 'self' https://help.example.com\n");
+		return 2;
+	}
+	sbuf_addf(&csp, "default-src 'self'; script-src 'self'; style-src 'self'; "
+		  "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+		  "base-uri 'none'; form-action 'self'; frame-ancestors %s",
+		  app.cfg.frame_ancestors);
+	app.csp = csp.buf;
+	pthread_mutex_init(&app.kb_lock, NULL);
+
+	app.templates = tpl_set_new();
+	if (tpl_set_load_dir(app.templates, app.cfg.templates_dir, &err)) {
+		fprintf(stderr, "clew serve: templates: %s\n", err.buf);
+		goto cleanup;
+	}
+	app.statics = statics_load(app.cfg.static_dir, &err);
+	if (!app.statics) {
+		fprintf(stderr, "clew serve: static files: %s\n", err.buf);
+		goto cleanup;
+	}
+	app.metrics = metrics_new();
+	app.kb = kbstate_load(app.cfg.db, &err);
+	if (!app.kb)
+		fprintf(stderr, "clew serve: no KB loaded, answering 503 until a "
+			"SIGHUP loads one: %s\n", err.buf);
+	ret = daemon_run(&app, max_conn, max_per_ip);
+cleanup:
+	app_set_kb(&app, NULL);
+	metrics_free(app.metrics);
+	statics_free(app.statics);
+	tpl_set_free(app.templates);
+	pthread_mutex_destroy(&app.kb_lock);
+	sbuf_release(&err);
+	sbuf_release(&csp);
+	return ret;
+}

@@ -1,0 +1,397 @@
+/* api: the JSON API (v1), /healthz and /metrics. */
+#include "api.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "../base/text.h"
+#include "../base/xalloc.h"
+#include "../engine/engine.h"
+#include "../engine/report.h"
+#include "../store/store.h"
+#include "app.h"
+#include "kbstate.h"
+#include "metrics.h"
+
+void api_error(struct http_reply *rep, int status, const char *code,
+	       const char *fmt, ...)
+{
+	struct sbuf msg = SBUF_INIT;
+	cJSON *doc = cJSON_CreateObject(), *err;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	err = cJSON_AddObjectToObject(doc, "error");
+	cJSON_AddStringToObject(err, "code", code);
+	cJSON_AddStringToObject(err, "message", msg.buf);
+	rep->status = status;
+	rep->fixed_body = NULL;
+	rep->is_html = 0;
+	sbuf_reset(&rep->body);
+	api_json(rep, doc);
+	sbuf_release(&msg);
+}
+
+void api_json(struct http_reply *rep, cJSON *doc)
+{
+	char *s = cJSON_PrintUnformatted(doc);
+
+	rep->content_type = "application/json";
+	sbuf_adds(&rep->body, s);
+	free(s);
+	cJSON_Delete(doc);
+}
+
+void api_healthz(struct http_request *req, struct http_reply *rep, const char *param)
+{
+	cJSON *doc = cJSON_CreateObject(), *kb;
+
+	(void)param;
+	rep->route = "/healthz";
+	if (!req->kb) {
+		api_error(rep, 503, "kb_unavailable", "no knowledge base is loaded");
+		cJSON_Delete(doc);
+		return;
+	}
+	cJSON_AddStringToObject(doc, "status", "ok");
+	kb = cJSON_AddObjectToObject(doc, "kb");
+	cJSON_AddNumberToObject(kb, "articles", req->kb->nr_articles);
+	cJSON_AddStringToObject(kb, "schema_version",
+				req->kb->schema_version ? req->kb->schema_version : "");
+	cJSON_AddStringToObject(kb, "content_hash", req->kb->content_hash);
+	cJSON_AddStringToObject(kb, "built_at", req->kb->built_at);
+	http_reply_header(rep, "Cache-Control", "no-store");
+	api_json(rep, doc);
+}
+
+void api_metrics(struct http_request *req, struct http_reply *rep, const char *param)
+{
+	(void)param;
+	rep->route = "/metrics";
+	rep->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	http_reply_header(rep, "Cache-Control", "no-store");
+	metrics_render(req->app->metrics, req->kb, &rep->body);
+}
+
+/* Parses a decimal argument in [lo, hi]; def when absent. */
+static int int_arg(const struct http_request *req, const char *key, long def,
+		   long lo, long hi, long *out, struct sbuf *err)
+{
+	const char *v = http_arg(req, key);
+	char *end;
+	long n;
+
+	if (!v || !*v) {
+		*out = def;
+		return 0;
+	}
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || n < lo || n > hi) {
+		sbuf_addf(err, "'%s' must be a whole number from %ld to %ld", key, lo, hi);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+static int has_string(const cJSON *arr, const char *key, const char *want)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, arr) {
+		const cJSON *v = key ? cJSON_GetObjectItemCaseSensitive(it, key) : it;
+		if (cJSON_IsString(v) && text_ieq(v->valuestring, want))
+			return 1;
+	}
+	return 0;
+}
+
+cJSON *api_articles_doc(struct http_request *req, int *status, const char **code,
+			struct sbuf *err)
+{
+	const char *platform = http_arg(req, "platform");
+	const char *product = http_arg(req, "product");
+	long limit, offset, total = 0;
+	cJSON *doc, *items;
+	const cJSON *it;
+
+	*status = 400;
+	*code = "bad_request";
+	if (int_arg(req, "limit", 50, 1, 1000, &limit, err) ||
+	    int_arg(req, "offset", 0, 0, 1000000000L, &offset, err))
+		return NULL;
+	doc = cJSON_CreateObject();
+	items = cJSON_AddArrayToObject(doc, "items");
+	cJSON_ArrayForEach(it, req->kb->list) {
+		if (platform && *platform &&
+		    !has_string(cJSON_GetObjectItem(it, "platforms"), "id", platform))
+			continue;
+		if (product && *product &&
+		    !has_string(cJSON_GetObjectItem(it, "products"), NULL, product))
+			continue;
+		if (total >= offset && total < offset + limit)
+			cJSON_AddItemToArray(items, cJSON_Duplicate(it, 1));
+		total++;
+	}
+	cJSON_AddNumberToObject(doc, "total", (double)total);
+	cJSON_AddNumberToObject(doc, "limit", (double)limit);
+	cJSON_AddNumberToObject(doc, "offset", (double)offset);
+	return doc;
+}
+
+void api_articles(struct http_request *req, struct http_reply *rep, const char *param)
+{
+	struct sbuf err = SBUF_INIT;
+	const char *code;
+	int status;
+	cJSON *doc;
+
+	(void)param;
+	rep->route = "/api/v1/articles";
+	doc = api_articles_doc(req, &status, &code, &err);
+	if (!doc)
+		api_error(rep, status, code, "%s", err.buf);
+	else
+		api_json(rep, doc);
+	http_reply_header(rep, "ETag", req->kb->etag);
+	sbuf_release(&err);
+}
+
+void api_article(struct http_request *req, struct http_reply *rep, const char *slug)
+{
+	const struct kb_doc *d = kbstate_article(req->kb, slug);
+
+	rep->route = "/api/v1/articles/{slug}";
+	if (!d) {
+		api_error(rep, 404, "not_found", "no article with slug '%s'", slug);
+		return;
+	}
+	rep->fixed_body = d->json;
+	rep->fixed_len = d->len;
+	http_reply_header(rep, "ETag", req->kb->etag);
+}
+
+void api_questions(struct http_request *req, struct http_reply *rep, const char *param)
+{
+	(void)param;
+	rep->route = "/api/v1/questions";
+	rep->fixed_body = req->kb->questions_json;
+	rep->fixed_len = req->kb->questions_len;
+	http_reply_header(rep, "ETag", req->kb->etag);
+}
+
+cJSON *api_search_doc(struct http_request *req, int *status, const char **code,
+		      struct sbuf *err)
+{
+	struct store_search_opts so = { http_arg(req, "q"), http_arg(req, "platform"), 10 };
+	struct store *st;
+	cJSON *doc = NULL;
+	long limit;
+
+	*status = 400;
+	*code = "bad_query";
+	if (int_arg(req, "limit", 10, 1, 100, &limit, err))
+		return NULL;
+	so.limit = (int)limit;
+	if (so.platform && !*so.platform)
+		so.platform = NULL;
+	if (!so.query) {
+		sbuf_adds(err, "missing 'q': give the words to search for");
+		return NULL;
+	}
+	st = kbstate_store_take(req->kb, err);
+	if (!st) {
+		*status = 503;
+		*code = "kb_unavailable";
+		return NULL;
+	}
+	switch (store_search(st, &so, &doc)) {
+	case STORE_SEARCH_OK:
+		break;
+	case STORE_SEARCH_BAD_QUERY:
+		sbuf_adds(err, store_errmsg(st));
+		break;
+	default:
+		*status = 500;
+		*code = "internal";
+		sbuf_adds(err, store_errmsg(st));
+		break;
+	}
+	kbstate_store_give(req->kb, st);
+	return doc;
+}
+
+void api_search(struct http_request *req, struct http_reply *rep, const char *param)
+{
+	struct sbuf err = SBUF_INIT;
+	const char *code;
+	int status;
+	cJSON *doc;
+
+	(void)param;
+	rep->route = "/api/v1/search";
+	doc = api_search_doc(req, &status, &code, &err);
+	if (!doc) {
+		api_error(rep, status, code, "%s", err.buf);
+	} else {
+		api_json(rep, doc);
+		http_reply_header(rep, "ETag", req->kb->etag);
+	}
+	sbuf_release(&err);
+}
+
+/* Weights each article by its full-text match with text (1 = best). */
+static void boost_from_text(struct http_request *req, const char *text,
+			    double *boost)
+{
+	const struct eng_model *m = req->kb->model;
+	struct store_search_opts so = { text, NULL, 100 };
+	struct sbuf err = SBUF_INIT;
+	struct store *st = kbstate_store_take(req->kb, &err);
+	cJSON *doc = NULL, *hit;
+	double best = 0;
+
+	sbuf_release(&err);
+	if (!st)
+		return;
+	if (store_search(st, &so, &doc) == STORE_SEARCH_OK) {
+		cJSON_ArrayForEach(hit, cJSON_GetObjectItem(doc, "hits")) {
+			double s = cJSON_GetObjectItem(hit, "score")->valuedouble;
+			best = s > best ? s : best;
+		}
+		cJSON_ArrayForEach(hit, cJSON_GetObjectItem(doc, "hits")) {
+			const char *slug = cJSON_GetObjectItem(hit, "slug")->valuestring;
+			double s = cJSON_GetObjectItem(hit, "score")->valuedouble;
+
+			for (int i = 0; i < m->nr_articles; i++)
+				if (!strcmp(m->articles[i].slug, slug))
+					boost[i] = best > 0 ? s / best : 1;
+		}
+	}
+	cJSON_Delete(doc);
+	kbstate_store_give(req->kb, st);
+}
+
+static int skipped(const char *key, const char *const *skip)
+{
+	for (; skip && *skip; skip++)
+		if (!strcmp(key, *skip))
+			return 1;
+	return 0;
+}
+
+cJSON *api_diagnose_doc(struct http_request *req, const cJSON *body,
+			const char *const *skip, int *status, const char **code,
+			struct sbuf *err)
+{
+	const struct eng_model *m = req->kb->model;
+	int *answers = eng_answers_new(m);
+	double *boost = NULL;
+	const char *text = NULL;
+	struct eng_work *w;
+	struct eng_result r;
+	cJSON *doc = NULL;
+
+	*status = 400;
+	*code = "bad_answer";
+	if (body) {
+		const cJSON *it, *answers_obj = NULL;
+
+		cJSON_ArrayForEach(it, body) {
+			if (!strcmp(it->string, "problem") && cJSON_IsString(it)) {
+				if (eng_answer_set(m, answers, "problem", it->valuestring, err))
+					goto cleanup;
+			} else if (!strcmp(it->string, "problem") && cJSON_IsNull(it)) {
+				continue;
+			} else if (!strcmp(it->string, "q") && cJSON_IsString(it)) {
+				text = it->valuestring;
+			} else if (!strcmp(it->string, "answers") && cJSON_IsObject(it)) {
+				answers_obj = it;
+			} else {
+				*code = "bad_request";
+				sbuf_addf(err, "unexpected '%s': the body is {\"problem\": "
+					  "slug, \"q\": text, \"answers\": {question: "
+					  "value}}, each optional", it->string);
+				goto cleanup;
+			}
+		}
+		cJSON_ArrayForEach(it, answers_obj) {
+			if (!cJSON_IsString(it)) {
+				*code = "bad_request";
+				sbuf_addf(err, "the answer to '%s' must be a string", it->string);
+				goto cleanup;
+			}
+			if (eng_answer_set(m, answers, it->string, it->valuestring, err))
+				goto cleanup;
+		}
+	} else {
+		for (size_t i = 0; i < req->nr_args; i++) {
+			const struct http_arg *a = &req->args[i];
+
+			if (skipped(a->key, skip))
+				continue;
+			if (!strcmp(a->key, "q"))
+				text = a->value;
+			else if (eng_answer_set(m, answers, a->key, a->value, err))
+				goto cleanup;
+		}
+	}
+	if (text && *text) {
+		boost = xcalloc((size_t)m->nr_articles + 1, sizeof(*boost));
+		boost_from_text(req, text, boost);
+	}
+	w = kbstate_work_take(req->kb);
+	eng_diagnose(w, answers, boost, &r);
+	doc = eng_result_json(m, answers, &r);
+	kbstate_work_give(req->kb, w);
+	metrics_diagnose(req->app->metrics);
+cleanup:
+	free(answers);
+	free(boost);
+	return doc;
+}
+
+void api_diagnose(struct http_request *req, struct http_reply *rep, const char *param)
+{
+	struct sbuf err = SBUF_INIT;
+	cJSON *body = NULL, *doc;
+	const char *code;
+	int status;
+
+	(void)param;
+	rep->route = "/api/v1/diagnose";
+	if (!strcmp(req->method, "POST")) {
+		const char *ct = req->content_type ? req->content_type : "";
+
+		if (strncmp(ct, "application/json", 16) ||
+		    (ct[16] && ct[16] != ';' && ct[16] != ' ')) {
+			api_error(rep, 415, "unsupported_media_type",
+				  "POST a JSON body with Content-Type: application/json");
+			return;
+		}
+		body = cJSON_ParseWithLength(req->body ? req->body : "", req->body_len);
+		if (!cJSON_IsObject(body)) {
+			api_error(rep, 400, "bad_json",
+				  "the body is not a JSON object: send {\"problem\": "
+				  "slug, \"answers\": {question: value}}");
+			cJSON_Delete(body);
+			return;
+		}
+	}
+	doc = api_diagnose_doc(req, body, NULL, &status, &code, &err);
+	if (!doc)
+		api_error(rep, status, code, "%s", err.buf);
+	else
+		api_json(rep, doc);
+	if (doc && !body)
+		http_reply_header(rep, "ETag", req->kb->etag);
+	cJSON_Delete(body);
+	sbuf_release(&err);
+}

@@ -1,0 +1,52 @@
+/* app: the server's configuration and shared state, built once by
+ * `clew serve` and passed down to every handler (no globals). */
+#ifndef CLEW_APP_H
+#define CLEW_APP_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+struct kbstate;
+struct metrics;
+struct statics;
+struct tpl_set;
+
+enum probe_access { PROBE_OFF, PROBE_LOOPBACK, PROBE_ANY };
+
+struct app_config {
+	const char *db;
+	const char *listen;          /* ADDR:PORT */
+	int threads;
+	const char *cors;            /* comma-separated origins, "*", or NULL */
+	const char *frame_ancestors; /* CSP frame-ancestors sources */
+	enum probe_access probe;
+	const char *base_url;        /* public URL prefix, or "" */
+	const char *templates_dir;
+	const char *static_dir;
+	int access_log;              /* 1: one JSON line per request on stdout */
+};
+
+struct app {
+	struct app_config cfg;
+	struct tpl_set *templates;
+	struct statics *statics;
+	struct metrics *metrics;
+	char *csp;                   /* the Content-Security-Policy value */
+	pthread_mutex_t kb_lock;     /* guards kb */
+	struct kbstate *kb;          /* current KB, or NULL */
+	atomic_int in_flight;        /* requests begun and not completed */
+	atomic_ulong request_seq;    /* for request ids */
+};
+
+/* Returns the current KB with a reference taken (release with
+ * kbstate_release), or NULL when none is loaded. */
+struct kbstate *app_kb(struct app *app);
+
+/* Makes kb current (taking over the caller's reference) and releases the
+ * previous one; requests holding it finish on it. */
+void app_set_kb(struct app *app, struct kbstate *kb);
+
+/* Returns 1 when origin may use the API (per --cors). */
+int app_origin_allowed(const struct app *app, const char *origin);
+
+#endif

@@ -1,0 +1,405 @@
+/* daemon: runs the HTTP server (libmicrohttpd) until SIGTERM or SIGINT. */
+#define _GNU_SOURCE
+#include "daemon.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+
+#include "../base/xalloc.h"
+#include "app.h"
+#include "kbstate.h"
+#include "metrics.h"
+#include "request.h"
+#include "router.h"
+
+#define MAX_BODY (64 * 1024)
+#define MAX_URI (8 * 1024)
+#define DRAIN_SECONDS 5
+
+/* Per-request state (MHD's req_cls), freed when the request completes. */
+struct conn_state {
+	struct app *app;
+	struct http_request req;
+	struct sbuf body;
+	size_t uri_len;
+	int started;
+	int too_large;
+	int status;
+	size_t bytes;
+	struct timespec start;
+	char request_id[40];
+	char ip[INET6_ADDRSTRLEN];
+	char *method;
+	char *path;
+	const char *route;
+};
+
+static double elapsed(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* The first callback of every request, the only one that sees the whole
+ * URI (query too). It allocates nothing: libmicrohttpd may drop a request
+ * before the access handler runs, and then no completion call would free
+ * it. The URI's length travels to the access handler as a tagged integer
+ * in req_cls (odd, where pointers from malloc are even). */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	size_t len = uri ? strlen(uri) : 0;
+
+	(void)cls;
+	(void)c;
+	return (void *)(((uintptr_t)len << 1) | 1);
+}
+
+static struct conn_state *conn_state_new(struct app *app, void *tag)
+{
+	struct conn_state *cs = xcalloc(1, sizeof(*cs));
+
+	cs->app = app;
+	cs->uri_len = ((uintptr_t)tag & 1) ? (size_t)((uintptr_t)tag >> 1) : 0;
+	sbuf_init(&cs->body);
+	clock_gettime(CLOCK_MONOTONIC, &cs->start);
+	snprintf(cs->request_id, sizeof(cs->request_id), "%lx-%lu",
+		 (unsigned long)getpid(), atomic_fetch_add(&app->request_seq, 1) + 1);
+	atomic_fetch_add(&app->in_flight, 1);
+	return cs;
+}
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind,
+				   const char *key, const char *value)
+{
+	(void)kind;
+	http_request_add_arg(cls, key, value);
+	return MHD_YES;
+}
+
+static void client_address(struct MHD_Connection *c, struct conn_state *cs)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	strcpy(cs->ip, "unknown");
+	if (!sa)
+		return;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+
+		inet_ntop(AF_INET, &in->sin_addr, cs->ip, sizeof(cs->ip));
+		cs->req.client_loopback = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+		static const unsigned char v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0,
+							    0, 0, 0xff, 0xff };
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, cs->ip, sizeof(cs->ip));
+		cs->req.client_loopback =
+			IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr) ||
+			(!memcmp(in6->sin6_addr.s6_addr, v4mapped, 12) &&
+			 in6->sin6_addr.s6_addr[12] == 127);
+	}
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *c, struct conn_state *cs,
+				  struct http_reply *rep)
+{
+	struct app *app = cs->app;
+	struct MHD_Response *res;
+	enum MHD_Result ret;
+
+	if (rep->fixed_body && rep->status != 304) {
+		res = MHD_create_response_from_buffer(rep->fixed_len,
+						      (void *)rep->fixed_body,
+						      MHD_RESPMEM_PERSISTENT);
+		cs->bytes = rep->fixed_len;
+	} else {
+		size_t len = rep->status == 304 ? 0 : rep->body.len;
+		char *body = sbuf_detach(&rep->body, NULL);
+
+		res = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+		cs->bytes = len;
+	}
+	if (!res)
+		return MHD_NO;
+	if (rep->status != 304)
+		MHD_add_response_header(res, "Content-Type", rep->content_type);
+	MHD_add_response_header(res, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(res, "X-Request-Id", cs->request_id);
+	if (rep->is_html) {
+		MHD_add_response_header(res, "Content-Security-Policy", app->csp);
+		MHD_add_response_header(res, "Referrer-Policy", "strict-origin-when-cross-origin");
+		if (!http_arg(&cs->req, "embed"))
+			MHD_add_response_header(res, "X-Frame-Options", "SAMEORIGIN");
+	}
+	for (size_t i = 0; i < rep->nr_headers; i++)
+		MHD_add_response_header(res, rep->headers[i].name, rep->headers[i].value);
+	cs->status = rep->status;
+	cs->route = rep->route;
+	ret = MHD_queue_response(c, (unsigned)rep->status, res);
+	MHD_destroy_response(res);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+				  const char *url, const char *method,
+				  const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **req_cls)
+{
+	struct app *app = cls;
+	struct conn_state *cs = *req_cls;
+	struct http_reply rep = HTTP_REPLY_INIT;
+	enum MHD_Result ret;
+
+	(void)version;
+	if (!cs || ((uintptr_t)cs & 1)) {
+		cs = conn_state_new(app, cs);
+		*req_cls = cs;
+	}
+	if (!cs->started) {
+		const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							      "Content-Length");
+		cs->started = 1;
+		cs->method = xstrdup(method);
+		cs->path = xstrdup(url);
+		if (len && strtoull(len, NULL, 10) > MAX_BODY)
+			cs->too_large = 1;
+		/* Answering now would make libmicrohttpd 0.9.75 close the
+		 * connection after the reply: answer on the next call. */
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (cs->body.len + *upload_data_size > MAX_BODY)
+			cs->too_large = 1;
+		else
+			sbuf_add(&cs->body, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+
+	client_address(c, cs);
+	cs->req.method = cs->method;
+	cs->req.path = cs->path;
+	cs->req.app = app;
+	cs->req.request_id = cs->request_id;
+	cs->req.client_ip = cs->ip;
+	cs->req.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	cs->req.origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+	cs->req.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+	cs->req.body = cs->body.buf;
+	cs->req.body_len = cs->body.len;
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &cs->req);
+	cs->req.kb = app_kb(app);
+
+	if (cs->uri_len > MAX_URI)
+		router_error(&cs->req, &rep, 414, "uri_too_long",
+			     "the address is longer than 8 KiB");
+	else if (cs->too_large)
+		router_error(&cs->req, &rep, 413, "body_too_large",
+			     "the request body is larger than 64 KiB");
+	else
+		router_dispatch(&cs->req, &rep);
+	ret = send_reply(c, cs, &rep);
+	http_reply_release(&rep);
+	return ret;
+}
+
+static void log_request(struct conn_state *cs, double seconds)
+{
+	cJSON *line = cJSON_CreateObject();
+	struct sbuf when = SBUF_INIT;
+	char secs[32], *s;
+	struct timespec now;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	strftime(secs, sizeof(secs), "%Y-%m-%dT%H:%M:%S", &tm);
+	sbuf_addf(&when, "%s.%03dZ", secs, (int)(now.tv_nsec / 1000000));
+	cJSON_AddStringToObject(line, "time", when.buf);
+	sbuf_release(&when);
+	cJSON_AddStringToObject(line, "method", cs->method ? cs->method : "");
+	cJSON_AddStringToObject(line, "path", cs->path ? cs->path : "");
+	cJSON_AddNumberToObject(line, "status", cs->status);
+	cJSON_AddNumberToObject(line, "bytes", (double)cs->bytes);
+	cJSON_AddNumberToObject(line, "us", (double)(long)(seconds * 1e6));
+	cJSON_AddStringToObject(line, "client", cs->ip);
+	cJSON_AddStringToObject(line, "request_id", cs->request_id);
+	s = cJSON_PrintUnformatted(line);
+	if (s) {
+		/* One write per line, so lines from threads never interleave. */
+		size_t n = strlen(s);
+		s[n] = '\n';
+		fwrite(s, 1, n + 1, stdout);
+		fflush(stdout);
+		s[n] = '\0';
+	}
+	free(s);
+	cJSON_Delete(line);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct app *app = cls;
+	struct conn_state *cs = *req_cls;
+	double seconds;
+
+	(void)c;
+	(void)toe;
+	if (!cs || ((uintptr_t)cs & 1))
+		return; /* the access handler never ran: nothing to free */
+	seconds = elapsed(&cs->start);
+	if (cs->status) {
+		metrics_request(app->metrics, cs->route ? cs->route : "other",
+				cs->status, seconds);
+		if (app->cfg.access_log)
+			log_request(cs, seconds);
+	}
+	kbstate_release(cs->req.kb);
+	http_request_release_args(&cs->req);
+	sbuf_release(&cs->body);
+	free(cs->method);
+	free(cs->path);
+	free(cs);
+	*req_cls = NULL;
+	atomic_fetch_sub(&app->in_flight, 1);
+}
+
+/* Parses "ADDR:PORT" ("[v6]:PORT" for IPv6) into *sa. */
+static int parse_listen(const char *listen, struct sockaddr_storage *sa,
+			socklen_t *len, int *v6)
+{
+	struct addrinfo hints = { 0 }, *res = NULL;
+	const char *colon = strrchr(listen, ':');
+	char *host;
+	int rc;
+
+	if (!colon || !colon[1])
+		return -1;
+	if (listen[0] == '[' && colon > listen && colon[-1] == ']')
+		host = xstrndup(listen + 1, (size_t)(colon - listen - 2));
+	else
+		host = xstrndup(listen, (size_t)(colon - listen));
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
+	hints.ai_socktype = SOCK_STREAM;
+	rc = getaddrinfo(*host ? host : NULL, colon + 1, &hints, &res);
+	free(host);
+	if (rc || !res)
+		return -1;
+	memcpy(sa, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	*v6 = res->ai_family == AF_INET6;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static void reload(struct app *app)
+{
+	struct sbuf err = SBUF_INIT;
+	struct kbstate *kb = kbstate_load(app->cfg.db, &err);
+
+	if (!kb) {
+		fprintf(stderr, "clew serve: reload refused, still serving the previous KB: %s\n",
+			err.buf);
+		metrics_reload(app->metrics, 0);
+	} else {
+		fprintf(stderr, "clew serve: reloaded %s (content hash %s, %d articles)\n",
+			app->cfg.db, kb->content_hash, kb->nr_articles);
+		app_set_kb(app, kb);
+		metrics_reload(app->metrics, 1);
+	}
+	sbuf_release(&err);
+}
+
+int daemon_run(struct app *app, int max_connections, int max_per_ip)
+{
+	struct sockaddr_storage sa;
+	socklen_t sa_len;
+	struct MHD_Daemon *d;
+	const union MHD_DaemonInfo *info;
+	sigset_t set;
+	int v6 = 0, sig;
+	unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC |
+			 MHD_USE_ERROR_LOG;
+	struct timespec t0;
+
+	if (parse_listen(app->cfg.listen, &sa, &sa_len, &v6)) {
+		fprintf(stderr, "clew serve: cannot listen on '%s': give ADDR:PORT, "
+			"such as 127.0.0.1:8080 or [::1]:8080\n", app->cfg.listen);
+		return 1;
+	}
+	if (v6)
+		flags |= MHD_USE_IPv6;
+	/* The signals are taken by this thread alone (sigwait below): block
+	 * them before the pool's threads start, so that they inherit it. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, app,
+			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
+			     MHD_OPTION_URI_LOG_CALLBACK, on_uri, app,
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)max_connections,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)max_per_ip,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)15,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(48 * 1024),
+			     MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+			     MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr, "clew serve: cannot start the server on %s: %s\n",
+			app->cfg.listen, strerror(errno));
+		return 1;
+	}
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	fprintf(stderr, "clew serve: listening on %s (port %u), %d threads, KB %s\n",
+		app->cfg.listen, info ? info->port : 0, app->cfg.threads, app->cfg.db);
+	fflush(stderr);
+
+	for (;;) {
+		if (sigwait(&set, &sig))
+			continue;
+		if (sig == SIGHUP) {
+			reload(app);
+			continue;
+		}
+		break;
+	}
+	/* Drain: stop accepting, let requests in flight finish, then stop. */
+	fprintf(stderr, "clew serve: %s: draining\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	{
+		MHD_socket fd = MHD_quiesce_daemon(d);
+
+		if (fd != MHD_INVALID_SOCKET)
+			close(fd);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (atomic_load(&app->in_flight) > 0 && elapsed(&t0) < DRAIN_SECONDS) {
+		struct timespec nap = { 0, 10 * 1000 * 1000 };
+		nanosleep(&nap, NULL);
+	}
+	MHD_stop_daemon(d);
+	fprintf(stderr, "clew serve: stopped\n");
+	return 0;
+}

@@ -1,0 +1,251 @@
+/* kbstate: one loaded knowledge base as the server uses it. */
+#include "kbstate.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "../base/xalloc.h"
+#include "../engine/engine.h"
+#include "../store/store.h"
+
+struct kbstate_priv {
+	atomic_int refs;
+	pthread_mutex_t lock;
+	struct store **stores;
+	size_t nr_stores, alloc_stores;
+	struct eng_work **works;
+	size_t nr_works, alloc_works;
+};
+
+static int cmp_doc(const void *a, const void *b)
+{
+	return strcmp(((const struct kb_doc *)a)->slug,
+		      ((const struct kb_doc *)b)->slug);
+}
+
+static cJSON *list_item(const cJSON *doc)
+{
+	cJSON *o = cJSON_CreateObject();
+	const char *slug = cJSON_GetObjectItem(doc, "slug")->valuestring;
+	struct sbuf url = SBUF_INIT;
+
+	cJSON_AddItemToObject(o, "slug", cJSON_Duplicate(cJSON_GetObjectItem(doc, "slug"), 1));
+	cJSON_AddItemToObject(o, "title", cJSON_Duplicate(cJSON_GetObjectItem(doc, "title"), 1));
+	cJSON_AddItemToObject(o, "platforms",
+			      cJSON_Duplicate(cJSON_GetObjectItem(doc, "platforms"), 1));
+	cJSON_AddItemToObject(o, "products",
+			      cJSON_Duplicate(cJSON_GetObjectItem(doc, "products"), 1));
+	cJSON_AddItemToObject(o, "updated_at",
+			      cJSON_Duplicate(cJSON_GetObjectItem(doc, "updated_at"), 1));
+	/* Slugs are [a-z0-9_.-]: safe in a path as they are. */
+	sbuf_addf(&url, "/articles/%s", slug);
+	cJSON_AddStringToObject(o, "url", url.buf);
+	cJSON_AddNumberToObject(o, "causes",
+				cJSON_GetArraySize(cJSON_GetObjectItem(doc, "causes")));
+	sbuf_release(&url);
+	return o;
+}
+
+static cJSON *questions_doc(const struct eng_model *m)
+{
+	cJSON *doc = cJSON_CreateObject();
+	cJSON *arr = cJSON_AddArrayToObject(doc, "questions");
+
+	for (int q = 0; q < m->nr_questions; q++) {
+		const struct eng_question *qu = &m->questions[q];
+		cJSON *o = cJSON_CreateObject(), *opts;
+
+		cJSON_AddStringToObject(o, "id", qu->id);
+		cJSON_AddStringToObject(o, "text", qu->text);
+		cJSON_AddStringToObject(o, "help", qu->help);
+		opts = cJSON_AddArrayToObject(o, "options");
+		for (int i = 0; i < qu->nr_options; i++) {
+			cJSON *opt = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(opt, "value", qu->options[i].value);
+			cJSON_AddStringToObject(opt, "label", qu->options[i].label);
+			cJSON_AddItemToArray(opts, opt);
+		}
+		cJSON_AddItemToArray(arr, o);
+	}
+	return doc;
+}
+
+struct kbstate *kbstate_load(const char *path, struct sbuf *err)
+{
+	struct kbstate *kb = xcalloc(1, sizeof(*kb));
+	struct store *st = NULL;
+	struct sbuf etag = SBUF_INIT;
+	cJSON *slugs = NULL, *s;
+	char *open_err = NULL;
+	size_t n = 0;
+
+	kb->priv = xcalloc(1, sizeof(*kb->priv));
+	atomic_init(&kb->priv->refs, 1);
+	pthread_mutex_init(&kb->priv->lock, NULL);
+	kb->path = xstrdup(path);
+	st = store_open(path, &open_err);
+	if (!st) {
+		sbuf_adds(err, open_err);
+		goto fail;
+	}
+	kb->content_hash = store_meta(st, "content_hash");
+	kb->built_at = store_meta(st, "built_at");
+	kb->schema_version = store_meta(st, "schema_version");
+	if (!kb->content_hash || !kb->built_at) {
+		sbuf_addf(err, "%s: the meta table is incomplete", path);
+		goto fail;
+	}
+	sbuf_addf(&etag, "\"%s\"", kb->content_hash);
+	kb->etag = sbuf_detach(&etag, NULL);
+	kb->model = store_load_model(st);
+	if (!kb->model) {
+		sbuf_addf(err, "%s: %s", path, store_errmsg(st));
+		goto fail;
+	}
+	slugs = store_article_slugs(st);
+	if (!slugs) {
+		sbuf_addf(err, "%s: %s", path, store_errmsg(st));
+		goto fail;
+	}
+	kb->nr_articles = cJSON_GetArraySize(slugs);
+	kb->articles = xcalloc((size_t)kb->nr_articles + 1, sizeof(*kb->articles));
+	kb->list = cJSON_CreateArray();
+	cJSON_ArrayForEach(s, slugs) {
+		cJSON *doc = store_article_json(st, s->valuestring);
+
+		if (!doc) {
+			sbuf_addf(err, "%s: %s", path, store_errmsg(st));
+			goto fail;
+		}
+		kb->articles[n].slug = xstrdup(s->valuestring);
+		kb->articles[n].json = cJSON_PrintUnformatted(doc);
+		kb->articles[n].len = strlen(kb->articles[n].json);
+		kb->articles[n].doc = doc;
+		cJSON_AddItemToArray(kb->list, list_item(doc));
+		n++;
+	}
+	qsort(kb->articles, n, sizeof(*kb->articles), cmp_doc);
+	kb->questions = questions_doc(kb->model);
+	kb->questions_json = cJSON_PrintUnformatted(kb->questions);
+	kb->questions_len = strlen(kb->questions_json);
+	kb->platforms = cJSON_CreateArray();
+	{
+		const struct eng_question *pq = &kb->model->questions[kb->model->q_platform];
+
+		for (int i = 0; i < pq->nr_options; i++) {
+			cJSON *p = cJSON_CreateObject();
+			cJSON_AddStringToObject(p, "id", pq->options[i].value);
+			cJSON_AddStringToObject(p, "name", pq->options[i].label);
+			cJSON_AddItemToArray(kb->platforms, p);
+		}
+	}
+	cJSON_Delete(slugs);
+	kbstate_store_give(kb, st); /* the first pooled handle */
+	return kb;
+fail:
+	cJSON_Delete(slugs);
+	store_free(st);
+	free(open_err);
+	sbuf_release(&etag);
+	kbstate_release(kb);
+	return NULL;
+}
+
+void kbstate_ref(struct kbstate *kb)
+{
+	if (kb)
+		atomic_fetch_add(&kb->priv->refs, 1);
+}
+
+void kbstate_release(struct kbstate *kb)
+{
+	if (!kb || atomic_fetch_sub(&kb->priv->refs, 1) != 1)
+		return;
+	for (int i = 0; i < kb->nr_articles; i++) {
+		free(kb->articles[i].slug);
+		free(kb->articles[i].json);
+		cJSON_Delete(kb->articles[i].doc);
+	}
+	free(kb->articles);
+	cJSON_Delete(kb->list);
+	cJSON_Delete(kb->questions);
+	cJSON_Delete(kb->platforms);
+	free(kb->questions_json);
+	eng_model_free(kb->model);
+	for (size_t i = 0; i < kb->priv->nr_stores; i++)
+		store_free(kb->priv->stores[i]);
+	free(kb->priv->stores);
+	for (size_t i = 0; i < kb->priv->nr_works; i++)
+		eng_work_free(kb->priv->works[i]);
+	free(kb->priv->works);
+	pthread_mutex_destroy(&kb->priv->lock);
+	free(kb->priv);
+	free(kb->path);
+	free(kb->content_hash);
+	free(kb->built_at);
+	free(kb->schema_version);
+	free(kb->etag);
+	free(kb);
+}
+
+const struct kb_doc *kbstate_article(const struct kbstate *kb, const char *slug)
+{
+	struct kb_doc key = { (char *)slug, NULL, 0, NULL };
+
+	return bsearch(&key, kb->articles, (size_t)kb->nr_articles,
+		       sizeof(*kb->articles), cmp_doc);
+}
+
+struct store *kbstate_store_take(struct kbstate *kb, struct sbuf *err)
+{
+	struct store *st = NULL;
+	char *open_err = NULL;
+
+	pthread_mutex_lock(&kb->priv->lock);
+	if (kb->priv->nr_stores)
+		st = kb->priv->stores[--kb->priv->nr_stores];
+	pthread_mutex_unlock(&kb->priv->lock);
+	if (st)
+		return st;
+	st = store_open(kb->path, &open_err);
+	if (!st)
+		sbuf_adds(err, open_err);
+	free(open_err);
+	return st;
+}
+
+void kbstate_store_give(struct kbstate *kb, struct store *st)
+{
+	if (!st)
+		return;
+	pthread_mutex_lock(&kb->priv->lock);
+	ALLOC_GROW(kb->priv->stores, kb->priv->nr_stores + 1, kb->priv->alloc_stores);
+	kb->priv->stores[kb->priv->nr_stores++] = st;
+	pthread_mutex_unlock(&kb->priv->lock);
+}
+
+struct eng_work *kbstate_work_take(struct kbstate *kb)
+{
+	struct eng_work *w = NULL;
+
+	pthread_mutex_lock(&kb->priv->lock);
+	if (kb->priv->nr_works)
+		w = kb->priv->works[--kb->priv->nr_works];
+	pthread_mutex_unlock(&kb->priv->lock);
+	return w ? w : eng_work_new(kb->model);
+}
+
+void kbstate_work_give(struct kbstate *kb, struct eng_work *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&kb->priv->lock);
+	ALLOC_GROW(kb->priv->works, kb->priv->nr_works + 1, kb->priv->alloc_works);
+	kb->priv->works[kb->priv->nr_works++] = w;
+	pthread_mutex_unlock(&kb->priv->lock);
+}

@@ -1,0 +1,61 @@
+/* kbstate: one loaded knowledge base as the server uses it: the engine
+ * model, documents rendered once at load, and pools of SQLite handles and
+ * engine work spaces. Reference-counted, so that a reload (SIGHUP) can
+ * switch to a new file while requests in flight finish on the old one. */
+#ifndef CLEW_KBSTATE_H
+#define CLEW_KBSTATE_H
+
+#include <stddef.h>
+
+#include "../base/sbuf.h"
+
+struct cJSON;
+struct eng_model;
+struct eng_work;
+struct store;
+
+struct kb_doc {
+	char *slug;
+	char *json;           /* the article document, printed */
+	size_t len;
+	struct cJSON *doc;    /* the same, parsed (read-only) */
+};
+
+struct kbstate {
+	char *path;
+	char *content_hash;
+	char *built_at;
+	char *schema_version;
+	char *etag;             /* "\"<content_hash>\"" */
+	int nr_articles;
+	struct eng_model *model;
+	struct kb_doc *articles; /* sorted by slug */
+	struct cJSON *list;      /* [{slug,title,platforms,products,updated_at,url}] */
+	char *questions_json;    /* GET /api/v1/questions, printed */
+	size_t questions_len;
+	struct cJSON *questions; /* the same, parsed */
+	struct cJSON *platforms; /* [{id,name}] */
+	/* private: pools and the reference count */
+	struct kbstate_priv *priv;
+};
+
+/* Loads the KB file at path (read-only). Returns a state holding one
+ * reference, or NULL with a message appended to err. */
+struct kbstate *kbstate_load(const char *path, struct sbuf *err);
+
+/* Reference counting; the last release frees. NULL is a no-op. */
+void kbstate_ref(struct kbstate *kb);
+void kbstate_release(struct kbstate *kb);
+
+/* The article document for slug; borrowed (valid while the reference is
+ * held), NULL when absent. */
+const struct kb_doc *kbstate_article(const struct kbstate *kb, const char *slug);
+
+/* A store handle (for search) or an engine work space, taken from a pool
+ * and given back; each is used by one thread at a time. */
+struct store *kbstate_store_take(struct kbstate *kb, struct sbuf *err);
+void kbstate_store_give(struct kbstate *kb, struct store *st);
+struct eng_work *kbstate_work_take(struct kbstate *kb);
+void kbstate_work_give(struct kbstate *kb, struct eng_work *w);
+
+#endif

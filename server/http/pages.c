@@ -1,0 +1,348 @@
+/* pages: the HTML pages and the static files. */
+#include "pages.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "../base/xalloc.h"
+#include "../engine/model.h"
+#include "api.h"
+#include "app.h"
+#include "kbstate.h"
+#include "statics.h"
+#include "template.h"
+
+/* Query arguments that steer the page, not the diagnosis. */
+static const char *const ui_args[] = { "embed", NULL };
+
+void page_url_encode(struct sbuf *out, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-_.~", *p)) {
+			sbuf_addch(out, *p);
+		} else {
+			sbuf_addch(out, '%');
+			sbuf_addch(out, hex[*p >> 4]);
+			sbuf_addch(out, hex[*p & 15]);
+		}
+	}
+}
+
+/* Appends path?k=v&... with the arguments [0, n) of req, leaving out index
+ * skip (-1: none), then extra_key=extra_value when given. */
+static char *url_with(const struct http_request *req, const char *path, size_t n,
+		      long skip, const char *extra_key, const char *extra_value)
+{
+	struct sbuf u = SBUF_INIT;
+	int first = 1;
+
+	sbuf_adds(&u, path);
+	for (size_t i = 0; i < n && i < req->nr_args; i++) {
+		if ((long)i == skip)
+			continue;
+		sbuf_addch(&u, first ? '?' : '&');
+		first = 0;
+		page_url_encode(&u, req->args[i].key);
+		sbuf_addch(&u, '=');
+		page_url_encode(&u, req->args[i].value);
+	}
+	if (extra_key) {
+		sbuf_addch(&u, first ? '?' : '&');
+		page_url_encode(&u, extra_key);
+		sbuf_addch(&u, '=');
+		page_url_encode(&u, extra_value);
+	}
+	return sbuf_detach(&u, NULL);
+}
+
+static void add_owned_string(cJSON *o, const char *key, char *s)
+{
+	cJSON_AddStringToObject(o, key, s);
+	free(s);
+}
+
+static cJSON *site_json(const struct http_request *req, const char *title)
+{
+	cJSON *site = cJSON_CreateObject();
+	const struct static_file *css = statics_get(req->app->statics, "app.css");
+	struct sbuf u = SBUF_INIT;
+
+	cJSON_AddStringToObject(site, "title", title);
+	cJSON_AddStringToObject(site, "base_url", req->app->cfg.base_url);
+	sbuf_addf(&u, "/static/app.css?v=%s", css ? css->version : "0");
+	cJSON_AddStringToObject(site, "css_url", u.buf);
+	sbuf_release(&u);
+	if (req->kb)
+		cJSON_AddStringToObject(site, "content_hash", req->kb->content_hash);
+	cJSON_AddBoolToObject(site, "embed", http_arg(req, "embed") != NULL);
+	return site;
+}
+
+/* Renders template name over ctx (freed here) into rep as an HTML page. */
+static void render(struct http_request *req, struct http_reply *rep, int status,
+		   const char *name, cJSON *ctx)
+{
+	rep->content_type = "text/html; charset=utf-8";
+	rep->is_html = 1;
+	rep->status = status;
+	sbuf_reset(&rep->body);
+	if (tpl_render(req->app->templates, name, ctx, &rep->body)) {
+		rep->status = 500;
+		sbuf_reset(&rep->body);
+		sbuf_adds(&rep->body, "<!doctype html><title>Error</title>"
+			  "<p>This page could not be rendered.</p>");
+	}
+	cJSON_Delete(ctx);
+}
+
+void page_error(struct http_request *req, struct http_reply *rep, int status,
+		const char *message)
+{
+	cJSON *ctx = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(ctx, "site", site_json(req, "Error"));
+	cJSON_AddNumberToObject(ctx, "status", status);
+	cJSON_AddStringToObject(ctx, "message", message);
+	render(req, rep, status, "error", ctx);
+}
+
+void page_index(struct http_request *req, struct http_reply *rep, const char *param)
+{
+	cJSON *ctx = cJSON_CreateObject(), *problems, *it;
+
+	(void)param;
+	rep->route = "/";
+	cJSON_AddItemToObject(ctx, "site", site_json(req, "Troubleshooting"));
+	problems = cJSON_AddArrayToObject(ctx, "problems");
+	cJSON_ArrayForEach(it, req->kb->list) {
+		cJSON *p;
+		struct sbuf u = SBUF_INIT;
+
+		if (cJSON_GetObjectItem(it, "causes")->valueint == 0)
+			continue;
+		p = cJSON_Duplicate(it, 1);
+		sbuf_adds(&u, "/wizard?problem=");
+		page_url_encode(&u, cJSON_GetObjectItem(it, "slug")->valuestring);
+		add_owned_string(p, "wizard_url", sbuf_detach(&u, NULL));
+		cJSON_AddItemToArray(problems, p);
+	}
+	cJSON_AddItemToObject(ctx, "articles", cJSON_Duplicate(req->kb->list, 1));
+	cJSON_AddItemToObject(ctx, "platforms", cJSON_Duplicate(req->kb->platforms, 1));
+	http_reply_header(rep, "ETag", req->kb->etag);
+	render(req, rep, 200, "index", ctx);
+}
+
+void page_article(struct http_request *req, struct http_reply *rep, const char *slug)
+{
+	const struct kb_doc *d = kbstate_article(req->kb, slug);
+	cJSON *ctx;
+	struct sbuf u = SBUF_INIT;
+
+	rep->route = "/articles/{slug}";
+	if (!d) {
+		page_error(req, rep, 404, "There is no article at this address.");
+		return;
+	}
+	ctx = cJSON_Duplicate(d->doc, 1);
+	cJSON_AddItemToObject(ctx, "site", site_json(req, cJSON_GetObjectItem(ctx, "title")->valuestring));
+	if (cJSON_GetArraySize(cJSON_GetObjectItem(ctx, "causes"))) {
+		sbuf_adds(&u, "/wizard?problem=");
+		page_url_encode(&u, slug);
+		add_owned_string(ctx, "wizard_url", sbuf_detach(&u, NULL));
+	}
+	http_reply_header(rep, "ETag", req->kb->etag);
+	render(req, rep, 200, "article", ctx);
+}
+
+void page_search(struct http_request *req, struct http_reply *rep, const char *param)
+{
+	struct sbuf err = SBUF_INIT;
+	const char *q = http_arg(req, "q"), *code;
+	cJSON *ctx, *doc = NULL, *p;
+	int status = 200;
+
+	(void)param;
+	rep->route = "/search";
+	if (q && *q) {
+		doc = api_search_doc(req, &status, &code, &err);
+		if (!doc && status >= 500) {
+			page_error(req, rep, status, err.buf);
+			sbuf_release(&err);
+			return;
+		}
+	}
+	ctx = doc ? doc : cJSON_CreateObject();
+	if (doc) {
+		cJSON *hit;
+
+		/* The snippet is escaped text with <mark> tags (store.h): say
+		 * by its name that the template inserts it as HTML. */
+		cJSON_ArrayForEach(hit, cJSON_GetObjectItem(doc, "hits"))
+			cJSON_AddItemToObject(hit, "snippet_html", cJSON_Duplicate(
+				cJSON_GetObjectItem(hit, "snippet"), 1));
+		cJSON_AddBoolToObject(ctx, "has_hits",
+				      cJSON_GetArraySize(cJSON_GetObjectItem(doc, "hits")) > 0);
+	}
+	cJSON_AddItemToObject(ctx, "site", site_json(req, q && *q ? q : "Search"));
+	if (!doc)
+		cJSON_AddStringToObject(ctx, "query", q ? q : "");
+	if (err.len) {
+		cJSON_AddStringToObject(ctx, "error", err.buf);
+		status = 400;
+	} else {
+		status = 200;
+	}
+	p = cJSON_AddArrayToObject(ctx, "platform_filters");
+	{
+		const cJSON *it;
+		const char *current = http_arg(req, "platform");
+
+		cJSON_ArrayForEach(it, req->kb->platforms) {
+			cJSON *f = cJSON_Duplicate(it, 1);
+			cJSON_AddBoolToObject(f, "selected", current &&
+					      !strcmp(current, cJSON_GetObjectItem(it, "id")->valuestring));
+			cJSON_AddItemToArray(p, f);
+		}
+	}
+	http_reply_header(rep, "ETag", req->kb->etag);
+	render(req, rep, status, "search", ctx);
+	sbuf_release(&err);
+}
+
+/* Adds to ctx what the wizard page needs beyond the diagnose document:
+ * the answers given (with "change" links), back / start over / skip links,
+ * and the hidden fields that carry the answers so far. */
+static void wizard_links(struct http_request *req, cJSON *ctx)
+{
+	const struct eng_model *m = req->kb->model;
+	const cJSON *next = cJSON_GetObjectItem(ctx, "next_question");
+	cJSON *steps = cJSON_AddArrayToObject(ctx, "steps");
+	cJSON *hidden = cJSON_AddArrayToObject(ctx, "hidden");
+	const char *problem = http_arg(req, "problem");
+	long last = -1;
+
+	for (size_t i = 0; i < req->nr_args; i++) {
+		const struct http_arg *a = &req->args[i];
+		cJSON *h = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(h, "name", a->key);
+		cJSON_AddStringToObject(h, "value", a->value);
+		cJSON_AddItemToArray(hidden, h);
+		if (!strcmp(a->key, "problem") || !strcmp(a->key, "embed"))
+			continue;
+		last = (long)i;
+		if (strcmp(a->key, "q")) {
+			int q = eng_model_question(m, a->key);
+			int v = q >= 0 ? eng_model_option(m, q, a->value) : -1;
+			cJSON *s = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(s, "question", a->key);
+			cJSON_AddStringToObject(s, "text", q >= 0 ? m->questions[q].text : a->key);
+			cJSON_AddStringToObject(s, "answer", a->value);
+			cJSON_AddStringToObject(s, "label", v >= 0 ?
+						m->questions[q].options[v].label :
+						"I don't know");
+			/* "change": back to the step where this was asked. */
+			add_owned_string(s, "change_url", url_with(req, "/wizard", i, -1, NULL, NULL));
+			cJSON_AddItemToArray(steps, s);
+		}
+	}
+	cJSON_AddBoolToObject(ctx, "has_steps", cJSON_GetArraySize(steps) > 0);
+	cJSON_AddBoolToObject(ctx, "has_causes",
+			      cJSON_GetArraySize(cJSON_GetObjectItem(ctx, "causes")) > 0);
+	if (last >= 0)
+		add_owned_string(ctx, "back_url", url_with(req, "/wizard", req->nr_args, last, NULL, NULL));
+	{
+		struct sbuf u = SBUF_INIT;
+
+		sbuf_adds(&u, "/wizard");
+		if (problem) {
+			sbuf_adds(&u, "?problem=");
+			page_url_encode(&u, problem);
+		}
+		add_owned_string(ctx, "start_over_url", sbuf_detach(&u, NULL));
+	}
+	if (cJSON_IsObject(next)) {
+		const char *id = cJSON_GetObjectItem(next, "id")->valuestring;
+		cJSON *opt;
+
+		add_owned_string((cJSON *)next, "skip_url",
+				 url_with(req, "/wizard", req->nr_args, -1, id, "unknown"));
+		cJSON_ArrayForEach(opt, cJSON_GetObjectItem(next, "options"))
+			add_owned_string(opt, "url",
+					 url_with(req, "/wizard", req->nr_args, -1, id,
+						  cJSON_GetObjectItem(opt, "value")->valuestring));
+	}
+	{
+		cJSON *c;
+		int rank = 0;
+
+		cJSON_ArrayForEach(c, cJSON_GetObjectItem(ctx, "causes")) {
+			struct sbuf u = SBUF_INIT;
+
+			cJSON_AddNumberToObject(c, "rank", ++rank);
+			cJSON_AddBoolToObject(c, "top", rank == 1);
+			cJSON_AddBoolToObject(c, "has_explanation", cJSON_GetArraySize(
+				cJSON_GetObjectItem(c, "explanation")) > 0);
+			cJSON_AddBoolToObject(c, "has_solutions", cJSON_GetArraySize(
+				cJSON_GetObjectItem(c, "solutions")) > 0);
+			sbuf_adds(&u, "/articles/");
+			page_url_encode(&u, cJSON_GetObjectItem(c, "article")->valuestring);
+			add_owned_string(c, "article_url", sbuf_detach(&u, NULL));
+		}
+	}
+}
+
+void page_wizard(struct http_request *req, struct http_reply *rep, const char *param)
+{
+	struct sbuf err = SBUF_INIT;
+	const char *code;
+	int status;
+	cJSON *doc;
+
+	(void)param;
+	rep->route = "/wizard";
+	doc = api_diagnose_doc(req, NULL, ui_args, &status, &code, &err);
+	if (!doc) {
+		page_error(req, rep, status, err.buf);
+		sbuf_release(&err);
+		return;
+	}
+	cJSON_AddItemToObject(doc, "site", site_json(req, "Troubleshooter"));
+	wizard_links(req, doc);
+	if (cJSON_IsString(cJSON_GetObjectItem(doc, "problem"))) {
+		const struct kb_doc *d = kbstate_article(
+			req->kb, cJSON_GetObjectItem(doc, "problem")->valuestring);
+		if (d)
+			cJSON_AddItemToObject(doc, "problem_title", cJSON_Duplicate(
+				cJSON_GetObjectItem(d->doc, "title"), 1));
+	}
+	http_reply_header(rep, "ETag", req->kb->etag);
+	render(req, rep, 200, "wizard", doc);
+	sbuf_release(&err);
+}
+
+void page_static(struct http_request *req, struct http_reply *rep, const char *file)
+{
+	const struct static_file *f = statics_get(req->app->statics, file);
+	const char *v = http_arg(req, "v");
+
+	rep->route = "/static/{file}";
+	if (!f) {
+		page_error(req, rep, 404, "There is no such file.");
+		return;
+	}
+	rep->content_type = f->type;
+	rep->fixed_body = f->data;
+	rep->fixed_len = f->len;
+	http_reply_header(rep, "ETag", f->etag);
+	/* A URL naming this exact content may be cached for good. */
+	http_reply_header(rep, "Cache-Control", v && !strcmp(v, f->version) ?
+			  "public, max-age=31536000, immutable" :
+			  "public, max-age=300");
+}

@@ -1,0 +1,22 @@
+/* pages: the HTML pages, each a template from templates/ rendered over the
+ * JSON document the matching API route returns (plus links the page
+ * needs), and the static files. */
+#ifndef CLEW_PAGES_H
+#define CLEW_PAGES_H
+
+#include "request.h"
+
+void page_index(struct http_request *req, struct http_reply *rep, const char *param);
+void page_article(struct http_request *req, struct http_reply *rep, const char *slug);
+void page_search(struct http_request *req, struct http_reply *rep, const char *param);
+void page_wizard(struct http_request *req, struct http_reply *rep, const char *param);
+void page_static(struct http_request *req, struct http_reply *rep, const char *file);
+
+/* An HTML error page with status and message. */
+void page_error(struct http_request *req, struct http_reply *rep, int status,
+		const char *message);
+
+/* Appends s percent-encoded for a URL query component. */
+void page_url_encode(struct sbuf *out, const char *s);
+
+#endif

@@ -1,0 +1,66 @@
+/* request: the request a handler sees and the reply it fills; no socket
+ * and no libmicrohttpd here, so handlers are tested as plain functions. */
+#ifndef CLEW_REQUEST_H
+#define CLEW_REQUEST_H
+
+#include <stddef.h>
+
+#include "../base/sbuf.h"
+
+struct app;
+struct kbstate;
+
+struct http_arg {
+	char *key;
+	char *value; /* "" for a key with no '=' */
+};
+
+struct http_request {
+	const char *method;     /* "GET", "POST", ... */
+	const char *path;       /* decoded, without the query string */
+	struct http_arg *args;  /* query arguments, in order, decoded */
+	size_t nr_args, alloc_args;
+	const char *body;       /* POST body (not NUL-terminated); may be NULL */
+	size_t body_len;
+	const char *content_type;
+	const char *origin;
+	const char *if_none_match;
+	const char *client_ip;  /* numeric address */
+	int client_loopback;    /* 127.0.0.0/8 or ::1 */
+	const char *request_id;
+	const struct app *app;
+	struct kbstate *kb;     /* the KB this request uses, referenced; NULL
+				 * when none is loaded */
+};
+
+struct http_header {
+	char *name;
+	char *value;
+};
+
+struct http_reply {
+	int status;
+	const char *content_type; /* static string */
+	struct sbuf body;
+	/* A body owned elsewhere and valid until the request completes (a
+	 * document pre-rendered in the referenced KB), used instead of body. */
+	const char *fixed_body;
+	size_t fixed_len;
+	struct http_header *headers;
+	size_t nr_headers, alloc_headers;
+	int is_html;      /* add the page security headers */
+	const char *route;/* route pattern, for metrics */
+};
+
+#define HTTP_REPLY_INIT { 200, "application/json", SBUF_INIT, NULL, 0, NULL, 0, 0, 0, "other" }
+
+void http_reply_release(struct http_reply *r);
+/* Adds a header (both copied). */
+void http_reply_header(struct http_reply *r, const char *name, const char *value);
+/* Returns the first query argument named key, or NULL (borrowed). */
+const char *http_arg(const struct http_request *req, const char *key);
+void http_request_add_arg(struct http_request *req, const char *key,
+			  const char *value);
+void http_request_release_args(struct http_request *req);
+
+#endif
