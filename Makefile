@@ -35,7 +35,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 KB_DB := $(BUILD)/kb.sqlite
 
-.PHONY: all deps deps-test run check check-unit bench clean
+.PHONY: all deps deps-test run check check-unit check-api bench clean
 
 all: $(BUILD)/clew
 
@@ -85,7 +85,19 @@ run: deps
 	@echo "The server (clew serve) is not written yet: the KB above is what it will serve."
 
 check: deps-test
-	$(MAKE) check-unit
+	$(MAKE) check-unit check-api
+
+# Node tools for the tests, pinned by package-lock.json. Redocly's
+# telemetry and update check stay off: tests reach nothing beyond loopback.
+NODE_ENV_VARS := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# docs/openapi.yaml is linted, then checked against a live server.
+check-api: $(BUILD)/clew node_modules/.installed
+	$(NODE_ENV_VARS) npx --no-install redocly lint --format stylish docs/openapi.yaml
+	CLEW_BIN=$(BUILD)/clew node --test tests/api/
 
 # The suites run from the repository root (fixtures are under tests/data).
 check-unit: $(BUILD)/check_clew $(BUILD)/clew

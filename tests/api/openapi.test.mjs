@@ -1,0 +1,193 @@
+// openapi.test.mjs: docs/openapi.yaml is true of the running server: every
+// documented route is served, every served route is documented, and live
+// responses (successes and errors) match the documented schemas.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import Ajv2020 from 'ajv/dist/2020.js';
+
+const bin = process.env.CLEW_BIN || 'build/clew';
+const spec = parse(readFileSync('docs/openapi.yaml', 'utf8'));
+const SPEC_ID = 'https://clew.invalid/openapi.json';
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+ajv.addSchema({ $id: SPEC_ID, components: spec.components });
+
+let dir, server, base;
+
+// Starts `clew serve` on a free port; resolves with its base URL.
+function startServer(db) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0',
+      '--no-access-log', '--templates', 'templates', '--static', 'static'],
+      { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    const timer = setTimeout(() => reject(new Error('server did not start: ' + err)), 10000);
+    child.stderr.on('data', (chunk) => {
+      err += chunk;
+      const m = /\(port (\d+)\)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, base: `http://127.0.0.1:${m[1]}` });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
+  });
+}
+
+function stopServer(s) {
+  return new Promise((resolve) => {
+    if (!s || s.child.exitCode !== null) return resolve();
+    s.child.once('exit', resolve);
+    s.child.kill('SIGTERM');
+  });
+}
+
+// Resolves a local "#/components/..." reference (non-schema objects).
+function deref(obj) {
+  while (obj && obj.$ref) {
+    obj = obj.$ref.slice(2).split('/').reduce((o, k) => o[k.replace(/~1/g, '/')], spec);
+  }
+  return obj;
+}
+
+function validate(schema, body, what) {
+  const fn = ajv.compile(rewriteRefs(schema));
+  const ok = fn(body);
+  assert.ok(ok, `${what}: ${ajv.errorsText(fn.errors)}\n${JSON.stringify(body).slice(0, 400)}`);
+}
+
+// Points local refs of a schema at the registered spec document.
+function rewriteRefs(schema) {
+  return JSON.parse(JSON.stringify(schema), (k, v) =>
+    k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? SPEC_ID + v : v);
+}
+
+// Served routes, from the router's table: pattern -> allowed methods.
+function servedRoutes() {
+  const src = readFileSync('server/http/router.c', 'utf8');
+  const table = src.slice(src.indexOf('routes[] = {'), src.indexOf('};', src.indexOf('routes[] = {')));
+  const out = new Map();
+  for (const m of table.matchAll(/\{ "(\/[^"]*)", (?:NULL|"[^"]*"), "([^"]*)"/g))
+    out.set(m[1], m[2].split(', ').filter((x) => x !== 'HEAD' && x !== 'OPTIONS'));
+  return out;
+}
+
+function exampleRequest(path, method, op) {
+  let url = path;
+  const query = new URLSearchParams();
+  for (const p of (op.parameters || []).map(deref)) {
+    if (p.in === 'path') url = url.replace(`{${p.name}}`, encodeURIComponent(p.example));
+    else if (p.in === 'query' && p.example !== undefined) {
+      if (typeof p.example === 'object')
+        for (const [k, v] of Object.entries(p.example)) query.append(k, v);
+      else query.append(p.name, p.example);
+    }
+  }
+  const qs = query.toString();
+  const init = { method: method.toUpperCase(), headers: {} };
+  if (op.requestBody) {
+    const media = op.requestBody.content['application/json'];
+    init.body = JSON.stringify(media.example);
+    init.headers['Content-Type'] = 'application/json';
+  }
+  return [url + (qs ? '?' + qs : ''), init];
+}
+
+async function checkResponse(res, op, what) {
+  const documented = deref(op.responses[String(res.status)]);
+  assert.ok(documented, `${what}: status ${res.status} is not documented`);
+  const type = (res.headers.get('content-type') || '').split(';')[0].trim();
+  const text = await res.text();
+  if (!documented.content) return;
+  const media = documented.content[type];
+  assert.ok(media, `${what}: content type ${type} is not documented for ${res.status}`);
+  if (type === 'application/json') validate(media.schema, JSON.parse(text), what);
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'clew-openapi-'));
+  execFileSync(bin, ['compile', '-q', '-o', join(dir, 'kb.sqlite'), 'kb']);
+  server = await startServer(join(dir, 'kb.sqlite'));
+  base = server.base;
+});
+
+after(async () => {
+  await stopServer(server);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('every served route is documented, and every documented route is served', () => {
+  const served = servedRoutes();
+  assert.ok(served.size >= 10, 'the router table was not found');
+  for (const [pattern, methods] of served) {
+    const item = spec.paths[pattern];
+    assert.ok(item, `${pattern} is served but not documented`);
+    for (const m of methods)
+      assert.ok(item[m.toLowerCase()], `${m} ${pattern} is served but not documented`);
+  }
+  for (const [pattern, item] of Object.entries(spec.paths)) {
+    assert.ok(served.has(pattern), `${pattern} is documented but not served`);
+    for (const m of ['get', 'post', 'put', 'delete', 'patch'])
+      if (item[m]) assert.ok(served.get(pattern).includes(m.toUpperCase()),
+        `${m.toUpperCase()} ${pattern} is documented but not served`);
+  }
+});
+
+test('each documented operation answers its example with a documented, valid 200', async () => {
+  for (const [path, item] of Object.entries(spec.paths)) {
+    for (const method of ['get', 'post']) {
+      const op = item[method];
+      if (!op) continue;
+      const [url, init] = exampleRequest(path, method, op);
+      const res = await fetch(base + url, init);
+      assert.equal(res.status, 200, `${method.toUpperCase()} ${url}`);
+      await checkResponse(res, op, `${method.toUpperCase()} ${url}`);
+    }
+  }
+});
+
+test('documented errors happen as documented', async () => {
+  const op = (p, m) => spec.paths[p][m];
+  const big = JSON.stringify({ q: 'x'.repeat(70 * 1024) });
+  const cases = [
+    ['/api/v1/articles?limit=0', {}, op('/api/v1/articles', 'get'), 400],
+    ['/api/v1/articles/no-such-article', {}, op('/api/v1/articles/{slug}', 'get'), 404],
+    ['/api/v1/search', {}, op('/api/v1/search', 'get'), 400],
+    ['/api/v1/diagnose?sco_supported=maybe', {}, op('/api/v1/diagnose', 'get'), 400],
+    ['/api/v1/diagnose?q=' + 'a'.repeat(9000), {}, op('/api/v1/diagnose', 'get'), 414],
+    ['/api/v1/diagnose', { method: 'POST', body: '{"answers":', headers: { 'Content-Type': 'application/json' } }, op('/api/v1/diagnose', 'post'), 400],
+    ['/api/v1/diagnose', { method: 'POST', body: big, headers: { 'Content-Type': 'application/json' } }, op('/api/v1/diagnose', 'post'), 413],
+    ['/api/v1/diagnose', { method: 'POST', body: 'x', headers: { 'Content-Type': 'text/plain' } }, op('/api/v1/diagnose', 'post'), 415],
+    ['/healthz', { method: 'DELETE' }, op('/healthz', 'get'), 405],
+    ['/articles/no-such-article', {}, op('/articles/{slug}', 'get'), 404],
+  ];
+  for (const [url, init, o, status] of cases) {
+    let res;
+    try {
+      res = await fetch(base + url, init);
+    } catch (e) {
+      // A server may close on an oversized upload before reading it all.
+      if (status === 413) continue;
+      throw e;
+    }
+    assert.equal(res.status, status, url);
+    await checkResponse(res, o, `${init.method || 'GET'} ${url}`);
+  }
+});
+
+test('503 when no KB is loaded is documented', async () => {
+  const other = await startServer(join(dir, 'missing.sqlite'));
+  try {
+    for (const path of ['/healthz', '/api/v1/articles', '/api/v1/questions']) {
+      const res = await fetch(other.base + path);
+      assert.equal(res.status, 503, path);
+      await checkResponse(res, spec.paths[path].get, `GET ${path}`);
+    }
+  } finally {
+    await stopServer(other);
+  }
+});
