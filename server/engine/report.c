@@ -103,6 +103,11 @@ static cJSON *cause_json(const struct eng_model *m, const int *answers, int c,
 		cJSON_AddStringToObject(ex, "question", m->questions[q].id);
 		cJSON_AddStringToObject(ex, "answer", answer_value(m, q, answers[q]));
 		cJSON_AddStringToObject(ex, "effect", e > 0 ? "supports" : "contradicts");
+		/* For people: the question's text and the answer's label. */
+		cJSON_AddStringToObject(ex, "text", m->questions[q].text);
+		cJSON_AddStringToObject(ex, "label", answers[q] >= 0 ?
+					m->questions[q].options[answers[q]].label : "unknown");
+		cJSON_AddBoolToObject(ex, "supports", e > 0);
 		cJSON_AddItemToArray(arr, ex);
 	}
 	arr = cJSON_AddArrayToObject(o, "solutions");
