@@ -36,6 +36,7 @@ struct app {
 	struct kbstate *kb;          /* current KB, or NULL */
 	atomic_int in_flight;        /* requests begun and not completed */
 	atomic_ulong request_seq;    /* for request ids */
+	long pid;                    /* for request ids */
 };
 
 /* Returns the current KB with a reference taken (release with

@@ -77,7 +77,7 @@ static struct conn_state *conn_state_new(struct app *app, void *tag)
 	sbuf_init(&cs->body);
 	clock_gettime(CLOCK_MONOTONIC, &cs->start);
 	snprintf(cs->request_id, sizeof(cs->request_id), "%lx-%lu",
-		 (unsigned long)getpid(), atomic_fetch_add(&app->request_seq, 1) + 1);
+		 (unsigned long)app->pid, atomic_fetch_add(&app->request_seq, 1) + 1);
 	atomic_fetch_add(&app->in_flight, 1);
 	return cs;
 }
@@ -340,6 +340,7 @@ int daemon_run(struct app *app, int max_connections, int max_per_ip)
 			 MHD_USE_ERROR_LOG;
 	struct timespec t0;
 
+	app->pid = (long)getpid();
 	if (parse_listen(app->cfg.listen, &sa, &sa_len, &v6)) {
 		fprintf(stderr, "clew serve: cannot listen on '%s': give ADDR:PORT, "
 			"such as 127.0.0.1:8080 or [::1]:8080\n", app->cfg.listen);
@@ -364,7 +365,7 @@ int daemon_run(struct app *app, int max_connections, int max_per_ip)
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)max_connections,
 			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)max_per_ip,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)15,
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(48 * 1024),
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(24 * 1024),
 			     MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 			     MHD_OPTION_END);
 	if (!d) {
