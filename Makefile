@@ -82,7 +82,7 @@ $(KB_DB): $(BUILD)/clew $(wildcard kb/*.md)
 run: deps
 	$(MAKE) all
 	$(BUILD)/clew compile -o $(KB_DB) kb
-	@echo "The server (clew serve) is not written yet: the KB above is what it will serve."
+	$(BUILD)/clew serve --db $(KB_DB) --listen $(or $(LISTEN),127.0.0.1:8080)
 
 check: deps-test
 	$(MAKE) check-unit check-api

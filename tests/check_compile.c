@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../server/base/sbuf.h"
+#include "../server/engine/model.h"
 #include "../server/store/store.h"
 #include "testutil.h"
 
@@ -259,6 +260,41 @@ START_TEST(test_catalog_errors)
 }
 END_TEST
 
+/* A label written over two lines keeps the space at the line break. */
+START_TEST(test_option_label_spans_lines)
+{
+	struct diag d = DIAG_INIT;
+	char *q = tu_write(dir, "q.md",
+			   "---\ntype: questions\n---\n## Gateway?\n"
+			   "<!-- question: gw -->\n\n"
+			   "- `yes`: Handsfree Audio Gateway or\n  Headset AG is listed\n"
+			   "- `no` \u2014 Neither is `listed`\n", -1);
+	char *a = tu_write(dir, "a.md",
+			   "---\ntitle: T\nplatform: Linux\n---\n## Reasons\n\n"
+			   "1. <!-- cause: c1; when: gw=no --> No gateway.\n", -1);
+	char *err = NULL;
+	struct store *st;
+	struct eng_model *m;
+	int qi;
+
+	ck_assert_int_eq(tu_compile(out.buf, &d, 0, q, a, NULL), 0);
+	st = store_open(out.buf, &err);
+	ck_assert_ptr_nonnull(st);
+	m = store_load_model(st);
+	ck_assert_ptr_nonnull(m);
+	qi = eng_model_question(m, "gw");
+	ck_assert_int_ge(qi, 0);
+	ck_assert_str_eq(m->questions[qi].options[0].label,
+			 "Handsfree Audio Gateway or Headset AG is listed");
+	ck_assert_str_eq(m->questions[qi].options[1].label, "Neither is listed");
+	eng_model_free(m);
+	store_free(st);
+	free(q);
+	free(a);
+	diag_release(&d);
+}
+END_TEST
+
 START_TEST(test_no_sources)
 {
 	struct diag d = DIAG_INIT;
@@ -288,6 +324,7 @@ Suite *compile_suite(void)
 	tcase_add_test(tc, test_warnings_and_strict);
 	tcase_add_loop_test(tc, test_catalog_errors, 0,
 			    sizeof(catalog_errors) / sizeof(*catalog_errors));
+	tcase_add_test(tc, test_option_label_spans_lines);
 	tcase_add_test(tc, test_no_sources);
 	suite_add_tcase(s, tc);
 	return s;

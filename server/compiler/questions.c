@@ -61,13 +61,10 @@ static int add_option(struct mdtree *t, struct kb_question *q,
 				   q->id);
 			return -1;
 		}
-	for (cmark_node *n = cmark_node_next(code); n; n = cmark_node_next(n)) {
-		struct sbuf part = SBUF_INIT;
-		mdtree_plain_text(n, &part);
-		sbuf_add(&label, part.buf, part.len);
-		sbuf_release(&part);
-	}
-	l = label.buf;
+	/* The paragraph's text starts with the value: the label is the rest
+	 * (taken whole, so spaces at line breaks survive). */
+	mdtree_plain_text(para, &label);
+	l = label.buf + (strlen(value) <= label.len ? strlen(value) : label.len);
 	while (*l && (strchr(" \t:-", *l) || !strncmp(l, "\xE2\x80\x94", 3) ||
 		      !strncmp(l, "\xE2\x80\x93", 3)))
 		l += (unsigned char)*l >= 0x80 ? 3 : 1;
