@@ -11,6 +11,7 @@ Suite *compile_suite(void);
 Suite *store_suite(void);
 Suite *cli_suite(void);
 Suite *engine_suite(void);
+Suite *http_suite(void);
 Suite *template_suite(void);
 
 int main(void)
@@ -27,6 +28,7 @@ int main(void)
 	srunner_add_suite(sr, engine_suite());
 	srunner_add_suite(sr, template_suite());
 	srunner_add_suite(sr, cli_suite());
+	srunner_add_suite(sr, http_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

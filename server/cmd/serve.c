@@ -171,7 +171,7 @@ int cmd_serve(int argc, char **argv)
 		goto cleanup;
 	}
 	app.metrics = metrics_new();
-	app.kb = kbstate_load(app.cfg.db, &err);
+	app.kb = kbstate_load(app.cfg.db, app.cfg.threads + 1, &err);
 	if (!app.kb)
 		fprintf(stderr, "clew serve: no KB loaded, answering 503 until a "
 			"SIGHUP loads one: %s\n", err.buf);

@@ -156,11 +156,12 @@ void api_articles(struct http_request *req, struct http_reply *rep, const char *
 	(void)param;
 	rep->route = "/api/v1/articles";
 	doc = api_articles_doc(req, &status, &code, &err);
-	if (!doc)
+	if (!doc) {
 		api_error(rep, status, code, "%s", err.buf);
-	else
+	} else {
 		api_json(rep, doc);
-	http_reply_header(rep, "ETag", req->kb->etag);
+		http_reply_header(rep, "ETag", req->kb->etag);
+	}
 	sbuf_release(&err);
 }
 
@@ -206,12 +207,7 @@ cJSON *api_search_doc(struct http_request *req, int *status, const char **code,
 		sbuf_adds(err, "missing 'q': give the words to search for");
 		return NULL;
 	}
-	st = kbstate_store_take(req->kb, err);
-	if (!st) {
-		*status = 503;
-		*code = "kb_unavailable";
-		return NULL;
-	}
+	st = kbstate_store_take(req->kb);
 	switch (store_search(st, &so, &doc)) {
 	case STORE_SEARCH_OK:
 		break;
@@ -253,14 +249,10 @@ static void boost_from_text(struct http_request *req, const char *text,
 {
 	const struct eng_model *m = req->kb->model;
 	struct store_search_opts so = { text, NULL, 100 };
-	struct sbuf err = SBUF_INIT;
-	struct store *st = kbstate_store_take(req->kb, &err);
+	struct store *st = kbstate_store_take(req->kb);
 	cJSON *doc = NULL, *hit;
 	double best = 0;
 
-	sbuf_release(&err);
-	if (!st)
-		return;
 	if (store_search(st, &so, &doc) == STORE_SEARCH_OK) {
 		cJSON_ArrayForEach(hit, cJSON_GetObjectItem(doc, "hits")) {
 			double s = cJSON_GetObjectItem(hit, "score")->valuedouble;

@@ -34,6 +34,7 @@ struct conn_state {
 	struct http_request req;
 	struct sbuf body;
 	size_t uri_len;
+	int uri_has_nul;
 	int started;
 	int too_large;
 	int status;
@@ -55,17 +56,21 @@ static double elapsed(const struct timespec *t0)
 }
 
 /* The first callback of every request, the only one that sees the whole
- * URI (query too). It allocates nothing: libmicrohttpd may drop a request
- * before the access handler runs, and then no completion call would free
- * it. The URI's length travels to the access handler as a tagged integer
- * in req_cls (odd, where pointers from malloc are even). */
+ * URI (query too) before it is decoded. It allocates nothing:
+ * libmicrohttpd may drop a request before the access handler runs, and
+ * then no completion call would free it. What it finds travels to the
+ * access handler as a tagged integer in req_cls (odd, where pointers from
+ * malloc are even): the URI's length, and whether it encodes a NUL byte
+ * (which decoding would turn into an early end of the path). */
+#define TAG_NUL 2u
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	size_t len = uri ? strlen(uri) : 0;
+	uintptr_t nul = uri && strstr(uri, "%00") ? TAG_NUL : 0;
 
 	(void)cls;
 	(void)c;
-	return (void *)(((uintptr_t)len << 1) | 1);
+	return (void *)(((uintptr_t)len << 2) | nul | 1);
 }
 
 static struct conn_state *conn_state_new(struct app *app, void *tag)
@@ -73,7 +78,8 @@ static struct conn_state *conn_state_new(struct app *app, void *tag)
 	struct conn_state *cs = xcalloc(1, sizeof(*cs));
 
 	cs->app = app;
-	cs->uri_len = ((uintptr_t)tag & 1) ? (size_t)((uintptr_t)tag >> 1) : 0;
+	cs->uri_len = ((uintptr_t)tag & 1) ? (size_t)((uintptr_t)tag >> 2) : 0;
+	cs->uri_has_nul = ((uintptr_t)tag & 1) && ((uintptr_t)tag & TAG_NUL);
 	sbuf_init(&cs->body);
 	clock_gettime(CLOCK_MONOTONIC, &cs->start);
 	snprintf(cs->request_id, sizeof(cs->request_id), "%lx-%lu",
@@ -210,6 +216,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	if (cs->uri_len > MAX_URI)
 		router_error(&cs->req, &rep, 414, "uri_too_long",
 			     "the address is longer than 8 KiB");
+	else if (cs->uri_has_nul)
+		router_error(&cs->req, &rep, 400, "bad_request",
+			     "the address encodes a NUL byte (%00)");
 	else if (cs->too_large)
 		router_error(&cs->req, &rep, 413, "body_too_large",
 			     "the request body is larger than 64 KiB");
@@ -313,7 +322,7 @@ static int parse_listen(const char *listen, struct sockaddr_storage *sa,
 static void reload(struct app *app)
 {
 	struct sbuf err = SBUF_INIT;
-	struct kbstate *kb = kbstate_load(app->cfg.db, &err);
+	struct kbstate *kb = kbstate_load(app->cfg.db, app->cfg.threads + 1, &err);
 
 	if (!kb) {
 		fprintf(stderr, "clew serve: reload refused, still serving the previous KB: %s\n",

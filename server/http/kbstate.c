@@ -15,6 +15,7 @@
 struct kbstate_priv {
 	atomic_int refs;
 	pthread_mutex_t lock;
+	pthread_cond_t store_free; /* signalled when a store is given back */
 	struct store **stores;
 	size_t nr_stores, alloc_stores;
 	struct eng_work **works;
@@ -75,7 +76,7 @@ static cJSON *questions_doc(const struct eng_model *m)
 	return doc;
 }
 
-struct kbstate *kbstate_load(const char *path, struct sbuf *err)
+struct kbstate *kbstate_load(const char *path, int nr_handles, struct sbuf *err)
 {
 	struct kbstate *kb = xcalloc(1, sizeof(*kb));
 	struct store *st = NULL;
@@ -87,6 +88,7 @@ struct kbstate *kbstate_load(const char *path, struct sbuf *err)
 	kb->priv = xcalloc(1, sizeof(*kb->priv));
 	atomic_init(&kb->priv->refs, 1);
 	pthread_mutex_init(&kb->priv->lock, NULL);
+	pthread_cond_init(&kb->priv->store_free, NULL);
 	kb->path = xstrdup(path);
 	st = store_open(path, &open_err);
 	if (!st) {
@@ -146,6 +148,16 @@ struct kbstate *kbstate_load(const char *path, struct sbuf *err)
 	}
 	cJSON_Delete(slugs);
 	kbstate_store_give(kb, st); /* the first pooled handle */
+	st = NULL;
+	for (int i = 1; i < nr_handles; i++) {
+		struct store *more = store_open(path, &open_err);
+
+		if (!more) {
+			sbuf_adds(err, open_err);
+			goto fail;
+		}
+		kbstate_store_give(kb, more);
+	}
 	return kb;
 fail:
 	cJSON_Delete(slugs);
@@ -184,6 +196,7 @@ void kbstate_release(struct kbstate *kb)
 		eng_work_free(kb->priv->works[i]);
 	free(kb->priv->works);
 	pthread_mutex_destroy(&kb->priv->lock);
+	pthread_cond_destroy(&kb->priv->store_free);
 	free(kb->priv);
 	free(kb->path);
 	free(kb->content_hash);
@@ -201,21 +214,15 @@ const struct kb_doc *kbstate_article(const struct kbstate *kb, const char *slug)
 		       sizeof(*kb->articles), cmp_doc);
 }
 
-struct store *kbstate_store_take(struct kbstate *kb, struct sbuf *err)
+struct store *kbstate_store_take(struct kbstate *kb)
 {
-	struct store *st = NULL;
-	char *open_err = NULL;
+	struct store *st;
 
 	pthread_mutex_lock(&kb->priv->lock);
-	if (kb->priv->nr_stores)
-		st = kb->priv->stores[--kb->priv->nr_stores];
+	while (!kb->priv->nr_stores)
+		pthread_cond_wait(&kb->priv->store_free, &kb->priv->lock);
+	st = kb->priv->stores[--kb->priv->nr_stores];
 	pthread_mutex_unlock(&kb->priv->lock);
-	if (st)
-		return st;
-	st = store_open(kb->path, &open_err);
-	if (!st)
-		sbuf_adds(err, open_err);
-	free(open_err);
 	return st;
 }
 
@@ -226,6 +233,7 @@ void kbstate_store_give(struct kbstate *kb, struct store *st)
 	pthread_mutex_lock(&kb->priv->lock);
 	ALLOC_GROW(kb->priv->stores, kb->priv->nr_stores + 1, kb->priv->alloc_stores);
 	kb->priv->stores[kb->priv->nr_stores++] = st;
+	pthread_cond_signal(&kb->priv->store_free);
 	pthread_mutex_unlock(&kb->priv->lock);
 }
 

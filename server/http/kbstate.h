@@ -39,9 +39,12 @@ struct kbstate {
 	struct kbstate_priv *priv;
 };
 
-/* Loads the KB file at path (read-only). Returns a state holding one
- * reference, or NULL with a message appended to err. */
-struct kbstate *kbstate_load(const char *path, struct sbuf *err);
+/* Loads the KB file at path (read-only) and opens nr_handles SQLite
+ * handles on it for searches (one per server thread). All are opened now,
+ * never later: the path may point at another file by then (a reload in
+ * progress, or a refused one). Returns a state holding one reference, or
+ * NULL with a message appended to err. */
+struct kbstate *kbstate_load(const char *path, int nr_handles, struct sbuf *err);
 
 /* Reference counting; the last release frees. NULL is a no-op. */
 void kbstate_ref(struct kbstate *kb);
@@ -52,8 +55,9 @@ void kbstate_release(struct kbstate *kb);
 const struct kb_doc *kbstate_article(const struct kbstate *kb, const char *slug);
 
 /* A store handle (for search) or an engine work space, taken from a pool
- * and given back; each is used by one thread at a time. */
-struct store *kbstate_store_take(struct kbstate *kb, struct sbuf *err);
+ * and given back; each is used by one thread at a time. Taking a store
+ * waits while every handle is in use. */
+struct store *kbstate_store_take(struct kbstate *kb);
 void kbstate_store_give(struct kbstate *kb, struct store *st);
 struct eng_work *kbstate_work_take(struct kbstate *kb);
 void kbstate_work_give(struct kbstate *kb, struct eng_work *w);
