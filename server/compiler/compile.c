@@ -121,6 +121,38 @@ static void parse_all(struct unit *units, size_t nr, int jobs)
 	free(threads);
 }
 
+static int cmp_path_ref(const void *a, const void *b)
+{
+	const char *const *x = *(const char *const *const *)a;
+	const char *const *y = *(const char *const *const *)b;
+	int cmp = strcmp(*x, *y);
+
+	/* Equal paths: the earlier one first, so it is the one kept. */
+	return cmp ? cmp : (x < y ? -1 : x > y);
+}
+
+/* Removes every later repeat of a path, keeping the order of the rest:
+ * a file named directly and through its folder counts once. */
+static void dedupe_paths(struct fileio_list *l)
+{
+	char ***refs = xcalloc(l->nr + 1, sizeof(*refs));
+	size_t w = 0;
+
+	for (size_t i = 0; i < l->nr; i++)
+		refs[i] = &l->paths[i];
+	qsort(refs, l->nr, sizeof(*refs), cmp_path_ref);
+	for (size_t i = 1; i < l->nr; i++)
+		if (!strcmp(*refs[i], *refs[i - 1])) {
+			free(*refs[i]);
+			*refs[i] = NULL;
+		}
+	free(refs);
+	for (size_t i = 0; i < l->nr; i++)
+		if (l->paths[i])
+			l->paths[w++] = l->paths[i];
+	l->nr = w;
+}
+
 /* Expands inputs into a list of files: files as named, folders searched. */
 static void collect_sources(const char *const *inputs, size_t nr,
 			    struct fileio_list *out, struct diag *d)
@@ -145,16 +177,7 @@ static void collect_sources(const char *const *inputs, size_t nr,
 			fileio_list_add(out, inputs[i]);
 		}
 	}
-	/* A file named twice (directly and through its folder) counts once. */
-	for (size_t i = 0; i < out->nr; i++)
-		for (size_t j = i + 1; j < out->nr; j++)
-			if (!strcmp(out->paths[i], out->paths[j])) {
-				free(out->paths[j]);
-				memmove(&out->paths[j], &out->paths[j + 1],
-					(out->nr - j - 1) * sizeof(*out->paths));
-				out->nr--;
-				j--;
-			}
+	dedupe_paths(out);
 }
 
 /* The whole KB as the checks and the writer see it. */
@@ -280,20 +303,64 @@ static int check_conds(const struct kb *kb, const struct kb_conds *conds,
 	return ret;
 }
 
+static int cmp_article_ptr(const void *a, const void *b)
+{
+	const struct kb_article *x = *(const struct kb_article *const *)a;
+	const struct kb_article *y = *(const struct kb_article *const *)b;
+	int cmp = strcmp(x->slug, y->slug);
+
+	/* Equal slugs keep the order they were named in. */
+	return cmp ? cmp : (x->order > y->order) - (x->order < y->order);
+}
+
+/* The articles sorted by slug (caller frees the array, not the articles). */
+static struct kb_article **sorted_by_slug(const struct kb *kb)
+{
+	struct kb_article **s = xcalloc(kb->nr_articles + 1, sizeof(*s));
+
+	memcpy(s, kb->articles, kb->nr_articles * sizeof(*s));
+	qsort(s, kb->nr_articles, sizeof(*s), cmp_article_ptr);
+	return s;
+}
+
+static const struct kb_article *find_by_slug(struct kb_article *const *sorted,
+					     size_t n, const char *slug)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(sorted[mid]->slug, slug);
+
+		if (!cmp)
+			return sorted[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 static void check_kb(struct kb *kb, struct diag *d)
 {
 	int *used = xcalloc(kb->questions.nr + 1, sizeof(*used));
 	struct sbuf what = SBUF_INIT;
 
-	for (size_t i = 0; i < kb->nr_articles; i++)
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(kb->articles[i]->slug, kb->articles[j]->slug)) {
-				diag_error(d, kb->articles[i]->path, 1, 1,
-					   "duplicate slug '%s' (also used by %s); "
-					   "set 'slug:' in the front matter",
-					   kb->articles[i]->slug, kb->articles[j]->path);
-				break;
-			}
+	{
+		struct kb_article **sorted = sorted_by_slug(kb);
+
+		for (size_t i = 1; i < kb->nr_articles; i++) {
+			const struct kb_article *a = sorted[i], *prev = sorted[i - 1];
+
+			if (strcmp(a->slug, prev->slug))
+				continue;
+			diag_error(d, a->path, 1, 1,
+				   "duplicate slug '%s' (also used by %s); set "
+				   "'slug:' in the front matter", a->slug, prev->path);
+		}
+		free(sorted);
+	}
 	for (size_t i = 0; i < kb->questions.nr; i++) {
 		const struct kb_question *q = &kb->questions.items[i];
 
@@ -361,6 +428,7 @@ static void check_reachable(const struct kb *kb, const char *db,
 	struct store *st;
 	struct eng_model *m = NULL;
 	struct eng_work *w = NULL;
+	struct kb_article **sorted = NULL;
 	int *answers = NULL;
 	char *err = NULL;
 
@@ -372,21 +440,18 @@ static void check_reachable(const struct kb *kb, const char *db,
 	}
 	w = eng_work_new(m);
 	answers = xcalloc((size_t)m->nr_questions + 1, sizeof(*answers));
+	sorted = sorted_by_slug(kb);
 	for (int c = 0; c < m->nr_causes; c++) {
 		const struct kb_article *a = NULL;
 		const struct kb_cause *kc = NULL;
 
 		if (eng_witness(w, c, answers))
 			continue;
-		for (size_t i = 0; i < kb->nr_articles && !kc; i++) {
-			if (strcmp(kb->articles[i]->slug,
-				   m->articles[m->causes[c].article].slug))
-				continue;
-			a = kb->articles[i];
-			for (size_t j = 0; j < a->nr_causes; j++)
-				if (!strcmp(a->causes[j].id, m->causes[c].id))
-					kc = &a->causes[j];
-		}
+		a = find_by_slug(sorted, kb->nr_articles,
+				 m->articles[m->causes[c].article].slug);
+		for (size_t j = 0; a && j < a->nr_causes && !kc; j++)
+			if (!strcmp(a->causes[j].id, m->causes[c].id))
+				kc = &a->causes[j];
 		diag_warn(d, a ? a->path : NULL, kc ? kc->line : 0,
 			  kc ? kc->col : 0,
 			  "cause '%s' never ranks first: no answers were found "
@@ -394,6 +459,7 @@ static void check_reachable(const struct kb *kb, const char *db,
 			  "or a weight)", m->causes[c].id);
 	}
 cleanup:
+	free(sorted);
 	free(answers);
 	eng_work_free(w);
 	eng_model_free(m);
@@ -533,6 +599,7 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 		diag_merge(d, &u->diag);
 		if (u->article) {
 			ALLOC_GROW(kb.articles, kb.nr_articles + 1, kb.alloc_articles);
+			u->article->order = kb.nr_articles;
 			kb.articles[kb.nr_articles++] = u->article;
 		}
 		for (size_t j = 0; j < u->questions.nr; j++) {

@@ -85,6 +85,7 @@ struct kb_article {
 	struct cJSON *meta; /* object of other front-matter keys; owned */
 	char *html;         /* whole article body, safe */
 	char *source_hash;  /* hex of the source bytes */
+	size_t order;       /* position among the compiled articles */
 	struct kb_section *sections;
 	size_t nr_sections, alloc_sections;
 	struct kb_cause *causes;

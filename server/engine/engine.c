@@ -18,6 +18,7 @@ struct eng_work {
 	double mass;    /* sum of p over the candidates */
 	double mass_l;  /* sum of p log2 p over the candidates */
 	int *soft;      /* answered questions that are evidence */
+	int nr_prev;    /* candidates of the last ranking (order[0..nr_prev)) */
 	double *pv;     /* per option: P(answer = v) */
 	double *jlogj;  /* per option: sum of j log j */
 	int max_options;
@@ -200,24 +201,34 @@ static double gain_of(struct eng_work *w, int nr, int q)
 	return h0 - hv > 0 ? h0 - hv : 0;
 }
 
-/* Computes the posterior into w; returns the number of candidates. */
+/* Computes the posterior into w; returns the number of candidates.
+ * Invariant: w->p[c] is 0 for every cause that is not a candidate, so
+ * only the previous candidates need clearing. */
 static int rank(struct eng_work *w, const int *answers, const double *boost)
 {
 	const struct eng_model *m = w->m;
 	double z = 0, prior_sum = 0, leak_l = 1;
-	int nr = 0, nr_soft = 0;
+	int nr = 0, nr_soft = 0, problem = answers[m->q_problem];
+	int first = 0, last = m->nr_causes;
 
+	for (int i = 0; i < w->nr_prev; i++)
+		w->p[w->order[i]] = 0;
+	/* An answered problem limits the walk to that article's causes. */
+	if (problem >= 0) {
+		first = m->article_start[problem];
+		last = m->article_start[problem + 1];
+	}
 	/* The answered questions that are evidence (not scopes). */
 	for (int q = 0; q < m->nr_questions; q++)
 		if (answers[q] >= 0 && q != m->q_problem && q != m->q_platform) {
 			w->soft[nr_soft++] = q;
 			leak_l *= ENG_SILENT;
 		}
-	for (int c = 0; c < m->nr_causes; c++) {
+	for (int k = first; k < last; k++) {
+		int c = problem >= 0 ? m->by_article[k] : k;
 		const uint64_t *row = &m->mask[(size_t)c * (size_t)m->nr_questions];
 		double prior, l = 1;
 
-		w->p[c] = 0;
 		if (!in_scope(m, c, answers))
 			continue;
 		prior = m->causes[c].prior;
@@ -251,6 +262,7 @@ static int rank(struct eng_work *w, const int *answers, const double *boost)
 	}
 	w->leak /= z;
 	sort_candidates(w->order, w->p, nr);
+	w->nr_prev = nr;
 	return nr;
 }
 
@@ -300,7 +312,9 @@ int eng_witness(struct eng_work *w, int c, int *answers)
 {
 	const struct eng_model *m = w->m;
 	const struct eng_cause *ca = &m->causes[c];
-	struct eng_result r;
+	int first = m->article_start[ca->article];
+	int last = m->article_start[ca->article + 1];
+	int nr;
 
 	for (int q = 0; q < m->nr_questions; q++)
 		answers[q] = ENG_UNANSWERED;
@@ -321,12 +335,14 @@ int eng_witness(struct eng_work *w, int c, int *answers)
 				}
 			continue;
 		}
-		/* c is silent on q: pick the value fewest rivals agree with,
-		 * provided some rival names q at all. */
+		/* c is silent on q: pick the value fewest rivals (the other
+		 * causes of its article in scope) agree with, provided some
+		 * rival names q at all. */
 		for (int v = 0; v < n && v < ENG_MAX_OPTIONS; v++) {
 			int agree = 0, named = 0;
 
-			for (int d = 0; d < m->nr_causes; d++) {
+			for (int k = first; k < last; k++) {
+				int d = m->by_article[k];
 				uint64_t dm;
 
 				if (d == c || !in_scope(m, d, answers))
@@ -345,6 +361,7 @@ int eng_witness(struct eng_work *w, int c, int *answers)
 		if (best >= 0)
 			answers[q] = best;
 	}
-	eng_diagnose(w, answers, NULL, &r);
-	return r.nr > 0 && r.causes[0] == c;
+	/* Only the ranking matters here, not the next question. */
+	nr = rank(w, answers, NULL);
+	return nr > 0 && w->order[0] == c;
 }

@@ -183,6 +183,23 @@ int eng_model_finish(struct eng_model *m)
 	free(b->items);
 	memset(b, 0, sizeof(*b));
 
+	/* Group the causes by article (a counting sort, stable). */
+	m->article_start = xcalloc((size_t)m->nr_articles + 2, sizeof(*m->article_start));
+	m->by_article = xcalloc((size_t)m->nr_causes + 1, sizeof(*m->by_article));
+	for (int c = 0; c < m->nr_causes; c++)
+		m->article_start[m->causes[c].article + 1]++;
+	for (int a = 0; a < m->nr_articles; a++)
+		m->article_start[a + 1] += m->article_start[a];
+	{
+		int *fill = xcalloc((size_t)m->nr_articles + 1, sizeof(*fill));
+
+		for (int c = 0; c < m->nr_causes; c++) {
+			int a = m->causes[c].article;
+			m->by_article[m->article_start[a] + fill[a]++] = c;
+		}
+		free(fill);
+	}
+
 	/* Index the matrix by question, with each entry's predictive
 	 * distribution: P(v | c) is proportional to 1 - EPS for the values c
 	 * names and EPS for the others. */
@@ -259,6 +276,8 @@ void eng_model_free(struct eng_model *m)
 	free(m->mask);
 	free(m->named_start);
 	free(m->named);
+	free(m->article_start);
+	free(m->by_article);
 	free(build_of(m)->items);
 	free(m);
 }

@@ -80,6 +80,10 @@ struct eng_model {
 	 * named_start[q + 1]) are the causes that say something about q. */
 	int *named_start;
 	struct eng_named *named;
+	/* Causes grouped by article: by_article[article_start[a] ..
+	 * article_start[a + 1]) are article a's causes, in authored order. */
+	int *article_start;
+	int *by_article;
 };
 
 /* Builder, used by the loader; every string is copied. */

@@ -1,4 +1,5 @@
 /* model_load: reads a compiled KB into the engine's in-memory model. */
+#define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,17 +78,48 @@ static int load_applies(struct store *st, struct eng_model *m)
 	return rc == SQLITE_DONE ? 0 : store_db_fail(st);
 }
 
-static int find_article(const struct eng_model *m, const char *slug)
+static int cmp_article_slug(const void *a, const void *b, void *arg)
 {
+	const struct eng_model *m = arg;
+	return strcmp(m->articles[*(const int *)a].slug,
+		      m->articles[*(const int *)b].slug);
+}
+
+/* Article indices sorted by slug, for find_article; caller frees. */
+static int *slug_index(const struct eng_model *m)
+{
+	int *idx = xcalloc((size_t)m->nr_articles + 1, sizeof(*idx));
+
 	for (int i = 0; i < m->nr_articles; i++)
-		if (!strcmp(m->articles[i].slug, slug))
-			return i;
+		idx[i] = i;
+	qsort_r(idx, (size_t)m->nr_articles, sizeof(*idx), cmp_article_slug,
+		(void *)m);
+	return idx;
+}
+
+static int find_article(const struct eng_model *m, const int *idx,
+			const char *slug)
+{
+	int lo = 0, hi = m->nr_articles - 1;
+
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(m->articles[idx[mid]].slug, slug);
+
+		if (!cmp)
+			return idx[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
 	return -1;
 }
 
 static int load_causes(struct store *st, struct eng_model *m)
 {
 	sqlite3_stmt *c = NULL, *cond = NULL, *sol = NULL;
+	int *idx = slug_index(m);
 	int rc, ret = -1;
 
 	c = store_prepare(st,
@@ -106,7 +138,7 @@ static int load_causes(struct store *st, struct eng_model *m)
 	if (!c || !cond || !sol)
 		goto cleanup;
 	while ((rc = sqlite3_step(c)) == SQLITE_ROW) {
-		int article = find_article(m, col(c, 1)), ci;
+		int article = find_article(m, idx, col(c, 1)), ci;
 		double prior = sqlite3_column_type(c, 5) == SQLITE_NULL ?
 			1.0 / (1.0 + 0.1 * sqlite3_column_int(c, 6)) :
 			sqlite3_column_double(c, 5);
@@ -143,6 +175,7 @@ cleanup:
 	sqlite3_finalize(c);
 	sqlite3_finalize(cond);
 	sqlite3_finalize(sol);
+	free(idx);
 	return ret;
 }
 
