@@ -3,7 +3,7 @@
 # everything with ASan + UBSan under build/sanitize/.
 
 VERSION := 0.1.0
-PKGS := libcmark libcjson sqlite3 yaml-0.1 libmicrohttpd
+PKGS := libcmark libcjson sqlite3 yaml-0.1 libmicrohttpd libsystemd bluez
 TEST_PKGS := check libcurl
 
 CC ?= cc
@@ -26,7 +26,7 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
 
 LIB_SRC := $(sort $(wildcard server/base/*.c server/compiler/*.c server/engine/*.c \
-	server/store/*.c server/cmd/*.c server/http/*.c))
+	server/store/*.c server/cmd/*.c server/http/*.c server/probe/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/schema.o
 TEST_SRC := $(sort $(wildcard tests/check_*.c)) tests/testutil.c tests/runner.c
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
@@ -35,7 +35,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 KB_DB := $(BUILD)/kb.sqlite
 
-.PHONY: all deps deps-test run check check-unit check-api bench clean
+.PHONY: all deps deps-test run check check-unit check-api check-container bench clean
 
 all: $(BUILD)/clew
 
@@ -103,10 +103,16 @@ check-api: $(BUILD)/clew node_modules/.installed
 check-unit: $(BUILD)/check_clew $(BUILD)/clew
 	CLEW_BIN=$(BUILD)/clew $(BUILD)/check_clew
 
+# The Docker image, built and run for real with podman (as root; installs
+# podman, buildah, debootstrap, runc when missing), and deploy/kubernetes/
+# validated offline. See tests/container/run.
+check-container:
+	tests/container/run
+
 bench: $(BUILD)/clew $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -name '*.d' -type f 2>/dev/null)

@@ -19,6 +19,7 @@ static const struct command {
 	{ "search", cmd_search, "full-text search a compiled KB" },
 	{ "diagnose", cmd_diagnose, "rank likely causes and pick the next question" },
 	{ "tree", cmd_tree, "print the whole decision tree (text, JSON, DOT)" },
+	{ "probe", cmd_probe, "detect Bluetooth audio facts from BlueZ (Linux)" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(*commands))

@@ -13,6 +13,7 @@ Suite *cli_suite(void);
 Suite *engine_suite(void);
 Suite *http_suite(void);
 Suite *template_suite(void);
+Suite *probe_suite(void);
 
 int main(void)
 {
@@ -28,6 +29,7 @@ int main(void)
 	srunner_add_suite(sr, engine_suite());
 	srunner_add_suite(sr, template_suite());
 	srunner_add_suite(sr, cli_suite());
+	srunner_add_suite(sr, probe_suite());
 	srunner_add_suite(sr, http_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

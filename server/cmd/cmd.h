@@ -11,6 +11,7 @@ int cmd_search(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
 int cmd_tree(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 
 /* The database to read when --db is not given: $CLEW_DB, else
  * build/kb.sqlite. Borrowed. */
