@@ -116,56 +116,71 @@ static int find_article(const struct eng_model *m, const int *idx,
 	return -1;
 }
 
+/* Causes, their conditions and their solutions come from three queries
+ * in the same order (article, then the cause's position), merged in step:
+ * three statements for the whole KB, not two per cause. */
 static int load_causes(struct store *st, struct eng_model *m)
 {
 	sqlite3_stmt *c = NULL, *cond = NULL, *sol = NULL;
 	int *idx = slug_index(m);
-	int rc, ret = -1;
+	int rc, rc_cond, rc_sol, ret = -1;
 
 	c = store_prepare(st,
 		"SELECT c.article_id, a.slug, c.id, c.title, c.platform_id, "
 		"c.weight, c.position FROM causes AS c "
 		"JOIN articles AS a ON a.id = c.article_id "
-		"ORDER BY a.id, c.position");
+		"ORDER BY c.article_id, c.position");
 	cond = store_prepare(st,
-		"SELECT question_id, value FROM cause_conditions "
-		"WHERE article_id = ?1 AND cause_id = ?2");
+		"SELECT cc.article_id, c.position, cc.question_id, cc.value "
+		"FROM cause_conditions AS cc JOIN causes AS c "
+		"ON c.article_id = cc.article_id AND c.id = cc.cause_id "
+		"ORDER BY cc.article_id, c.position");
 	sol = store_prepare(st,
-		"SELECT s.id, s.title, s.html FROM cause_solutions AS cs "
+		"SELECT cs.article_id, c.position, s.id, s.title, s.html "
+		"FROM cause_solutions AS cs "
+		"JOIN causes AS c ON c.article_id = cs.article_id AND c.id = cs.cause_id "
 		"JOIN solutions AS s ON s.article_id = cs.article_id "
 		"AND s.id = cs.solution_id "
-		"WHERE cs.article_id = ?1 AND cs.cause_id = ?2 ORDER BY cs.position");
+		"ORDER BY cs.article_id, c.position, cs.position");
 	if (!c || !cond || !sol)
 		goto cleanup;
+	rc_cond = sqlite3_step(cond);
+	rc_sol = sqlite3_step(sol);
 	while ((rc = sqlite3_step(c)) == SQLITE_ROW) {
-		int article = find_article(m, idx, col(c, 1)), ci;
+		sqlite3_int64 art = sqlite3_column_int64(c, 0);
+		int pos = sqlite3_column_int(c, 6);
+		int article = find_article(m, idx, col(c, 1)), ci = -1;
 		double prior = sqlite3_column_type(c, 5) == SQLITE_NULL ?
-			1.0 / (1.0 + 0.1 * sqlite3_column_int(c, 6)) :
-			sqlite3_column_double(c, 5);
+			1.0 / (1.0 + 0.1 * pos) : sqlite3_column_double(c, 5);
 
-		if (article < 0)
-			continue; /* not offered as a problem */
-		ci = eng_model_add_cause(m, article, col(c, 2), col(c, 3),
-					 sqlite3_column_type(c, 4) == SQLITE_NULL ?
-						 NULL : col(c, 4),
-					 prior);
-		sqlite3_bind_int64(cond, 1, sqlite3_column_int64(c, 0));
-		sqlite3_bind_text(cond, 2, col(c, 2), -1, SQLITE_TRANSIENT);
-		while ((rc = sqlite3_step(cond)) == SQLITE_ROW)
-			eng_model_add_condition(m, ci, col(cond, 0), col(cond, 1));
-		sqlite3_reset(cond);
-		if (rc != SQLITE_DONE)
-			goto db_error;
-		sqlite3_bind_int64(sol, 1, sqlite3_column_int64(c, 0));
-		sqlite3_bind_text(sol, 2, col(c, 2), -1, SQLITE_TRANSIENT);
-		while ((rc = sqlite3_step(sol)) == SQLITE_ROW)
-			eng_model_add_solution(m, ci, col(sol, 0), col(sol, 1),
-					       col(sol, 2));
-		sqlite3_reset(sol);
-		if (rc != SQLITE_DONE)
-			goto db_error;
+		if (article >= 0) /* else the article is not offered as a problem */
+			ci = eng_model_add_cause(m, article, col(c, 2), col(c, 3),
+						 sqlite3_column_type(c, 4) == SQLITE_NULL ?
+							 NULL : col(c, 4),
+						 prior);
+		/* Rows of earlier causes were consumed already; take this one's. */
+		while (rc_cond == SQLITE_ROW &&
+		       (sqlite3_column_int64(cond, 0) < art ||
+			(sqlite3_column_int64(cond, 0) == art &&
+			 sqlite3_column_int(cond, 1) <= pos))) {
+			if (ci >= 0 && sqlite3_column_int64(cond, 0) == art &&
+			    sqlite3_column_int(cond, 1) == pos)
+				eng_model_add_condition(m, ci, col(cond, 2), col(cond, 3));
+			rc_cond = sqlite3_step(cond);
+		}
+		while (rc_sol == SQLITE_ROW &&
+		       (sqlite3_column_int64(sol, 0) < art ||
+			(sqlite3_column_int64(sol, 0) == art &&
+			 sqlite3_column_int(sol, 1) <= pos))) {
+			if (ci >= 0 && sqlite3_column_int64(sol, 0) == art &&
+			    sqlite3_column_int(sol, 1) == pos)
+				eng_model_add_solution(m, ci, col(sol, 2), col(sol, 3),
+						       col(sol, 4));
+			rc_sol = sqlite3_step(sol);
+		}
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE || (rc_cond != SQLITE_ROW && rc_cond != SQLITE_DONE) ||
+	    (rc_sol != SQLITE_ROW && rc_sol != SQLITE_DONE))
 		goto db_error;
 	ret = 0;
 	goto cleanup;

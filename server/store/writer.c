@@ -91,8 +91,9 @@ static int run(struct writer *w, sqlite3_stmt *s)
 {
 	int rc = sqlite3_step(s);
 
+	/* Every statement binds all its parameters each time (NULL
+	 * explicitly), so there are no bindings to clear. */
 	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
 	return rc == SQLITE_DONE ? 0 : fail(w);
 }
 
@@ -109,12 +110,18 @@ struct writer *writer_open(const char *path, char **err)
 	 * here; the caller syncs the finished file before renaming it. */
 	if (sqlite3_exec(w->db,
 			 "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
-			 "PRAGMA page_size = 4096; PRAGMA locking_mode = EXCLUSIVE;",
+			 "PRAGMA page_size = 4096; PRAGMA locking_mode = EXCLUSIVE; "
+			 "PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY;",
 			 NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	if (sqlite3_exec(w->db, clew_schema_sql, NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
-	if (sqlite3_exec(w->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+	/* No incremental merging of index segments during the bulk load:
+	 * writer_finish merges everything once ('optimize'). */
+	if (sqlite3_exec(w->db,
+			 "INSERT INTO search(search, rank) VALUES ('automerge', 0);"
+			 "INSERT INTO search_trigram(search_trigram, rank) VALUES ('automerge', 0);"
+			 "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	for (int i = 0; i < ST_COUNT; i++)
 		if (sqlite3_prepare_v3(w->db, stmt_sql[i], -1,
@@ -165,7 +172,6 @@ static int add_conds(struct writer *w, sqlite3_stmt *s, int first_params,
 			sqlite3_reset(s);
 		}
 	}
-	sqlite3_clear_bindings(s);
 	return 0;
 }
 
@@ -290,6 +296,8 @@ int writer_add_article(struct writer *w, const struct kb_article *a)
 		bind_text(s, 6, c->html);
 		if (c->weight > 0)
 			sqlite3_bind_double(s, 7, c->weight);
+		else
+			sqlite3_bind_null(s, 7);
 		if (run(w, s))
 			goto cleanup;
 		s = w->st[ST_CCOND];
