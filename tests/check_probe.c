@@ -1249,6 +1249,87 @@ START_TEST(test_rig_cli)
 }
 END_TEST
 
+/* The server's side: GET /api/v1/probe/bluetooth and the wizard's
+ * "Detect from this computer", on a real clew serve talking to the mock. */
+START_TEST(test_rig_http)
+{
+	struct sbuf line = SBUF_INIT, errf = SBUF_INIT, url = SBUF_INIT;
+	char *path, *log = NULL, *port_at = NULL;
+	struct run r;
+	cJSON *doc;
+	pid_t pid;
+	int port = 0;
+
+	mock_adapter();
+	mock_host_gateway();
+	path = mock_device("11:22:33:44:55:66", "Test Headset");
+	mock_call(path, MOCK_IFACE, "UpdateProperties", "sa{sv}", PROBE_DEVICE_IFACE, 2,
+		  "UUIDs", "as", 2, HFP_HF, A2DP_SINK, "Connected", "b", 1);
+	free(path);
+
+	sbuf_addf(&errf, "%s/serve.err", rig.dir);
+	/* sh() sends stdout to a file: the pid echoed is its output. */
+	sbuf_addf(&line, "@ serve --db %s --listen 127.0.0.1:0 --no-access-log "
+		  "--templates templates --static static 2>%s & echo $!",
+		  rig.kb, errf.buf);
+	r = sh(line.buf);
+	pid = (pid_t)atoi(r.out ? r.out : "0");
+	run_free(&r);
+	ck_assert_int_gt(pid, 1);
+	for (int i = 0; i < 100 && !port; i++) {
+		free(log);
+		log = tu_read(errf.buf, NULL);
+		if (log && (port_at = strstr(log, "(port ")))
+			port = atoi(port_at + 6);
+		else
+			usleep(50 * 1000);
+	}
+	ck_assert_msg(port > 0, "the server did not start: %s", log ? log : "");
+
+	sbuf_addf(&url, "http://127.0.0.1:%d", port);
+	sbuf_reset(&line);
+	sbuf_addf(&line, "curl -s -w '\\n%%{http_code}' %s/api/v1/probe/bluetooth", url.buf);
+	r = sh(line.buf);
+	ck_assert_ptr_nonnull(strstr(r.out, "\n200"));
+	*strrchr(r.out, '\n') = '\0';
+	doc = cJSON_Parse(r.out);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "bluez"),
+						   "available")));
+	ck_assert_str_eq(jstr(doc, "device"), "11:22:33:44:55:66");
+	ck_assert_str_eq(jstr(cJSON_GetObjectItem(doc, "answers"), "sco_supported"), "yes");
+	cJSON_Delete(doc);
+	run_free(&r);
+
+	/* Detect: a 303 to the wizard with the answers and which were
+	 * detected; the page marks them. */
+	sbuf_reset(&line);
+	sbuf_addf(&line, "curl -s -o /dev/null -w '%%{http_code} %%{redirect_url}' "
+		  "'%s/wizard/detect?problem=linux-bluetooth-headset-audio'", url.buf);
+	r = sh(line.buf);
+	ck_assert_msg(!strncmp(r.out, "303 ", 4), "%s", r.out);
+	ck_assert(strstr(r.out, "platform=linux") != NULL);
+	ck_assert(strstr(r.out, "bluez_running=yes") != NULL);
+	ck_assert(strstr(r.out, "sco_supported=yes") != NULL);
+	ck_assert(strstr(r.out, "detected=platform%2Cbluez_running") != NULL);
+	sbuf_reset(&line);
+	sbuf_addf(&line, "curl -s '%s'", strchr(r.out, ' ') + 1);
+	run_free(&r);
+	r = sh(line.buf);
+	ck_assert(strstr(r.out, "class=\"badge\"") != NULL);
+	ck_assert(strstr(r.out, "Most likely causes") != NULL);
+	run_free(&r);
+
+	kill(pid, SIGTERM);
+	for (int i = 0; i < 100 && kill(pid, 0) == 0; i++)
+		usleep(50 * 1000);
+	free(log);
+	sbuf_release(&line);
+	sbuf_release(&errf);
+	sbuf_release(&url);
+}
+END_TEST
+
 /* ---- BlueZ stopped, no bus, no answer ---- */
 
 START_TEST(test_down_not_running)
@@ -1442,6 +1523,7 @@ Suite *probe_suite(void)
 	tcase_add_test(tc, test_rig_odd_typed_properties);
 	tcase_add_test(tc, test_rig_device_option);
 	tcase_add_test(tc, test_rig_cli);
+	tcase_add_test(tc, test_rig_http);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("bluez-down");

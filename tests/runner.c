@@ -14,6 +14,7 @@ Suite *engine_suite(void);
 Suite *http_suite(void);
 Suite *template_suite(void);
 Suite *probe_suite(void);
+Suite *router_suite(void);
 
 int main(void)
 {
@@ -30,6 +31,7 @@ int main(void)
 	srunner_add_suite(sr, template_suite());
 	srunner_add_suite(sr, cli_suite());
 	srunner_add_suite(sr, probe_suite());
+	srunner_add_suite(sr, router_suite());
 	srunner_add_suite(sr, http_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

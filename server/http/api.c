@@ -12,6 +12,7 @@
 #include "../base/xalloc.h"
 #include "../engine/engine.h"
 #include "../engine/report.h"
+#include "../probe/probe.h"
 #include "../store/store.h"
 #include "app.h"
 #include "kbstate.h"
@@ -386,4 +387,50 @@ void api_diagnose(struct http_request *req, struct http_reply *rep, const char *
 		http_reply_header(rep, "ETag", req->kb->etag);
 	cJSON_Delete(body);
 	sbuf_release(&err);
+}
+
+int api_probe_allowed(const struct http_request *req)
+{
+	switch (req->app->cfg.probe) {
+	case PROBE_ANY:
+		return 1;
+	case PROBE_LOOPBACK:
+		return req->client_loopback;
+	default:
+		return 0;
+	}
+}
+
+void api_probe(struct http_request *req, struct http_reply *rep, const char *param)
+{
+	struct probe_opts opts = { http_arg(req, "device"), 0, 0 };
+	struct probe_result *r;
+
+	(void)param;
+	rep->route = "/api/v1/probe/bluetooth";
+	if (req->app->cfg.probe == PROBE_OFF) {
+		api_error(rep, 404, "not_found",
+			  "the Bluetooth probe is off on this server (--probe off)");
+		return;
+	}
+	if (!api_probe_allowed(req)) {
+		/* The probe reveals the host's hardware: by default, only to
+		 * clients on this machine. */
+		api_error(rep, 403, "forbidden",
+			  "the Bluetooth probe answers only clients on this machine "
+			  "(--probe loopback)");
+		return;
+	}
+	if (opts.device && !*opts.device)
+		opts.device = NULL;
+	r = probe_run(&opts);
+	if (!probe_bluez_available(r)) {
+		api_error(rep, 503, "bluez_unavailable", "%s",
+			  probe_bluez_errmsg(r) ? probe_bluez_errmsg(r) :
+						  "BlueZ could not be reached");
+	} else {
+		api_json(rep, probe_json(r));
+	}
+	http_reply_header(rep, "Cache-Control", "no-store");
+	probe_result_free(r);
 }

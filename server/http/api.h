@@ -14,6 +14,11 @@ void api_article(struct http_request *req, struct http_reply *rep, const char *s
 void api_search(struct http_request *req, struct http_reply *rep, const char *param);
 void api_questions(struct http_request *req, struct http_reply *rep, const char *param);
 void api_diagnose(struct http_request *req, struct http_reply *rep, const char *param);
+void api_probe(struct http_request *req, struct http_reply *rep, const char *param);
+
+/* Whether this request may use the Bluetooth probe (--probe): 1 yes; 0 no
+ * (the probe is off, or loopback-only and the client is remote). */
+int api_probe_allowed(const struct http_request *req);
 
 /* Sets rep to {"error": {"code", "message"}} with status. */
 void api_error(struct http_reply *rep, int status, const char *code,

@@ -10,7 +10,7 @@
 
 /* The routes and statuses counted; anything else lands on "other". */
 static const char *const routes[] = {
-	"/", "/articles/{slug}", "/search", "/wizard", "/wizard/tree",
+	"/", "/articles/{slug}", "/search", "/wizard", "/wizard/detect", "/wizard/tree",
 	"/static/{file}", "/embed.js", "/healthz", "/metrics",
 	"/api/v1/articles", "/api/v1/articles/{slug}", "/api/v1/search",
 	"/api/v1/questions", "/api/v1/diagnose", "/api/v1/probe/bluetooth",

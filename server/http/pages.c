@@ -8,6 +8,7 @@
 
 #include "../base/xalloc.h"
 #include "../engine/model.h"
+#include "../probe/probe.h"
 #include "api.h"
 #include "app.h"
 #include "kbstate.h"
@@ -15,7 +16,7 @@
 #include "template.h"
 
 /* Query arguments that steer the page, not the diagnosis. */
-static const char *const ui_args[] = { "embed", NULL };
+static const char *const ui_args[] = { "embed", "detected", NULL };
 
 void page_url_encode(struct sbuf *out, const char *s)
 {
@@ -133,7 +134,13 @@ void page_index(struct http_request *req, struct http_reply *rep, const char *pa
 	}
 	cJSON_AddItemToObject(ctx, "articles", cJSON_Duplicate(req->kb->list, 1));
 	cJSON_AddItemToObject(ctx, "platforms", cJSON_Duplicate(req->kb->platforms, 1));
-	http_reply_header(rep, "ETag", req->kb->etag);
+	if (api_probe_allowed(req) &&
+	    eng_model_option(req->kb->model, req->kb->model->q_platform, "linux") >= 0)
+		cJSON_AddBoolToObject(ctx, "can_detect", 1);
+	/* With --probe loopback the page differs by client (the detect
+	 * button): then it has no ETag, which would claim it does not. */
+	if (req->app->cfg.probe != PROBE_LOOPBACK)
+		http_reply_header(rep, "ETag", req->kb->etag);
 	render(req, rep, 200, "index", ctx);
 }
 
@@ -214,6 +221,23 @@ void page_search(struct http_request *req, struct http_reply *rep, const char *p
 	sbuf_release(&err);
 }
 
+/* Returns 1 when word is one of the comma-separated words of list. */
+static int in_csv(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len == n && !strncmp(p, word, n))
+			return 1;
+		p += len;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
 /* Adds to ctx what the wizard page needs beyond the diagnose document:
  * the answers given (with "change" links), back / start over / skip links,
  * and the hidden fields that carry the answers so far. */
@@ -233,7 +257,8 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 		cJSON_AddStringToObject(h, "name", a->key);
 		cJSON_AddStringToObject(h, "value", a->value);
 		cJSON_AddItemToArray(hidden, h);
-		if (!strcmp(a->key, "problem") || !strcmp(a->key, "embed"))
+		if (!strcmp(a->key, "problem") || !strcmp(a->key, "embed") ||
+		    !strcmp(a->key, "detected"))
 			continue;
 		last = (long)i;
 		if (strcmp(a->key, "q")) {
@@ -247,6 +272,8 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 			cJSON_AddStringToObject(s, "label", v >= 0 ?
 						m->questions[q].options[v].label :
 						"I don't know");
+			cJSON_AddBoolToObject(s, "detected", in_csv(http_arg(req, "detected"),
+								    a->key));
 			/* "change": back to the step where this was asked. */
 			add_owned_string(s, "change_url", url_with(req, "/wizard", i, -1, NULL, NULL));
 			cJSON_AddItemToArray(steps, s);
@@ -315,6 +342,15 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 	}
 	cJSON_AddItemToObject(doc, "site", site_json(req, "Troubleshooter"));
 	wizard_links(req, doc);
+	/* "Detect from this computer": for Linux (or before the platform is
+	 * known), when this client may use the probe. */
+	{
+		const char *platform = http_arg(req, "platform");
+
+		if (api_probe_allowed(req) && !http_arg(req, "detected") &&
+		    (!platform || !strcmp(platform, "linux")))
+			cJSON_AddBoolToObject(doc, "can_detect", 1);
+	}
 	if (cJSON_IsString(cJSON_GetObjectItem(doc, "problem"))) {
 		const struct kb_doc *d = kbstate_article(
 			req->kb, cJSON_GetObjectItem(doc, "problem")->valuestring);
@@ -322,9 +358,80 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 			cJSON_AddItemToObject(doc, "problem_title", cJSON_Duplicate(
 				cJSON_GetObjectItem(d->doc, "title"), 1));
 	}
-	http_reply_header(rep, "ETag", req->kb->etag);
+	if (req->app->cfg.probe != PROBE_LOOPBACK)
+		http_reply_header(rep, "ETag", req->kb->etag);
 	render(req, rep, 200, "wizard", doc);
 	sbuf_release(&err);
+}
+
+/* GET /wizard/detect: runs the probe, then sends the browser to the
+ * wizard step with the detected answers added (answers already given win)
+ * and listed in 'detected', so the page can mark them and every step
+ * stays a plain, shareable URL. */
+void page_detect(struct http_request *req, struct http_reply *rep, const char *param)
+{
+	struct probe_opts opts = { http_arg(req, "device"), 0, 0 };
+	struct probe_result *r;
+	const struct probe_answer *ans;
+	struct sbuf url = SBUF_INIT, detected = SBUF_INIT;
+	int nr = 0, first = 1;
+
+	(void)param;
+	rep->route = "/wizard/detect";
+	if (!api_probe_allowed(req)) {
+		page_error(req, rep, req->app->cfg.probe == PROBE_OFF ? 404 : 403,
+			   req->app->cfg.probe == PROBE_OFF ?
+			   "Detection is off on this server." :
+			   "Detection works only from the computer that runs this server.");
+		return;
+	}
+	if (opts.device && !*opts.device)
+		opts.device = NULL;
+	r = probe_run(&opts);
+	ans = probe_answers(r, &nr);
+	sbuf_adds(&url, "/wizard");
+	for (size_t i = 0; i < req->nr_args; i++) {
+		const struct http_arg *a = &req->args[i];
+
+		if (!strcmp(a->key, "device") || !strcmp(a->key, "detected"))
+			continue;
+		sbuf_addch(&url, first ? '?' : '&');
+		first = 0;
+		page_url_encode(&url, a->key);
+		sbuf_addch(&url, '=');
+		page_url_encode(&url, a->value);
+	}
+	if (!http_arg(req, "problem")) {
+		sbuf_addch(&url, first ? '?' : '&');
+		first = 0;
+		sbuf_adds(&url, "problem=linux-bluetooth-headset-audio");
+	}
+	for (int i = 0; i < nr; i++) {
+		/* Only questions this KB asks, and not ones answered already. */
+		if (http_arg(req, ans[i].question) ||
+		    eng_model_question(req->kb->model, ans[i].question) < 0)
+			continue;
+		sbuf_addch(&url, first ? '?' : '&');
+		first = 0;
+		sbuf_addf(&url, "%s=%s", ans[i].question, ans[i].value);
+		sbuf_addf(&detected, "%s%s", detected.len ? "," : "", ans[i].question);
+	}
+	if (detected.len) {
+		sbuf_addch(&url, first ? '?' : '&');
+		sbuf_adds(&url, "detected=");
+		page_url_encode(&url, detected.buf);
+	}
+	rep->status = 303;
+	rep->content_type = "text/plain; charset=utf-8";
+	http_reply_header(rep, "Location", url.buf);
+	http_reply_header(rep, "Cache-Control", "no-store");
+	if (!probe_bluez_available(r))
+		sbuf_addf(&rep->body, "BlueZ could not be reached: %s\n",
+			  probe_bluez_errmsg(r) ? probe_bluez_errmsg(r) : "unknown error");
+	sbuf_addf(&rep->body, "See %s\n", url.buf);
+	probe_result_free(r);
+	sbuf_release(&url);
+	sbuf_release(&detected);
 }
 
 void page_static(struct http_request *req, struct http_reply *rep, const char *file)

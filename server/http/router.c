@@ -27,10 +27,12 @@ static const struct route routes[] = {
 	{ "/api/v1/search", NULL, "GET, HEAD, OPTIONS", 1, api_search },
 	{ "/api/v1/questions", NULL, "GET, HEAD, OPTIONS", 1, api_questions },
 	{ "/api/v1/diagnose", NULL, "GET, HEAD, POST, OPTIONS", 1, api_diagnose },
+	{ "/api/v1/probe/bluetooth", NULL, "GET, HEAD, OPTIONS", 0, api_probe },
 	{ "/", NULL, "GET, HEAD", 1, page_index },
 	{ "/articles/{slug}", "/articles/", "GET, HEAD", 1, page_article },
 	{ "/search", NULL, "GET, HEAD", 1, page_search },
 	{ "/wizard", NULL, "GET, HEAD", 1, page_wizard },
+	{ "/wizard/detect", NULL, "GET, HEAD", 1, page_detect },
 	{ "/static/{file}", "/static/", "GET, HEAD", 0, page_static },
 };
 

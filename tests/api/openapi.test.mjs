@@ -137,14 +137,17 @@ test('every served route is documented, and every documented route is served', (
   }
 });
 
-test('each documented operation answers its example with a documented, valid 200', async () => {
+test('each documented operation answers its example as documented, and valid', async () => {
   for (const [path, item] of Object.entries(spec.paths)) {
     for (const method of ['get', 'post']) {
       const op = item[method];
       if (!op) continue;
       const [url, init] = exampleRequest(path, method, op);
-      const res = await fetch(base + url, init);
-      assert.equal(res.status, 200, `${method.toUpperCase()} ${url}`);
+      // Most examples answer 200; a few depend on the machine (the probe
+      // needs BlueZ) or redirect: the spec lists what its example may give.
+      const statuses = op['x-example-statuses'] || [200];
+      const res = await fetch(base + url, { ...init, redirect: 'manual' });
+      assert.ok(statuses.includes(res.status), `${method.toUpperCase()} ${url}: ${res.status}`);
       await checkResponse(res, op, `${method.toUpperCase()} ${url}`);
     }
   }
