@@ -141,8 +141,9 @@ CREATE TABLE question_conditions (
 -- Full-text index, one row per section (rowid = sections.id), words
 -- stemmed (Porter) and case/diacritics folded. Rank with
 -- bm25(search, 10.0, 4.0, 1.0) to favour titles, then headings.
+-- article_id (not indexed) saves a join to group hits by article.
 CREATE VIRTUAL TABLE search USING fts5(
-    title, heading, body,
+    title, heading, body, article_id UNINDEXED,
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
 
@@ -151,6 +152,6 @@ CREATE VIRTUAL TABLE search USING fts5(
 -- character, indexed by trigrams. Queries of three or more characters that
 -- find nothing in `search` are looked up here.
 CREATE VIRTUAL TABLE search_trigram USING fts5(
-    title, heading, body,
+    title, heading, body, article_id UNINDEXED,
     tokenize = 'trigram'
 );

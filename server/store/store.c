@@ -15,11 +15,20 @@
 /* Longest query text taken, in bytes. */
 #define MAX_QUERY 1024
 
+/* Search statements, prepared once per handle: [index][platform filter]
+ * for ranking, [index] for one hit's details. */
+enum { IDX_WORDS, IDX_TRIGRAM, NR_IDX };
+
 struct store {
 	sqlite3 *db;
 	char *err;
 	int max_article_id;
+	sqlite3_stmt *rank[NR_IDX][2];
+	sqlite3_stmt *hit[NR_IDX];
+	unsigned char *seen; /* max_article_id + 1 flags, for one search */
 };
+
+static const char *const idx_table[NR_IDX] = { "search", "search_trigram" };
 
 void store_set_err(struct store *st, const char *msg)
 {
@@ -68,6 +77,9 @@ struct store *store_open(const char *path, char **err)
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 2000);
+	/* The file is read-only to us: map it instead of copying pages. */
+	sqlite3_exec(st->db, "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384;",
+		     NULL, NULL, NULL);
 	version = store_meta(st, "schema_version");
 	if (!version) {
 		sbuf_addf(&msg, "%s is not a Clew knowledge base (%s)", path,
@@ -86,6 +98,7 @@ struct store *store_open(const char *path, char **err)
 		goto fail;
 	}
 	st->max_article_id = sqlite3_column_int(s, 0);
+	st->seen = xcalloc((size_t)st->max_article_id + 1, 1);
 	sqlite3_finalize(s);
 	free(version);
 	return st;
@@ -101,7 +114,13 @@ void store_free(struct store *st)
 {
 	if (!st)
 		return;
+	for (int i = 0; i < NR_IDX; i++) {
+		sqlite3_finalize(st->rank[i][0]);
+		sqlite3_finalize(st->rank[i][1]);
+		sqlite3_finalize(st->hit[i]);
+	}
 	sqlite3_close(st->db);
+	free(st->seen);
 	free(st->err);
 	free(st);
 }
@@ -354,6 +373,50 @@ static void escape_snippet(const char *text, struct sbuf *out)
 	}
 }
 
+/* The ranking statement of index idx (with or without the platform
+ * filter), prepared on first use and kept. Only the table name is pasted
+ * into the SQL, and it is one of ours. */
+static sqlite3_stmt *rank_stmt(struct store *st, int idx, int platform)
+{
+	struct sbuf sql = SBUF_INIT;
+	const char *t = idx_table[idx];
+
+	if (st->rank[idx][platform])
+		return st->rank[idx][platform];
+	sbuf_addf(&sql,
+		  "SELECT article_id, rowid, bm25(%s, 10.0, 4.0, 1.0, 0.0) AS r "
+		  "FROM %s WHERE %s MATCH ?1 %s ORDER BY r",
+		  t, t, t,
+		  platform ? "AND article_id IN (SELECT article_id FROM "
+			     "article_platforms WHERE platform_id = ?2)" : "");
+	if (sqlite3_prepare_v3(st->db, sql.buf, -1, SQLITE_PREPARE_PERSISTENT,
+			       &st->rank[idx][platform], NULL) != SQLITE_OK)
+		store_db_fail(st);
+	sbuf_release(&sql);
+	return st->rank[idx][platform];
+}
+
+static sqlite3_stmt *hit_stmt(struct store *st, int idx)
+{
+	struct sbuf sql = SBUF_INIT;
+	const char *t = idx_table[idx];
+
+	if (st->hit[idx])
+		return st->hit[idx];
+	sbuf_addf(&sql,
+		  "SELECT a.slug, a.title, s.anchor, s.heading, "
+		  "snippet(%s, 2, char(2), char(3), '…', 24) "
+		  "FROM %s AS x JOIN sections AS s ON s.id = x.rowid "
+		  "JOIN articles AS a ON a.id = s.article_id "
+		  "WHERE %s MATCH ?1 AND x.rowid = ?2",
+		  t, t, t);
+	if (sqlite3_prepare_v3(st->db, sql.buf, -1, SQLITE_PREPARE_PERSISTENT,
+			       &st->hit[idx], NULL) != SQLITE_OK)
+		store_db_fail(st);
+	sbuf_release(&sql);
+	return st->hit[idx];
+}
+
 struct hit {
 	sqlite3_int64 section;
 	double score;
@@ -361,65 +424,42 @@ struct hit {
 
 /* Runs one index's query: fills hits (best section per article, at most
  * limit) and returns the number of articles matched, or -1. */
-static int search_index(struct store *st, const char *table,
-			const char *match, const char *platform, int limit,
-			struct hit *hits, int *nr_hits)
+static int search_index(struct store *st, int idx, const char *match,
+			const char *platform, int limit, struct hit *hits,
+			int *nr_hits)
 {
-	struct sbuf sql = SBUF_INIT;
-	unsigned char *seen = xcalloc((size_t)st->max_article_id + 1, 1);
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = rank_stmt(st, idx, platform != NULL);
 	int total = 0, rc;
 
-	/* Only the table name is pasted, and it is one of ours. */
-	sbuf_addf(&sql,
-		  "SELECT s.article_id, x.rowid, bm25(%s, 10.0, 4.0, 1.0) AS r "
-		  "FROM %s AS x JOIN sections AS s ON s.id = x.rowid "
-		  "WHERE %s MATCH ?1 %s ORDER BY r",
-		  table, table, table,
-		  platform ? "AND s.article_id IN (SELECT article_id FROM "
-			     "article_platforms WHERE platform_id = ?2)" : "");
-	s = store_prepare(st, sql.buf);
-	sbuf_release(&sql);
-	if (!s) {
-		free(seen);
+	if (!s)
 		return -1;
-	}
+	memset(st->seen, 0, (size_t)st->max_article_id + 1);
 	sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
 	if (platform)
 		sqlite3_bind_text(s, 2, platform, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int art = sqlite3_column_int(s, 0);
 
-		if (art < 0 || art > st->max_article_id || seen[art])
+		if (art < 0 || art > st->max_article_id || st->seen[art])
 			continue;
-		seen[art] = 1;
+		st->seen[art] = 1;
 		if (total++ < limit) {
 			hits[*nr_hits].section = sqlite3_column_int64(s, 1);
 			hits[*nr_hits].score = -sqlite3_column_double(s, 2);
 			(*nr_hits)++;
 		}
 	}
-	sqlite3_finalize(s);
-	free(seen);
+	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? total : store_db_fail(st);
 }
 
-static cJSON *hit_json(struct store *st, const char *table, const char *match,
+static cJSON *hit_json(struct store *st, int idx, const char *match,
 		       const struct hit *h)
 {
-	struct sbuf sql = SBUF_INIT, snip = SBUF_INIT;
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = hit_stmt(st, idx);
+	struct sbuf snip = SBUF_INIT;
 	cJSON *o = NULL;
 
-	sbuf_addf(&sql,
-		  "SELECT a.slug, a.title, s.anchor, s.heading, "
-		  "snippet(%s, 2, char(2), char(3), '…', 24) "
-		  "FROM %s AS x JOIN sections AS s ON s.id = x.rowid "
-		  "JOIN articles AS a ON a.id = s.article_id "
-		  "WHERE %s MATCH ?1 AND x.rowid = ?2",
-		  table, table, table);
-	s = store_prepare(st, sql.buf);
-	sbuf_release(&sql);
 	if (!s)
 		return NULL;
 	sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
@@ -437,7 +477,7 @@ static cJSON *hit_json(struct store *st, const char *table, const char *match,
 	} else {
 		store_db_fail(st);
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	sbuf_release(&snip);
 	return o;
 }
@@ -447,7 +487,7 @@ enum store_search_result store_search(struct store *st,
 				      struct cJSON **out)
 {
 	struct sbuf match = SBUF_INIT;
-	const char *table = "search";
+	int idx = IDX_WORDS;
 	int limit = opts->limit > 0 ? opts->limit : 10;
 	struct hit *hits;
 	int nr_hits = 0, total;
@@ -467,14 +507,14 @@ enum store_search_result store_search(struct store *st,
 		return STORE_SEARCH_BAD_QUERY;
 	}
 	hits = xcalloc((size_t)limit, sizeof(*hits));
-	total = search_index(st, table, match.buf, opts->platform, limit, hits,
+	total = search_index(st, idx, match.buf, opts->platform, limit, hits,
 			     &nr_hits);
 	if (total == 0) {
 		/* Text without spaces between words: look for substrings. */
 		sbuf_reset(&match);
 		if (build_match(q, 3, 0, &match)) {
-			table = "search_trigram";
-			total = search_index(st, table, match.buf, opts->platform,
+			idx = IDX_TRIGRAM;
+			total = search_index(st, idx, match.buf, opts->platform,
 					     limit, hits, &nr_hits);
 		} else {
 			sbuf_adds(&match, "\"\"");
@@ -487,7 +527,7 @@ enum store_search_result store_search(struct store *st,
 	cJSON_AddNumberToObject(doc, "total", total);
 	arr = cJSON_AddArrayToObject(doc, "hits");
 	for (int i = 0; i < nr_hits; i++) {
-		cJSON *h = hit_json(st, table, match.buf, &hits[i]);
+		cJSON *h = hit_json(st, idx, match.buf, &hits[i]);
 
 		if (!h)
 			goto cleanup;

@@ -51,10 +51,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_SECTION] = "INSERT INTO sections(article_id, position, level, anchor, "
 		       "heading, platform_id, kind, html) VALUES "
 		       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	[ST_SEARCH] = "INSERT INTO search(rowid, title, heading, body) VALUES "
-		      "(?1, ?2, ?3, ?4)",
-	[ST_TRIGRAM] = "INSERT INTO search_trigram(rowid, title, heading, body) "
-		       "VALUES (?1, ?2, ?3, ?4)",
+	[ST_SEARCH] = "INSERT INTO search(rowid, title, heading, body, article_id) "
+		      "VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_TRIGRAM] = "INSERT INTO search_trigram(rowid, title, heading, body, "
+		       "article_id) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_CAUSE] = "INSERT INTO causes(article_id, id, position, platform_id, "
 		     "title, html, weight) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_CCOND] = "INSERT OR IGNORE INTO cause_conditions(article_id, cause_id, "
@@ -232,6 +232,7 @@ static int add_section(struct writer *w, sqlite3_int64 art,
 	bind_text(s, 2, a->title);
 	bind_text(s, 3, sec->heading);
 	bind_text(s, 4, sec->text);
+	sqlite3_bind_int64(s, 5, art);
 	if (run(w, s))
 		return -1;
 	if (text_has_non_ascii(a->title) || text_has_non_ascii(sec->text)) {
@@ -240,6 +241,7 @@ static int add_section(struct writer *w, sqlite3_int64 art,
 		bind_text(s, 2, a->title);
 		bind_text(s, 3, sec->heading);
 		bind_text(s, 4, sec->text);
+		sqlite3_bind_int64(s, 5, art);
 		if (run(w, s))
 			return -1;
 	}
