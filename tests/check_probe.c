@@ -1249,24 +1249,16 @@ START_TEST(test_rig_cli)
 }
 END_TEST
 
-/* The server's side: GET /api/v1/probe/bluetooth and the wizard's
- * "Detect from this computer", on a real clew serve talking to the mock. */
-START_TEST(test_rig_http)
+/* Starts clew serve on a free port against the rig's bus and KB; returns
+ * its pid and sets *port. */
+static pid_t serve_start(int *port)
 {
-	struct sbuf line = SBUF_INIT, errf = SBUF_INIT, url = SBUF_INIT;
-	char *path, *log = NULL, *port_at = NULL;
+	struct sbuf line = SBUF_INIT, errf = SBUF_INIT;
+	char *log = NULL, *at;
 	struct run r;
-	cJSON *doc;
 	pid_t pid;
-	int port = 0;
 
-	mock_adapter();
-	mock_host_gateway();
-	path = mock_device("11:22:33:44:55:66", "Test Headset");
-	mock_call(path, MOCK_IFACE, "UpdateProperties", "sa{sv}", PROBE_DEVICE_IFACE, 2,
-		  "UUIDs", "as", 2, HFP_HF, A2DP_SINK, "Connected", "b", 1);
-	free(path);
-
+	*port = 0;
 	sbuf_addf(&errf, "%s/serve.err", rig.dir);
 	/* sh() sends stdout to a file: the pid echoed is its output. */
 	sbuf_addf(&line, "@ serve --db %s --listen 127.0.0.1:0 --no-access-log "
@@ -1276,36 +1268,97 @@ START_TEST(test_rig_http)
 	pid = (pid_t)atoi(r.out ? r.out : "0");
 	run_free(&r);
 	ck_assert_int_gt(pid, 1);
-	for (int i = 0; i < 100 && !port; i++) {
+	for (int i = 0; i < 100 && !*port; i++) {
 		free(log);
 		log = tu_read(errf.buf, NULL);
-		if (log && (port_at = strstr(log, "(port ")))
-			port = atoi(port_at + 6);
+		if (log && (at = strstr(log, "(port ")))
+			*port = atoi(at + 6);
 		else
 			usleep(50 * 1000);
 	}
-	ck_assert_msg(port > 0, "the server did not start: %s", log ? log : "");
+	ck_assert_msg(*port > 0, "the server did not start: %s", log ? log : "");
+	free(log);
+	sbuf_release(&line);
+	sbuf_release(&errf);
+	return pid;
+}
 
-	sbuf_addf(&url, "http://127.0.0.1:%d", port);
-	sbuf_reset(&line);
-	sbuf_addf(&line, "curl -s -w '\\n%%{http_code}' %s/api/v1/probe/bluetooth", url.buf);
+static void serve_stop(pid_t pid)
+{
+	kill(pid, SIGTERM);
+	for (int i = 0; i < 100 && kill(pid, 0) == 0; i++)
+		usleep(50 * 1000);
+}
+
+/* GETs url with curl; returns the body and sets *status. */
+static char *http_get(int port, const char *path, int *status)
+{
+	struct sbuf line = SBUF_INIT;
+	struct run r;
+	char *nl, *body;
+
+	sbuf_addf(&line, "curl -s -w '\\n%%{http_code}' 'http://127.0.0.1:%d%s'", port, path);
 	r = sh(line.buf);
-	ck_assert_ptr_nonnull(strstr(r.out, "\n200"));
-	*strrchr(r.out, '\n') = '\0';
-	doc = cJSON_Parse(r.out);
+	ck_assert_ptr_nonnull(r.out);
+	nl = strrchr(r.out, '\n');
+	ck_assert_ptr_nonnull(nl);
+	*status = atoi(nl + 1);
+	*nl = '\0';
+	body = xstrdup(r.out);
+	run_free(&r);
+	sbuf_release(&line);
+	return body;
+}
+
+/* The server's side: GET /api/v1/probe/bluetooth and the wizard's
+ * "Detect from this computer", on a real clew serve talking to the mock. */
+START_TEST(test_rig_http)
+{
+	struct sbuf line = SBUF_INIT;
+	char *path, *body;
+	struct run r;
+	cJSON *doc;
+	pid_t pid;
+	int port, status;
+
+	mock_adapter();
+	mock_host_gateway();
+	path = mock_device("11:22:33:44:55:66", "Test Headset");
+	mock_call(path, MOCK_IFACE, "UpdateProperties", "sa{sv}", PROBE_DEVICE_IFACE, 2,
+		  "UUIDs", "as", 2, HFP_HF, A2DP_SINK, "Connected", "b", 1);
+	free(path);
+	path = mock_device("AA:BB:CC:DD:EE:FF", "Test Speaker");
+	mock_call(path, MOCK_IFACE, "UpdateProperties", "sa{sv}", PROBE_DEVICE_IFACE, 1,
+		  "UUIDs", "as", 1, A2DP_SINK);
+	free(path);
+	pid = serve_start(&port);
+
+	body = http_get(port, "/api/v1/probe/bluetooth", &status);
+	ck_assert_int_eq(status, 200);
+	doc = cJSON_Parse(body);
 	ck_assert_ptr_nonnull(doc);
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "bluez"),
 						   "available")));
+	/* Without ?device=, the answers are about the connected headset. */
 	ck_assert_str_eq(jstr(doc, "device"), "11:22:33:44:55:66");
 	ck_assert_str_eq(jstr(cJSON_GetObjectItem(doc, "answers"), "sco_supported"), "yes");
 	cJSON_Delete(doc);
-	run_free(&r);
+	free(body);
+
+	/* ?device= picks the other one (any case). */
+	body = http_get(port, "/api/v1/probe/bluetooth?device=aa:bb:cc:dd:ee:ff", &status);
+	ck_assert_int_eq(status, 200);
+	doc = cJSON_Parse(body);
+	ck_assert_str_eq(jstr(doc, "device"), "AA:BB:CC:DD:EE:FF");
+	ck_assert_str_eq(jstr(cJSON_GetObjectItem(doc, "answers"), "sco_supported"), "no");
+	cJSON_Delete(doc);
+	free(body);
 
 	/* Detect: a 303 to the wizard with the answers and which were
 	 * detected; the page marks them. */
-	sbuf_reset(&line);
 	sbuf_addf(&line, "curl -s -o /dev/null -w '%%{http_code} %%{redirect_url}' "
-		  "'%s/wizard/detect?problem=linux-bluetooth-headset-audio'", url.buf);
+		  "'http://127.0.0.1:%d/wizard/detect?problem=linux-bluetooth-headset-audio'",
+		  port);
 	r = sh(line.buf);
 	ck_assert_msg(!strncmp(r.out, "303 ", 4), "%s", r.out);
 	ck_assert(strstr(r.out, "platform=linux") != NULL);
@@ -1319,14 +1372,8 @@ START_TEST(test_rig_http)
 	ck_assert(strstr(r.out, "class=\"badge\"") != NULL);
 	ck_assert(strstr(r.out, "Most likely causes") != NULL);
 	run_free(&r);
-
-	kill(pid, SIGTERM);
-	for (int i = 0; i < 100 && kill(pid, 0) == 0; i++)
-		usleep(50 * 1000);
-	free(log);
+	serve_stop(pid);
 	sbuf_release(&line);
-	sbuf_release(&errf);
-	sbuf_release(&url);
 }
 END_TEST
 
@@ -1357,6 +1404,29 @@ START_TEST(test_down_not_running)
 	cause = diagnose_with_probe_answers();
 	ck_assert_str_eq(cause, "linux-bluez-not-running");
 	free(cause);
+}
+END_TEST
+
+/* BlueZ down: the API answers 503 bluez_unavailable, and detection still
+ * sends the browser on, with bluez_running=no detected. */
+START_TEST(test_down_http_503)
+{
+	char *body;
+	cJSON *doc;
+	pid_t pid;
+	int port, status;
+
+	pid = serve_start(&port);
+	body = http_get(port, "/api/v1/probe/bluetooth", &status);
+	ck_assert_int_eq(status, 503);
+	doc = cJSON_Parse(body);
+	ck_assert_str_eq(jstr(cJSON_GetObjectItem(doc, "error"), "code"), "bluez_unavailable");
+	cJSON_Delete(doc);
+	free(body);
+	body = http_get(port, "/wizard/detect?problem=linux-bluetooth-headset-audio", &status);
+	ck_assert_int_eq(status, 303);
+	free(body);
+	serve_stop(pid);
 }
 END_TEST
 
@@ -1531,6 +1601,7 @@ Suite *probe_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_down_not_running);
 	tcase_add_test(tc, test_down_cli_exit_3);
+	tcase_add_test(tc, test_down_http_503);
 	tcase_add_test(tc, test_down_no_bus);
 	tcase_add_test(tc, test_down_timeout);
 	tcase_add_test(tc, test_down_denied);
