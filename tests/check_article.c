@@ -134,6 +134,58 @@ START_TEST(test_single_platform_without_heading)
 }
 END_TEST
 
+/* A reason written as a paragraph, not a list, is still a cause. */
+START_TEST(test_paragraph_reason)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: T\nplatform: [iOS, Android]\n---\n## iOS\n\n### Reason\n\n"
+		"The app does not use CallKit. Without it, the speaker\ncannot record.\n\n"
+		"### Solution\n\nAdopt CallKit.\n\n## Android\n\n### Reasons\n\n1. One.\n2. Two.\n",
+		&d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_causes, 3);
+	ck_assert_str_eq(a->causes[0].id, "ios-1");
+	ck_assert_str_eq(a->causes[0].platform, "ios");
+	ck_assert_str_eq(a->causes[0].title, "The app does not use CallKit.");
+	ck_assert(strstr(a->causes[0].html, "cannot record") != NULL);
+	ck_assert_uint_eq(a->nr_solutions, 1);
+	ck_assert_str_eq(a->solutions[0].title, "Adopt CallKit.");
+	ck_assert_str_eq(a->causes[0].solutions.items[0], "ios-fix-1");
+	ck_assert_str_eq(a->causes[1].platform, "android");
+	kb_article_free(a);
+}
+END_TEST
+
+/* One sub-heading per cause: each is a cause titled by its heading, with
+ * the text under it; an annotation under the heading names it. */
+START_TEST(test_subheading_causes)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: T\nplatform: Linux\n---\n## Causes\n\nSome intro.\n\n"
+		"### Bluetooth is off\n<!-- cause: bt-off -->\n\nThe adapter is powered off.\n\n"
+		"### Wrong profile\n\nA2DP is selected.\n\n```\npactl list cards\n```\n\n"
+		"## Solutions\n\n- Turn it on.\n",
+		&d);
+
+	ck_assert_ptr_nonnull(a);
+	if (d.nr)
+		tu_diag_dump(&d);
+	ck_assert_uint_eq(a->nr_causes, 2);
+	ck_assert_str_eq(a->causes[0].id, "bt-off");
+	ck_assert_str_eq(a->causes[0].title, "Bluetooth is off");
+	ck_assert(strstr(a->causes[0].html, "powered off") != NULL);
+	ck_assert(!strstr(a->causes[0].html, "Some intro"));
+	ck_assert_str_eq(a->causes[1].id, "linux-2");
+	ck_assert(strstr(a->causes[1].html, "pactl list cards") != NULL);
+	ck_assert_str_eq(a->causes[1].platform, "linux");
+	ck_assert_uint_eq(a->nr_solutions, 1);
+	kb_article_free(a);
+}
+END_TEST
+
 START_TEST(test_raw_html_stripped)
 {
 	struct diag d = DIAG_INIT;
@@ -257,6 +309,8 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_plain_faq_structure);
 	tcase_add_test(tc, test_platform_from_heading_alone);
 	tcase_add_test(tc, test_single_platform_without_heading);
+	tcase_add_test(tc, test_paragraph_reason);
+	tcase_add_test(tc, test_subheading_causes);
 	tcase_add_test(tc, test_raw_html_stripped);
 	tcase_add_test(tc, test_non_ascii);
 	tcase_add_test(tc, test_bom_crlf);

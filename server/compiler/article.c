@@ -163,6 +163,13 @@ struct walk {
 	enum kb_section_kind mode;
 	int mode_level;
 	struct kb_section *section; /* the one blocks are added to */
+	/* The blocks under the current Reasons/Solutions heading, and how
+	 * many list items became causes or solutions there: a section with
+	 * none takes its items from sub-headings or its text instead. */
+	cmark_node *mode_heading;
+	cmark_node **mode_blocks;
+	size_t nr_mode_blocks, alloc_mode_blocks;
+	int mode_items;
 	struct sbuf html, text;
 	int failed;
 };
@@ -291,15 +298,17 @@ static const char *item_platform(struct walk *w)
 	return NULL;
 }
 
-static void add_item(struct walk *w, cmark_node *item, int ordered)
+/* Adds one cause or solution (by the annotation if any, else the mode)
+ * from its plain text and rendered HTML; title overrides the first
+ * sentence of text when given. */
+static void add_entry(struct walk *w, struct mdtree_annot *ma,
+		      enum kb_section_kind kind, const char *text_in,
+		      const char *title_in, const char *html_in, int line,
+		      int col, int ordered)
 {
-	struct mdtree_annot *ma = mdtree_annot_for(w->t, item);
-	enum kb_section_kind kind = w->mode;
 	struct sbuf text = SBUF_INIT, title = SBUF_INIT, html = SBUF_INIT,
 		    id = SBUF_INIT;
 	const char *platform = item_platform(w);
-	int line = mdtree_line(w->t, item);
-	int col = cmark_node_get_start_column(item);
 
 	if (ma) {
 		if (ma->a.kind == ANNOT_QUESTION)
@@ -310,10 +319,12 @@ static void add_item(struct walk *w, cmark_node *item, int ordered)
 	}
 	if (kind == KB_SECTION_TEXT)
 		return;
-
-	mdtree_plain_text(item, &text);
-	mdtree_title_from_text(text.buf, &title);
-	mdtree_render_children(item, &html);
+	sbuf_adds(&text, text_in);
+	if (title_in && *title_in)
+		sbuf_adds(&title, title_in);
+	else
+		mdtree_title_from_text(text.buf, &title);
+	sbuf_adds(&html, html_in);
 
 	if (kind == KB_SECTION_CAUSES) {
 		struct kb_cause *c;
@@ -384,6 +395,74 @@ static void add_item(struct walk *w, cmark_node *item, int ordered)
 	sbuf_release(&id);
 }
 
+static void add_item(struct walk *w, cmark_node *item, int ordered)
+{
+	struct mdtree_annot *ma = mdtree_annot_for(w->t, item);
+	struct sbuf text = SBUF_INIT, html = SBUF_INIT;
+
+	if (!ma && w->mode == KB_SECTION_TEXT)
+		return;
+	mdtree_plain_text(item, &text);
+	mdtree_render_children(item, &html);
+	if (w->mode != KB_SECTION_TEXT && (!ma || ma->a.kind != ANNOT_QUESTION))
+		w->mode_items++;
+	add_entry(w, ma, w->mode, text.buf, NULL, html.buf, mdtree_line(w->t, item),
+		  cmark_node_get_start_column(item), ordered);
+	sbuf_release(&text);
+	sbuf_release(&html);
+}
+
+/* Ends a Reasons/Solutions heading's scope. When none of its blocks was a
+ * list item, its items come from its sub-headings (each with the blocks
+ * under it), else from its whole text as one item. */
+static void flush_mode(struct walk *w)
+{
+	struct sbuf text = SBUF_INIT, html = SBUF_INIT, title = SBUF_INIT;
+	cmark_node *owner = NULL;
+	int has_heading = 0, line = 0, col = 1;
+
+	if (w->mode == KB_SECTION_TEXT || w->mode_items || !w->nr_mode_blocks)
+		goto done;
+	for (size_t i = 0; i < w->nr_mode_blocks; i++)
+		has_heading |= cmark_node_get_type(w->mode_blocks[i]) == CMARK_NODE_HEADING;
+	if (!has_heading)
+		owner = w->mode_heading;
+	for (size_t i = 0; i <= w->nr_mode_blocks; i++) {
+		cmark_node *n = i < w->nr_mode_blocks ? w->mode_blocks[i] : NULL;
+		int is_heading = n && cmark_node_get_type(n) == CMARK_NODE_HEADING;
+
+		if (!n || (has_heading && is_heading)) {
+			if (owner && (text.len || title.len))
+				add_entry(w, mdtree_annot_for(w->t, owner), w->mode,
+					  text.buf, title.buf, html.buf, line, col, 0);
+			if (!n)
+				break;
+			sbuf_reset(&text);
+			sbuf_reset(&html);
+			sbuf_reset(&title);
+			owner = n;
+			mdtree_plain_text(n, &title);
+			line = mdtree_line(w->t, n);
+			continue;
+		}
+		if (!owner)
+			continue; /* text before the first sub-heading */
+		if (!line) {
+			line = mdtree_line(w->t, n);
+			col = cmark_node_get_start_column(n);
+		}
+		mdtree_plain_text(n, &text);
+		sbuf_addch(&text, '\n');
+		mdtree_render(n, &html);
+	}
+done:
+	w->nr_mode_blocks = 0;
+	w->mode_items = 0;
+	sbuf_release(&text);
+	sbuf_release(&html);
+	sbuf_release(&title);
+}
+
 static void walk_block(struct walk *w, cmark_node *n)
 {
 	if (cmark_node_get_type(n) == CMARK_NODE_HEADING) {
@@ -394,10 +473,18 @@ static void walk_block(struct walk *w, cmark_node *n)
 
 		section_end(w);
 		mdtree_plain_text(n, &text);
+		if (w->mode != KB_SECTION_TEXT && level <= w->mode_level) {
+			flush_mode(w);
+			w->mode = KB_SECTION_TEXT;
+		}
+		if (w->mode != KB_SECTION_TEXT) {
+			/* A sub-heading of a Reasons/Solutions heading. */
+			ALLOC_GROW(w->mode_blocks, w->nr_mode_blocks + 1,
+				   w->alloc_mode_blocks);
+			w->mode_blocks[w->nr_mode_blocks++] = n;
+		}
 		if (w->platform && level <= w->platform_level)
 			w->platform = NULL;
-		if (w->mode != KB_SECTION_TEXT && level <= w->mode_level)
-			w->mode = KB_SECTION_TEXT;
 		platform = heading_platform(w, n, text.buf);
 		if (platform) {
 			w->platform = platform;
@@ -405,8 +492,12 @@ static void walk_block(struct walk *w, cmark_node *n)
 		}
 		kind = heading_kind(text.buf);
 		if (kind != KB_SECTION_TEXT && !platform) {
+			flush_mode(w);
 			w->mode = kind;
 			w->mode_level = level;
+			w->mode_heading = n;
+			w->nr_mode_blocks = 0;
+			w->mode_items = 0;
 		}
 		section_begin(w, n, text.buf);
 		sbuf_release(&text);
@@ -414,6 +505,10 @@ static void walk_block(struct walk *w, cmark_node *n)
 	}
 	if (!w->section)
 		section_begin(w, NULL, "");
+	if (w->mode != KB_SECTION_TEXT) {
+		ALLOC_GROW(w->mode_blocks, w->nr_mode_blocks + 1, w->alloc_mode_blocks);
+		w->mode_blocks[w->nr_mode_blocks++] = n;
+	}
 	mdtree_render(n, &w->html);
 	mdtree_plain_text(n, &w->text);
 	sbuf_addch(&w->text, '\n');
@@ -602,6 +697,8 @@ struct kb_article *article_from_tree(struct mdtree *t, const char *slug_default,
 	for (cmark_node *n = cmark_node_first_child(t->root); n;
 	     n = cmark_node_next(n))
 		walk_block(&w, n);
+	flush_mode(&w);
+	free(w.mode_blocks);
 	section_end(&w);
 	sbuf_release(&w.html);
 	sbuf_release(&w.text);
