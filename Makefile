@@ -111,6 +111,7 @@ check-container:
 
 bench: $(BUILD)/clew $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
+	@echo "== bench/http"; CLEW_BIN=$(BUILD)/clew bench/http
 
 clean:
 	rm -rf build
