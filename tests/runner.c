@@ -15,6 +15,7 @@ Suite *http_suite(void);
 Suite *template_suite(void);
 Suite *probe_suite(void);
 Suite *router_suite(void);
+Suite *memo_suite(void);
 
 int main(void)
 {
@@ -32,6 +33,7 @@ int main(void)
 	srunner_add_suite(sr, cli_suite());
 	srunner_add_suite(sr, probe_suite());
 	srunner_add_suite(sr, router_suite());
+	srunner_add_suite(sr, memo_suite());
 	srunner_add_suite(sr, http_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

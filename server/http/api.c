@@ -16,6 +16,7 @@
 #include "../store/store.h"
 #include "app.h"
 #include "kbstate.h"
+#include "memo.h"
 #include "metrics.h"
 
 void api_error(struct http_reply *rep, int status, const char *code,
@@ -280,31 +281,29 @@ static int skipped(const char *key, const char *const *skip)
 	return 0;
 }
 
-cJSON *api_diagnose_doc(struct http_request *req, const cJSON *body,
-			const char *const *skip, int *status, const char **code,
-			struct sbuf *err)
+/* Reads the answers (from body when given, else from the query) into
+ * answers and the free text into *text (borrowed from the request).
+ * Returns 0, or -1 with *status, *code and err set. */
+static int parse_diagnose(struct http_request *req, const cJSON *body,
+			  const char *const *skip, int *answers, const char **text,
+			  int *status, const char **code, struct sbuf *err)
 {
 	const struct eng_model *m = req->kb->model;
-	int *answers = eng_answers_new(m);
-	double *boost = NULL;
-	const char *text = NULL;
-	struct eng_work *w;
-	struct eng_result r;
-	cJSON *doc = NULL;
 
 	*status = 400;
 	*code = "bad_answer";
+	*text = NULL;
 	if (body) {
 		const cJSON *it, *answers_obj = NULL;
 
 		cJSON_ArrayForEach(it, body) {
 			if (!strcmp(it->string, "problem") && cJSON_IsString(it)) {
 				if (eng_answer_set(m, answers, "problem", it->valuestring, err))
-					goto cleanup;
+					return -1;
 			} else if (!strcmp(it->string, "problem") && cJSON_IsNull(it)) {
 				continue;
 			} else if (!strcmp(it->string, "q") && cJSON_IsString(it)) {
-				text = it->valuestring;
+				*text = it->valuestring;
 			} else if (!strcmp(it->string, "answers") && cJSON_IsObject(it)) {
 				answers_obj = it;
 			} else {
@@ -312,30 +311,43 @@ cJSON *api_diagnose_doc(struct http_request *req, const cJSON *body,
 				sbuf_addf(err, "unexpected '%s': the body is {\"problem\": "
 					  "slug, \"q\": text, \"answers\": {question: "
 					  "value}}, each optional", it->string);
-				goto cleanup;
+				return -1;
 			}
 		}
 		cJSON_ArrayForEach(it, answers_obj) {
 			if (!cJSON_IsString(it)) {
 				*code = "bad_request";
 				sbuf_addf(err, "the answer to '%s' must be a string", it->string);
-				goto cleanup;
+				return -1;
 			}
 			if (eng_answer_set(m, answers, it->string, it->valuestring, err))
-				goto cleanup;
+				return -1;
 		}
-	} else {
-		for (size_t i = 0; i < req->nr_args; i++) {
-			const struct http_arg *a = &req->args[i];
-
-			if (skipped(a->key, skip))
-				continue;
-			if (!strcmp(a->key, "q"))
-				text = a->value;
-			else if (eng_answer_set(m, answers, a->key, a->value, err))
-				goto cleanup;
-		}
+		return 0;
 	}
+	for (size_t i = 0; i < req->nr_args; i++) {
+		const struct http_arg *a = &req->args[i];
+
+		if (skipped(a->key, skip))
+			continue;
+		if (!strcmp(a->key, "q"))
+			*text = a->value;
+		else if (eng_answer_set(m, answers, a->key, a->value, err))
+			return -1;
+	}
+	return 0;
+}
+
+/* Ranks for parsed answers; returns the diagnose document (caller frees). */
+static cJSON *run_diagnose(struct http_request *req, const int *answers,
+			   const char *text)
+{
+	const struct eng_model *m = req->kb->model;
+	double *boost = NULL;
+	struct eng_work *w;
+	struct eng_result r;
+	cJSON *doc;
+
 	if (text && *text) {
 		boost = xcalloc((size_t)m->nr_articles + 1, sizeof(*boost));
 		boost_from_text(req, text, boost);
@@ -345,18 +357,58 @@ cJSON *api_diagnose_doc(struct http_request *req, const cJSON *body,
 	doc = eng_result_json(m, answers, &r);
 	kbstate_work_give(req->kb, w);
 	metrics_diagnose(req->app->metrics);
-cleanup:
-	free(answers);
 	free(boost);
 	return doc;
+}
+
+cJSON *api_diagnose_doc(struct http_request *req, const cJSON *body,
+			const char *const *skip, int *status, const char **code,
+			struct sbuf *err)
+{
+	int *answers = eng_answers_new(req->kb->model);
+	const char *text;
+	cJSON *doc = NULL;
+
+	if (!parse_diagnose(req, body, skip, answers, &text, status, code, err))
+		doc = run_diagnose(req, answers, text);
+	free(answers);
+	return doc;
+}
+
+/* The diagnose document for parsed answers, printed into out: from the
+ * KB's memo when the same answers were seen, else ranked and memoised.
+ * The key is the answers array (every question's value index, in catalogue
+ * order, so argument order and spelling do not matter) and the text. */
+static void diagnose_printed(struct http_request *req, const int *answers,
+			     const char *text, struct sbuf *out)
+{
+	size_t n = (size_t)req->kb->model->nr_questions * sizeof(*answers);
+	struct sbuf key = SBUF_INIT;
+	cJSON *doc;
+	char *s;
+
+	sbuf_add(&key, answers, n);
+	sbuf_adds(&key, text ? text : "");
+	if (memo_get(req->kb->diagnoses, key.buf, key.len, out)) {
+		metrics_diagnose(req->app->metrics);
+		sbuf_release(&key);
+		return;
+	}
+	doc = run_diagnose(req, answers, text);
+	s = cJSON_PrintUnformatted(doc);
+	memo_put(req->kb->diagnoses, key.buf, key.len, s, strlen(s));
+	sbuf_adds(out, s);
+	free(s);
+	cJSON_Delete(doc);
+	sbuf_release(&key);
 }
 
 void api_diagnose(struct http_request *req, struct http_reply *rep, const char *param)
 {
 	struct sbuf err = SBUF_INIT;
-	cJSON *body = NULL, *doc;
-	const char *code;
-	int status;
+	cJSON *body = NULL;
+	const char *code, *text;
+	int status, *answers;
 
 	(void)param;
 	rep->route = "/api/v1/diagnose";
@@ -378,13 +430,16 @@ void api_diagnose(struct http_request *req, struct http_reply *rep, const char *
 			return;
 		}
 	}
-	doc = api_diagnose_doc(req, body, NULL, &status, &code, &err);
-	if (!doc)
+	answers = eng_answers_new(req->kb->model);
+	if (parse_diagnose(req, body, NULL, answers, &text, &status, &code, &err)) {
 		api_error(rep, status, code, "%s", err.buf);
-	else
-		api_json(rep, doc);
-	if (doc && !body)
-		http_reply_header(rep, "ETag", req->kb->etag);
+	} else {
+		rep->content_type = "application/json";
+		diagnose_printed(req, answers, text, &rep->body);
+		if (!body)
+			http_reply_header(rep, "ETag", req->kb->etag);
+	}
+	free(answers);
 	cJSON_Delete(body);
 	sbuf_release(&err);
 }

@@ -11,6 +11,7 @@
 #include "../base/xalloc.h"
 #include "../engine/engine.h"
 #include "../store/store.h"
+#include "memo.h"
 
 struct kbstate_priv {
 	atomic_int refs;
@@ -147,6 +148,8 @@ struct kbstate *kbstate_load(const char *path, int nr_handles, struct sbuf *err)
 		}
 	}
 	cJSON_Delete(slugs);
+	/* Bounded: at most this many documents of a few KB each. */
+	kb->diagnoses = memo_new(2048);
 	kbstate_store_give(kb, st); /* the first pooled handle */
 	st = NULL;
 	for (int i = 1; i < nr_handles; i++) {
@@ -188,6 +191,7 @@ void kbstate_release(struct kbstate *kb)
 	cJSON_Delete(kb->questions);
 	cJSON_Delete(kb->platforms);
 	free(kb->questions_json);
+	memo_free(kb->diagnoses);
 	eng_model_free(kb->model);
 	for (size_t i = 0; i < kb->priv->nr_stores; i++)
 		store_free(kb->priv->stores[i]);

@@ -12,6 +12,7 @@
 struct cJSON;
 struct eng_model;
 struct eng_work;
+struct memo;
 struct store;
 
 struct kb_doc {
@@ -35,6 +36,7 @@ struct kbstate {
 	size_t questions_len;
 	struct cJSON *questions; /* the same, parsed */
 	struct cJSON *platforms; /* [{id,name}] */
+	struct memo *diagnoses;  /* rendered diagnose documents by answers */
 	/* private: pools and the reference count */
 	struct kbstate_priv *priv;
 };
