@@ -318,8 +318,10 @@ static struct kb_article **sorted_by_slug(const struct kb *kb)
 {
 	struct kb_article **s = xcalloc(kb->nr_articles + 1, sizeof(*s));
 
-	memcpy(s, kb->articles, kb->nr_articles * sizeof(*s));
-	qsort(s, kb->nr_articles, sizeof(*s), cmp_article_ptr);
+	if (kb->nr_articles) {
+		memcpy(s, kb->articles, kb->nr_articles * sizeof(*s));
+		qsort(s, kb->nr_articles, sizeof(*s), cmp_article_ptr);
+	}
 	return s;
 }
 
