@@ -53,7 +53,7 @@ static const char *answer_value(const struct eng_model *m, int q, int a)
 	return a == ENG_UNKNOWN ? "unknown" : m->questions[q].options[a].value;
 }
 
-static cJSON *question_json(const struct eng_model *m, int q, double gain)
+cJSON *eng_question_json(const struct eng_model *m, int q)
 {
 	const struct eng_question *qu = &m->questions[q];
 	cJSON *o = cJSON_CreateObject(), *opts;
@@ -69,6 +69,13 @@ static cJSON *question_json(const struct eng_model *m, int q, double gain)
 		cJSON_AddStringToObject(opt, "label", qu->options[i].label);
 		cJSON_AddItemToArray(opts, opt);
 	}
+	return o;
+}
+
+static cJSON *question_json(const struct eng_model *m, int q, double gain)
+{
+	cJSON *o = eng_question_json(m, q);
+
 	cJSON_AddNumberToObject(o, "information_gain", gain);
 	return o;
 }

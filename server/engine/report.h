@@ -18,6 +18,11 @@ int *eng_answers_new(const struct eng_model *m);
 int eng_answer_set(const struct eng_model *m, int *answers, const char *q,
 		   const char *value, struct sbuf *err);
 
+/* Builds {"id", "text", "help", "options": [{"value", "label"}]} for
+ * question q (caller frees): the catalogue's and the next question's
+ * shape. */
+struct cJSON *eng_question_json(const struct eng_model *m, int q);
+
 /* Builds the diagnose document: {"problem", "answers", "causes": [{"id",
  * "title", "article", "platform", "probability", "explanation",
  * "solutions"}], "other_probability", "next_question"}. Caller frees. */

@@ -148,16 +148,19 @@ cJSON *api_articles_doc(struct http_request *req, int *status, const char **code
 	return doc;
 }
 
-void api_articles(struct http_request *req, struct http_reply *rep, const char *param)
+typedef cJSON *doc_fn(struct http_request *req, int *status, const char **code,
+		     struct sbuf *err);
+
+/* Fills rep with the KB-derived document make builds (with the KB's
+ * ETag), or with its error. */
+static void reply_doc(struct http_request *req, struct http_reply *rep,
+		      doc_fn *make)
 {
 	struct sbuf err = SBUF_INIT;
 	const char *code;
 	int status;
-	cJSON *doc;
+	cJSON *doc = make(req, &status, &code, &err);
 
-	(void)param;
-	rep->route = "/api/v1/articles";
-	doc = api_articles_doc(req, &status, &code, &err);
 	if (!doc) {
 		api_error(rep, status, code, "%s", err.buf);
 	} else {
@@ -165,6 +168,13 @@ void api_articles(struct http_request *req, struct http_reply *rep, const char *
 		http_reply_header(rep, "ETag", req->kb->etag);
 	}
 	sbuf_release(&err);
+}
+
+void api_articles(struct http_request *req, struct http_reply *rep, const char *param)
+{
+	(void)param;
+	rep->route = "/api/v1/articles";
+	reply_doc(req, rep, api_articles_doc);
 }
 
 void api_article(struct http_request *req, struct http_reply *rep, const char *slug)
@@ -228,21 +238,9 @@ cJSON *api_search_doc(struct http_request *req, int *status, const char **code,
 
 void api_search(struct http_request *req, struct http_reply *rep, const char *param)
 {
-	struct sbuf err = SBUF_INIT;
-	const char *code;
-	int status;
-	cJSON *doc;
-
 	(void)param;
 	rep->route = "/api/v1/search";
-	doc = api_search_doc(req, &status, &code, &err);
-	if (!doc) {
-		api_error(rep, status, code, "%s", err.buf);
-	} else {
-		api_json(rep, doc);
-		http_reply_header(rep, "ETag", req->kb->etag);
-	}
-	sbuf_release(&err);
+	reply_doc(req, rep, api_search_doc);
 }
 
 /* Weights each article by its full-text match with text (1 = best). */

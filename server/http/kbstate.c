@@ -10,6 +10,7 @@
 
 #include "../base/xalloc.h"
 #include "../engine/engine.h"
+#include "../engine/report.h"
 #include "../store/store.h"
 #include "memo.h"
 
@@ -57,23 +58,8 @@ static cJSON *questions_doc(const struct eng_model *m)
 	cJSON *doc = cJSON_CreateObject();
 	cJSON *arr = cJSON_AddArrayToObject(doc, "questions");
 
-	for (int q = 0; q < m->nr_questions; q++) {
-		const struct eng_question *qu = &m->questions[q];
-		cJSON *o = cJSON_CreateObject(), *opts;
-
-		cJSON_AddStringToObject(o, "id", qu->id);
-		cJSON_AddStringToObject(o, "text", qu->text);
-		cJSON_AddStringToObject(o, "help", qu->help);
-		opts = cJSON_AddArrayToObject(o, "options");
-		for (int i = 0; i < qu->nr_options; i++) {
-			cJSON *opt = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(opt, "value", qu->options[i].value);
-			cJSON_AddStringToObject(opt, "label", qu->options[i].label);
-			cJSON_AddItemToArray(opts, opt);
-		}
-		cJSON_AddItemToArray(arr, o);
-	}
+	for (int q = 0; q < m->nr_questions; q++)
+		cJSON_AddItemToArray(arr, eng_question_json(m, q));
 	return doc;
 }
 

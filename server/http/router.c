@@ -151,9 +151,8 @@ void router_dispatch(struct http_request *req, struct http_reply *rep)
 		return;
 	}
 	if (!method_allowed(r, req->method)) {
-		char msg[] = "this method is not allowed here";
-
-		router_error(req, rep, 405, "method_not_allowed", msg);
+		router_error(req, rep, 405, "method_not_allowed",
+			     "this method is not allowed here");
 		http_reply_header(rep, "Allow", r->allow);
 		add_cors(req, rep);
 		return;

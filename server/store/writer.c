@@ -208,6 +208,19 @@ static const char *kind_name(enum kb_section_kind k)
 	       k == KB_SECTION_SOLUTIONS ? "solutions" : "text";
 }
 
+/* Adds one section's row to a full-text index (statement s). */
+static int index_section(struct writer *w, sqlite3_stmt *s, sqlite3_int64 id,
+			 sqlite3_int64 art, const struct kb_article *a,
+			 const struct kb_section *sec)
+{
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, a->title);
+	bind_text(s, 3, sec->heading);
+	bind_text(s, 4, sec->text);
+	sqlite3_bind_int64(s, 5, art);
+	return run(w, s);
+}
+
 static int add_section(struct writer *w, sqlite3_int64 art,
 		       const struct kb_article *a, size_t i)
 {
@@ -227,24 +240,11 @@ static int add_section(struct writer *w, sqlite3_int64 art,
 		return -1;
 	id = sqlite3_last_insert_rowid(w->db);
 
-	s = w->st[ST_SEARCH];
-	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, a->title);
-	bind_text(s, 3, sec->heading);
-	bind_text(s, 4, sec->text);
-	sqlite3_bind_int64(s, 5, art);
-	if (run(w, s))
+	if (index_section(w, w->st[ST_SEARCH], id, art, a, sec))
 		return -1;
-	if (text_has_non_ascii(a->title) || text_has_non_ascii(sec->text)) {
-		s = w->st[ST_TRIGRAM];
-		sqlite3_bind_int64(s, 1, id);
-		bind_text(s, 2, a->title);
-		bind_text(s, 3, sec->heading);
-		bind_text(s, 4, sec->text);
-		sqlite3_bind_int64(s, 5, art);
-		if (run(w, s))
-			return -1;
-	}
+	if ((text_has_non_ascii(a->title) || text_has_non_ascii(sec->text)) &&
+	    index_section(w, w->st[ST_TRIGRAM], id, art, a, sec))
+		return -1;
 	return 0;
 }
 
