@@ -117,6 +117,29 @@ START_TEST(test_platform_from_heading_alone)
 }
 END_TEST
 
+/* The front matter's platform names are found anywhere in a heading, as
+ * words; without them, leading and trailing generic words are dropped. */
+START_TEST(test_platform_heading_words)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: T\nplatform: [iOS, Android]\n---\n## For iOS users\n\n"
+		"### Reasons\n\n- A.\n\n## Troubleshooting on Android\n\n### Reasons\n\n- B.\n\n"
+		"## On Windows hosts\n\n### Causes\n\n- C.\n\n## Androids and robots\n\nText.\n",
+		&d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_causes, 3);
+	ck_assert_str_eq(a->causes[0].platform, "ios");
+	ck_assert_str_eq(a->causes[1].platform, "android");
+	ck_assert_str_eq(a->causes[2].platform, "windows");
+	ck_assert_uint_eq(a->nr_platforms, 3);
+	/* "Androids" is not the word "Android": no platform scope there. */
+	ck_assert_ptr_null(a->sections[a->nr_sections - 1].platform);
+	kb_article_free(a);
+}
+END_TEST
+
 START_TEST(test_single_platform_without_heading)
 {
 	struct diag d = DIAG_INIT;
@@ -308,6 +331,7 @@ Suite *article_suite(void)
 
 	tcase_add_test(tc, test_plain_faq_structure);
 	tcase_add_test(tc, test_platform_from_heading_alone);
+	tcase_add_test(tc, test_platform_heading_words);
 	tcase_add_test(tc, test_single_platform_without_heading);
 	tcase_add_test(tc, test_paragraph_reason);
 	tcase_add_test(tc, test_subheading_causes);

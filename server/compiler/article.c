@@ -29,6 +29,11 @@ static const char *const generic_words[] = {
 	"phones", "tablets", "platform", "clients",
 };
 
+/* Leading words dropped from a platform heading: "On Windows" -> "Windows". */
+static const char *const lead_words[] = {
+	"for", "on", "in", "with", "using", "troubleshooting", "fixes",
+};
+
 #define COUNT(a) (sizeof(a) / sizeof(*(a)))
 
 static int in_list(const char *w, const char *const *list, size_t n)
@@ -36,6 +41,30 @@ static int in_list(const char *w, const char *const *list, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (text_ieq(w, list[i]))
 			return 1;
+	return 0;
+}
+
+static int is_word_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+/* Returns 1 when name stands in text as a whole word (or words),
+ * case-insensitively. */
+static int has_word(const char *text, const char *name)
+{
+	size_t n = strlen(name), len = strlen(text);
+
+	if (!n)
+		return 0;
+	for (size_t i = 0; i + n <= len; i++) {
+		if ((i && is_word_char((unsigned char)text[i - 1])) ||
+		    !text_ieq_n(text + i, name, n))
+			continue;
+		if (!is_word_char((unsigned char)text[i + n]))
+			return 1;
+	}
 	return 0;
 }
 
@@ -185,17 +214,11 @@ static const char *heading_platform(struct walk *w, cmark_node *h,
 
 	if (level > 2)
 		return NULL;
-	/* Named in the front matter: the heading starts with that name. */
-	for (size_t i = 0; i < w->a->nr_platforms; i++) {
-		const char *pn = w->a->platforms[i].name;
-		size_t n = strlen(pn);
-
-		if (n && strlen(text) >= n && text_ieq_n(text, pn, n) &&
-		    !((text[n] >= 'a' && text[n] <= 'z') ||
-		      (text[n] >= 'A' && text[n] <= 'Z') ||
-		      (text[n] >= '0' && text[n] <= '9')))
+	/* Named in the front matter: the name stands in the heading as a
+	 * word ("iOS devices", "For iOS users", "Troubleshooting on iOS"). */
+	for (size_t i = 0; i < w->a->nr_platforms; i++)
+		if (has_word(text, w->a->platforms[i].name))
 			return w->a->platforms[i].id;
-	}
 	/* Otherwise only a heading with causes or solutions under it. */
 	for (cmark_node *n = cmark_node_next(h); n; n = cmark_node_next(n)) {
 		struct sbuf sub = SBUF_INIT;
@@ -210,8 +233,22 @@ static const char *heading_platform(struct walk *w, cmark_node *h,
 		sbuf_release(&sub);
 		if (k == KB_SECTION_TEXT)
 			continue;
-		sbuf_adds(&name, text);
-		/* Drop trailing generic words: "Windows hosts" -> "Windows". */
+		/* Drop leading and trailing generic words: "On Windows hosts"
+		 * -> "Windows". */
+		for (const char *p = text;;) {
+			size_t wlen = strcspn(p, " ");
+			struct sbuf word = SBUF_INIT;
+			int generic;
+
+			sbuf_add(&word, p, wlen);
+			generic = p[wlen] == ' ' && in_list(word.buf, lead_words, COUNT(lead_words));
+			sbuf_release(&word);
+			if (!generic) {
+				sbuf_adds(&name, p);
+				break;
+			}
+			p = text_ltrim(p + wlen);
+		}
 		for (;;) {
 			char *sp = strrchr(name.buf, ' ');
 			if (!sp || !in_list(sp + 1, generic_words, COUNT(generic_words)))
