@@ -190,7 +190,6 @@ static void section_row(sqlite3_stmt *s, cJSON *arr)
 	cJSON_AddNumberToObject(o, "level", sqlite3_column_int(s, 2));
 	add_col(o, "platform", s, 3);
 	add_col(o, "kind", s, 4);
-	add_col(o, "html", s, 5);
 	cJSON_AddItemToArray(arr, o);
 }
 
@@ -277,7 +276,9 @@ cJSON *store_article_json(struct store *st, const char *slug)
 	}
 	add_col(doc, "html", s, 5);
 	arr = cJSON_AddArrayToObject(doc, "sections");
-	if (each_row(st, "SELECT anchor, heading, level, platform_id, kind, html "
+	/* Sections carry no HTML of their own here: the article's html holds
+	 * them all, each heading with its anchor as id. */
+	if (each_row(st, "SELECT anchor, heading, level, platform_id, kind "
 			 "FROM sections WHERE article_id = ?1 ORDER BY position",
 		     art, NULL, section_row, arr))
 		goto fail;
