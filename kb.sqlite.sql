@@ -8,7 +8,7 @@
 -- output (authors' raw HTML never passes through).
 
 -- Facts about the build, one row per key:
---   schema_version  this file's version ("1")
+--   schema_version  this file's version ("2")
 --   clew_version    the clew that wrote the file
 --   built_at        UTC time of the build, ISO 8601
 --   content_hash    hash of the sources: the same sources give the same hash

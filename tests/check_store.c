@@ -234,6 +234,26 @@ START_TEST(test_open_errors)
 	ck_assert(strstr(err, "not a Clew knowledge base") != NULL);
 	free(err);
 	free(notkb);
+
+	/* A file of another schema version asks to be compiled again. */
+	{
+		struct sbuf db = SBUF_INIT, cmd = SBUF_INIT;
+		struct diag d = DIAG_INIT;
+
+		sbuf_addf(&db, "%s/old.sqlite", dir);
+		ck_assert_int_eq(tu_compile(db.buf, &d, 0, "tests/data/kb", NULL), 0);
+		sbuf_addf(&cmd, "sqlite3 '%s' \"UPDATE meta SET value = '1' "
+			  "WHERE key = 'schema_version'\"", db.buf);
+		ck_assert_int_eq(system(cmd.buf), 0);
+		err = NULL;
+		ck_assert_ptr_null(store_open(db.buf, &err));
+		ck_assert_msg(strstr(err, "has schema version 1; this clew reads 2 "
+				      "(compile it again)") != NULL, "%s", err);
+		free(err);
+		diag_release(&d);
+		sbuf_release(&db);
+		sbuf_release(&cmd);
+	}
 }
 END_TEST
 

@@ -29,7 +29,7 @@
 #ifndef CLEW_VERSION
 #define CLEW_VERSION "0"
 #endif
-#define SCHEMA_VERSION "1"
+#define SCHEMA_VERSION "2"
 
 /* One source file and what parsing it produced. */
 struct unit {

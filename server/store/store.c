@@ -11,7 +11,7 @@
 #include "../base/xalloc.h"
 #include "store_internal.h"
 
-#define SCHEMA_VERSION "1"
+#define SCHEMA_VERSION "2"
 /* Longest query text taken, in bytes. */
 #define MAX_QUERY 1024
 
@@ -25,6 +25,7 @@ struct store {
 	int max_article_id;
 	sqlite3_stmt *rank[NR_IDX][2];
 	sqlite3_stmt *hit[NR_IDX];
+	sqlite3_stmt *section[NR_IDX]; /* best section by heading and body */
 	unsigned char *seen; /* max_article_id + 1 flags, for one search */
 };
 
@@ -118,6 +119,7 @@ void store_free(struct store *st)
 		sqlite3_finalize(st->rank[i][0]);
 		sqlite3_finalize(st->rank[i][1]);
 		sqlite3_finalize(st->hit[i]);
+		sqlite3_finalize(st->section[i]);
 	}
 	sqlite3_close(st->db);
 	free(st->seen);
@@ -421,7 +423,39 @@ static sqlite3_stmt *hit_stmt(struct store *st, int idx)
 struct hit {
 	sqlite3_int64 section;
 	double score;
+	int article;
 };
+
+/* Every section row repeats its article's title, so a word found only in
+ * the title matches all of them and the shortest wins. For display, take
+ * instead the section whose heading or text matches, when one does. */
+static void pick_section(struct store *st, int idx, const char *match,
+			 struct hit *h)
+{
+	struct sbuf sql = SBUF_INIT, q = SBUF_INIT;
+	const char *t = idx_table[idx];
+	sqlite3_stmt *s = st->section[idx];
+
+	if (!s) {
+		sbuf_addf(&sql, "SELECT rowid FROM %s WHERE %s MATCH ?1 "
+			  "AND article_id = ?2 ORDER BY rank LIMIT 1", t, t);
+		if (sqlite3_prepare_v3(st->db, sql.buf, -1, SQLITE_PREPARE_PERSISTENT,
+				       &st->section[idx], NULL) != SQLITE_OK) {
+			sbuf_release(&sql);
+			return; /* keep the section ranking chose */
+		}
+		s = st->section[idx];
+	}
+	/* A column filter on the whole query: '{heading body} : (...)'. */
+	sbuf_addf(&q, "{heading body} : (%s)", match);
+	sqlite3_bind_text(s, 1, q.buf, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, h->article);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		h->section = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	sbuf_release(&sql);
+	sbuf_release(&q);
+}
 
 /* Runs one index's query: fills hits (best section per article, at most
  * limit) and returns the number of articles matched, or -1. */
@@ -447,6 +481,7 @@ static int search_index(struct store *st, int idx, const char *match,
 		if (total++ < limit) {
 			hits[*nr_hits].section = sqlite3_column_int64(s, 1);
 			hits[*nr_hits].score = -sqlite3_column_double(s, 2);
+			hits[*nr_hits].article = art;
 			(*nr_hits)++;
 		}
 	}
@@ -528,7 +563,10 @@ enum store_search_result store_search(struct store *st,
 	cJSON_AddNumberToObject(doc, "total", total);
 	arr = cJSON_AddArrayToObject(doc, "hits");
 	for (int i = 0; i < nr_hits; i++) {
-		cJSON *h = hit_json(st, idx, match.buf, &hits[i]);
+		cJSON *h;
+
+		pick_section(st, idx, match.buf, &hits[i]);
+		h = hit_json(st, idx, match.buf, &hits[i]);
 
 		if (!h)
 			goto cleanup;
