@@ -35,7 +35,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 KB_DB := $(BUILD)/kb.sqlite
 
-.PHONY: all deps deps-test run check check-unit check-api check-container bench clean
+.PHONY: all deps deps-test run check check-unit check-api check-browser check-container bench clean
 
 all: $(BUILD)/clew
 
@@ -85,7 +85,7 @@ run: deps
 	$(BUILD)/clew serve --db $(KB_DB) --listen $(or $(LISTEN),127.0.0.1:8080)
 
 check: deps-test
-	$(MAKE) check-unit check-api
+	$(MAKE) check-unit check-api check-browser
 
 # Node tools for the tests, pinned by package-lock.json. Redocly's
 # telemetry and update check stay off: tests reach nothing beyond loopback.
@@ -98,6 +98,11 @@ node_modules/.installed: package.json package-lock.json
 check-api: $(BUILD)/clew node_modules/.installed
 	$(NODE_ENV_VARS) npx --no-install redocly lint --format stylish docs/openapi.yaml
 	CLEW_BIN=$(BUILD)/clew node --test tests/api/
+
+# The pages in a real Chromium (Debian's chromium, driven by playwright-core;
+# no browser is downloaded). Screenshots go to build/screenshots/.
+check-browser: $(BUILD)/clew node_modules/.installed
+	CLEW_BIN=$(BUILD)/clew node --test tests/browser/
 
 # The suites run from the repository root (fixtures are under tests/data).
 check-unit: $(BUILD)/check_clew $(BUILD)/clew

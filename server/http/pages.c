@@ -71,12 +71,18 @@ static cJSON *site_json(const struct http_request *req, const char *title)
 {
 	cJSON *site = cJSON_CreateObject();
 	const struct static_file *css = statics_get(req->app->statics, "app.css");
+	const struct static_file *js = statics_get(req->app->statics, "app.js");
 	struct sbuf u = SBUF_INIT;
 
 	cJSON_AddStringToObject(site, "title", title);
 	cJSON_AddStringToObject(site, "base_url", req->app->cfg.base_url);
 	sbuf_addf(&u, "/static/app.css?v=%s", css ? css->version : "0");
 	cJSON_AddStringToObject(site, "css_url", u.buf);
+	sbuf_reset(&u);
+	if (js) {
+		sbuf_addf(&u, "/static/app.js?v=%s", js->version);
+		cJSON_AddStringToObject(site, "js_url", u.buf);
+	}
 	sbuf_release(&u);
 	if (req->kb)
 		cJSON_AddStringToObject(site, "content_hash", req->kb->content_hash);

@@ -1,0 +1,432 @@
+/* Clew: progressive enhancement for the wizard and search pages. Every
+ * page works without this file; with it, the wizard answers in place
+ * (/api/v1/diagnose, history.pushState) and search runs as you type
+ * (/api/v1/search). No framework, no inline script or style (the CSP). */
+(function () {
+  'use strict';
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+
+  function percent(p) {
+    var d = Math.floor((Number(p) || 0) * 100 + 0.5 + 1e-9);
+    return Math.max(0, Math.min(100, d));
+  }
+
+  function liveRegion(parent) {
+    var r = el('div', 'visually-hidden');
+    r.setAttribute('role', 'status');
+    r.setAttribute('aria-live', 'polite');
+    parent.appendChild(r);
+    return r;
+  }
+
+  /* ---- Wizard ---------------------------------------------------------- */
+
+  var UI_ARGS = { embed: 1, detected: 1 };
+  var NOT_STEPS = { problem: 1, embed: 1, detected: 1, q: 1 };
+
+  function Wizard(section) {
+    this.section = section;
+    this.questions = {};   /* id -> { text, labels: { value: label } } */
+    this.titles = {};      /* problem slug -> title */
+    this.search = location.search;
+    this.seq = 0;
+    this.live = liveRegion(section);
+    this.readDom();
+    this.bind();
+  }
+
+  Wizard.prototype.remember = function (id, text, value, label) {
+    var q = this.questions[id] || (this.questions[id] = { text: text, labels: {} });
+    if (text) q.text = text;
+    if (value !== undefined) q.labels[value] = label;
+  };
+
+  /* What the server rendered: the answers' texts and labels, the question,
+   * the problem's title; meters become animated bars. */
+  Wizard.prototype.readDom = function () {
+    var self = this, params = new URLSearchParams(location.search);
+    var keys = [], lis = this.section.querySelectorAll('.steps > li');
+    params.forEach(function (v, k) { if (!NOT_STEPS[k]) keys.push([k, v]); });
+    if (keys.length === lis.length) {
+      keys.forEach(function (kv, i) {
+        var q = lis[i].querySelector('.q'), l = lis[i].querySelector('strong');
+        self.remember(kv[0], q && q.textContent, kv[1], l && l.textContent);
+      });
+    }
+    var form = this.section.querySelector('form.question');
+    if (form) {
+      var legend = form.querySelector('legend');
+      form.querySelectorAll('input[type=radio]').forEach(function (r) {
+        self.remember(r.name, legend.textContent, r.value,
+                      r.parentNode.textContent.trim());
+      });
+      legend.setAttribute('tabindex', '-1');
+    }
+    var h1 = this.section.querySelector('h1');
+    if (params.get('problem')) this.titles[params.get('problem')] = h1.textContent;
+    this.section.querySelectorAll('.cause').forEach(function (li) {
+      var m = li.querySelector('meter');
+      if (!m) return;
+      var pct = Number(m.value) || 0;
+      li.setAttribute('data-id', li.querySelector('h3').textContent);
+      m.parentNode.replaceChild(self.bar(pct), m);
+    });
+  };
+
+  Wizard.prototype.bar = function (pct) {
+    var b = el('span', 'bar'), f = el('span', 'bar-fill');
+    b.setAttribute('aria-hidden', 'true');
+    b.appendChild(f);
+    f.style.setProperty('width', pct + '%');
+    f.setAttribute('data-pct', String(pct));
+    return b;
+  };
+
+  Wizard.prototype.bind = function () {
+    var self = this;
+    this.section.addEventListener('submit', function (ev) {
+      var form = ev.target;
+      if (!form.classList.contains('question')) return;
+      ev.preventDefault();
+      var qs = new URLSearchParams(new FormData(form)).toString();
+      self.go('/wizard' + (qs ? '?' + qs : ''), true);
+    });
+    this.section.addEventListener('click', function (ev) {
+      var a = ev.target.closest && ev.target.closest('a[href]');
+      if (!a || ev.defaultPrevented || ev.button !== 0 ||
+          ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+      var u = new URL(a.href, location.href);
+      if (u.origin !== location.origin || u.pathname !== '/wizard') return;
+      ev.preventDefault();
+      self.go(u.pathname + u.search, true);
+    });
+    window.addEventListener('popstate', function () {
+      if (location.pathname !== '/wizard' || location.search === self.search) return;
+      self.go(location.pathname + location.search, false);
+    });
+  };
+
+  /* Shows the step at url (a /wizard URL) without reloading the page; any
+   * failure falls back to loading that URL. */
+  Wizard.prototype.go = function (url, push) {
+    var self = this, seq = ++this.seq;
+    var params = new URL(url, location.href).searchParams, api = new URLSearchParams();
+    params.forEach(function (v, k) { if (!UI_ARGS[k]) api.append(k, v); });
+    this.section.setAttribute('aria-busy', 'true');
+    fetch('/api/v1/diagnose?' + api.toString(), { headers: { Accept: 'application/json' } })
+      .then(function (res) {
+        if (!res.ok) throw new Error('HTTP ' + res.status);
+        return res.json();
+      })
+      .then(function (doc) { return self.title(doc.problem).then(function () { return doc; }); })
+      .then(function (doc) {
+        if (seq !== self.seq) return;
+        if (!self.render(doc, params)) throw new Error('unknown answer');
+        if (push) history.pushState(null, '', url);
+        self.search = location.search;
+        self.section.removeAttribute('aria-busy');
+        self.focus(doc);
+      })
+      .catch(function () {
+        if (seq === self.seq) location.href = url;
+      });
+  };
+
+  Wizard.prototype.title = function (slug) {
+    var self = this;
+    if (!slug || this.titles[slug]) return Promise.resolve();
+    return fetch('/api/v1/articles/' + encodeURIComponent(slug))
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (a) { self.titles[slug] = a.title || 'Troubleshooter'; });
+  };
+
+  Wizard.prototype.url = function (params, n, skip, key, value) {
+    var out = new URLSearchParams(), i = 0;
+    params.forEach(function (v, k) {
+      if (i < n && i !== skip) out.append(k, v);
+      i++;
+    });
+    if (key) out.append(key, value);
+    var s = out.toString();
+    return '/wizard' + (s ? '?' + s : '');
+  };
+
+  /* Re-renders the page from a diagnose document; false when an answer's
+   * question is not known here (the caller then loads the page). */
+  Wizard.prototype.render = function (doc, params) {
+    var self = this, s = this.section, all = [], last = -1, steps = [];
+    params.forEach(function (v, k) { all.push([k, v]); });
+    var detected = (params.get('detected') || '').split(',');
+    (doc.next_question ? [doc.next_question] : []).forEach(function (q) {
+      q.options.forEach(function (o) { self.remember(q.id, q.text, o.value, o.label); });
+      self.remember(q.id, q.text, 'unknown', "I don't know");
+    });
+    (doc.causes || []).forEach(function (c) {
+      (c.explanation || []).forEach(function (x) { self.remember(x.question, x.text, x.answer, x.label); });
+    });
+    for (var i = 0; i < all.length; i++) {
+      var k = all[i][0], v = all[i][1];
+      if (k === 'problem' || k === 'embed' || k === 'detected') continue;
+      last = i;
+      if (k === 'q') continue;
+      var q = this.questions[k];
+      if (!q) return false;
+      steps.push({ key: k, text: q.text, label: v === 'unknown' ? "I don't know" :
+                   (q.labels[v] !== undefined ? q.labels[v] : v), index: i });
+    }
+
+    s.querySelector('h1').textContent = (doc.problem && this.titles[doc.problem]) || 'Troubleshooter';
+
+    /* Answers given, each with "change". */
+    var ul = s.querySelector('ul.steps'), h = s.querySelector('h2.steps-heading');
+    if (!ul) {
+      h = el('h2', 'visually-hidden steps-heading', 'Your answers');
+      ul = el('ul', 'steps');
+      s.querySelector('h1').after(h, ul);
+    }
+    ul.replaceChildren();
+    steps.forEach(function (st) {
+      var li = el('li');
+      li.append(el('span', 'q', st.text), ' ', el('strong', null, st.label));
+      if (detected.indexOf(st.key) >= 0) {
+        var b = el('span', 'badge', 'detected');
+        b.title = "Read from this computer's Bluetooth stack";
+        li.append(' ', b);
+      }
+      var a = el('a', null, 'change');
+      a.href = self.url(params, st.index, -1);
+      li.append(' ', a);
+      ul.appendChild(li);
+    });
+    ul.hidden = !steps.length;
+    if (ul.previousElementSibling.tagName === 'H2') ul.previousElementSibling.hidden = !steps.length;
+
+    /* Hidden fields: the answers so far. */
+    function hidden(form) {
+      form.querySelectorAll('input[type=hidden]').forEach(function (x) { x.remove(); });
+      form.prepend.apply(form, all.map(function (kv) {
+        var x = el('input');
+        x.type = 'hidden'; x.name = kv[0]; x.value = kv[1];
+        return x;
+      }));
+    }
+    var detect = s.querySelector('form.detect');
+    if (detect) {
+      hidden(detect);
+      var p = params.get('platform');
+      detect.hidden = !!params.get('detected') || !!(p && p !== 'linux');
+    }
+
+    /* The next question, or the end. */
+    var form = s.querySelector('form.question'), done = s.querySelector('p.done');
+    var nav = s.querySelector('.wizard-nav'), nq = doc.next_question;
+    if (nq) {
+      if (!form) {
+        form = el('form', 'question');
+        form.method = 'get'; form.action = '/wizard';
+        nav.before(form);
+      }
+      form.replaceChildren();
+      var fs = el('fieldset'), lg = el('legend', null, nq.text);
+      lg.setAttribute('tabindex', '-1');
+      fs.appendChild(lg);
+      if (nq.help) fs.appendChild(el('p', 'help', nq.help));
+      nq.options.forEach(function (o) {
+        var lab = el('label', 'option'), r = el('input');
+        r.type = 'radio'; r.name = nq.id; r.value = o.value; r.required = true;
+        lab.append(r, ' ' + o.label);
+        fs.appendChild(lab);
+      });
+      var act = el('p', 'actions'), skip = el('a', null, "Skip (I don't know)");
+      skip.href = self.url(params, all.length, -1, nq.id, 'unknown');
+      act.append(el('button', null, 'Next'), ' ', skip);
+      act.firstChild.type = 'submit';
+      form.append(fs, act);
+      hidden(form);
+      if (done) done.remove();
+    } else {
+      if (form) form.remove();
+      if (!done) { done = el('p', 'done'); nav.before(done); }
+      done.setAttribute('tabindex', '-1');
+      done.textContent = (doc.causes || []).length ?
+        'That is as far as the questions go: here is the most likely cause.' :
+        'No listed cause fits these answers.';
+    }
+
+    /* Back / start over. */
+    nav.replaceChildren();
+    if (last >= 0) {
+      var back = el('a', null, 'Back');
+      back.href = self.url(params, all.length, last);
+      nav.append(back, ' ');
+    }
+    var start = el('a', null, 'Start over');
+    start.href = '/wizard' + (params.get('problem') ? '?problem=' + encodeURIComponent(params.get('problem')) : '');
+    nav.appendChild(start);
+
+    this.renderCauses(doc);
+    var other = s.querySelector('p.other') || s.querySelector('ol.causes + p.muted');
+    if (other) {
+      other.classList.add('other');
+      other.textContent = 'Something not listed here: ' + percent(doc.other_probability) + '%.';
+    }
+    return true;
+  };
+
+  Wizard.prototype.renderCauses = function (doc) {
+    var self = this, ol = this.section.querySelector('ol.causes'), old = {};
+    ol.querySelectorAll(':scope > li.cause').forEach(function (li) {
+      var f = li.querySelector('.bar-fill');
+      old[li.getAttribute('data-id')] = f ? Number(f.getAttribute('data-pct')) : 0;
+    });
+    var fills = [];
+    ol.replaceChildren();
+    (doc.causes || []).forEach(function (c, rank) {
+      var li = el('li', 'cause' + (rank === 0 ? ' first' : '')), pct = percent(c.probability);
+      li.setAttribute('data-id', c.id);
+      li.appendChild(el('h3', null, c.title));
+      var lk = el('p', 'likelihood'), bar = self.bar(old[c.id] || old[c.title] || 0);
+      lk.append(bar, ' ', el('span', null, pct + '% likely'));
+      li.appendChild(lk);
+      fills.push([bar.firstChild, pct]);
+      if (c.explanation && c.explanation.length) {
+        var why = el('details', 'why'), ul = el('ul');
+        why.appendChild(el('summary', null, 'Why?'));
+        c.explanation.forEach(function (x) {
+          var xi = el('li', x.effect);
+          xi.append(x.text + ' ', el('strong', null, x.label),
+                    x.supports ? ' — makes this more likely' : ' — makes this less likely');
+          ul.appendChild(xi);
+        });
+        why.appendChild(ul);
+        li.appendChild(why);
+      }
+      if (c.solutions && c.solutions.length) li.appendChild(el('h4', null, 'How to fix it'));
+      (c.solutions || []).forEach(function (so) {
+        var d = el('details', 'solution'), body = el('div', 'body');
+        d.open = rank === 0;
+        d.appendChild(el('summary', null, so.title));
+        body.innerHTML = so.html;  /* sanitised by the server (cmark) */
+        d.appendChild(body);
+        li.appendChild(d);
+      });
+      var more = el('p'), a = el('a', null, 'Read the whole article');
+      a.href = '/articles/' + encodeURIComponent(c.article);
+      more.appendChild(a);
+      li.appendChild(more);
+      ol.appendChild(li);
+    });
+    /* Start from the old widths, then move: the CSS transition animates. */
+    void ol.offsetWidth;
+    requestAnimationFrame(function () {
+      fills.forEach(function (f) {
+        f[0].style.setProperty('width', f[1] + '%');
+        f[0].setAttribute('data-pct', String(f[1]));
+      });
+    });
+  };
+
+  Wizard.prototype.focus = function (doc) {
+    var s = this.section, target = s.querySelector('form.question legend') || s.querySelector('p.done');
+    if (target) target.focus();
+    var top = (doc.causes || [])[0], msg = '';
+    if (top) msg = 'Most likely: ' + top.title + ', ' + percent(top.probability) + '%.';
+    if (doc.next_question) msg += ' Next question: ' + doc.next_question.text;
+    this.live.textContent = msg.trim();
+  };
+
+  /* ---- Search as you type ---------------------------------------------- */
+
+  function LiveSearch(form, onSearchPage) {
+    var self = this;
+    this.form = form;
+    this.input = form.querySelector('input[type=search]');
+    this.select = form.querySelector('select[name=platform]');
+    this.onSearchPage = onSearchPage;
+    this.timer = 0;
+    this.seq = 0;
+    this.ctrl = null;
+    if (onSearchPage) {
+      this.list = document.querySelector('ol.hits');
+      this.count = document.querySelector('.search-page > p.muted') || el('p', 'muted');
+      if (!this.count.parentNode) this.list.before(this.count);
+    } else {
+      this.count = el('p', 'muted');
+      this.list = el('ol', 'hits live-hits');
+      form.after(this.count, this.list);
+    }
+    this.count.classList.add('hit-count');
+    this.count.setAttribute('role', 'status');
+    this.count.setAttribute('aria-live', 'polite');
+    this.input.setAttribute('aria-controls', this.list.id || (this.list.id = 'hits-' + this.input.id));
+    this.input.addEventListener('input', function () { self.schedule(200); });
+    if (this.select) this.select.addEventListener('change', function () { self.schedule(0); });
+  }
+
+  LiveSearch.prototype.schedule = function (ms) {
+    var self = this;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(function () { self.run(); }, ms);
+  };
+
+  LiveSearch.prototype.run = function () {
+    var self = this, q = this.input.value.trim(), seq = ++this.seq;
+    var platform = this.select ? this.select.value : '';
+    if (this.ctrl) this.ctrl.abort();
+    if (this.onSearchPage) {
+      var u = new URLSearchParams();
+      u.set('q', this.input.value);
+      if (platform) u.set('platform', platform);
+      history.replaceState(null, '', '/search?' + u.toString());
+    }
+    if (!q) { this.show(null); return; }
+    var p = new URLSearchParams({ q: q });
+    if (platform) p.set('platform', platform);
+    this.ctrl = typeof AbortController === 'function' ? new AbortController() : null;
+    fetch('/api/v1/search?' + p.toString(), {
+      headers: { Accept: 'application/json' }, signal: this.ctrl ? this.ctrl.signal : undefined
+    }).then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (doc) { if (seq === self.seq) self.show(doc, q); })
+      .catch(function () { /* typing on, or offline: Enter still submits the form */ });
+  };
+
+  LiveSearch.prototype.show = function (doc, q) {
+    var list = this.list, tag = this.onSearchPage ? 'h2' : 'h3';
+    list.replaceChildren();
+    if (!doc) { this.count.textContent = ''; return; }
+    var hits = doc.hits || [];
+    this.count.textContent = hits.length ? doc.total + ' article(s) match.' :
+      'Nothing matches “' + q + '”.';
+    hits.forEach(function (h) {
+      var li = el('li'), hd = el(tag), a = el('a', null, h.title);
+      a.href = '/articles/' + encodeURIComponent(h.slug) + (h.section ? '#' + encodeURIComponent(h.section) : '');
+      hd.appendChild(a);
+      li.appendChild(hd);
+      if (h.heading) li.appendChild(el('p', 'muted', h.heading));
+      var sn = el('p', 'snippet');
+      sn.innerHTML = h.snippet || '';  /* escaped text with <mark> tags */
+      li.appendChild(sn);
+      list.appendChild(li);
+    });
+  };
+
+  function init() {
+    if (!window.fetch || !window.URLSearchParams || !window.history.pushState) return;
+    var wiz = document.querySelector('section.wizard');
+    if (wiz && location.pathname === '/wizard') new Wizard(wiz);
+    var sp = document.querySelector('.search-page form[role=search]');
+    if (sp) new LiveSearch(sp, true);
+    var wide = document.querySelector('.hero form.wide-search');
+    if (wide) new LiveSearch(wide, false);
+    document.documentElement.classList.add('js');
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+})();
