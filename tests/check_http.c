@@ -1437,6 +1437,44 @@ END_TEST
 
 /* ---- 4. the no-JS wizard, by its own links and forms ------------------ */
 
+/* /wizard/tree draws the whole tree as inline SVG; each leaf links to the
+ * wizard step its path leads to, and that step answers 200. */
+START_TEST(test_wizard_tree)
+{
+	struct reply r = get(main_srv.port, "/wizard/tree?problem=bluetooth-call-audio");
+	const char *leaf, *end;
+	struct sbuf url = SBUF_INIT;
+
+	assert_status(r, 200);
+	assert_header_has(&r, "Content-Type", "text/html");
+	assert_has(r.body.buf, "<svg class=\"tree\"");
+	assert_has(r.body.buf, "Which platform is the call app running on?");
+	/* A leaf link carries the path: problem, then platform, ... */
+	leaf = strstr(r.body.buf, "<a href=\"/wizard?problem=bluetooth-call-audio&amp;platform=android&amp;");
+	ck_assert_ptr_nonnull(leaf);
+	leaf += strlen("<a href=\"");
+	end = strchr(leaf, '"');
+	for (const char *p = leaf; p < end; p++) {
+		if (!strncmp(p, "&amp;", 5)) {
+			sbuf_addch(&url, '&');
+			p += 4;
+		} else {
+			sbuf_addch(&url, *p);
+		}
+	}
+	reply_release(&r);
+	r = get(main_srv.port, url.buf);
+	assert_status(r, 200);
+	assert_has(r.body.buf, "Most likely causes");
+	reply_release(&r);
+
+	r = get(main_srv.port, "/wizard/tree?problem=no-such-problem");
+	assert_status(r, 400);
+	reply_release(&r);
+	sbuf_release(&url);
+}
+END_TEST
+
 START_TEST(test_wizard_walk)
 {
 	struct reply r = get(main_srv.port, "/");
@@ -2136,6 +2174,7 @@ Suite *http_suite(void)
 	tcase_add_test(tc, test_static_files);
 	tcase_add_test(tc, test_default_has_no_cors);
 	tcase_add_test(tc, test_wizard_walk);
+	tcase_add_test(tc, test_wizard_tree);
 	tcase_add_test(tc, test_path_traversal);
 	tcase_add_test(tc, test_encoded_nul);
 	tcase_add_test(tc, test_malformed_requests);

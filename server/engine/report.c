@@ -249,7 +249,7 @@ static void render_text(const cJSON *node, int depth, struct sbuf *out)
 	const cJSON *e, *c;
 
 	if (cJSON_GetObjectItemCaseSensitive(node, "question")) {
-		sbuf_addf(out, "%*s%s? (%s, %.3f bits)\n", depth * 2, "",
+		sbuf_addf(out, "%*s%s (%s, %.3f bits)\n", depth * 2, "",
 			  jstr(node, "text"), jstr(node, "question"),
 			  cJSON_GetObjectItemCaseSensitive(node, "information_gain")->valuedouble);
 		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(node, "answers")) {

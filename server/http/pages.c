@@ -14,6 +14,9 @@
 #include "kbstate.h"
 #include "statics.h"
 #include "template.h"
+#include "treeview.h"
+#include "../engine/engine.h"
+#include "../engine/report.h"
 
 /* Query arguments that steer the page, not the diagnosis. */
 static const char *const ui_args[] = { "embed", "detected", NULL };
@@ -367,6 +370,54 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 	if (req->app->cfg.probe != PROBE_LOOPBACK)
 		http_reply_header(rep, "ETag", req->kb->etag);
 	render(req, rep, 200, "wizard", doc);
+	sbuf_release(&err);
+}
+
+/* Largest tree drawn; past it the page says the tree was cut. */
+#define TREE_MAX_NODES 2000
+
+/* GET /wizard/tree?problem=SLUG: the whole decision tree the wizard would
+ * walk (as `clew tree`), drawn as inline SVG; a leaf opens the wizard at
+ * the step its path leads to. */
+void page_tree(struct http_request *req, struct http_reply *rep, const char *param)
+{
+	const struct eng_model *m = req->kb->model;
+	const char *problem = http_arg(req, "problem");
+	struct sbuf err = SBUF_INIT;
+	int *answers = eng_answers_new(m);
+	struct eng_work *w;
+	cJSON *tree, *ctx;
+
+	(void)param;
+	rep->route = "/wizard/tree";
+	if (problem && *problem && eng_answer_set(m, answers, "problem", problem, &err)) {
+		page_error(req, rep, 400, err.buf);
+		goto cleanup;
+	}
+	if (problem && !*problem)
+		problem = NULL;
+	w = kbstate_work_take(req->kb);
+	tree = eng_tree_json(w, answers, TREE_MAX_NODES);
+	kbstate_work_give(req->kb, w);
+	ctx = treeview_layout(tree, problem);
+	cJSON_AddItemToObject(ctx, "site", site_json(req, "Decision tree"));
+	cJSON_AddItemToObject(ctx, "nodes_total",
+			      cJSON_Duplicate(cJSON_GetObjectItem(tree, "nodes"), 1));
+	cJSON_AddItemToObject(ctx, "truncated",
+			      cJSON_Duplicate(cJSON_GetObjectItem(tree, "truncated"), 1));
+	if (problem) {
+		const struct kb_doc *d = kbstate_article(req->kb, problem);
+
+		cJSON_AddStringToObject(ctx, "problem", problem);
+		if (d)
+			cJSON_AddItemToObject(ctx, "problem_title", cJSON_Duplicate(
+				cJSON_GetObjectItem(d->doc, "title"), 1));
+	}
+	cJSON_Delete(tree);
+	http_reply_header(rep, "ETag", req->kb->etag);
+	render(req, rep, 200, "tree", ctx);
+cleanup:
+	free(answers);
 	sbuf_release(&err);
 }
 

@@ -10,6 +10,7 @@ void page_index(struct http_request *req, struct http_reply *rep, const char *pa
 void page_article(struct http_request *req, struct http_reply *rep, const char *slug);
 void page_search(struct http_request *req, struct http_reply *rep, const char *param);
 void page_wizard(struct http_request *req, struct http_reply *rep, const char *param);
+void page_tree(struct http_request *req, struct http_reply *rep, const char *param);
 void page_detect(struct http_request *req, struct http_reply *rep, const char *param);
 void page_static(struct http_request *req, struct http_reply *rep, const char *file);
 

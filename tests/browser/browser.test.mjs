@@ -269,6 +269,21 @@ test('without JavaScript the wizard walks by forms', async () => {
   await page.done();
 });
 
+test('the tree view: a click on a leaf opens the wizard at that path', async () => {
+  const page = await openPage();
+  await page.goto(`${base}/wizard/tree?problem=${PROBLEM}`);
+  assert.ok(await page.locator('svg.tree a').count() > 3, 'leaves link to the wizard');
+  // A Linux path (on other platforms this article lists no cause).
+  const leaves = page.locator('svg.tree a[href*="platform=linux"]');
+  const href = await leaves.first().getAttribute('href');
+  assert.match(href, new RegExp(`^/wizard\\?problem=${PROBLEM}&`));
+  await shoot(page, 'tree');
+  await Promise.all([page.waitForURL(/\/wizard\?problem=/), leaves.first().locator('rect').click()]);
+  assert.equal(new URL(page.url()).pathname + new URL(page.url()).search, href);
+  await page.locator('ol.causes > li.cause').first().waitFor();
+  await page.done();
+});
+
 test('search as you type on / and /search; Enter still submits', async () => {
   const page = await openPage();
   await page.goto(base + '/');
