@@ -3,48 +3,19 @@
 // responses (successes and errors) match the documented schemas.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { compileKb, startServer, stopServer } from '../lib/serve.mjs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import Ajv2020 from 'ajv/dist/2020.js';
 
-const bin = process.env.CLEW_BIN || 'build/clew';
 const spec = parse(readFileSync('docs/openapi.yaml', 'utf8'));
 const SPEC_ID = 'https://clew.invalid/openapi.json';
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 ajv.addSchema({ $id: SPEC_ID, components: spec.components });
 
 let dir, server, base;
-
-// Starts `clew serve` on a free port; resolves with its base URL.
-function startServer(db) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0',
-      '--no-access-log', '--templates', 'templates', '--static', 'static'],
-      { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    const timer = setTimeout(() => reject(new Error('server did not start: ' + err)), 10000);
-    child.stderr.on('data', (chunk) => {
-      err += chunk;
-      const m = /\(port (\d+)\)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, base: `http://127.0.0.1:${m[1]}` });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-  });
-}
-
-function stopServer(s) {
-  return new Promise((resolve) => {
-    if (!s || s.child.exitCode !== null) return resolve();
-    s.child.once('exit', resolve);
-    s.child.kill('SIGTERM');
-  });
-}
 
 // Resolves a local "#/components/..." reference (non-schema objects).
 function deref(obj) {
@@ -110,7 +81,7 @@ async function checkResponse(res, op, what) {
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'clew-openapi-'));
-  execFileSync(bin, ['compile', '-q', '-o', join(dir, 'kb.sqlite'), 'kb']);
+  compileKb(join(dir, 'kb.sqlite'), 'kb');
   server = await startServer(join(dir, 'kb.sqlite'));
   base = server.base;
 });

@@ -5,13 +5,12 @@
 // and screenshots under build/screenshots/ for a person to look at.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { compileKb, startServer, stopServer } from '../lib/serve.mjs';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const bin = process.env.CLEW_BIN || 'build/clew';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SHOTS = 'build/screenshots';
 const PROBLEM = 'linux-bluetooth-headset-audio';
@@ -19,37 +18,10 @@ const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, heig
 
 let dir, server, base, browser;
 
-function startServer(db) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0',
-      '--no-access-log', '--templates', 'templates', '--static', 'static'],
-      { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    const timer = setTimeout(() => reject(new Error('server did not start: ' + err)), 10000);
-    child.stderr.on('data', (chunk) => {
-      err += chunk;
-      const m = /\(port (\d+)\)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, base: `http://127.0.0.1:${m[1]}` });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-  });
-}
-
-function stopServer(s) {
-  return new Promise((resolve) => {
-    if (!s || s.child.exitCode !== null) return resolve();
-    s.child.once('exit', resolve);
-    s.child.kill('SIGTERM');
-  });
-}
-
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'clew-browser-'));
   mkdirSync(SHOTS, { recursive: true });
-  execFileSync(bin, ['compile', '-q', '-o', join(dir, 'kb.sqlite'), 'kb']);
+  compileKb(join(dir, 'kb.sqlite'), 'kb');
   server = await startServer(join(dir, 'kb.sqlite'));
   base = server.base;
   browser = await chromium.launch({
