@@ -17,12 +17,6 @@
 
 static char *dir;
 
-struct run {
-	int status;
-	char *out;
-	char *err;
-};
-
 static void setup(void)
 {
 	dir = tu_tmpdir();
@@ -34,36 +28,16 @@ static void teardown(void)
 	free(dir);
 }
 
-static const char *bin(void)
-{
-	const char *b = getenv("CLEW_BIN");
-	return b && *b ? b : "build/clew";
-}
-
 /* Runs `clew ARGS` (args are trusted test strings) and captures output. */
-static struct run clew(const char *args)
+static struct tu_run clew(const char *args)
 {
-	struct sbuf cmd = SBUF_INIT, out = SBUF_INIT, err = SBUF_INIT;
-	struct run r;
-	int status;
+	struct sbuf line = SBUF_INIT;
+	struct tu_run r;
 
-	sbuf_addf(&out, "%s/stdout", dir);
-	sbuf_addf(&err, "%s/stderr", dir);
-	sbuf_addf(&cmd, "%s %s >%s 2>%s </dev/null", bin(), args, out.buf, err.buf);
-	status = system(cmd.buf);
-	r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	r.out = tu_read(out.buf, NULL);
-	r.err = tu_read(err.buf, NULL);
-	sbuf_release(&cmd);
-	sbuf_release(&out);
-	sbuf_release(&err);
+	sbuf_addf(&line, "@ %s", args);
+	r = tu_sh(dir, line.buf);
+	sbuf_release(&line);
 	return r;
-}
-
-static void run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
 }
 
 static const char *seed(void)
@@ -79,12 +53,12 @@ START_TEST(test_help_and_version)
 {
 	static const char *const cmds[] = { "compile", "show", "search",
 					    "diagnose", "tree" };
-	struct run r = clew("--version");
+	struct tu_run r = clew("--version");
 	struct sbuf a = SBUF_INIT;
 
 	ck_assert_int_eq(r.status, 0);
 	ck_assert(!strncmp(r.out, "clew ", 5));
-	run_free(&r);
+	tu_run_free(&r);
 	r = clew("help");
 	ck_assert_int_eq(r.status, 0);
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(*cmds); i++) {
@@ -92,20 +66,20 @@ START_TEST(test_help_and_version)
 		sbuf_reset(&a);
 		sbuf_addf(&a, "%s --help", cmds[i]);
 		{
-			struct run h = clew(a.buf);
+			struct tu_run h = clew(a.buf);
 			ck_assert_int_eq(h.status, 0);
 			ck_assert(strstr(h.out, "usage: clew ") != NULL);
-			run_free(&h);
+			tu_run_free(&h);
 		}
 	}
-	run_free(&r);
+	tu_run_free(&r);
 	r = clew("frobnicate");
 	ck_assert_int_eq(r.status, 2);
 	ck_assert(strstr(r.err, "not a command") != NULL);
-	run_free(&r);
+	tu_run_free(&r);
 	r = clew("compile");
 	ck_assert_int_eq(r.status, 2);
-	run_free(&r);
+	tu_run_free(&r);
 	sbuf_release(&a);
 }
 END_TEST
@@ -116,7 +90,7 @@ START_TEST(test_kb_and_seed)
 {
 	const char *s = seed();
 	struct sbuf args = SBUF_INIT;
-	struct run r;
+	struct tu_run r;
 	cJSON *doc, *c, *hits;
 	int ios = 0, android = 0, found = 0;
 
@@ -126,7 +100,7 @@ START_TEST(test_kb_and_seed)
 	r = clew(args.buf);
 	ck_assert_msg(r.status == 0, "%s", r.err);
 	ck_assert(strstr(r.out, "compiled") != NULL);
-	run_free(&r);
+	tu_run_free(&r);
 
 	sbuf_reset(&args);
 	sbuf_addf(&args, "show --db %s/kb.sqlite --json 000_9a239f62ef10e291", dir);
@@ -143,7 +117,7 @@ START_TEST(test_kb_and_seed)
 	ck_assert_int_eq(android, 3);
 	ck_assert_int_ge(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "solutions")), 6);
 	cJSON_Delete(doc);
-	run_free(&r);
+	tu_run_free(&r);
 
 	sbuf_reset(&args);
 	sbuf_addf(&args, "search --db %s/kb.sqlite --json SCO", dir);
@@ -158,7 +132,7 @@ START_TEST(test_kb_and_seed)
 	ck_assert(found);
 	ck_assert_str_eq(cJSON_GetObjectItem(doc, "query")->valuestring, "SCO");
 	cJSON_Delete(doc);
-	run_free(&r);
+	tu_run_free(&r);
 	sbuf_release(&args);
 }
 END_TEST
@@ -166,13 +140,13 @@ END_TEST
 START_TEST(test_shipped_kb_is_strict_clean)
 {
 	struct sbuf args = SBUF_INIT;
-	struct run r;
+	struct tu_run r;
 
 	sbuf_addf(&args, "compile --strict -o %s/kb.sqlite kb", dir);
 	r = clew(args.buf);
 	ck_assert_msg(r.status == 0, "%s", r.err);
 	ck_assert_msg(!strstr(r.err, "warning"), "%s", r.err);
-	run_free(&r);
+	tu_run_free(&r);
 	sbuf_release(&args);
 }
 END_TEST
@@ -180,7 +154,7 @@ END_TEST
 START_TEST(test_errors_and_exit_codes)
 {
 	struct sbuf args = SBUF_INIT;
-	struct run r;
+	struct tu_run r;
 	cJSON *doc;
 
 	sbuf_addf(&args, "compile -o %s/kb.sqlite tests/data/errors/missing-title.md", dir);
@@ -188,14 +162,14 @@ START_TEST(test_errors_and_exit_codes)
 	ck_assert_int_eq(r.status, 1);
 	ck_assert(strstr(r.err, "tests/data/errors/missing-title.md:1:1: error: "
 			 "missing title") != NULL);
-	run_free(&r);
+	tu_run_free(&r);
 
 	sbuf_reset(&args);
 	sbuf_addf(&args, "compile -q -o %s/kb.sqlite tests/data/kb tests/data/faq-plain.md", dir);
 	r = clew(args.buf);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_str_eq(r.out, "");
-	run_free(&r);
+	tu_run_free(&r);
 
 	sbuf_reset(&args);
 	sbuf_addf(&args, "show --db %s/kb.sqlite --json nope", dir);
@@ -205,7 +179,7 @@ START_TEST(test_errors_and_exit_codes)
 	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "error"),
 					     "code")->valuestring, "not_found");
 	cJSON_Delete(doc);
-	run_free(&r);
+	tu_run_free(&r);
 
 	sbuf_reset(&args);
 	sbuf_addf(&args, "search --db %s/kb.sqlite --json '\"('", dir);
@@ -215,19 +189,19 @@ START_TEST(test_errors_and_exit_codes)
 	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "error"),
 					     "code")->valuestring, "bad_query");
 	cJSON_Delete(doc);
-	run_free(&r);
+	tu_run_free(&r);
 
 	sbuf_reset(&args);
 	sbuf_addf(&args, "search --db %s/kb.sqlite earpiece", dir);
 	r = clew(args.buf);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert(strstr(r.out, "article(s) match") != NULL);
-	run_free(&r);
+	tu_run_free(&r);
 
 	r = clew("show --db /nonexistent.sqlite x");
 	ck_assert_int_eq(r.status, 1);
 	ck_assert(strstr(r.err, "cannot open") != NULL);
-	run_free(&r);
+	tu_run_free(&r);
 	sbuf_release(&args);
 }
 END_TEST
@@ -235,13 +209,13 @@ END_TEST
 START_TEST(test_diagnose_and_tree)
 {
 	struct sbuf args = SBUF_INIT;
-	struct run r;
+	struct tu_run r;
 	cJSON *doc, *err;
 
 	sbuf_addf(&args, "compile -q -o %s/kb.sqlite kb", dir);
 	r = clew(args.buf);
 	ck_assert_int_eq(r.status, 0);
-	run_free(&r);
+	tu_run_free(&r);
 
 	sbuf_reset(&args);
 	sbuf_addf(&args, "diagnose --db %s/kb.sqlite --json problem=bluetooth-call-audio "
@@ -253,7 +227,7 @@ START_TEST(test_diagnose_and_tree)
 		cJSON_GetObjectItem(doc, "causes"), 0), "id")->valuestring,
 		"android-a2dp-only");
 	cJSON_Delete(doc);
-	run_free(&r);
+	tu_run_free(&r);
 
 	/* Free text weights the problem options. */
 	sbuf_reset(&args);
@@ -265,7 +239,7 @@ START_TEST(test_diagnose_and_tree)
 		cJSON_GetObjectItem(doc, "causes"), 0), "article")->valuestring,
 		"linux-bluetooth-headset-audio");
 	cJSON_Delete(doc);
-	run_free(&r);
+	tu_run_free(&r);
 
 	sbuf_reset(&args);
 	sbuf_addf(&args, "diagnose --db %s/kb.sqlite --json sco_supported=maybe", dir);
@@ -277,28 +251,28 @@ START_TEST(test_diagnose_and_tree)
 	ck_assert(strstr(cJSON_GetObjectItem(err, "message")->valuestring,
 			 "valid: yes, no, unknown") != NULL);
 	cJSON_Delete(doc);
-	run_free(&r);
+	tu_run_free(&r);
 
 	sbuf_reset(&args);
 	sbuf_addf(&args, "diagnose --db %s/kb.sqlite colour=red", dir);
 	r = clew(args.buf);
 	ck_assert_int_eq(r.status, 2);
 	ck_assert(strstr(r.err, "unknown question 'colour'") != NULL);
-	run_free(&r);
+	tu_run_free(&r);
 
 	sbuf_reset(&args);
 	sbuf_addf(&args, "diagnose --db %s/kb.sqlite problem=linux-bluetooth-headset-audio", dir);
 	r = clew(args.buf);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert(strstr(r.out, "next question (platform") != NULL);
-	run_free(&r);
+	tu_run_free(&r);
 
 	sbuf_reset(&args);
 	sbuf_addf(&args, "tree --db %s/kb.sqlite --problem bluetooth-call-audio --format dot", dir);
 	r = clew(args.buf);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert(!strncmp(r.out, "digraph clew {", 14));
-	run_free(&r);
+	tu_run_free(&r);
 
 	sbuf_reset(&args);
 	sbuf_addf(&args, "tree --db %s/kb.sqlite --format json", dir);
@@ -307,13 +281,13 @@ START_TEST(test_diagnose_and_tree)
 	doc = cJSON_Parse(r.out);
 	ck_assert_ptr_nonnull(cJSON_GetObjectItem(doc, "root"));
 	cJSON_Delete(doc);
-	run_free(&r);
+	tu_run_free(&r);
 
 	sbuf_reset(&args);
 	sbuf_addf(&args, "tree --db %s/kb.sqlite --format png", dir);
 	r = clew(args.buf);
 	ck_assert_int_eq(r.status, 2);
-	run_free(&r);
+	tu_run_free(&r);
 	sbuf_release(&args);
 }
 END_TEST

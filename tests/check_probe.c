@@ -880,54 +880,17 @@ static char *first_cause(const struct probe_result *r)
 		free(words_);                                                  \
 	} while (0)
 
-struct run {
-	int status;
-	char *out, *err;
-};
-
-static const char *bin(void)
-{
-	const char *b = getenv("CLEW_BIN");
-
-	return b && *b ? b : "build/clew";
-}
-
 /* Runs a shell command line in which "@" stands for the clew binary. */
-static struct run sh(const char *line)
+static struct tu_run sh(const char *line)
 {
-	struct sbuf cmd = SBUF_INIT, out = SBUF_INIT, err = SBUF_INIT;
-	struct run r;
-	int status;
-
-	for (const char *p = line; *p; p++)
-		if (*p == '@')
-			sbuf_adds(&cmd, bin());
-		else
-			sbuf_addch(&cmd, *p);
-	sbuf_addf(&out, "%s/stdout", rig.dir);
-	sbuf_addf(&err, "%s/stderr", rig.dir);
-	sbuf_addf(&cmd, " >%s 2>%s </dev/null", out.buf, err.buf);
-	status = system(cmd.buf);
-	r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	r.out = tu_read(out.buf, NULL);
-	r.err = tu_read(err.buf, NULL);
-	sbuf_release(&cmd);
-	sbuf_release(&out);
-	sbuf_release(&err);
-	return r;
-}
-
-static void run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
+	return tu_sh(rig.dir, line);
 }
 
 /* The first cause `clew diagnose` gives for the probe's own answers. */
 static char *diagnose_with_probe_answers(void)
 {
 	struct sbuf line = SBUF_INIT;
-	struct run r;
+	struct tu_run r;
 	cJSON *doc;
 	char *id;
 
@@ -939,7 +902,7 @@ static char *diagnose_with_probe_answers(void)
 	ck_assert_ptr_nonnull(doc);
 	id = xstrdup(jstr(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "causes"), 0), "id"));
 	cJSON_Delete(doc);
-	run_free(&r);
+	tu_run_free(&r);
 	sbuf_release(&line);
 	return id;
 }
@@ -1126,7 +1089,7 @@ START_TEST(test_rig_device_option)
 	static const char *const addrs[] = { "AA:00:00:00:00:01", "AA:00:00:00:00:02",
 					     "AA:00:00:00:00:03" };
 	struct probe_result *r;
-	struct run run;
+	struct tu_run run;
 	cJSON *doc;
 
 	mock_adapter();
@@ -1179,7 +1142,7 @@ START_TEST(test_rig_device_option)
 	ck_assert_msg(run.status == 0, "%s", run.err);
 	ck_assert_str_eq(run.out, "platform=linux bluez_running=yes adapter_powered=yes "
 			 "device_connected=no sco_supported=no hfp_gateway=yes\n");
-	run_free(&run);
+	tu_run_free(&run);
 	run = sh("@ probe --json --device AA:00:00:00:00:01");
 	ck_assert_msg(run.status == 0, "%s", run.err);
 	doc = cJSON_Parse(run.out);
@@ -1187,14 +1150,14 @@ START_TEST(test_rig_device_option)
 	ck_assert_str_eq(jstr(doc, "device"), "AA:00:00:00:00:01");
 	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "devices")), 3);
 	cJSON_Delete(doc);
-	run_free(&run);
+	tu_run_free(&run);
 }
 END_TEST
 
 START_TEST(test_rig_cli)
 {
 	char *path;
-	struct run r;
+	struct tu_run r;
 	cJSON *doc;
 	const cJSON *b, *a;
 
@@ -1216,14 +1179,14 @@ START_TEST(test_rig_cli)
 	ck_assert_str_eq(jstr(a, "sco_supported"), "yes");
 	ck_assert_str_eq(jstr(doc, "device"), "11:22:33:44:55:66");
 	cJSON_Delete(doc);
-	run_free(&r);
+	tu_run_free(&r);
 
 	r = sh("@ probe --answers");
 	ck_assert_int_eq(r.status, 0);
 	ck_assert(!strncmp(r.out, "platform=linux bluez_running=yes ", 33));
 	ck_assert(strstr(r.out, " sco_supported=yes") != NULL);
 	ck_assert_ptr_eq(strchr(r.out, '\n'), r.out + strlen(r.out) - 1); /* one line */
-	run_free(&r);
+	tu_run_free(&r);
 
 	r = sh("@ probe");
 	ck_assert_int_eq(r.status, 0);
@@ -1231,21 +1194,21 @@ START_TEST(test_rig_cli)
 	ck_assert(strstr(r.out, "*11:22:33:44:55:66") != NULL);
 	ck_assert(strstr(r.out, "hfp-hf,a2dp-sink") != NULL);
 	ck_assert(strstr(r.out, "platform=linux") != NULL);
-	run_free(&r);
+	tu_run_free(&r);
 
 	r = sh("@ probe --help");
 	ck_assert_int_eq(r.status, 0);
 	ck_assert(strstr(r.out, "usage: clew probe") != NULL);
-	run_free(&r);
+	tu_run_free(&r);
 	r = sh("@ help");
 	ck_assert(strstr(r.out, "probe") != NULL);
-	run_free(&r);
+	tu_run_free(&r);
 	r = sh("@ probe --frobnicate");
 	ck_assert_int_eq(r.status, 2);
-	run_free(&r);
+	tu_run_free(&r);
 	r = sh("@ probe extra");
 	ck_assert_int_eq(r.status, 2);
-	run_free(&r);
+	tu_run_free(&r);
 }
 END_TEST
 
@@ -1255,7 +1218,7 @@ static pid_t serve_start(int *port)
 {
 	struct sbuf line = SBUF_INIT, errf = SBUF_INIT;
 	char *log = NULL, *at;
-	struct run r;
+	struct tu_run r;
 	pid_t pid;
 
 	*port = 0;
@@ -1266,7 +1229,7 @@ static pid_t serve_start(int *port)
 		  rig.kb, errf.buf);
 	r = sh(line.buf);
 	pid = (pid_t)atoi(r.out ? r.out : "0");
-	run_free(&r);
+	tu_run_free(&r);
 	ck_assert_int_gt(pid, 1);
 	for (int i = 0; i < 100 && !*port; i++) {
 		free(log);
@@ -1294,7 +1257,7 @@ static void serve_stop(pid_t pid)
 static char *http_get(int port, const char *path, int *status)
 {
 	struct sbuf line = SBUF_INIT;
-	struct run r;
+	struct tu_run r;
 	char *nl, *body;
 
 	sbuf_addf(&line, "curl -s -w '\\n%%{http_code}' 'http://127.0.0.1:%d%s'", port, path);
@@ -1305,7 +1268,7 @@ static char *http_get(int port, const char *path, int *status)
 	*status = atoi(nl + 1);
 	*nl = '\0';
 	body = xstrdup(r.out);
-	run_free(&r);
+	tu_run_free(&r);
 	sbuf_release(&line);
 	return body;
 }
@@ -1316,7 +1279,7 @@ START_TEST(test_rig_http)
 {
 	struct sbuf line = SBUF_INIT;
 	char *path, *body;
-	struct run r;
+	struct tu_run r;
 	cJSON *doc;
 	pid_t pid;
 	int port, status;
@@ -1367,11 +1330,11 @@ START_TEST(test_rig_http)
 	ck_assert(strstr(r.out, "detected=platform%2Cbluez_running") != NULL);
 	sbuf_reset(&line);
 	sbuf_addf(&line, "curl -s '%s'", strchr(r.out, ' ') + 1);
-	run_free(&r);
+	tu_run_free(&r);
 	r = sh(line.buf);
 	ck_assert(strstr(r.out, "class=\"badge\"") != NULL);
 	ck_assert(strstr(r.out, "Most likely causes") != NULL);
-	run_free(&r);
+	tu_run_free(&r);
 	serve_stop(pid);
 	sbuf_release(&line);
 }
@@ -1432,19 +1395,19 @@ END_TEST
 
 START_TEST(test_down_cli_exit_3)
 {
-	struct run r;
+	struct tu_run r;
 	cJSON *doc;
 
 	r = sh("@ probe");
 	ck_assert_int_eq(r.status, 3);
 	ck_assert(strstr(r.err, "BlueZ is not running") != NULL);
-	run_free(&r);
+	tu_run_free(&r);
 
 	r = sh("@ probe --answers");
 	ck_assert_int_eq(r.status, 3);
 	ck_assert_str_eq(r.out, "platform=linux bluez_running=no\n");
 	ck_assert(strstr(r.err, "BlueZ is not running") != NULL);
-	run_free(&r);
+	tu_run_free(&r);
 
 	r = sh("@ probe --json");
 	ck_assert_int_eq(r.status, 3);
@@ -1454,13 +1417,13 @@ START_TEST(test_down_cli_exit_3)
 						    "available")));
 	ck_assert_str_eq(jstr(cJSON_GetObjectItem(doc, "answers"), "bluez_running"), "no");
 	cJSON_Delete(doc);
-	run_free(&r);
+	tu_run_free(&r);
 
 	r = sh("DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent/bus @ probe --answers");
 	ck_assert_int_eq(r.status, 3);
 	ck_assert_str_eq(r.out, "platform=linux\n");
 	ck_assert(strstr(r.err, "no system bus at unix:path=/nonexistent/bus") != NULL);
-	run_free(&r);
+	tu_run_free(&r);
 }
 END_TEST
 
@@ -1513,7 +1476,7 @@ START_TEST(test_down_denied)
 	char *saved = xstrdup(getenv("DBUS_SYSTEM_BUS_ADDRESS")), *addr;
 	sd_bus *squatter;
 	struct probe_result *r;
-	struct run run;
+	struct tu_run run;
 	pid_t bus;
 
 	sbuf_addf(&log, "%s/bus-deny.log", rig.dir);
@@ -1538,7 +1501,7 @@ START_TEST(test_down_denied)
 	probe_result_free(r);
 	ck_assert_int_eq(run.status, 3);
 	ck_assert(strstr(run.err, "permission denied") != NULL);
-	run_free(&run);
+	tu_run_free(&run);
 }
 END_TEST
 

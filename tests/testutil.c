@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "../server/base/fileio.h"
 #include "../server/base/sbuf.h"
@@ -98,4 +99,41 @@ int tu_diag_has(const struct diag *d, const char *needle)
 void tu_diag_dump(const struct diag *d)
 {
 	diag_print(d, stderr);
+}
+
+const char *tu_bin(void)
+{
+	const char *b = getenv("CLEW_BIN");
+
+	return b && *b ? b : "build/clew";
+}
+
+struct tu_run tu_sh(const char *dir, const char *line)
+{
+	struct sbuf cmd = SBUF_INIT, out = SBUF_INIT, err = SBUF_INIT;
+	struct tu_run r;
+	int status;
+
+	for (const char *p = line; *p; p++)
+		if (*p == '@')
+			sbuf_adds(&cmd, tu_bin());
+		else
+			sbuf_addch(&cmd, *p);
+	sbuf_addf(&out, "%s/stdout", dir);
+	sbuf_addf(&err, "%s/stderr", dir);
+	sbuf_addf(&cmd, " >%s 2>%s </dev/null", out.buf, err.buf);
+	status = system(cmd.buf);
+	r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	r.out = tu_read(out.buf, NULL);
+	r.err = tu_read(err.buf, NULL);
+	sbuf_release(&cmd);
+	sbuf_release(&out);
+	sbuf_release(&err);
+	return r;
+}
+
+void tu_run_free(struct tu_run *r)
+{
+	free(r->out);
+	free(r->err);
 }

@@ -17,6 +17,21 @@ char *tu_write(const char *dir, const char *name, const char *data, long len);
 /* Returns the file's bytes (malloc'd, NUL-terminated; caller frees) and its
  * length in *len, or NULL. */
 char *tu_read(const char *path, size_t *len);
+/* What a command printed and how it ended. */
+struct tu_run {
+	int status; /* exit status, or -1 when it did not exit */
+	char *out;  /* stdout (owned; may be NULL) */
+	char *err;  /* stderr (owned; may be NULL) */
+};
+
+/* The clew binary under test: $CLEW_BIN, else build/clew (borrowed). */
+const char *tu_bin(void);
+/* Runs a shell command line (trusted test text) in which each '@' stands
+ * for the clew binary, with stdin from /dev/null and stdout and stderr
+ * captured through files in dir. Free with tu_run_free. */
+struct tu_run tu_sh(const char *dir, const char *line);
+void tu_run_free(struct tu_run *r);
+
 /* Compiles inputs into out; returns compile_run's result, diagnostics in d. */
 int tu_compile(const char *out, struct diag *d, int strict, ...);
 /* Returns 1 when some diagnostic's printed form contains needle. */
