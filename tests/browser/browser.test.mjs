@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileKb, startServer, stopServer } from '../lib/serve.mjs';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -254,6 +254,29 @@ test('the tree view: a click on a leaf opens the wizard at that path', async () 
   assert.equal(new URL(page.url()).pathname + new URL(page.url()).search, href);
   await page.locator('ol.causes > li.cause').first().waitFor();
   await page.done();
+});
+
+// axe-core (npm, pinned) on each page; the pages' CSP forbids injected
+// script, so the scanning context bypasses it (the pages' own scripts run
+// as usual).
+test('accessibility: no serious or critical axe-core violations', async () => {
+  const axe = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
+  const context = await browser.newContext({ viewport: SIZES.desktop, bypassCSP: true });
+  const page = await context.newPage();
+  const pages = ['/', `/wizard?problem=${PROBLEM}`,
+    `/wizard?problem=${PROBLEM}&platform=linux&bluez_running=yes`,
+    `/articles/${PROBLEM}`, '/search?q=headset', `/wizard/tree?problem=${PROBLEM}`];
+  const found = [];
+  for (const path of pages) {
+    await page.goto(base + path);
+    await page.addScriptTag({ content: axe });
+    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    for (const v of result.violations)
+      if (v.impact === 'serious' || v.impact === 'critical')
+        found.push(`${path}: ${v.impact} ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }
+  await context.close();
+  assert.deepEqual(found, [], found.join('\n'));
 });
 
 test('search as you type on / and /search; Enter still submits', async () => {
