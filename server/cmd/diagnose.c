@@ -36,33 +36,6 @@ static const char usage[] =
 	"Exit status: 0 diagnosed, 1 unreadable database, 2 bad usage or an\n"
 	"unknown question or value (the message lists the valid ones).\n";
 
-/* Weights each article by how well it matches text: 1 for the best hit. */
-static int boost_from_query(struct store *st, const struct eng_model *m,
-			    const char *text, double *boost)
-{
-	struct store_search_opts so = { text, NULL, 100 };
-	cJSON *doc = NULL, *hit;
-	double best = 0;
-
-	if (store_search(st, &so, &doc) != STORE_SEARCH_OK)
-		return -1;
-	cJSON_ArrayForEach(hit, cJSON_GetObjectItem(doc, "hits")) {
-		double s = cJSON_GetObjectItem(hit, "score")->valuedouble;
-		if (s > best)
-			best = s;
-	}
-	cJSON_ArrayForEach(hit, cJSON_GetObjectItem(doc, "hits")) {
-		const char *slug = cJSON_GetObjectItem(hit, "slug")->valuestring;
-		double s = cJSON_GetObjectItem(hit, "score")->valuedouble;
-
-		for (int i = 0; i < m->nr_articles; i++)
-			if (!strcmp(m->articles[i].slug, slug))
-				boost[i] = best > 0 ? s / best : 1;
-	}
-	cJSON_Delete(doc);
-	return 0;
-}
-
 static void print_text(const cJSON *doc)
 {
 	const cJSON *c, *e, *s, *next;
@@ -164,7 +137,7 @@ int cmd_diagnose(int argc, char **argv)
 	}
 	if (text && *text) {
 		boost = xcalloc((size_t)m->nr_articles + 1, sizeof(*boost));
-		if (boost_from_query(st, m, text, boost)) {
+		if (store_text_boost(st, m, text, boost)) {
 			free(boost); /* no usable words: rank without the text */
 			boost = NULL;
 		}

@@ -247,27 +247,9 @@ void api_search(struct http_request *req, struct http_reply *rep, const char *pa
 static void boost_from_text(struct http_request *req, const char *text,
 			    double *boost)
 {
-	const struct eng_model *m = req->kb->model;
-	struct store_search_opts so = { text, NULL, 100 };
 	struct store *st = kbstate_store_take(req->kb);
-	cJSON *doc = NULL, *hit;
-	double best = 0;
 
-	if (store_search(st, &so, &doc) == STORE_SEARCH_OK) {
-		cJSON_ArrayForEach(hit, cJSON_GetObjectItem(doc, "hits")) {
-			double s = cJSON_GetObjectItem(hit, "score")->valuedouble;
-			best = s > best ? s : best;
-		}
-		cJSON_ArrayForEach(hit, cJSON_GetObjectItem(doc, "hits")) {
-			const char *slug = cJSON_GetObjectItem(hit, "slug")->valuestring;
-			double s = cJSON_GetObjectItem(hit, "score")->valuedouble;
-
-			for (int i = 0; i < m->nr_articles; i++)
-				if (!strcmp(m->articles[i].slug, slug))
-					boost[i] = best > 0 ? s / best : 1;
-		}
-	}
-	cJSON_Delete(doc);
+	store_text_boost(st, req->kb->model, text, boost);
 	kbstate_store_give(req->kb, st);
 }
 

@@ -9,6 +9,7 @@
 
 #include "../base/sbuf.h"
 #include "../base/xalloc.h"
+#include "../engine/model.h"
 #include "store_internal.h"
 
 #define SCHEMA_VERSION "2"
@@ -326,7 +327,6 @@ static int build_match(const char *text, int min_chars, int prefix,
 {
 	const unsigned char *p = (const unsigned char *)text;
 	int words = 0;
-	size_t last = 0;
 
 	while (*p) {
 		const unsigned char *start;
@@ -345,7 +345,6 @@ static int build_match(const char *text, int min_chars, int prefix,
 			continue;
 		if (words++)
 			sbuf_addch(out, ' ');
-		last = out->len;
 		sbuf_addch(out, '"');
 		/* Words hold no '"': only letters, digits and non-ASCII. */
 		sbuf_add(out, start, (size_t)(p - start));
@@ -353,7 +352,6 @@ static int build_match(const char *text, int min_chars, int prefix,
 	}
 	if (words && prefix && !strchr(" \t", text[strlen(text) - 1]))
 		sbuf_addch(out, '*');
-	(void)last;
 	return words;
 }
 
@@ -592,4 +590,40 @@ cJSON *store_article_slugs(struct store *st)
 		return NULL;
 	}
 	return arr;
+}
+
+int store_text_boost(struct store *st, const struct eng_model *m,
+		     const char *text, double *boost)
+{
+	enum { LIMIT = 100 };
+	struct sbuf match = SBUF_INIT;
+	struct hit hits[LIMIT];
+	sqlite3_stmt *slug = NULL;
+	int nr = 0, ret = -1;
+	double best = 0;
+
+	if (!text || strlen(text) > MAX_QUERY || !build_match(text, 1, 1, &match) ||
+	    search_index(st, IDX_WORDS, match.buf, NULL, LIMIT, hits, &nr) < 0)
+		goto cleanup;
+	slug = store_prepare(st, "SELECT slug FROM articles WHERE id = ?1");
+	if (!slug)
+		goto cleanup;
+	for (int i = 0; i < nr; i++)
+		best = hits[i].score > best ? hits[i].score : best;
+	for (int i = 0; i < nr; i++) {
+		sqlite3_bind_int(slug, 1, hits[i].article);
+		if (sqlite3_step(slug) == SQLITE_ROW) {
+			const char *sl = (const char *)sqlite3_column_text(slug, 0);
+
+			for (int a = 0; a < m->nr_articles; a++)
+				if (!strcmp(m->articles[a].slug, sl))
+					boost[a] = best > 0 ? hits[i].score / best : 1;
+		}
+		sqlite3_reset(slug);
+	}
+	ret = 0;
+cleanup:
+	sqlite3_finalize(slug);
+	sbuf_release(&match);
+	return ret;
 }

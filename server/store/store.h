@@ -54,6 +54,14 @@ char *store_meta(struct store *st, const char *key);
 
 struct eng_model;
 
+/* Weights each article of model m by how well it matches text, for the
+ * engine's prior: boost[i] is 1 for the best-matching article, in (0, 1)
+ * for other matches, left as it was for the rest (m->nr_articles
+ * entries). Ranks without building snippets. Returns 0, or -1 when text
+ * has no words or the database fails. */
+int store_text_boost(struct store *st, const struct eng_model *m,
+		     const char *text, double *boost);
+
 /* Loads the question catalogue and every cause into the engine's compact
  * model (see engine/model.h). Returns it (free with eng_model_free), or
  * NULL with the detail in store_errmsg. */
