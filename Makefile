@@ -121,4 +121,9 @@ bench: $(BUILD)/clew $(BENCH_BIN)
 clean:
 	rm -rf build
 
+# Hardening: libFuzzer harnesses (make fuzz, check-fuzz) and the soak and
+# fault tests (make soak, check-soak).
+-include tests/fuzz/fuzz.mk
+-include tests/soak/soak.mk
+
 -include $(shell find build -name '*.d' -type f 2>/dev/null)
