@@ -16,6 +16,7 @@ Suite *template_suite(void);
 Suite *probe_suite(void);
 Suite *router_suite(void);
 Suite *memo_suite(void);
+Suite *deadline_suite(void);
 
 int main(void)
 {
@@ -35,6 +36,7 @@ int main(void)
 	srunner_add_suite(sr, router_suite());
 	srunner_add_suite(sr, memo_suite());
 	srunner_add_suite(sr, http_suite());
+	srunner_add_suite(sr, deadline_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -19,7 +19,8 @@ static const char usage[] =
 	"                  [--cors ORIGINS] [--frame-ancestors SOURCES]\n"
 	"                  [--probe off|loopback|any] [--base-url URL]\n"
 	"                  [--templates DIR] [--static DIR]\n"
-	"                  [--max-connections N] [--max-per-ip N] [--no-access-log]\n"
+	"                  [--max-connections N] [--max-per-ip N]\n"
+	"                  [--header-timeout SECONDS] [--no-access-log]\n"
 	"\n"
 	"Serves the knowledge base: the JSON API under /api/v1/, the troubleshooting\n"
 	"wizard and articles as HTML, /healthz and /metrics. Each flag can also be\n"
@@ -41,6 +42,10 @@ static const char usage[] =
 	"  --static DIR           static files (CLEW_STATIC; default static)\n"
 	"  --max-connections N    open connections at most (default 1024)\n"
 	"  --max-per-ip N         open connections per client address (default 256)\n"
+	"  --header-timeout S     seconds a client has to send a whole request,\n"
+	"                         headers and body, from connecting or from the\n"
+	"                         previous reply; then the connection is closed\n"
+	"                         (CLEW_HEADER_TIMEOUT; default 10; 0: no limit)\n"
 	"  --no-access-log        no JSON line per request on stdout (CLEW_ACCESS_LOG=0)\n"
 	"  -h, --help             show this help\n"
 	"\n"
@@ -81,6 +86,7 @@ int cmd_serve(int argc, char **argv)
 		{ "static", required_argument, NULL, 'S' },
 		{ "max-connections", required_argument, NULL, 'C' },
 		{ "max-per-ip", required_argument, NULL, 'I' },
+		{ "header-timeout", required_argument, NULL, 'H' },
 		{ "no-access-log", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -89,7 +95,9 @@ int cmd_serve(int argc, char **argv)
 	struct sbuf err = SBUF_INIT, csp = SBUF_INIT;
 	const char *probe = env_or("CLEW_PROBE", "loopback");
 	const char *threads = env_or("CLEW_THREADS", NULL);
-	int c, max_conn = 1024, max_per_ip = 256, ret = 1;
+	const char *header_timeout = env_or("CLEW_HEADER_TIMEOUT", NULL);
+	struct daemon_limits lim = { 1024, 256, 10 };
+	int c, ret = 1;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
 	memset(&app, 0, sizeof(app));
@@ -103,6 +111,9 @@ int cmd_serve(int argc, char **argv)
 	app.cfg.static_dir = env_or("CLEW_STATIC", "static");
 	app.cfg.access_log = strcmp(env_or("CLEW_ACCESS_LOG", "1"), "0") != 0;
 	if (threads && parse_count("CLEW_THREADS", threads, 1, 256, &app.cfg.threads))
+		return 2;
+	if (header_timeout && parse_count("CLEW_HEADER_TIMEOUT", header_timeout, 0,
+					  3600, &lim.header_timeout))
 		return 2;
 
 	optind = 1;
@@ -121,11 +132,17 @@ int cmd_serve(int argc, char **argv)
 		case 'T': app.cfg.templates_dir = optarg; break;
 		case 'S': app.cfg.static_dir = optarg; break;
 		case 'C':
-			if (parse_count("--max-connections", optarg, 1, 100000, &max_conn))
+			if (parse_count("--max-connections", optarg, 1, 100000,
+					&lim.max_connections))
 				return 2;
 			break;
 		case 'I':
-			if (parse_count("--max-per-ip", optarg, 1, 100000, &max_per_ip))
+			if (parse_count("--max-per-ip", optarg, 1, 100000, &lim.max_per_ip))
+				return 2;
+			break;
+		case 'H':
+			if (parse_count("--header-timeout", optarg, 0, 3600,
+					&lim.header_timeout))
 				return 2;
 			break;
 		case 'n': app.cfg.access_log = 0; break;
@@ -175,7 +192,7 @@ int cmd_serve(int argc, char **argv)
 	if (!app.kb)
 		fprintf(stderr, "clew serve: no KB loaded, answering 503 until a "
 			"SIGHUP loads one: %s\n", err.buf);
-	ret = daemon_run(&app, max_conn, max_per_ip);
+	ret = daemon_run(&app, &lim);
 cleanup:
 	app_set_kb(&app, NULL);
 	metrics_free(app.metrics);

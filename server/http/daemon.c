@@ -5,12 +5,14 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,6 +29,8 @@
 #define MAX_BODY (64 * 1024)
 #define MAX_URI (8 * 1024)
 #define DRAIN_SECONDS 5
+#define IDLE_SECONDS 15          /* libmicrohttpd's idle timeout */
+#define CONN_MEMORY (24 * 1024)  /* per connection: request line and headers */
 
 /* Per-request state (MHD's req_cls), freed when the request completes. */
 struct conn_state {
@@ -53,6 +57,182 @@ static double elapsed(const struct timespec *t0)
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* ---- the request deadline --------------------------------------------
+ *
+ * libmicrohttpd's CONNECTION_TIMEOUT is an idle timeout: a client that
+ * sends one byte a second keeps a connection forever, and a few hundred
+ * of them (slowloris) hold every slot. So each connection also has a
+ * deadline: its request, headers and body, must be in within
+ * header_timeout seconds of the connection opening or of the previous
+ * reply on it. A reaper thread shuts down the socket of a connection past
+ * its deadline; libmicrohttpd then reads end-of-file and closes the
+ * connection itself, on its own thread, as if the client had left. */
+
+struct watch {
+	struct watch *prev, *next;
+	struct reaper *reaper;
+	MHD_socket fd;
+	/* CLOCK_MONOTONIC milliseconds; 0 while a request is being answered. */
+	atomic_llong deadline;
+};
+
+struct reaper {
+	pthread_mutex_t lock;  /* guards the list, and so each watch's fd */
+	pthread_cond_t wake;   /* on CLOCK_MONOTONIC; signalled to stop */
+	pthread_t thread;
+	struct watch *head;
+	long long timeout_ms;
+	int stop;
+};
+
+static long long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static struct watch *watch_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+/* The request is in: no deadline until the reply has gone out. */
+static void watch_disarm(struct MHD_Connection *c)
+{
+	struct watch *w = watch_of(c);
+
+	if (w)
+		atomic_store(&w->deadline, 0);
+}
+
+/* The reply has gone out: the next request on the connection has until
+ * now + timeout. (Re-arming only ever sets a deadline later than the one
+ * the reaper sleeps towards, so it need not be woken.) */
+static void watch_rearm(struct MHD_Connection *c)
+{
+	struct watch *w = watch_of(c);
+
+	if (w)
+		atomic_store(&w->deadline, now_ms() + w->reaper->timeout_ms);
+}
+
+/* MHD_OPTION_NOTIFY_CONNECTION: a watch per TCP connection. Called on the
+ * connection's thread; CLOSED comes before libmicrohttpd closes the fd, so
+ * under the lock the reaper never touches a descriptor already reused. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct reaper *r = cls;
+	struct watch *w = *socket_context;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		if (!ci)
+			return;
+		w = xcalloc(1, sizeof(*w));
+		w->reaper = r;
+		w->fd = ci->connect_fd;
+		atomic_init(&w->deadline, now_ms() + r->timeout_ms);
+		pthread_mutex_lock(&r->lock);
+		w->next = r->head;
+		if (r->head)
+			r->head->prev = w;
+		r->head = w;
+		pthread_mutex_unlock(&r->lock);
+		*socket_context = w;
+	} else if (w) {
+		pthread_mutex_lock(&r->lock);
+		if (w->prev)
+			w->prev->next = w->next;
+		else
+			r->head = w->next;
+		if (w->next)
+			w->next->prev = w->prev;
+		pthread_mutex_unlock(&r->lock);
+		free(w);
+		*socket_context = NULL;
+	}
+}
+
+static void *reaper_run(void *arg)
+{
+	struct reaper *r = arg;
+
+	pthread_mutex_lock(&r->lock);
+	while (!r->stop) {
+		long long now = now_ms(), next = now + r->timeout_ms;
+		struct timespec until;
+		int closed = 0;
+
+		for (struct watch *w = r->head; w; w = w->next) {
+			long long d = atomic_load(&w->deadline);
+
+			if (!d)
+				continue;
+			if (d <= now) {
+				shutdown(w->fd, SHUT_RDWR);
+				atomic_store(&w->deadline, 0);
+				closed++;
+			} else if (d < next) {
+				next = d;
+			}
+		}
+		if (closed) {
+			fprintf(stderr, "clew serve: closed %d connection(s) that sent no "
+				"complete request within %lld s\n", closed,
+				r->timeout_ms / 1000);
+			fflush(stderr);
+		}
+		until.tv_sec = (time_t)(next / 1000);
+		until.tv_nsec = (long)(next % 1000) * 1000000L;
+		pthread_cond_timedwait(&r->wake, &r->lock, &until);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+/* Starts the reaper; 0, or -1 (errno set) when the thread cannot start. */
+static int reaper_start(struct reaper *r, int timeout_s)
+{
+	pthread_condattr_t ca;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->timeout_ms = (long long)timeout_s * 1000;
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&r->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	rc = pthread_create(&r->thread, NULL, reaper_run, r);
+	if (rc) {
+		pthread_cond_destroy(&r->wake);
+		pthread_mutex_destroy(&r->lock);
+		errno = rc;
+		return -1;
+	}
+	return 0;
+}
+
+/* Stops the reaper; call after MHD_stop_daemon (every watch is gone). */
+static void reaper_stop(struct reaper *r)
+{
+	pthread_mutex_lock(&r->lock);
+	r->stop = 1;
+	pthread_cond_signal(&r->wake);
+	pthread_mutex_unlock(&r->lock);
+	pthread_join(r->thread, NULL);
+	pthread_cond_destroy(&r->wake);
+	pthread_mutex_destroy(&r->lock);
 }
 
 /* The first callback of every request, the only one that sees the whole
@@ -199,6 +379,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		return MHD_YES;
 	}
 
+	watch_disarm(c);
 	client_address(c, cs);
 	cs->req.method = cs->method;
 	cs->req.path = cs->path;
@@ -270,8 +451,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	struct conn_state *cs = *req_cls;
 	double seconds;
 
-	(void)c;
 	(void)toe;
+	watch_rearm(c);
 	if (!cs || ((uintptr_t)cs & 1))
 		return; /* the access handler never ran: nothing to free */
 	seconds = elapsed(&cs->start);
@@ -337,11 +518,12 @@ static void reload(struct app *app)
 	sbuf_release(&err);
 }
 
-int daemon_run(struct app *app, int max_connections, int max_per_ip)
+int daemon_run(struct app *app, const struct daemon_limits *lim)
 {
 	struct sockaddr_storage sa;
 	socklen_t sa_len;
 	struct MHD_Daemon *d;
+	struct reaper reaper;
 	const union MHD_DaemonInfo *info;
 	sigset_t set;
 	int v6 = 0, sig;
@@ -366,20 +548,33 @@ int daemon_run(struct app *app, int max_connections, int max_per_ip)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (lim->header_timeout && reaper_start(&reaper, lim->header_timeout)) {
+		fprintf(stderr, "clew serve: cannot start the deadline thread: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	/* A watch per connection only when there is a deadline to keep
+	 * (libmicrohttpd never calls a NULL connection callback). */
 	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, app,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
 			     MHD_OPTION_URI_LOG_CALLBACK, on_uri, app,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)max_connections,
-			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)max_per_ip,
-			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)15,
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(24 * 1024),
+			     MHD_OPTION_NOTIFY_CONNECTION,
+			     lim->header_timeout ? on_connection : NULL, &reaper,
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)lim->max_connections,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)lim->max_per_ip,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_SECONDS,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 			     MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 			     MHD_OPTION_END);
 	if (!d) {
+		int e = errno;
+
+		if (lim->header_timeout)
+			reaper_stop(&reaper);
 		fprintf(stderr, "clew serve: cannot start the server on %s: %s\n",
-			app->cfg.listen, strerror(errno));
+			app->cfg.listen, strerror(e));
 		return 1;
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -410,6 +605,8 @@ int daemon_run(struct app *app, int max_connections, int max_per_ip)
 		nanosleep(&nap, NULL);
 	}
 	MHD_stop_daemon(d);
+	if (lim->header_timeout)
+		reaper_stop(&reaper);
 	fprintf(stderr, "clew serve: stopped\n");
 	return 0;
 }
