@@ -1,10 +1,13 @@
-/* xalloc: allocation that aborts with a message instead of returning NULL. */
+/* xalloc: allocation that ends the process with a message instead of
+ * returning NULL. */
 #ifndef CLEW_XALLOC_H
 #define CLEW_XALLOC_H
 
 #include <stddef.h>
 
-/* Each returns a valid pointer or aborts the process; caller frees. */
+/* Each returns a valid pointer; caller frees. Out of memory, each prints
+ * "clew: out of memory" on stderr and ends the process with exit status 1
+ * (no abort, no core dump). */
 void *xmalloc(size_t size);
 void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *ptr, size_t size);
