@@ -27,8 +27,11 @@
 
   /* ---- Wizard ---------------------------------------------------------- */
 
-  var UI_ARGS = { embed: 1, detected: 1 };
-  var NOT_STEPS = { problem: 1, embed: 1, detected: 1, q: 1 };
+  /* Arguments that steer the page, not the diagnosis; KEEP stay on every
+   * link (the widget's panel, the reader's language). */
+  var UI_ARGS = { embed: 1, detected: 1, lang: 1 };
+  var NOT_STEPS = { problem: 1, embed: 1, detected: 1, lang: 1, q: 1 };
+  var KEEP = { embed: 1, lang: 1 };
 
   function Wizard(section) {
     this.section = section;
@@ -128,6 +131,7 @@
       .then(function (doc) {
         if (seq !== self.seq) return;
         if (!self.render(doc, params)) throw new Error('unknown answer');
+        embed.result(doc, params);
         if (push) history.pushState(null, '', url);
         self.search = location.search;
         self.section.removeAttribute('aria-busy');
@@ -149,7 +153,7 @@
   Wizard.prototype.url = function (params, n, skip, key, value) {
     var out = new URLSearchParams(), i = 0;
     params.forEach(function (v, k) {
-      if (i < n && i !== skip) out.append(k, v);
+      if ((i < n || KEEP[k]) && i !== skip) out.append(k, v);
       i++;
     });
     if (key) out.append(key, value);
@@ -172,7 +176,7 @@
     });
     for (var i = 0; i < all.length; i++) {
       var k = all[i][0], v = all[i][1];
-      if (k === 'problem' || k === 'embed' || k === 'detected') continue;
+      if (k === 'problem' || UI_ARGS[k]) continue;
       last = i;
       if (k === 'q') continue;
       var q = this.questions[k];
@@ -226,6 +230,8 @@
     /* The next question, or the end. */
     var form = s.querySelector('form.question'), done = s.querySelector('p.done');
     var nav = s.querySelector('.wizard-nav'), nq = doc.next_question;
+    /* The problems offered in a language are the server's to choose. */
+    if (nq && nq.id === 'problem' && params.get('lang')) return false;
     if (nq) {
       if (!form) {
         form = el('form', 'question');
@@ -266,8 +272,9 @@
       back.href = self.url(params, all.length, last);
       nav.append(back, ' ');
     }
-    var start = el('a', null, 'Start over');
-    start.href = '/wizard' + (params.get('problem') ? '?problem=' + encodeURIComponent(params.get('problem')) : '');
+    var start = el('a', null, 'Start over'), so = new URLSearchParams();
+    params.forEach(function (v, k) { if (k === 'problem' || KEEP[k]) so.append(k, v); });
+    start.href = '/wizard' + (so.toString() ? '?' + so.toString() : '');
     nav.appendChild(start);
 
     this.renderCauses(doc);
@@ -416,8 +423,101 @@
     });
   };
 
+  /* ---- Inside the help-desk widget (?embed=HOST-ORIGIN) ----------------- */
+
+  /* The panel of static/embed.js: links and forms keep the page in the
+   * panel, and the host page is told each ranked result (postMessage to
+   * the origin named by 'embed', and to no other). */
+  var embed = {
+    params: new URLSearchParams(location.search),
+    on: false,
+    host: null,
+
+    init: function () {
+      var e = this.params.get('embed');
+      if (e === null) return;
+      this.on = true;
+      try {
+        var u = new URL(e);
+        if (u.origin === e && window.parent !== window) this.host = e;
+      } catch (err) { /* embed=1: a panel that reports to nobody */ }
+      var self = this;
+      document.addEventListener('click', function (ev) {
+        var a = ev.target.closest && ev.target.closest('a[href]');
+        if (a) self.keep(a);
+      }, true);
+      document.addEventListener('submit', function (ev) {
+        var f = ev.target;
+        Object.keys(KEEP).forEach(function (k) {
+          var v = self.params.get(k);
+          if (v === null || f.querySelector('input[name="' + k + '"]')) return;
+          var x = el('input');
+          x.type = 'hidden'; x.name = k; x.value = v;
+          f.appendChild(x);
+        });
+      }, true);
+      /* Escape closes the panel, wherever the focus is inside it. */
+      document.addEventListener('keydown', function (ev) {
+        if (ev.key === 'Escape' && !ev.defaultPrevented) self.post({ type: 'clew:close' });
+      });
+      this.post({ type: 'clew:ready' });
+      if (location.pathname === '/wizard') {
+        var api = new URLSearchParams();
+        this.params.forEach(function (v, k) { if (!UI_ARGS[k]) api.append(k, v); });
+        fetch('/api/v1/diagnose?' + api.toString(), { headers: { Accept: 'application/json' } })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (doc) { if (doc) self.result(doc, self.params); })
+          .catch(function () { /* the page itself still works */ });
+      }
+    },
+
+    /* Same-origin links stay in the panel, in the reader's language. */
+    keep: function (a) {
+      var u = new URL(a.href, location.href), changed = false, self = this;
+      if (u.origin !== location.origin) {
+        a.target = '_blank';
+        a.rel = 'noopener';
+        return;
+      }
+      Object.keys(KEEP).forEach(function (k) {
+        var v = self.params.get(k);
+        if (v !== null && !u.searchParams.has(k)) { u.searchParams.set(k, v); changed = true; }
+      });
+      if (changed) a.href = u.pathname + u.search + u.hash;
+    },
+
+    post: function (msg) {
+      if (this.host) window.parent.postMessage(msg, this.host);
+    },
+
+    /* What the host page gets: the step's answers and ranked causes. */
+    result: function (doc, params) {
+      if (!this.on || !this.host) return;
+      var answers = {}, share = new URLSearchParams();
+      params.forEach(function (v, k) {
+        if (!UI_ARGS[k]) { share.append(k, v); if (k !== 'problem' && k !== 'q') answers[k] = v; }
+      });
+      this.post({ type: 'clew:result', result: {
+        problem: doc.problem || null,
+        answers: answers,
+        causes: (doc.causes || []).map(function (c) {
+          return {
+            id: c.id, title: c.title, probability: c.probability, article: c.article,
+            article_url: location.origin + '/articles/' + encodeURIComponent(c.article),
+            solutions: (c.solutions || []).map(function (s) { return { id: s.id, title: s.title }; })
+          };
+        }),
+        other_probability: doc.other_probability,
+        next_question: doc.next_question ?
+          { id: doc.next_question.id, text: doc.next_question.text } : null,
+        url: location.origin + '/wizard' + (share.toString() ? '?' + share.toString() : '')
+      } });
+    }
+  };
+
   function init() {
     if (!window.fetch || !window.URLSearchParams || !window.history.pushState) return;
+    embed.init();
     var wiz = document.querySelector('section.wizard');
     if (wiz && location.pathname === '/wizard') new Wizard(wiz);
     var sp = document.querySelector('.search-page form[role=search]');

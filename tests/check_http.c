@@ -779,7 +779,7 @@ static void assert_healthy(int port)
 
 /* ---- the fixtures ---------------------------------------------------- */
 
-static struct server main_srv, opt_srv, hostile_srv, nokb_srv, reload_srv;
+static struct server main_srv, opt_srv, hostile_srv, nokb_srv, reload_srv, lang_srv;
 
 static void start_or_abort(struct server *s, int started)
 {
@@ -855,6 +855,20 @@ static void nokb_setup(void)
 static void nokb_teardown(void)
 {
 	server_release_clean(&nokb_srv, "no-kb");
+}
+
+/* Articles in English, in German (de-DE) and in no stated language. */
+static void lang_setup(void)
+{
+	server_init(&lang_srv, "kb.sqlite");
+	ck_assert_int_eq(compile_kb(lang_srv.db, "tests/data/lang",
+				    "tests/data/kb/questions.md", NULL), 0);
+	start_or_abort(&lang_srv, server_start(&lang_srv, NULL));
+}
+
+static void lang_teardown(void)
+{
+	server_release_clean(&lang_srv, "lang");
 }
 
 static void reload_setup(void)
@@ -1333,6 +1347,119 @@ START_TEST(test_static_files)
 	free(etag);
 	free(css_url);
 	free(file);
+}
+END_TEST
+
+/* ---- the help-desk widget -------------------------------------------- */
+
+START_TEST(test_embed_js)
+{
+	size_t len;
+	char *file = tu_read("static/embed.js", &len);
+	struct reply r = get(main_srv.port, "/embed.js");
+
+	assert_status(r, 200);
+	assert_header_has(&r, "Content-Type", "text/javascript");
+	ck_assert_uint_eq(r.body.len, len);
+	ck_assert(!memcmp(r.body.buf, file, len));
+	/* A fixed address in host pages: cached for minutes, not for good. */
+	assert_header_has(&r, "Cache-Control", "max-age=300");
+	assert_lacks(reply_header(&r, "Cache-Control"), "immutable");
+	ck_assert_ptr_nonnull(reply_header(&r, "ETag"));
+	assert_header_has(&r, "Cross-Origin-Resource-Policy", "cross-origin");
+	reply_release(&r);
+
+	r = http_req(main_srv.port, "POST", "/embed.js", NULL, NULL, 0);
+	assert_status(r, 405);
+	assert_header_has(&r, "Allow", "GET");
+	reply_release(&r);
+	free(file);
+}
+END_TEST
+
+/* Every /wizard link of a panel page keeps 'embed' and 'lang', wherever
+ * they stood in the URL; the page is marked as the widget's and may be
+ * framed (by --frame-ancestors, without X-Frame-Options). */
+START_TEST(test_embed_links)
+{
+	static const char *const urls[] = {
+		"/wizard?embed=https%3A%2F%2Fdesk.example&problem=" ARTICLE "&platform=ios",
+		"/wizard?problem=" ARTICLE "&platform=ios&lang=en&embed=https%3A%2F%2Fdesk.example",
+	};
+
+	for (size_t u = 0; u < sizeof(urls) / sizeof(*urls); u++) {
+		struct reply r = get(main_srv.port, urls[u]);
+		const char *p = r.body.buf;
+		int links = 0;
+
+		assert_status(r, 200);
+		ck_assert_ptr_nonnull(strstr(r.body.buf, "<body class=\"embed\">"));
+		ck_assert_ptr_null(reply_header(&r, "X-Frame-Options"));
+		while ((p = strstr(p, "href=\"/wizard?"))) {
+			const char *end = strchr(p + 6, '"');
+
+			ck_assert_ptr_nonnull(end);
+			ck_assert_msg(memmem(p, (size_t)(end - p), "embed=https%3A%2F%2Fdesk.example", 32),
+				      "a link leaves the panel: %.*s", (int)(end - p), p);
+			if (u == 1)
+				ck_assert_msg(memmem(p, (size_t)(end - p), "lang=en", 7),
+					      "a link drops the language: %.*s", (int)(end - p), p);
+			links++;
+			p = end;
+		}
+		ck_assert_int_ge(links, 3); /* change, skip, start over at least */
+		reply_release(&r);
+	}
+	/* Outside the widget, pages are not framed by others. */
+	{
+		struct reply r = get(main_srv.port, "/wizard?problem=" ARTICLE);
+
+		assert_header_has(&r, "X-Frame-Options", "SAMEORIGIN");
+		ck_assert_ptr_null(strstr(r.body.buf, "<body class=\"embed\">"));
+		reply_release(&r);
+	}
+}
+END_TEST
+
+/* 'lang' picks the KB's language nearest the reader's: the page says it,
+ * and the problems offered are those in it (and those in no stated
+ * language); a language the KB lacks changes nothing. */
+START_TEST(test_wizard_language)
+{
+	struct reply r = get(lang_srv.port, "/wizard?lang=de-AT");
+
+	assert_status(r, 200);
+	ck_assert_ptr_nonnull(strstr(r.body.buf, "<html lang=\"de-DE\">"));
+	ck_assert_ptr_nonnull(strstr(r.body.buf, "value=\"ohrhoerer-stumm\""));
+	ck_assert_ptr_nonnull(strstr(r.body.buf, "value=\"speaker-drops\""));
+	ck_assert_ptr_null(strstr(r.body.buf, "value=\"earpiece-silent\""));
+	reply_release(&r);
+
+	r = get(lang_srv.port, "/wizard?lang=EN");
+	assert_status(r, 200);
+	ck_assert_ptr_nonnull(strstr(r.body.buf, "<html lang=\"en\">"));
+	ck_assert_ptr_null(strstr(r.body.buf, "value=\"ohrhoerer-stumm\""));
+	ck_assert_ptr_nonnull(strstr(r.body.buf, "value=\"earpiece-silent\""));
+	reply_release(&r);
+
+	r = get(lang_srv.port, "/wizard?lang=fr");
+	assert_status(r, 200);
+	ck_assert_ptr_nonnull(strstr(r.body.buf, "<html lang=\"en\">"));
+	ck_assert_ptr_nonnull(strstr(r.body.buf, "value=\"ohrhoerer-stumm\""));
+	ck_assert_ptr_nonnull(strstr(r.body.buf, "value=\"earpiece-silent\""));
+	reply_release(&r);
+
+	/* 'lang' steers the page, it is not an answer: the API ignores it. */
+	r = get(lang_srv.port, "/wizard?lang=de&problem=ohrhoerer-stumm&voice_profile=no");
+	assert_status(r, 200);
+	ck_assert_ptr_nonnull(strstr(r.body.buf, "Das Ger"));
+	reply_release(&r);
+
+	/* An article page is in the article's language. */
+	r = get(lang_srv.port, "/articles/ohrhoerer-stumm");
+	assert_status(r, 200);
+	ck_assert_ptr_nonnull(strstr(r.body.buf, "<html lang=\"de-DE\">"));
+	reply_release(&r);
 }
 END_TEST
 
@@ -2172,6 +2299,8 @@ Suite *http_suite(void)
 	tcase_add_test(tc, test_http_errors);
 	tcase_add_test(tc, test_html_pages);
 	tcase_add_test(tc, test_static_files);
+	tcase_add_test(tc, test_embed_js);
+	tcase_add_test(tc, test_embed_links);
 	tcase_add_test(tc, test_default_has_no_cors);
 	tcase_add_test(tc, test_wizard_walk);
 	tcase_add_test(tc, test_wizard_tree);
@@ -2186,6 +2315,9 @@ Suite *http_suite(void)
 	tc = tcase(s, "hostile", hostile_setup, hostile_teardown);
 	tcase_add_test(tc, test_html_escaping);
 	tcase_add_test(tc, test_static_symlink);
+
+	tc = tcase(s, "lang", lang_setup, lang_teardown);
+	tcase_add_test(tc, test_wizard_language);
 
 	tc = tcase(s, "no-kb", nokb_setup, nokb_teardown);
 	tcase_add_test(tc, test_no_kb_then_sighup);

@@ -83,7 +83,15 @@ int eng_model_add_article(struct eng_model *m, const char *slug,
 	ALLOC_GROW(m->articles, (size_t)m->nr_articles + 1, b->alloc_articles);
 	m->articles[m->nr_articles].slug = xstrdup(slug);
 	m->articles[m->nr_articles].title = xstrdup(title);
+	m->articles[m->nr_articles].lang = NULL;
 	return m->nr_articles++;
+}
+
+void eng_model_set_article_lang(struct eng_model *m, int article,
+				const char *lang)
+{
+	free(m->articles[article].lang);
+	m->articles[article].lang = lang && *lang ? xstrdup(lang) : NULL;
 }
 
 int eng_model_add_cause(struct eng_model *m, int article, const char *id,
@@ -258,6 +266,7 @@ void eng_model_free(struct eng_model *m)
 	for (int i = 0; i < m->nr_articles; i++) {
 		free(m->articles[i].slug);
 		free(m->articles[i].title);
+		free(m->articles[i].lang);
 	}
 	free(m->articles);
 	for (int i = 0; i < m->nr_causes; i++) {

@@ -53,6 +53,7 @@ struct eng_cause {
 struct eng_article {
 	char *slug;
 	char *title;
+	char *lang; /* front matter 'lang'; NULL when not given */
 };
 
 /* One cause that names a question, with its predictive distribution over
@@ -97,6 +98,9 @@ int eng_model_add_option(struct eng_model *m, int q, const char *value,
 			 const char *label);
 int eng_model_add_article(struct eng_model *m, const char *slug,
 			  const char *title);
+/* Sets article's language (copied); lang NULL or "" leaves it unset. */
+void eng_model_set_article_lang(struct eng_model *m, int article,
+				const char *lang);
 /* Returns the new cause's index. platform may be NULL. */
 int eng_model_add_cause(struct eng_model *m, int article, const char *id,
 			const char *title, const char *platform, double prior);

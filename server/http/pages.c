@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -18,8 +19,56 @@
 #include "../engine/engine.h"
 #include "../engine/report.h"
 
-/* Query arguments that steer the page, not the diagnosis. */
-static const char *const ui_args[] = { "embed", "detected", NULL };
+/* Query arguments that steer the page, not the diagnosis: 'embed' (the
+ * page is the help-desk widget's panel; its value is the host page's
+ * origin, or 1), 'detected' (answers read by the probe) and 'lang' (the
+ * reader's language). */
+static const char *const ui_args[] = { "embed", "detected", "lang", NULL };
+
+static int is_ui_arg(const char *key)
+{
+	for (size_t i = 0; ui_args[i]; i++)
+		if (!strcmp(key, ui_args[i]))
+			return 1;
+	return 0;
+}
+
+/* Length of a language tag's primary subtag ("de" of "de-AT"). */
+static size_t primary_len(const char *tag)
+{
+	return strcspn(tag, "-_");
+}
+
+/* The KB language that best serves want (a BCP 47 tag such as "de-AT"):
+ * an article language equal to it, else the first with the same primary
+ * subtag. Returns borrowed from m, or NULL when no article has it. */
+static const char *kb_language(const struct eng_model *m, const char *want)
+{
+	const char *near = NULL;
+	size_t n;
+
+	if (!want || !*want)
+		return NULL;
+	n = primary_len(want);
+	for (int i = 0; i < m->nr_articles; i++) {
+		const char *l = m->articles[i].lang;
+
+		if (!l)
+			continue;
+		if (!strcasecmp(l, want))
+			return l;
+		if (!near && primary_len(l) == n && !strncasecmp(l, want, n))
+			near = l;
+	}
+	return near;
+}
+
+/* True when article a is in language lang (NULL: any). Articles that do
+ * not say their language are offered in every language. */
+static int article_in(const struct eng_article *a, const char *lang)
+{
+	return !lang || !a->lang || !strcasecmp(a->lang, lang);
+}
 
 void page_url_encode(struct sbuf *out, const char *s)
 {
@@ -38,7 +87,9 @@ void page_url_encode(struct sbuf *out, const char *s)
 }
 
 /* Appends path?k=v&... with the arguments [0, n) of req, leaving out index
- * skip (-1: none), then extra_key=extra_value when given. */
+ * skip (-1: none), then extra_key=extra_value when given. The page's own
+ * arguments ('embed', 'lang') are kept wherever they stand, so that a
+ * reader stays in the widget and in their language. */
 static char *url_with(const struct http_request *req, const char *path, size_t n,
 		      long skip, const char *extra_key, const char *extra_value)
 {
@@ -46,8 +97,10 @@ static char *url_with(const struct http_request *req, const char *path, size_t n
 	int first = 1;
 
 	sbuf_adds(&u, path);
-	for (size_t i = 0; i < n && i < req->nr_args; i++) {
-		if ((long)i == skip)
+	for (size_t i = 0; i < req->nr_args; i++) {
+		const char *k = req->args[i].key;
+
+		if ((long)i == skip || (i >= n && (strcmp(k, "embed") && strcmp(k, "lang"))))
 			continue;
 		sbuf_addch(&u, first ? '?' : '&');
 		first = 0;
@@ -90,6 +143,11 @@ static cJSON *site_json(const struct http_request *req, const char *title)
 	if (req->kb)
 		cJSON_AddStringToObject(site, "content_hash", req->kb->content_hash);
 	cJSON_AddBoolToObject(site, "embed", http_arg(req, "embed") != NULL);
+	{
+		const char *lang = req->kb ? kb_language(req->kb->model, http_arg(req, "lang")) : NULL;
+
+		cJSON_AddStringToObject(site, "lang", lang ? lang : "en");
+	}
 	return site;
 }
 
@@ -165,7 +223,15 @@ void page_article(struct http_request *req, struct http_reply *rep, const char *
 		return;
 	}
 	ctx = cJSON_Duplicate(d->doc, 1);
-	cJSON_AddItemToObject(ctx, "site", site_json(req, cJSON_GetObjectItem(ctx, "title")->valuestring));
+	{
+		cJSON *site = site_json(req, cJSON_GetObjectItem(ctx, "title")->valuestring);
+		const cJSON *lang = cJSON_GetObjectItem(ctx, "lang");
+
+		/* The page is in the article's language when it says one. */
+		if (cJSON_IsString(lang) && *lang->valuestring)
+			cJSON_ReplaceItemInObject(site, "lang", cJSON_CreateString(lang->valuestring));
+		cJSON_AddItemToObject(ctx, "site", site);
+	}
 	if (cJSON_GetArraySize(cJSON_GetObjectItem(ctx, "causes"))) {
 		sbuf_adds(&u, "/wizard?problem=");
 		page_url_encode(&u, slug);
@@ -256,7 +322,6 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 	const cJSON *next = cJSON_GetObjectItem(ctx, "next_question");
 	cJSON *steps = cJSON_AddArrayToObject(ctx, "steps");
 	cJSON *hidden = cJSON_AddArrayToObject(ctx, "hidden");
-	const char *problem = http_arg(req, "problem");
 	long last = -1;
 
 	for (size_t i = 0; i < req->nr_args; i++) {
@@ -266,8 +331,7 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 		cJSON_AddStringToObject(h, "name", a->key);
 		cJSON_AddStringToObject(h, "value", a->value);
 		cJSON_AddItemToArray(hidden, h);
-		if (!strcmp(a->key, "problem") || !strcmp(a->key, "embed") ||
-		    !strcmp(a->key, "detected"))
+		if (!strcmp(a->key, "problem") || is_ui_arg(a->key))
 			continue;
 		last = (long)i;
 		if (strcmp(a->key, "q")) {
@@ -294,12 +358,21 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 	if (last >= 0)
 		add_owned_string(ctx, "back_url", url_with(req, "/wizard", req->nr_args, last, NULL, NULL));
 	{
+		/* Start over: the problem, and the page's own arguments. */
 		struct sbuf u = SBUF_INIT;
+		int first = 1;
 
 		sbuf_adds(&u, "/wizard");
-		if (problem) {
-			sbuf_adds(&u, "?problem=");
-			page_url_encode(&u, problem);
+		for (size_t i = 0; i < req->nr_args; i++) {
+			const char *k = req->args[i].key;
+
+			if (strcmp(k, "problem") && strcmp(k, "embed") && strcmp(k, "lang"))
+				continue;
+			sbuf_addch(&u, first ? '?' : '&');
+			first = 0;
+			page_url_encode(&u, k);
+			sbuf_addch(&u, '=');
+			page_url_encode(&u, req->args[i].value);
 		}
 		add_owned_string(ctx, "start_over_url", sbuf_detach(&u, NULL));
 	}
@@ -334,6 +407,27 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 	}
 }
 
+/* With 'lang' naming a language the KB has, the problems offered are the
+ * articles in that language (and those that do not say theirs). */
+static void only_language(struct http_request *req, cJSON *doc)
+{
+	const struct eng_model *m = req->kb->model;
+	const char *lang = kb_language(m, http_arg(req, "lang"));
+	cJSON *next = cJSON_GetObjectItem(doc, "next_question");
+	cJSON *opts = cJSON_GetObjectItem(next, "options");
+	const cJSON *id = cJSON_GetObjectItem(next, "id");
+
+	if (!lang || !cJSON_IsString(id) || strcmp(id->valuestring, "problem"))
+		return;
+	for (int i = cJSON_GetArraySize(opts) - 1; i >= 0; i--) {
+		const cJSON *v = cJSON_GetObjectItem(cJSON_GetArrayItem(opts, i), "value");
+		int a = cJSON_IsString(v) ? eng_model_option(m, m->q_problem, v->valuestring) : -1;
+
+		if (a >= 0 && !article_in(&m->articles[a], lang))
+			cJSON_DeleteItemFromArray(opts, i);
+	}
+}
+
 void page_wizard(struct http_request *req, struct http_reply *rep, const char *param)
 {
 	struct sbuf err = SBUF_INIT;
@@ -350,6 +444,7 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 		return;
 	}
 	cJSON_AddItemToObject(doc, "site", site_json(req, "Troubleshooter"));
+	only_language(req, doc);
 	wizard_links(req, doc);
 	/* "Detect from this computer": for Linux (or before the platform is
 	 * known), when this client may use the probe. */
@@ -458,11 +553,6 @@ void page_detect(struct http_request *req, struct http_reply *rep, const char *p
 		sbuf_addch(&url, '=');
 		page_url_encode(&url, a->value);
 	}
-	if (!http_arg(req, "problem")) {
-		sbuf_addch(&url, first ? '?' : '&');
-		first = 0;
-		sbuf_adds(&url, "problem=linux-bluetooth-headset-audio");
-	}
 	for (int i = 0; i < nr; i++) {
 		/* Only questions this KB asks, and not ones answered already. */
 		if (http_arg(req, ans[i].question) ||
@@ -509,4 +599,26 @@ void page_static(struct http_request *req, struct http_reply *rep, const char *f
 	http_reply_header(rep, "Cache-Control", v && !strcmp(v, f->version) ?
 			  "public, max-age=31536000, immutable" :
 			  "public, max-age=300");
+}
+
+/* GET /embed.js: the help-desk widget's loader (static/embed.js). Host
+ * pages name this fixed address, so it is cached for minutes, not for
+ * good, and may be loaded from any origin: what it may then do there is
+ * up to --cors and --frame-ancestors. */
+void page_embed_js(struct http_request *req, struct http_reply *rep, const char *param)
+{
+	const struct static_file *f = statics_get(req->app->statics, "embed.js");
+
+	(void)param;
+	rep->route = "/embed.js";
+	if (!f) {
+		page_error(req, rep, 404, "The widget is not installed on this server.");
+		return;
+	}
+	rep->content_type = f->type;
+	rep->fixed_body = f->data;
+	rep->fixed_len = f->len;
+	http_reply_header(rep, "ETag", f->etag);
+	http_reply_header(rep, "Cache-Control", "public, max-age=300");
+	http_reply_header(rep, "Cross-Origin-Resource-Policy", "cross-origin");
 }

@@ -13,6 +13,7 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 void page_tree(struct http_request *req, struct http_reply *rep, const char *param);
 void page_detect(struct http_request *req, struct http_reply *rep, const char *param);
 void page_static(struct http_request *req, struct http_reply *rep, const char *file);
+void page_embed_js(struct http_request *req, struct http_reply *rep, const char *param);
 
 /* An HTML error page with status and message. */
 void page_error(struct http_request *req, struct http_reply *rep, int status,

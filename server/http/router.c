@@ -35,6 +35,7 @@ static const struct route routes[] = {
 	{ "/wizard/detect", NULL, "GET, HEAD", 1, page_detect },
 	{ "/wizard/tree", NULL, "GET, HEAD", 1, page_tree },
 	{ "/static/{file}", "/static/", "GET, HEAD", 0, page_static },
+	{ "/embed.js", NULL, "GET, HEAD", 0, page_embed_js },
 };
 
 #define NR_ROUTES (sizeof(routes) / sizeof(*routes))

@@ -24,8 +24,12 @@ static int load_questions(struct store *st, struct eng_model *m)
 
 	q = store_prepare(st, "SELECT id, text, help_text FROM questions "
 			      "ORDER BY position");
-	o = store_prepare(st, "SELECT value, label FROM question_options "
-			      "WHERE question_id = ?1 ORDER BY position");
+	/* The options of 'problem' are articles: their language comes too. */
+	o = store_prepare(st, "SELECT o.value, o.label, a.lang "
+			      "FROM question_options AS o "
+			      "LEFT JOIN articles AS a "
+			      "ON o.question_id = 'problem' AND a.slug = o.value "
+			      "WHERE o.question_id = ?1 ORDER BY o.position");
 	if (!q || !o)
 		goto cleanup;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -35,7 +39,9 @@ static int load_questions(struct store *st, struct eng_model *m)
 		sqlite3_bind_text(o, 1, col(q, 0), -1, SQLITE_TRANSIENT);
 		while ((rc = sqlite3_step(o)) == SQLITE_ROW) {
 			if (is_problem)
-				eng_model_add_article(m, col(o, 0), col(o, 1));
+				eng_model_set_article_lang(m,
+					eng_model_add_article(m, col(o, 0), col(o, 1)),
+					col(o, 2));
 			if (eng_model_add_option(m, qi, col(o, 0), col(o, 1))) {
 				struct sbuf msg = SBUF_INIT;
 				sbuf_addf(&msg, "question '%s' has more than %d options",

@@ -9,12 +9,13 @@ export function compileKb(db, ...sources) {
   execFileSync(bin, ['compile', '-q', '-o', db, ...sources]);
 }
 
-// Starts `clew serve` on db; resolves with { child, base } once it listens
-// (the port is read from its "listening" line on stderr).
-export function startServer(db) {
+// Starts `clew serve` on db, with more flags when given; resolves with
+// { child, base } once it listens (the port is read from its "listening"
+// line on stderr).
+export function startServer(db, args = []) {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0',
-      '--no-access-log', '--templates', 'templates', '--static', 'static'],
+      '--no-access-log', '--templates', 'templates', '--static', 'static', ...args],
       { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     const timer = setTimeout(() => reject(new Error('server did not start: ' + err)), 10000);

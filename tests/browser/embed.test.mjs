@@ -1,0 +1,308 @@
+// embed.test.mjs: the help-desk widget (/embed.js) in real Chromium, on
+// host pages served from other origins (other loopback ports): one the
+// server allows (--cors, --frame-ancestors) and one it does not. The
+// widget must work there through window.Clew, leave the host's own
+// scripts and styles alone, report ranked causes to onResult, and, where
+// it is not allowed, say so on the console.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { compileKb, startServer, stopServer } from '../lib/serve.mjs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SHOTS = 'build/screenshots';
+const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
+const PROBLEM = 'bluetooth-call-audio';
+
+let dir, server, base, browser, allowed, refused;
+
+// A help desk's page: its own styles (which must not reach the widget),
+// its own script (which must keep working), and the one widget tag.
+function hostPage(lang, attrs) {
+  return `<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><title>Help desk</title>
+<style>
+  button { background: rgb(255, 0, 0) !important; font-size: 40px !important; }
+  .launcher, .panel { display: none !important; }
+  h1 { font-family: serif; color: rgb(0, 128, 0); }
+</style></head>
+<body><h1>Ticket 4711</h1>
+<button id="own" type="button">Host button</button> <span id="count">0</span>
+<script src="/host.js"></script>
+<script src="${base}/embed.js" ${attrs} async></script>
+</body></html>`;
+}
+
+// A plainer help-desk page, for the screenshot in the README.
+function demoPage() {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Ticket #4711 · Help desk</title>
+<style>
+  body { margin: 0; font: 15px/1.5 Georgia, serif; color: #222; background: #f3f1ec; }
+  header { background: #2d3b2f; color: #fff; padding: 14px 24px; font: 600 18px sans-serif; }
+  main { max-width: 640px; margin: 24px; padding: 20px 24px; background: #fff; border: 1px solid #ddd; }
+  .meta { color: #666; font-size: 13px; }
+</style></head>
+<body><header>Acme Support Desk</header>
+<main><h1>Ticket #4711: no sound on calls with my headset</h1>
+<p class="meta">Opened by a customer · iPhone · VoIP app with CallKit</p>
+<p>Since yesterday, calls in the app ring on the headset but the other side cannot hear me.
+Music plays fine over the same headset.</p></main>
+<script src="/host.js"></script>
+<script src="${base}/embed.js" data-problem="${PROBLEM}" data-platform="ios"
+  data-answers="callkit=yes" data-open="true" async></script>
+</body></html>`;
+}
+
+const HOST_JS = `
+  window.results = [];
+  window.Clew = { onResult: function (r) { window.results.push(r); } };
+  var own = document.getElementById('own');
+  if (own) own.addEventListener('click', function () {
+    var c = document.getElementById('count');
+    c.textContent = String(Number(c.textContent) + 1);
+  });`;
+
+// A host server on a free loopback port; resolves with its origin.
+function startHost() {
+  return new Promise((resolve) => {
+    const srv = createServer((req, res) => {
+      const u = new URL(req.url, 'http://x');
+      if (u.pathname === '/host.js') {
+        res.writeHead(200, { 'Content-Type': 'text/javascript' });
+        return res.end(HOST_JS);
+      }
+      if (u.pathname === '/favicon.ico') { res.writeHead(204); return res.end(); }
+      if (u.pathname === '/demo') {
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+        return res.end(demoPage());
+      }
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(hostPage(u.searchParams.get('lang') || 'en', u.searchParams.get('attrs') ||
+        `data-problem="${PROBLEM}" data-platform="ios"`));
+    });
+    srv.listen(0, '127.0.0.1', () => {
+      srv.origin = `http://127.0.0.1:${srv.address().port}`;
+      resolve(srv);
+    });
+  });
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'clew-embed-'));
+  mkdirSync(SHOTS, { recursive: true });
+  compileKb(join(dir, 'kb.sqlite'), 'kb');
+  allowed = await startHost();
+  refused = await startHost();
+  server = await startServer(join(dir, 'kb.sqlite'), ['--cors', allowed.origin,
+    '--frame-ancestors', `'self' ${allowed.origin}`]);
+  base = server.base;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  await stopServer(server);
+  for (const h of [allowed, refused]) if (h) h.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// A page that records every console message, page error, failed request
+// and error response, from the host page and from the panel's frame.
+async function openPage(opts = {}) {
+  const context = await browser.newContext({ viewport: SIZES.desktop, ...opts });
+  const page = await context.newPage();
+  page.problems = [];
+  page.consoleErrors = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') {
+      page.consoleErrors.push(m.text());
+      page.problems.push(`console: ${m.text()} (${m.location().url})`);
+    }
+  });
+  page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => page.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => { if (r.status() >= 400) page.problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  page.done = async () => { await context.close(); };
+  return page;
+}
+
+const launcher = (page) => page.locator('clew-widget button.launcher');
+const panelFrame = (page) => page.frameLocator('clew-widget iframe');
+
+test('the widget on an allowed origin: launcher, panel, wizard, onResult, setAnswers', async () => {
+  const page = await openPage();
+  await page.goto(allowed.origin + '/');
+  const h1Before = await page.locator('h1').evaluate((e) => getComputedStyle(e).fontFamily);
+
+  // The launcher, styled by the widget alone (the host's `button` rule
+  // and its `.launcher { display: none }` do not reach into the shadow root).
+  await launcher(page).waitFor();
+  const style = await launcher(page).evaluate((e) => {
+    const s = getComputedStyle(e);
+    return { bg: s.backgroundColor, size: s.fontSize, display: s.display };
+  });
+  assert.notEqual(style.bg, 'rgb(255, 0, 0)');
+  assert.notEqual(style.size, '40px');
+  assert.notEqual(style.display, 'none');
+  // ... and the widget's styles do not leak out.
+  assert.equal(await page.locator('h1').evaluate((e) => getComputedStyle(e).fontFamily), h1Before);
+  assert.equal(await page.locator('#own').evaluate((e) => getComputedStyle(e).backgroundColor),
+    'rgb(255, 0, 0)');
+  assert.equal(await launcher(page).getAttribute('aria-expanded'), 'false');
+
+  // Open: the panel shows the wizard at the prefilled step (data-problem,
+  // data-platform), and the host is told the ranking.
+  await launcher(page).click();
+  assert.equal(await launcher(page).getAttribute('aria-expanded'), 'true');
+  const frame = panelFrame(page);
+  await frame.locator('section.wizard h1').waitFor();
+  assert.match(await frame.locator('ul.steps').textContent(), /iOS/);
+  await frame.locator('form.question legend').waitFor();
+  await page.waitForFunction(() => window.results.length > 0);
+  let r = await page.evaluate(() => window.results[window.results.length - 1]);
+  assert.equal(r.problem, PROBLEM);
+  assert.deepEqual(r.answers, { platform: 'ios' });
+  assert.ok(r.causes.length > 0, 'ranked causes handed over');
+  assert.ok(r.causes.every((c) => c.id && c.title && typeof c.probability === 'number'));
+  assert.ok(r.next_question && r.next_question.id, 'the next question is named');
+  assert.match(r.url, /\/wizard\?problem=bluetooth-call-audio&platform=ios$/);
+
+  // Answer in the panel: the host gets the new ranking.
+  const before = await page.evaluate(() => window.results.length);
+  const asked = r.next_question.id;
+  await frame.locator('form.question input[type=radio]').first().check();
+  await frame.locator('form.question button[type=submit]').click();
+  await page.waitForFunction((n) => window.results.length > n, before);
+  r = await page.evaluate(() => window.results[window.results.length - 1]);
+  assert.ok(asked in r.answers, `the answer to ${asked} is in the result`);
+  // The panel stays in embed mode (no site footer, the widget's masthead).
+  assert.equal(await frame.locator('footer.site-footer').isVisible(), false);
+
+  // setAnswers from the host: the panel moves to that step.
+  const n2 = await page.evaluate(() => window.results.length);
+  await page.evaluate(() => window.Clew.setAnswers({ callkit: 'yes' }));
+  await page.waitForFunction((n) => window.results.length > n &&
+    window.results[window.results.length - 1].answers.callkit === 'yes', n2);
+  r = await page.evaluate(() => window.results[window.results.length - 1]);
+  assert.ok(asked in r.answers, 'the answer given in the panel is kept');
+  assert.equal(r.answers.platform, 'ios');
+
+  await shoot(page, 'widget');
+
+  // The host page's own script still works; close() and Escape close.
+  await page.locator('#own').click({ force: true });
+  assert.equal(await page.locator('#count').textContent(), '1');
+  await page.evaluate(() => window.Clew.close());
+  assert.equal(await page.locator('clew-widget .panel').isVisible(), false);
+  await launcher(page).focus();
+  await page.keyboard.press('Enter');
+  await frame.locator('section.wizard').waitFor();
+  assert.equal(await page.locator('clew-widget .panel').isVisible(), true);
+  await page.keyboard.press('Escape');   // the focus is in the panel's frame
+  // The frame tells the host page by postMessage: closing is asynchronous.
+  await page.locator('clew-widget .panel').waitFor({ state: 'hidden', timeout: 5000 });
+
+  assert.deepEqual(page.problems, [], page.problems.join('\n'));
+  await page.done();
+});
+
+test('inside the panel, search and articles stay in the panel', async () => {
+  const page = await openPage();
+  await page.goto(allowed.origin + '/?attrs=' + encodeURIComponent('data-open="true"'));
+  const frame = panelFrame(page);
+  await frame.locator('section.wizard').waitFor();
+  await frame.locator('#top-q').fill('headset');
+  await frame.locator('#top-q').press('Enter');
+  await frame.locator('ol.hits li a').first().waitFor();
+  await frame.locator('ol.hits li a').first().click();
+  await frame.locator('article').first().waitFor();
+  const url = await page.locator('clew-widget iframe').evaluate((f) => f.contentWindow.location.href)
+    .catch(() => null);
+  // Cross-origin frame: its URL is read from the frame object instead.
+  const inner = page.frames().find((f) => f.url().startsWith(base));
+  assert.ok(inner, 'the panel frame is on the server');
+  assert.match(inner.url(), /\/articles\/[^?]+\?.*embed=/, `still in embed mode: ${url || inner.url()}`);
+  assert.equal(await frame.locator('footer.site-footer').isVisible(), false);
+  assert.deepEqual(page.problems, [], page.problems.join('\n'));
+  await page.done();
+});
+
+test('the panel follows the host page language, when the KB has it', async () => {
+  const page = await openPage();
+  await page.goto(allowed.origin + '/?lang=de-DE&attrs=' + encodeURIComponent('data-open'));
+  await panelFrame(page).locator('section.wizard').waitFor();
+  const inner = page.frames().find((f) => f.url().startsWith(base));
+  assert.match(inner.url(), /[?&]lang=de-DE(&|$)/, 'the host language is passed on');
+  // This KB has no German articles: the panel stays in its own language.
+  assert.equal(await inner.evaluate(() => document.documentElement.lang), 'en');
+  assert.deepEqual(page.problems, [], page.problems.join('\n'));
+  await page.done();
+});
+
+test('a page on an origin that is not allowed gets a console message, no widget', async () => {
+  const page = await openPage();
+  await page.goto(refused.origin + '/');
+  await page.waitForFunction(() => document.readyState === 'complete');
+  const deadline = Date.now() + 10000;
+  while (!page.consoleErrors.some((t) => /Clew widget:/.test(t)) && Date.now() < deadline)
+    await page.waitForTimeout(100);
+  const ours = page.consoleErrors.filter((t) => /Clew widget:/.test(t));
+  assert.equal(ours.length, 1, page.consoleErrors.join('\n'));
+  assert.match(ours[0], new RegExp(`may not use the help widget.*--cors ${refused.origin}`));
+  assert.equal(await page.locator('clew-widget').count(), 0, 'no launcher');
+  // The host's own script is unharmed.
+  await page.locator('#own').click();
+  assert.equal(await page.locator('#count').textContent(), '1');
+  await page.done();
+});
+
+test('screenshots of the widget on a help-desk page', async () => {
+  const page = await openPage();
+  await page.goto(allowed.origin + '/demo');
+  await panelFrame(page).locator('form.question legend').waitFor();
+  await page.waitForFunction(() => window.results.length > 0);
+  await shoot(page, 'widget-demo');
+  assert.deepEqual(page.problems, [], page.problems.join('\n'));
+  await page.done();
+});
+
+// axe-core on the open panel: the host page and the panel's document.
+test('accessibility: the embed panel has no serious or critical axe-core violations', async () => {
+  const axe = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
+  const context = await browser.newContext({ viewport: SIZES.desktop, bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(allowed.origin + '/?attrs=' + encodeURIComponent(
+    `data-problem="${PROBLEM}" data-platform="ios" data-open="true"`));
+  await page.frameLocator('clew-widget iframe').locator('form.question legend').waitFor();
+  const found = [];
+  const inner = page.frames().find((f) => f.url().startsWith(base));
+  for (const [name, f] of [['panel', inner], ['host with widget', page.mainFrame()]]) {
+    await f.addScriptTag({ content: axe });
+    const result = await f.evaluate(() => window.axe.run(
+      document.querySelector('clew-widget') ? 'clew-widget' : document,
+      { resultTypes: ['violations'] }));
+    for (const v of result.violations)
+      if (v.impact === 'serious' || v.impact === 'critical')
+        found.push(`${name}: ${v.impact} ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }
+  await context.close();
+  assert.deepEqual(found, [], found.join('\n'));
+});
+
+async function shoot(page, name) {
+  for (const [size, vp] of Object.entries(SIZES)) {
+    await page.setViewportSize(vp);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(SHOTS, `${name}-${size}.png`) });
+  }
+  await page.setViewportSize(SIZES.desktop);
+}
