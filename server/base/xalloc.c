@@ -7,14 +7,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tempfile.h"
+
 /* Running out of memory is not a bug: no core dump, no SIGABRT, just a
  * message and exit status 1 (for `clew compile`, "the output was not
- * written"). _exit, not exit: other threads are still running, and atexit
- * handlers and stdio flushing could need the memory there is not. */
+ * written", and its temporary file is removed). _exit, not exit: other
+ * threads are still running, and atexit handlers and stdio flushing could
+ * need the memory there is not. */
 static void die_oom(size_t size)
 {
 	static const char msg[] = "clew: out of memory\n";
 
+	tempfile_remove_all();
 	if (fprintf(stderr, "clew: out of memory (allocating %zu bytes)\n", size) < 0)
 		(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
 	_exit(EXIT_FAILURE);

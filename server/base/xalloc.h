@@ -6,8 +6,9 @@
 #include <stddef.h>
 
 /* Each returns a valid pointer; caller frees. Out of memory, each prints
- * "clew: out of memory" on stderr and ends the process with exit status 1
- * (no abort, no core dump). */
+ * "clew: out of memory" on stderr, removes the registered temporary files
+ * (tempfile.h) and ends the process with exit status 1 (no abort, no core
+ * dump). */
 void *xmalloc(size_t size);
 void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *ptr, size_t size);

@@ -1,5 +1,6 @@
 /* compile: `clew compile [-o OUT] [--strict] PATH...`. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,9 @@ int cmd_compile(int argc, char **argv)
 			usage);
 		return 2;
 	}
+	/* Past a file size limit (ulimit -f), a write fails with EFBIG and
+	 * the compile reports it, instead of the process being killed. */
+	signal(SIGXFSZ, SIG_IGN);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ret = compile_run((const char *const *)argv + optind,
 			  (size_t)(argc - optind), &opts, &d, &st);

@@ -17,6 +17,7 @@
 
 #include "../base/fileio.h"
 #include "../base/sbuf.h"
+#include "../base/tempfile.h"
 #include "../base/text.h"
 #include "../base/xalloc.h"
 #include "../engine/engine.h"
@@ -500,6 +501,8 @@ static int write_kb(const struct kb *kb, const struct unit *units, size_t nr,
 		sbuf_release(&tmp);
 		goto cleanup;
 	}
+	/* Removed if the process dies before it is renamed into place. */
+	tempfile_register(tmp.buf);
 	w = writer_open(tmp.buf, &err);
 	if (!w)
 		goto db_error;
@@ -565,6 +568,8 @@ db_error:
 remove_tmp:
 	unlink(tmp.buf);
 cleanup:
+	if (tmp.len)
+		tempfile_unregister(tmp.buf);
 	writer_free(w);
 	if (fd >= 0)
 		close(fd);

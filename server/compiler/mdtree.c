@@ -108,6 +108,24 @@ static void collect_and_strip_html(struct mdtree *t, struct diag *d)
 	free(doomed);
 }
 
+/* cmark's own allocator aborts when memory runs out; ours ends the process
+ * cleanly (xalloc.h). The tree, its iterators and its renderings all use
+ * the allocator the tree was parsed with, and what they return is freed
+ * with free(). */
+static cmark_mem xalloc_mem = { xcalloc, xrealloc, free };
+
+static cmark_node *parse_markdown(const char *text, size_t len)
+{
+	cmark_parser *p = cmark_parser_new_with_mem(CMARK_OPT_VALIDATE_UTF8,
+						    &xalloc_mem);
+	cmark_node *root;
+
+	cmark_parser_feed(p, text, len);
+	root = cmark_parser_finish(p);
+	cmark_parser_free(p);
+	return root;
+}
+
 int mdtree_parse(struct mdtree *t, const char *path, const char *buf,
 		 size_t len, struct diag *d)
 {
@@ -116,9 +134,8 @@ int mdtree_parse(struct mdtree *t, const char *path, const char *buf,
 	if (frontmatter_parse(buf, len, path, d, &t->fm))
 		return -1;
 	t->line_offset = t->fm.body_line - 1;
-	t->root = cmark_parse_document(buf + t->fm.body_offset,
-				       len - t->fm.body_offset,
-				       CMARK_OPT_VALIDATE_UTF8);
+	t->root = parse_markdown(buf + t->fm.body_offset,
+				 len - t->fm.body_offset);
 	collect_and_strip_html(t, d);
 	return 0;
 }
