@@ -1505,6 +1505,85 @@ START_TEST(test_down_denied)
 }
 END_TEST
 
+/* The bus goes away while the server waits for BlueZ's answer: the request
+ * in flight gets a clean 503 (the connection was lost, not a timeout), the
+ * server keeps serving, and the next probe is a 503 too. */
+START_TEST(test_down_mid_probe)
+{
+	struct sbuf log = SBUF_INIT, line = SBUF_INIT, res = SBUF_INIT;
+	char *saved = xstrdup(getenv("DBUS_SYSTEM_BUS_ADDRESS")), *addr, *out = NULL;
+	sd_bus *squatter;
+	cJSON *doc;
+	pid_t bus, pid;
+	int port, status;
+
+	sbuf_addf(&log, "%s/bus-mid.log", rig.dir);
+	addr = start_bus("tests/probe/bus.conf", log.buf, &bus);
+	ck_assert_ptr_nonnull(addr);
+	setenv("DBUS_SYSTEM_BUS_ADDRESS", addr, 1);
+	/* org.bluez is owned by a connection that never answers: the
+	 * server's call waits (sd-bus's own timeout is 25 s). */
+	squatter = bus_open();
+	ck_assert_ptr_nonnull(squatter);
+	ck_assert_int_ge(sd_bus_request_name(squatter, "org.bluez", 0), 0);
+	pid = serve_start(&port);
+
+	sbuf_addf(&res, "%s/mid.out", rig.dir);
+	sbuf_addf(&line, "(curl -s -m 20 -o %s.body -w '%%{http_code}' "
+		  "'http://127.0.0.1:%d/api/v1/probe/bluetooth' > %s.tmp; mv %s.tmp %s) &",
+		  res.buf, port, res.buf, res.buf, res.buf);
+	{
+		struct tu_run r = sh(line.buf);
+
+		tu_run_free(&r);
+	}
+	/* Let the request reach the bus, then take the bus away (before the
+	 * squatter leaves, which the bus would report as "no reply"). */
+	usleep(500 * 1000);
+	stop(&bus);
+	sd_bus_close_unref(squatter);
+	for (int i = 0; i < 200 && !out; i++) {
+		out = tu_read(res.buf, NULL);
+		if (!out)
+			usleep(50 * 1000);
+	}
+	ck_assert_msg(out != NULL, "the probe request never finished");
+	ck_assert_str_eq(out, "503");
+	free(out);
+	{
+		struct sbuf bp = SBUF_INIT;
+		char *body;
+
+		sbuf_addf(&bp, "%s.body", res.buf);
+		body = tu_read(bp.buf, NULL);
+		doc = cJSON_Parse(body);
+		ck_assert_ptr_nonnull(doc);
+		ck_assert_str_eq(jstr(cJSON_GetObjectItem(doc, "error"), "code"),
+				 "bluez_unavailable");
+		ck_assert_msg(strstr(jstr(cJSON_GetObjectItem(doc, "error"), "message"),
+				     "the system bus went away"),
+			      "a lost bus was reported as something else: %s", body);
+		cJSON_Delete(doc);
+		free(body);
+		sbuf_release(&bp);
+	}
+
+	/* Still serving; the next probe finds no bus at once. */
+	free(http_get(port, "/healthz", &status));
+	ck_assert_int_eq(status, 200);
+	free(http_get(port, "/api/v1/probe/bluetooth", &status));
+	ck_assert_int_eq(status, 503);
+	serve_stop(pid);
+
+	setenv("DBUS_SYSTEM_BUS_ADDRESS", saved, 1);
+	free(saved);
+	free(addr);
+	sbuf_release(&log);
+	sbuf_release(&line);
+	sbuf_release(&res);
+}
+END_TEST
+
 /* The HCI stage on this machine: a list or an error, never a crash. */
 START_TEST(test_hci_stage_runs)
 {
@@ -1568,6 +1647,7 @@ Suite *probe_suite(void)
 	tcase_add_test(tc, test_down_no_bus);
 	tcase_add_test(tc, test_down_timeout);
 	tcase_add_test(tc, test_down_denied);
+	tcase_add_test(tc, test_down_mid_probe);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -171,6 +171,13 @@ static int read_objects(sd_bus_message *m, struct probe_objs *objs)
 	return sd_bus_message_exit_container(m);
 }
 
+int probe_bus_read_objects(sd_bus_message *m, struct probe_objs *objs)
+{
+	int r = read_objects(m, objs);
+
+	return r < 0 ? r : 0;
+}
+
 /* Sorts a failed call into a status and a message. */
 static enum probe_bluez call_failed(int r, const sd_bus_error *e,
 				    struct sbuf *err, const char **stage)
@@ -188,6 +195,12 @@ static enum probe_bluez call_failed(int r, const sd_bus_error *e,
 			  "not let this user call BlueZ (%s)",
 			  e->message ? e->message : e->name);
 		return PROBE_BLUEZ_DENIED;
+	}
+	if (sd_bus_error_has_name(e, SD_BUS_ERROR_DISCONNECTED)) {
+		*stage = "bus";
+		sbuf_addf(err, "the system bus went away while waiting for BlueZ "
+			  "(%s)", e->message ? e->message : e->name);
+		return PROBE_BLUEZ_NO_BUS;
 	}
 	if (r == -ETIMEDOUT ||
 	    sd_bus_error_has_names(e, SD_BUS_ERROR_NO_REPLY, SD_BUS_ERROR_TIMEOUT)) {
