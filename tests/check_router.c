@@ -99,6 +99,37 @@ START_TEST(test_routes_without_kb)
 }
 END_TEST
 
+/* Methods are matched whole against a route's Allow list: a prefix, a
+ * suffix or an empty method is not allowed (the empty one once looped for
+ * ever, found by tests/fuzz/fuzz_router). */
+START_TEST(test_method_matching)
+{
+	static const struct {
+		const char *method;
+		int status;
+	} cases[] = {
+		{ "GET", 503 }, { "HEAD", 503 }, { "", 405 }, { "GE", 405 },
+		{ "ET", 405 }, { "GET,", 405 }, { " GET", 405 }, { "POST", 405 },
+		{ "get", 405 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct http_reply rep = HTTP_REPLY_INIT;
+		struct http_request req;
+
+		memset(&req, 0, sizeof(req));
+		req.method = cases[i].method;
+		req.path = "/api/v1/articles";
+		req.app = &app;
+		req.client_ip = "192.0.2.7";
+		router_dispatch(&req, &rep);
+		ck_assert_msg(rep.status == cases[i].status, "method '%s': %d, not %d",
+			      cases[i].method, rep.status, cases[i].status);
+		http_reply_release(&rep);
+	}
+}
+END_TEST
+
 Suite *router_suite(void)
 {
 	Suite *s = suite_create("router");
@@ -107,6 +138,7 @@ Suite *router_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_probe_access_rule);
 	tcase_add_test(tc, test_routes_without_kb);
+	tcase_add_test(tc, test_method_matching);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -85,6 +85,8 @@ static int method_allowed(const struct route *r, const char *method)
 	const char *p = r->allow;
 	size_t n = strlen(method);
 
+	if (!n)
+		return 0; /* strstr finds "" everywhere, and p would never move */
 	while ((p = strstr(p, method))) {
 		if ((p == r->allow || p[-1] == ' ') && (p[n] == ',' || !p[n]))
 			return 1;
