@@ -9,6 +9,7 @@
 
 struct probe_objs;
 struct sbuf;
+struct sd_bus_message;
 
 /* Connects to the system bus ($DBUS_SYSTEM_BUS_ADDRESS honoured), calls
  * org.bluez / org.freedesktop.DBus.ObjectManager.GetManagedObjects without
@@ -21,5 +22,12 @@ struct sbuf;
 enum probe_bluez probe_bus_get_objects(struct probe_objs *objs,
 				       uint64_t timeout_usec, struct sbuf *err,
 				       const char **stage);
+
+/* Reads a GetManagedObjects reply (m at its a{oa{sa{sv}}} body, sealed)
+ * as probe_bus_get_objects does: appends every Adapter1 and Device1
+ * interface to objs. Returns 0, or a negative errno when the message is
+ * malformed (objs then holds what was read before; release it). For the
+ * fuzzer, which builds replies without a bus. */
+int probe_bus_read_objects(struct sd_bus_message *m, struct probe_objs *objs);
 
 #endif

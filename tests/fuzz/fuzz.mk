@@ -15,7 +15,7 @@
 
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_RUNS ?= 2000
+FUZZ_RUNS ?= 10000
 FUZZ_DIR := build/fuzz
 FUZZ_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -O1 -g
@@ -47,26 +47,27 @@ $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_UTIL_OBJ) $(FUZZ_
 
 fuzz-build: $(FUZZ_BINS)
 
-# One harness run: $(1) harness, $(2) libFuzzer options. New inputs go to
-# a scratch folder first in the list, so the committed corpus is only read.
+# One harness run: $(1) harness, $(2) libFuzzer options, $(3) the folder
+# for new inputs: first in the list, so the committed corpus is only read.
 # The HTTP harnesses compile kb/ and load templates/ and static/ from here.
 define fuzz_run
-	@mkdir -p $(FUZZ_DIR)/found/$(1) tests/fuzz/corpus/$(1)
+	@mkdir -p $(3) tests/fuzz/corpus/$(1)
 	@echo "== $(1)"
 	@$(FUZZ_DIR)/$(1) $(2) -artifact_prefix=$(FUZZ_DIR)/crash-$(1)- \
 		$(if $(wildcard tests/fuzz/$(1).dict),-dict=tests/fuzz/$(1).dict) \
-		$(FUZZ_DIR)/found/$(1) tests/fuzz/corpus/$(1) 2>$(FUZZ_DIR)/$(1).log \
+		$(3) tests/fuzz/corpus/$(1) 2>$(FUZZ_DIR)/$(1).log \
 		|| { tail -n 60 $(FUZZ_DIR)/$(1).log; exit 1; }
 	@grep -E '^(Done|#[0-9]+ +DONE)' $(FUZZ_DIR)/$(1).log | tail -n 1
 
 endef
 
 check-fuzz: $(FUZZ_BINS)
-	$(foreach h,$(FUZZ_HARNESSES),$(call fuzz_run,$(h),-runs=$(FUZZ_RUNS) -seed=1 -max_len=65536))
+	@rm -rf $(FUZZ_DIR)/check
+	$(foreach h,$(FUZZ_HARNESSES),$(call fuzz_run,$(h),-runs=$(FUZZ_RUNS) -seed=1 -max_len=65536 -timeout=10,$(FUZZ_DIR)/check/$(h)))
 	@echo "fuzz: $(words $(FUZZ_HARNESSES)) harnesses, corpus and $(FUZZ_RUNS) runs each, no crash"
 
 fuzz: $(FUZZ_BINS)
-	$(foreach h,$(FUZZ_HARNESSES),$(call fuzz_run,$(h),-max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1))
+	$(foreach h,$(FUZZ_HARNESSES),$(call fuzz_run,$(h),-max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -print_final_stats=1,$(FUZZ_DIR)/found/$(h)))
 	@echo "fuzz: $(words $(FUZZ_HARNESSES)) harnesses, $(FUZZ_SECONDS) s each, no crash"
 
 # The objects stay, so that a second build links only what changed.
