@@ -7,6 +7,7 @@
 #include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -233,6 +234,54 @@ static void reaper_stop(struct reaper *r)
 	pthread_join(r->thread, NULL);
 	pthread_cond_destroy(&r->wake);
 	pthread_mutex_destroy(&r->lock);
+}
+
+/* ---- libmicrohttpd's own messages ----------------------------------------
+ *
+ * libmicrohttpd reports each malformed request on the error log ("Error
+ * processing request (HTTP response code is 400 ..."). Any client can cause
+ * those, so they are limited to LOG_BURST lines a second, and the lines
+ * left out are counted in the next one that is printed. */
+
+#define LOG_BURST 20
+
+struct mhd_log {
+	pthread_mutex_t lock;
+	time_t second;          /* CLOCK_MONOTONIC second of the window */
+	unsigned printed, dropped;
+};
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	struct mhd_log *l = cls;
+	struct timespec t;
+	unsigned dropped = 0;
+	int print;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	pthread_mutex_lock(&l->lock);
+	if (t.tv_sec != l->second) {
+		l->second = t.tv_sec;
+		l->printed = 0;
+	}
+	print = l->printed < LOG_BURST;
+	if (print) {
+		l->printed++;
+		dropped = l->dropped;
+		l->dropped = 0;
+	} else {
+		l->dropped++;
+	}
+	pthread_mutex_unlock(&l->lock);
+	if (!print)
+		return;
+	if (dropped)
+		fprintf(stderr, "clew serve: (%u more libmicrohttpd messages left "
+			"out)\n", dropped);
+	fputs("clew serve: libmicrohttpd: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	if (!*fmt || fmt[strlen(fmt) - 1] != '\n')
+		fputc('\n', stderr);
 }
 
 /* The first callback of every request, the only one that sees the whole
@@ -524,6 +573,7 @@ int daemon_run(struct app *app, const struct daemon_limits *lim)
 	socklen_t sa_len;
 	struct MHD_Daemon *d;
 	struct reaper reaper;
+	struct mhd_log log = { PTHREAD_MUTEX_INITIALIZER, 0, 0, 0 };
 	const union MHD_DaemonInfo *info;
 	sigset_t set;
 	int v6 = 0, sig;
@@ -557,6 +607,7 @@ int daemon_run(struct app *app, const struct daemon_limits *lim)
 	 * (libmicrohttpd never calls a NULL connection callback). */
 	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, app,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+			     MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, &log,
 			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
 			     MHD_OPTION_URI_LOG_CALLBACK, on_uri, app,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
