@@ -2055,8 +2055,10 @@ START_TEST(test_reload_under_load)
 END_TEST
 
 /* Puts garbage where the KB was and sends SIGHUP: refused, old KB kept.
- * Returns the hash served before (malloc'd; caller frees). */
-static char *refuse_reload(struct server *s)
+ * With in_place, the garbage is written over the served file itself (as
+ * `cp bad.sqlite kb.sqlite` would), not renamed over it. Returns the hash
+ * served before (malloc'd; caller frees). */
+static char *refuse_reload_how(struct server *s, int in_place)
 {
 	struct sbuf tmp = SBUF_INIT;
 	char *before = served_hash(s->port), *garbage;
@@ -2067,15 +2069,29 @@ static char *refuse_reload(struct server *s)
 	ck_assert_ptr_nonnull(garbage);
 	for (int i = 0; i < 8192; i++)
 		garbage[i] = (char)((i * 131 + 7) & 0xff);
-	sbuf_addf(&tmp, "%s/garbage.tmp", s->dir);
-	free(tu_write(s->dir, "garbage.tmp", garbage, 8192));
-	free(garbage);
-	ck_assert_int_eq(rename(tmp.buf, s->db), 0);
-	sbuf_release(&tmp);
+	if (in_place) {
+		FILE *f = fopen(s->db, "w"); /* same inode, cut to nothing */
+
+		ck_assert_ptr_nonnull(f);
+		ck_assert_uint_eq(fwrite(garbage, 1, 8192, f), 8192);
+		ck_assert_int_eq(fclose(f), 0);
+		free(garbage);
+	} else {
+		sbuf_addf(&tmp, "%s/garbage.tmp", s->dir);
+		free(tu_write(s->dir, "garbage.tmp", garbage, 8192));
+		free(garbage);
+		ck_assert_int_eq(rename(tmp.buf, s->db), 0);
+		sbuf_release(&tmp);
+	}
 	ck_assert_int_eq(kill(s->pid, SIGHUP), 0);
 	ck_assert_msg(stderr_wait_count(s, "reload refused", refused, 5000),
 		      "no new 'reload refused' line on stderr");
 	return before;
+}
+
+static char *refuse_reload(struct server *s)
+{
+	return refuse_reload_how(s, 0);
 }
 
 START_TEST(test_reload_refused)
@@ -2158,6 +2174,48 @@ START_TEST(test_search_after_refused_reload)
 	free(before);
 	ck_assert_msg(bad == 0, "%ld of %ld concurrent searches failed after a refused "
 		      "reload; first: %s", bad, total, first_bad);
+}
+END_TEST
+
+/* The served file overwritten in place by 8 KiB of garbage (what `cp`
+ * does: the same inode, truncated, written): the reload is refused, and
+ * the KB serves on, search and articles alike, since the server read the
+ * file whole when it loaded it. */
+START_TEST(test_kb_overwritten_in_place)
+{
+	static const char *const paths[] = {
+		"/api/v1/search?q=SCO", "/search?q=headset",
+		"/api/v1/articles/" ARTICLE, "/articles/" ARTICLE,
+		"/api/v1/diagnose?problem=" ARTICLE "&platform=android",
+	};
+	struct sbuf next = SBUF_INIT;
+	char *before, *after, *want;
+
+	/* First the served KB must be the file at reload_srv.db: a new one
+	 * renamed there and taken. */
+	sbuf_addf(&next, "%s/next.sqlite", reload_srv.dir);
+	ck_assert_int_eq(compile_kb(next.buf, "kb", NULL), 0);
+	want = kb_hash(next.buf);
+	ck_assert_int_eq(rename(next.buf, reload_srv.db), 0);
+	ck_assert_int_eq(kill(reload_srv.pid, SIGHUP), 0);
+	ck_assert_msg(wait_for_hash(reload_srv.port, want), "the new KB was not taken");
+	free(want);
+	sbuf_release(&next);
+
+	before = refuse_reload_how(&reload_srv, 1);
+	for (int round = 0; round < 3; round++) {
+		for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
+			struct reply r = get(reload_srv.port, paths[i]);
+
+			ck_assert_msg(r.status == 200, "%s: %ld after the file was "
+				      "overwritten: %.200s", paths[i], r.status, r.body.buf);
+			reply_release(&r);
+		}
+	}
+	after = served_hash(reload_srv.port);
+	ck_assert_str_eq(after, before);
+	free(before);
+	free(after);
 }
 END_TEST
 
@@ -2326,6 +2384,7 @@ Suite *http_suite(void)
 	tcase_add_test(tc, test_reload_under_load);
 	tcase_add_test(tc, test_reload_refused);
 	tcase_add_test(tc, test_search_after_refused_reload);
+	tcase_add_test(tc, test_kb_overwritten_in_place);
 
 	tc = tcase(s, "signals", NULL, NULL);
 	tcase_add_test(tc, test_sigterm_drain);

@@ -18,6 +18,7 @@ struct kbstate_priv {
 	atomic_int refs;
 	pthread_mutex_t lock;
 	pthread_cond_t store_free; /* signalled when a store is given back */
+	struct store_image *image; /* the KB's bytes, under every store */
 	struct store **stores;
 	size_t nr_stores, alloc_stores;
 	struct eng_work **works;
@@ -77,7 +78,15 @@ struct kbstate *kbstate_load(const char *path, int nr_handles, struct sbuf *err)
 	pthread_mutex_init(&kb->priv->lock, NULL);
 	pthread_cond_init(&kb->priv->store_free, NULL);
 	kb->path = xstrdup(path);
-	st = store_open(path, &open_err);
+	/* Read once: what is served cannot change with the file on disk (a
+	 * copy over it, a half-written file), and every handle sees the same
+	 * bytes even when a new file is renamed into place meanwhile. */
+	kb->priv->image = store_image_read(path, &open_err);
+	if (!kb->priv->image) {
+		sbuf_adds(err, open_err);
+		goto fail;
+	}
+	st = store_open_image(kb->priv->image, &open_err);
 	if (!st) {
 		sbuf_adds(err, open_err);
 		goto fail;
@@ -139,7 +148,7 @@ struct kbstate *kbstate_load(const char *path, int nr_handles, struct sbuf *err)
 	kbstate_store_give(kb, st); /* the first pooled handle */
 	st = NULL;
 	for (int i = 1; i < nr_handles; i++) {
-		struct store *more = store_open(path, &open_err);
+		struct store *more = store_open_image(kb->priv->image, &open_err);
 
 		if (!more) {
 			sbuf_adds(err, open_err);
@@ -182,6 +191,7 @@ void kbstate_release(struct kbstate *kb)
 	for (size_t i = 0; i < kb->priv->nr_stores; i++)
 		store_free(kb->priv->stores[i]);
 	free(kb->priv->stores);
+	store_image_free(kb->priv->image);
 	for (size_t i = 0; i < kb->priv->nr_works; i++)
 		eng_work_free(kb->priv->works[i]);
 	free(kb->priv->works);

@@ -1,8 +1,14 @@
 /* store: read-only queries on a compiled kb.sqlite. */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include "store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
@@ -66,12 +72,110 @@ char *store_meta(struct store *st, const char *key)
 	return ret;
 }
 
+struct store_image {
+	char *path;
+	unsigned char *data; /* an anonymous mapping of map_len bytes */
+	size_t len, map_len;
+};
+
+/* The bytes live in their own anonymous mapping, not on malloc's heap: a
+ * server reloading a KB of some MB every few seconds gives each old image
+ * back to the system whole, and its resident memory stays flat. */
+struct store_image *store_image_read(const char *path, char **err)
+{
+	struct store_image *img = NULL;
+	struct sbuf msg = SBUF_INIT;
+	struct stat sb;
+	size_t got = 0;
+	void *map = MAP_FAILED;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &sb) < 0)
+		goto sys_fail;
+	if (!S_ISREG(sb.st_mode)) {
+		sbuf_addf(&msg, "cannot open %s: not a regular file", path);
+		goto fail;
+	}
+	map = mmap(NULL, sb.st_size ? (size_t)sb.st_size : 1, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED)
+		goto sys_fail;
+	/* A file cut short meanwhile gives fewer bytes: SQLite then refuses
+	 * the image as it would the file. */
+	while (got < (size_t)sb.st_size) {
+		ssize_t n = read(fd, (char *)map + got, (size_t)sb.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto sys_fail;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	img = xcalloc(1, sizeof(*img));
+	img->path = xstrdup(path);
+	img->data = map;
+	img->len = got;
+	img->map_len = sb.st_size ? (size_t)sb.st_size : 1;
+	return img;
+sys_fail:
+	sbuf_addf(&msg, "cannot open %s: %s", path, strerror(errno));
+fail:
+	if (map != MAP_FAILED)
+		munmap(map, sb.st_size ? (size_t)sb.st_size : 1);
+	if (fd >= 0)
+		close(fd);
+	*err = sbuf_detach(&msg, NULL);
+	return NULL;
+}
+
+void store_image_free(struct store_image *img)
+{
+	if (!img)
+		return;
+	munmap(img->data, img->map_len);
+	free(img->path);
+	free(img);
+}
+
+/* The checks every handle passes, on st->db just opened: a Clew KB of the
+ * schema version this program reads. Returns 0, or -1 with msg set. */
+static int check_kb(struct store *st, const char *path, struct sbuf *msg);
+
+struct store *store_open_image(const struct store_image *img, char **err)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+	struct sbuf msg = SBUF_INIT;
+	int rc;
+
+	if (sqlite3_open_v2(":memory:", &st->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		sbuf_addf(&msg, "cannot open %s: %s", img->path,
+			  st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	/* Read-only over the image's bytes: SQLite neither writes nor frees
+	 * them, so every handle of the image can share one copy. */
+	rc = sqlite3_deserialize(st->db, "main", img->data, (sqlite3_int64)img->len,
+				 (sqlite3_int64)img->len, SQLITE_DESERIALIZE_READONLY);
+	if (rc != SQLITE_OK) {
+		sbuf_addf(&msg, "cannot open %s: %s", img->path, sqlite3_errstr(rc));
+		goto fail;
+	}
+	if (check_kb(st, img->path, &msg))
+		goto fail;
+	return st;
+fail:
+	*err = sbuf_detach(&msg, NULL);
+	store_free(st);
+	return NULL;
+}
+
 struct store *store_open(const char *path, char **err)
 {
 	struct store *st = xcalloc(1, sizeof(*st));
 	struct sbuf msg = SBUF_INIT;
-	sqlite3_stmt *s = NULL;
-	char *version = NULL;
 
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		sbuf_addf(&msg, "cannot open %s: %s", path,
@@ -79,37 +183,50 @@ struct store *store_open(const char *path, char **err)
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 2000);
-	/* The file is read-only to us: map it instead of copying pages. */
+	if (check_kb(st, path, &msg))
+		goto fail;
+	return st;
+fail:
+	*err = sbuf_detach(&msg, NULL);
+	store_free(st);
+	return NULL;
+}
+
+static int check_kb(struct store *st, const char *path, struct sbuf *msg)
+{
+	sqlite3_stmt *s = NULL;
+	char *version = NULL;
+
+	/* The KB is read-only to us: pages are read in place (from the
+	 * mapped file, or the image's bytes) instead of copied. */
 	sqlite3_exec(st->db, "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384;",
 		     NULL, NULL, NULL);
 	version = store_meta(st, "schema_version");
 	if (!version) {
-		sbuf_addf(&msg, "%s is not a Clew knowledge base (%s)", path,
+		sbuf_addf(msg, "%s is not a Clew knowledge base (%s)", path,
 			  st->err ? st->err : "no schema_version");
 		goto fail;
 	}
 	if (strcmp(version, SCHEMA_VERSION)) {
-		sbuf_addf(&msg, "%s has schema version %s; this clew reads %s "
+		sbuf_addf(msg, "%s has schema version %s; this clew reads %s "
 			  "(compile it again)", path, version, SCHEMA_VERSION);
 		goto fail;
 	}
 	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id), 0) FROM articles",
 			       -1, &s, NULL) != SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_ROW) {
-		sbuf_addf(&msg, "%s: %s", path, sqlite3_errmsg(st->db));
+		sbuf_addf(msg, "%s: %s", path, sqlite3_errmsg(st->db));
 		goto fail;
 	}
 	st->max_article_id = sqlite3_column_int(s, 0);
 	st->seen = xcalloc((size_t)st->max_article_id + 1, 1);
 	sqlite3_finalize(s);
 	free(version);
-	return st;
+	return 0;
 fail:
 	sqlite3_finalize(s);
 	free(version);
-	*err = sbuf_detach(&msg, NULL);
-	store_free(st);
-	return NULL;
+	return -1;
 }
 
 void store_free(struct store *st)

@@ -15,6 +15,22 @@ struct store *store_open(const char *path, char **err);
 /* NULL is a no-op. */
 void store_free(struct store *st);
 
+/* A KB file's bytes, read once into memory, for handles that must not see
+ * the file change under them: clew serve's, which keep serving a KB after
+ * its file is deleted, overwritten in place or cut short, and which all
+ * see one and the same content. */
+struct store_image;
+
+/* Reads the whole file at path. Returns the image (free with
+ * store_image_free), or NULL with *err set (malloc'd; caller frees). */
+struct store_image *store_image_read(const char *path, char **err);
+
+/* Frees img; every handle opened on it must be freed before. NULL: no-op. */
+void store_image_free(struct store_image *img);
+
+/* As store_open, on an image (borrowed: it must outlive the handle). */
+struct store *store_open_image(const struct store_image *img, char **err);
+
 /* Borrowed; valid until the next call on st. */
 const char *store_errmsg(const struct store *st);
 
