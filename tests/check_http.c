@@ -1463,6 +1463,33 @@ START_TEST(test_wizard_language)
 }
 END_TEST
 
+/* ---- the probe's access rule over a real connection --------------------- */
+
+/* --probe loopback (the default): this test's client is on loopback, so it
+ * reaches the probe (200, or 503 where this machine has no BlueZ); the
+ * same request relayed by a proxy on this host, which names the client it
+ * came from, is refused. */
+START_TEST(test_probe_behind_proxy)
+{
+	static const char *const relayed[][2] = {
+		{ "X-Forwarded-For: 203.0.113.9", NULL },
+		{ "Forwarded: for=203.0.113.9;proto=https", NULL },
+		{ "X-Real-IP: 203.0.113.9", NULL },
+	};
+	struct reply r = get(main_srv.port, "/api/v1/probe/bluetooth");
+
+	ck_assert_msg(r.status == 200 || r.status == 503, "direct: %ld", r.status);
+	reply_release(&r);
+	for (size_t i = 0; i < sizeof(relayed) / sizeof(*relayed); i++) {
+		r = http_req(main_srv.port, "GET", "/api/v1/probe/bluetooth",
+			     relayed[i], NULL, 0);
+		ck_assert_msg(r.status == 403, "%s: %ld", relayed[i][0], r.status);
+		assert_has(r.body.buf, "\"forbidden\"");
+		reply_release(&r);
+	}
+}
+END_TEST
+
 /* ---- 3. headers: frame-ancestors and CORS ---------------------------- */
 
 START_TEST(test_default_has_no_cors)
@@ -2359,6 +2386,7 @@ Suite *http_suite(void)
 	tcase_add_test(tc, test_static_files);
 	tcase_add_test(tc, test_embed_js);
 	tcase_add_test(tc, test_embed_links);
+	tcase_add_test(tc, test_probe_behind_proxy);
 	tcase_add_test(tc, test_default_has_no_cors);
 	tcase_add_test(tc, test_wizard_walk);
 	tcase_add_test(tc, test_wizard_tree);

@@ -63,6 +63,24 @@ START_TEST(test_probe_access_rule)
 	http_reply_release(&rep);
 	rep = (struct http_reply)HTTP_REPLY_INIT;
 
+	/* A request a proxy relayed from elsewhere is not local, though its
+	 * TCP peer (the proxy) is. */
+	{
+		struct http_request req;
+
+		memset(&req, 0, sizeof(req));
+		req.method = "GET";
+		req.path = "/api/v1/probe/bluetooth";
+		req.app = &app;
+		req.client_ip = "127.0.0.1";
+		req.client_loopback = 1;
+		req.forwarded = 1;
+		router_dispatch(&req, &rep);
+		ck_assert_int_eq(rep.status, 403);
+		http_reply_release(&rep);
+		rep = (struct http_reply)HTTP_REPLY_INIT;
+	}
+
 	/* off: the route answers 404, to everyone. */
 	app.cfg.probe = PROBE_OFF;
 	ck_assert_int_eq(get("/api/v1/probe/bluetooth", 1, &rep), 404);

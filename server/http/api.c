@@ -430,7 +430,9 @@ int api_probe_allowed(const struct http_request *req)
 	case PROBE_ANY:
 		return 1;
 	case PROBE_LOOPBACK:
-		return req->client_loopback;
+		/* A proxy on this host relays everyone from loopback; what
+		 * it relays is not this machine's user. */
+		return req->client_loopback && !req->forwarded;
 	default:
 		return 0;
 	}

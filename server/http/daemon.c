@@ -438,6 +438,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	cs->req.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
 	cs->req.origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
 	cs->req.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+	cs->req.forwarded =
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Forwarded") ||
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For") ||
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP");
 	cs->req.body = cs->body.buf;
 	cs->req.body_len = cs->body.len;
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &cs->req);

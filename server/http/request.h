@@ -27,6 +27,9 @@ struct http_request {
 	const char *if_none_match;
 	const char *client_ip;  /* numeric address */
 	int client_loopback;    /* 127.0.0.0/8 or ::1 */
+	/* The request names another client it was relayed for (Forwarded,
+	 * X-Forwarded-For or X-Real-IP): a proxy's, not its peer's own. */
+	int forwarded;
 	const char *request_id;
 	const struct app *app;
 	struct kbstate *kb;     /* the KB this request uses, referenced; NULL
