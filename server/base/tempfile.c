@@ -14,7 +14,6 @@
  * way to reach it). Written only by the registering thread; a slot is
  * published after its string is complete. */
 static char *volatile slots[MAX_TEMPFILES];
-static int handlers_installed;
 
 static void on_fatal_signal(int sig)
 {
@@ -37,13 +36,13 @@ static void install_handlers(void)
 		sigemptyset(&sa.sa_mask);
 		sigaction(sigs[i], &sa, NULL);
 	}
-	handlers_installed = 1;
 }
 
 int tempfile_register(const char *path)
 {
-	if (!handlers_installed)
-		install_handlers();
+	/* Each time, not once: a disposition reset since (in a child, say)
+	 * gets the handler again. */
+	install_handlers();
 	for (size_t i = 0; i < MAX_TEMPFILES; i++) {
 		if (!slots[i]) {
 			slots[i] = xstrdup(path);

@@ -4,10 +4,10 @@
 #ifndef CLEW_TEMPFILE_H
 #define CLEW_TEMPFILE_H
 
-/* Registers path (copied) for removal. The first call also installs
- * handlers for SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE where their
- * disposition is still the default: each removes the registered files,
- * then dies of the same signal. Returns 0, or -1 when all slots (8) are
+/* Registers path (copied) for removal. It also installs handlers for
+ * SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE where their disposition is
+ * the default: each removes the registered files, then dies of the same
+ * signal. Returns 0, or -1 when all slots (8) are
  * taken (the file is then not protected). Call from one thread. */
 int tempfile_register(const char *path);
 
