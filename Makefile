@@ -85,7 +85,7 @@ run: deps
 	$(BUILD)/clew serve --db $(KB_DB) --listen $(or $(LISTEN),127.0.0.1:8080)
 
 check: deps-test
-	$(MAKE) check-unit check-api check-browser check-fuzz
+	$(MAKE) check-unit check-api check-browser check-fuzz check-soak
 
 # Node tools for the tests, pinned by package-lock.json. Redocly's
 # telemetry and update check stay off: tests reach nothing beyond loopback.
