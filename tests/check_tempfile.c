@@ -59,6 +59,7 @@ START_TEST(test_signal_removes_registered)
 	free(keep);
 	free(doomed);
 	tu_rmtree(dir);
+	free(dir);
 }
 END_TEST
 
@@ -82,6 +83,7 @@ START_TEST(test_remove_all)
 	free(a);
 	free(b);
 	tu_rmtree(dir);
+	free(dir);
 }
 END_TEST
 
@@ -113,6 +115,7 @@ START_TEST(test_own_handler_kept)
 	ck_assert(exists(doomed));
 	free(doomed);
 	tu_rmtree(dir);
+	free(dir);
 }
 END_TEST
 
