@@ -29,8 +29,8 @@
 
   /* Arguments that steer the page, not the diagnosis; KEEP stay on every
    * link (the widget's panel, the reader's language). */
-  var UI_ARGS = { embed: 1, detected: 1, lang: 1 };
-  var NOT_STEPS = { problem: 1, embed: 1, detected: 1, lang: 1, q: 1 };
+  var UI_ARGS = { embed: 1, detected: 1, lang: 1, ask: 1 };
+  var NOT_STEPS = { problem: 1, embed: 1, detected: 1, lang: 1, ask: 1, q: 1 };
   var KEEP = { embed: 1, lang: 1 };
 
   function Wizard(section) {
@@ -120,6 +120,9 @@
   Wizard.prototype.go = function (url, push) {
     var self = this, seq = ++this.seq;
     var params = new URL(url, location.href).searchParams, api = new URLSearchParams();
+    /* A question asked again ("change") is the server's to render: the
+     * API's next question is the most informative one, not that one. */
+    if (params.get('ask')) { location.href = url; return; }
     params.forEach(function (v, k) { if (!UI_ARGS[k]) api.append(k, v); });
     this.section.setAttribute('aria-busy', 'true');
     fetch('/api/v1/diagnose?' + api.toString(), { headers: { Accept: 'application/json' } })
@@ -153,7 +156,7 @@
   Wizard.prototype.url = function (params, n, skip, key, value) {
     var out = new URLSearchParams(), i = 0;
     params.forEach(function (v, k) {
-      if ((i < n || KEEP[k]) && i !== skip) out.append(k, v);
+      if ((i < n || KEEP[k]) && i !== skip && k !== 'ask') out.append(k, v);
       i++;
     });
     if (key) out.append(key, value);
@@ -203,8 +206,10 @@
         b.title = "Read from this computer's Bluetooth stack";
         li.append(' ', b);
       }
+      /* This answer left out and its question asked again (the server
+       * renders that step: see render's first lines). */
       var a = el('a', null, 'change');
-      a.href = self.url(params, st.index, -1);
+      a.href = self.url(params, all.length, st.index, 'ask', st.key);
       li.append(' ', a);
       ul.appendChild(li);
     });

@@ -1629,6 +1629,55 @@ START_TEST(test_wizard_tree)
 }
 END_TEST
 
+/* "change" next to an answer: that answer left out and its question asked
+ * next, every other answer kept (not only those given before it); the
+ * form's answer then joins them. 'ask' for a question answered already,
+ * or for no question of the KB, changes nothing. */
+START_TEST(test_wizard_change)
+{
+	struct reply r = get(main_srv.port, "/wizard?problem=" ARTICLE
+			     "&platform=android&bt_permissions=yes&sco_supported=no");
+	char *change, *next;
+
+	assert_status(r, 200);
+	change = link_to(r.body.buf, "change");
+	ck_assert_ptr_nonnull(change);
+	ck_assert_str_eq(change, "/wizard?problem=" ARTICLE
+			 "&bt_permissions=yes&sco_supported=no&ask=platform");
+	reply_release(&r);
+
+	r = get(main_srv.port, change);
+	assert_status(r, 200);
+	assert_has(r.body.buf, "type=\"radio\" name=\"platform\"");
+	assert_has(r.body.buf, "name=\"bt_permissions\" value=\"yes\"");
+	assert_has(r.body.buf, "name=\"sco_supported\" value=\"no\"");
+	assert_lacks(r.body.buf, "name=\"ask\"");
+	next = submit_question(r.body.buf);
+	ck_assert_ptr_nonnull(next);
+	assert_has(next, "bt_permissions=yes");
+	assert_has(next, "sco_supported=no");
+	assert_has(next, "platform=");
+	assert_lacks(next, "ask=");
+	reply_release(&r);
+
+	/* No link of the page keeps 'ask'. */
+	r = get(main_srv.port, change);
+	assert_lacks(strstr(r.body.buf, "<nav class=\"wizard-nav\""), "ask=");
+	reply_release(&r);
+
+	r = get(main_srv.port, "/wizard?problem=" ARTICLE "&platform=android&ask=platform");
+	assert_status(r, 200);
+	assert_lacks(r.body.buf, "type=\"radio\" name=\"platform\"");
+	reply_release(&r);
+	r = get(main_srv.port, "/wizard?problem=" ARTICLE "&ask=no_such_question");
+	assert_status(r, 200);
+	assert_has(r.body.buf, "<form class=\"question\"");
+	reply_release(&r);
+	free(change);
+	free(next);
+}
+END_TEST
+
 START_TEST(test_wizard_walk)
 {
 	struct reply r = get(main_srv.port, "/");
@@ -2389,6 +2438,7 @@ Suite *http_suite(void)
 	tcase_add_test(tc, test_probe_behind_proxy);
 	tcase_add_test(tc, test_default_has_no_cors);
 	tcase_add_test(tc, test_wizard_walk);
+	tcase_add_test(tc, test_wizard_change);
 	tcase_add_test(tc, test_wizard_tree);
 	tcase_add_test(tc, test_path_traversal);
 	tcase_add_test(tc, test_encoded_nul);

@@ -21,9 +21,10 @@
 
 /* Query arguments that steer the page, not the diagnosis: 'embed' (the
  * page is the help-desk widget's panel; its value is the host page's
- * origin, or 1), 'detected' (answers read by the probe) and 'lang' (the
- * reader's language). */
-static const char *const ui_args[] = { "embed", "detected", "lang", NULL };
+ * origin, or 1), 'detected' (answers read by the probe), 'lang' (the
+ * reader's language) and 'ask' (the question to ask next, from a "change"
+ * link). */
+static const char *const ui_args[] = { "embed", "detected", "lang", "ask", NULL };
 
 static int is_ui_arg(const char *key)
 {
@@ -89,7 +90,8 @@ void page_url_encode(struct sbuf *out, const char *s)
 /* Appends path?k=v&... with the arguments [0, n) of req, leaving out index
  * skip (-1: none), then extra_key=extra_value when given. The page's own
  * arguments ('embed', 'lang') are kept wherever they stand, so that a
- * reader stays in the widget and in their language. */
+ * reader stays in the widget and in their language; 'ask' is for this
+ * page only and never kept. */
 static char *url_with(const struct http_request *req, const char *path, size_t n,
 		      long skip, const char *extra_key, const char *extra_value)
 {
@@ -100,7 +102,8 @@ static char *url_with(const struct http_request *req, const char *path, size_t n
 	for (size_t i = 0; i < req->nr_args; i++) {
 		const char *k = req->args[i].key;
 
-		if ((long)i == skip || (i >= n && (strcmp(k, "embed") && strcmp(k, "lang"))))
+		if ((long)i == skip || !strcmp(k, "ask") ||
+		    (i >= n && (strcmp(k, "embed") && strcmp(k, "lang"))))
 			continue;
 		sbuf_addch(&u, first ? '?' : '&');
 		first = 0;
@@ -326,11 +329,14 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 
 	for (size_t i = 0; i < req->nr_args; i++) {
 		const struct http_arg *a = &req->args[i];
-		cJSON *h = cJSON_CreateObject();
 
-		cJSON_AddStringToObject(h, "name", a->key);
-		cJSON_AddStringToObject(h, "value", a->value);
-		cJSON_AddItemToArray(hidden, h);
+		if (strcmp(a->key, "ask")) {
+			cJSON *h = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(h, "name", a->key);
+			cJSON_AddStringToObject(h, "value", a->value);
+			cJSON_AddItemToArray(hidden, h);
+		}
 		if (!strcmp(a->key, "problem") || is_ui_arg(a->key))
 			continue;
 		last = (long)i;
@@ -347,8 +353,10 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 						"I don't know");
 			cJSON_AddBoolToObject(s, "detected", in_csv(http_arg(req, "detected"),
 								    a->key));
-			/* "change": back to the step where this was asked. */
-			add_owned_string(s, "change_url", url_with(req, "/wizard", i, -1, NULL, NULL));
+			/* "change": this answer left out and its question asked
+			 * again; the other answers stay. */
+			add_owned_string(s, "change_url", url_with(req, "/wizard", req->nr_args,
+								   (long)i, "ask", a->key));
 			cJSON_AddItemToArray(steps, s);
 		}
 	}
@@ -407,6 +415,19 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 	}
 }
 
+/* 'ask=QUESTION' (from a "change" link): that question is the one asked
+ * next, when it is a question of the KB and not answered. */
+static void ask_again(struct http_request *req, cJSON *doc)
+{
+	const struct eng_model *m = req->kb->model;
+	const char *ask = http_arg(req, "ask");
+	int q = ask ? eng_model_question(m, ask) : -1;
+
+	if (q < 0 || http_arg(req, ask))
+		return;
+	cJSON_ReplaceItemInObject(doc, "next_question", eng_question_json(m, q));
+}
+
 /* With 'lang' naming a language the KB has, the problems offered are the
  * articles in that language (and those that do not say theirs). */
 static void only_language(struct http_request *req, cJSON *doc)
@@ -444,6 +465,7 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 		return;
 	}
 	cJSON_AddItemToObject(doc, "site", site_json(req, "Troubleshooter"));
+	ask_again(req, doc);
 	only_language(req, doc);
 	wizard_links(req, doc);
 	/* "Detect from this computer": for Linux (or before the platform is
