@@ -26,21 +26,6 @@
 #define SLACK 1.0    /* the reaper's lateness allowed, seconds */
 #define MANY 50      /* slow connections at once */
 
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static void nap_ms(long ms)
-{
-	struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&t, &t) && errno == EINTR)
-		;
-}
 
 /* ---- the server -------------------------------------------------------- */
 
@@ -84,7 +69,7 @@ static void serve(const char *timeout)
 		      "--header-timeout", timeout, (char *)NULL);
 		_exit(127);
 	}
-	for (end = now() + 10; now() < end && !srv.port; nap_ms(10)) {
+	for (end = tu_now() + 10; tu_now() < end && !srv.port; tu_nap_ms(10)) {
 		char *err = tu_read(errpath.buf, NULL);
 		const char *p = err ? strstr(err, "(port ") : NULL;
 
@@ -171,7 +156,7 @@ static int closed_by_server(int fd)
 static int request_on(int fd, const char *path)
 {
 	struct sbuf req = SBUF_INIT, got = SBUF_INIT;
-	double end = now() + 5;
+	double end = tu_now() + 5;
 	int status = 0;
 	const char *hdr_end;
 	long clen = -1;
@@ -179,7 +164,7 @@ static int request_on(int fd, const char *path)
 	sbuf_addf(&req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", path);
 	if (send(fd, req.buf, req.len, MSG_NOSIGNAL) != (ssize_t)req.len)
 		goto done;
-	while (now() < end) {
+	while (tu_now() < end) {
 		struct pollfd p = { fd, POLLIN, 0 };
 		char buf[4096];
 		ssize_t n;
@@ -230,7 +215,7 @@ static void trickle(const int *fds, int n, const char *text, long step_ms,
 
 	for (int i = 0; i < n; i++)
 		closed_at[i] = -1;
-	while (open > 0 && now() - start < give_up) {
+	while (open > 0 && tu_now() - start < give_up) {
 		double t0;
 
 		for (int i = 0; i < n; i++) {
@@ -238,16 +223,16 @@ static void trickle(const int *fds, int n, const char *text, long step_ms,
 				continue;
 			if (closed_by_server(fds[i]) ||
 			    send(fds[i], text + pos % len, 1, MSG_NOSIGNAL) != 1) {
-				closed_at[i] = now() - start;
+				closed_at[i] = tu_now() - start;
 				open--;
 			}
 		}
 		pos++;
-		t0 = now();
+		t0 = tu_now();
 		ck_assert_int_eq(get_status("/healthz"), 200);
-		ck_assert_msg(now() - t0 < 1.0, "a normal request took %.3f s while "
-			      "slow clients were connected", now() - t0);
-		nap_ms(step_ms);
+		ck_assert_msg(tu_now() - t0 < 1.0, "a normal request took %.3f s while "
+			      "slow clients were connected", tu_now() - t0);
+		tu_nap_ms(step_ms);
 	}
 }
 
@@ -260,7 +245,7 @@ START_TEST(test_slow_headers_closed)
 	static const char text[] = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
 				   "X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 	int fd = dial();
-	double start = now(), at;
+	double start = tu_now(), at;
 	char *err;
 
 	trickle(&fd, 1, text, 100, start, DEADLINE + 5, &at);
@@ -278,7 +263,7 @@ START_TEST(test_many_slow_clients_closed)
 {
 	static const char text[] = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-";
 	int fds[MANY];
-	double at[MANY], start = now();
+	double at[MANY], start = tu_now();
 
 	for (int i = 0; i < MANY; i++)
 		fds[i] = dial();
@@ -299,7 +284,7 @@ START_TEST(test_slow_body_closed)
 				   "Content-Type: application/json\r\n"
 				   "Content-Length: 1000\r\n\r\n";
 	int fd = dial();
-	double start = now(), at;
+	double start = tu_now(), at;
 
 	ck_assert_int_eq(send(fd, head, strlen(head), MSG_NOSIGNAL), (ssize_t)strlen(head));
 	trickle(&fd, 1, " ", 100, start, DEADLINE + 5, &at);
@@ -315,19 +300,19 @@ END_TEST
 START_TEST(test_keepalive_restarts_deadline)
 {
 	int fd = dial();
-	double start = now(), last;
+	double start = tu_now(), last;
 
 	for (int i = 0; i < 3; i++) {
 		ck_assert_int_eq(request_on(fd, "/healthz"), 200);
-		nap_ms(DEADLINE * 1000 * 3 / 4);
+		tu_nap_ms(DEADLINE * 1000 * 3 / 4);
 	}
 	ck_assert_int_eq(request_on(fd, "/api/v1/questions"), 200);
-	last = now();
+	last = tu_now();
 	ck_assert(last - start > DEADLINE + 0.5); /* older than one deadline */
-	while (!closed_by_server(fd) && now() - last < DEADLINE + 5)
-		nap_ms(50);
-	ck_assert_msg(now() - last >= DEADLINE - 0.05 && now() - last <= DEADLINE + SLACK,
-		      "idle connection closed %.2f s after the last reply", now() - last);
+	while (!closed_by_server(fd) && tu_now() - last < DEADLINE + 5)
+		tu_nap_ms(50);
+	ck_assert_msg(tu_now() - last >= DEADLINE - 0.05 && tu_now() - last <= DEADLINE + SLACK,
+		      "idle connection closed %.2f s after the last reply", tu_now() - last);
 	close(fd);
 }
 END_TEST
@@ -337,7 +322,7 @@ START_TEST(test_zero_is_off)
 {
 	static const char text[] = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: bbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 	int fd = dial();
-	double start = now(), at;
+	double start = tu_now(), at;
 
 	trickle(&fd, 1, text, 200, start, DEADLINE + 1.5, &at);
 	ck_assert_msg(at < 0, "closed after %.2f s with --header-timeout 0", at);

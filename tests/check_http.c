@@ -50,34 +50,19 @@ static const char *bin(void)
 	return b && *b ? b : "build/clew";
 }
 
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static void nap_ms(long ms)
-{
-	struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&t, &t) && errno == EINTR)
-		;
-}
 
 /* Waits up to ms for pid to exit; returns 1 with *status set when it did. */
 static int wait_exit(pid_t pid, long ms, int *status)
 {
-	double end = now() + (double)ms / 1000;
+	double end = tu_now() + (double)ms / 1000;
 
 	do {
 		pid_t w = waitpid(pid, status, WNOHANG);
 
 		if (w == pid || (w < 0 && errno == ECHILD))
 			return 1;
-		nap_ms(10);
-	} while (now() < end);
+		tu_nap_ms(10);
+	} while (tu_now() < end);
 	return 0;
 }
 
@@ -110,13 +95,13 @@ static int stderr_count(const struct server *s, const char *needle)
 static int stderr_wait_count(const struct server *s, const char *needle,
 			     int already, long ms)
 {
-	double end = now() + (double)ms / 1000;
+	double end = tu_now() + (double)ms / 1000;
 
 	do {
 		if (stderr_count(s, needle) > already)
 			return 1;
-		nap_ms(10);
-	} while (now() < end);
+		tu_nap_ms(10);
+	} while (tu_now() < end);
 	return 0;
 }
 
@@ -201,8 +186,8 @@ static int server_start(struct server *s, ...)
 	}
 	sbuf_release(&errpath);
 
-	end = now() + 10;
-	while (now() < end) {
+	end = tu_now() + 10;
+	while (tu_now() < end) {
 		char *err = server_stderr(s);
 		const char *p = strstr(err, "(port ");
 		int status;
@@ -221,7 +206,7 @@ static int server_start(struct server *s, ...)
 			return -1;
 		}
 		free(err);
-		nap_ms(10);
+		tu_nap_ms(10);
 	}
 	fprintf(stderr, "clew serve did not say it was listening within 10 s\n");
 	server_stop(s);
@@ -719,7 +704,7 @@ static char *raw_exchange(int port, const void *data, size_t len, int *closed)
 	struct sockaddr_in sa;
 	struct sbuf got = SBUF_INIT;
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	double end = now() + 5;
+	double end = tu_now() + 5;
 	size_t off = 0;
 
 	ck_assert_int_ge(fd, 0);
@@ -736,7 +721,7 @@ static char *raw_exchange(int port, const void *data, size_t len, int *closed)
 		off += (size_t)n;
 	}
 	*closed = 0;
-	while (now() < end) {
+	while (tu_now() < end) {
 		struct pollfd pfd = { fd, POLLIN, 0 };
 		char buf[4096];
 		ssize_t n;
@@ -1990,15 +1975,15 @@ START_TEST(test_no_kb_then_sighup)
 
 	ck_assert_int_eq(compile_kb(nokb_srv.db, "kb", NULL), 0);
 	ck_assert_int_eq(kill(nokb_srv.pid, SIGHUP), 0);
-	end = now() + 5;
+	end = tu_now() + 5;
 	do {
 		r = get(nokb_srv.port, "/healthz");
 		assert_transport(r);
 		if (r.status == 200)
 			break;
 		reply_release(&r);
-		nap_ms(20);
-	} while (now() < end);
+		tu_nap_ms(20);
+	} while (tu_now() < end);
 	assert_status(r, 200);
 	reply_release(&r);
 	r = get(nokb_srv.port, "/api/v1/articles/" ARTICLE);
@@ -2025,9 +2010,9 @@ static void *hammer_run(void *arg)
 	struct hammer *h = arg;
 	static const char *const json[] = { "Content-Type: application/json", NULL };
 	CURL *c = curl_easy_init();
-	double end = now() + h->seconds;
+	double end = tu_now() + h->seconds;
 
-	while (c && now() < end) {
+	while (c && tu_now() < end) {
 		struct reply r;
 
 		for (int k = 0; k < 2; k++) {
@@ -2076,7 +2061,7 @@ static char *served_hash(int port)
 /* Polls /healthz up to 5 s for hash. */
 static int wait_for_hash(int port, const char *hash)
 {
-	double end = now() + 5;
+	double end = tu_now() + 5;
 
 	do {
 		char *h = served_hash(port);
@@ -2085,8 +2070,8 @@ static int wait_for_hash(int port, const char *hash)
 		free(h);
 		if (same)
 			return 1;
-		nap_ms(20);
-	} while (now() < end);
+		tu_nap_ms(20);
+	} while (tu_now() < end);
 	return 0;
 }
 
@@ -2100,7 +2085,7 @@ START_TEST(test_reload_under_load)
 
 	ck_assert_ptr_nonnull(old);
 	ck_assert_int_eq(pthread_create(&t, NULL, hammer_run, &h), 0);
-	nap_ms(300);
+	tu_nap_ms(300);
 	sbuf_addf(&next, "%s/next.sqlite", reload_srv.dir);
 	ck_assert_int_eq(compile_kb(next.buf, "kb", "tests/data/faq-plain.md", NULL), 0);
 	want = kb_hash(next.buf);
@@ -2326,8 +2311,8 @@ START_TEST(test_sigterm_drain)
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	ck_assert_int_eq(send(fd, head.buf, head.len, MSG_NOSIGNAL), (ssize_t)head.len);
-	end = now() + 5;
-	while (!strstr(got.buf, "\r\n\r\n") && now() < end) {
+	end = tu_now() + 5;
+	while (!strstr(got.buf, "\r\n\r\n") && tu_now() < end) {
 		struct pollfd pfd = { fd, POLLIN, 0 };
 		char buf[512];
 		ssize_t n;
@@ -2347,8 +2332,8 @@ START_TEST(test_sigterm_drain)
 	/* The request in flight completes. */
 	ck_assert_int_eq(send(fd, body, strlen(body), MSG_NOSIGNAL), (ssize_t)strlen(body));
 	sbuf_reset(&got);
-	end = now() + 5;
-	while (!strstr(got.buf, "android-a2dp-only") && now() < end) {
+	end = tu_now() + 5;
+	while (!strstr(got.buf, "android-a2dp-only") && tu_now() < end) {
 		struct pollfd pfd = { fd, POLLIN, 0 };
 		char buf[4096];
 		ssize_t n;

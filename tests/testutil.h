@@ -32,6 +32,11 @@ const char *tu_bin(void);
 struct tu_run tu_sh(const char *dir, const char *line);
 void tu_run_free(struct tu_run *r);
 
+/* CLOCK_MONOTONIC in seconds. */
+double tu_now(void);
+/* Sleeps ms milliseconds (through signals). */
+void tu_nap_ms(long ms);
+
 /* Compiles inputs into out; returns compile_run's result, diagnostics in d. */
 int tu_compile(const char *out, struct diag *d, int strict, ...);
 /* Returns 1 when some diagnostic's printed form contains needle. */

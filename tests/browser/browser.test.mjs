@@ -9,9 +9,8 @@ import { compileKb, startServer, stopServer } from '../lib/serve.mjs';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../lib/chromium.mjs';
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SHOTS = 'build/screenshots';
 const PROBLEM = 'linux-bluetooth-headset-audio';
 const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
@@ -24,11 +23,7 @@ before(async () => {
   compileKb(join(dir, 'kb.sqlite'), 'kb');
   server = await startServer(join(dir, 'kb.sqlite'));
   base = server.base;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

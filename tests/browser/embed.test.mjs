@@ -11,9 +11,8 @@ import { compileKb, startServer, stopServer } from '../lib/serve.mjs';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../lib/chromium.mjs';
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SHOTS = 'build/screenshots';
 const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 const PROBLEM = 'bluetooth-call-audio';
@@ -101,11 +100,7 @@ before(async () => {
   server = await startServer(join(dir, 'kb.sqlite'), ['--cors', allowed.origin,
     '--frame-ancestors', `'self' ${allowed.origin}`]);
   base = server.base;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
