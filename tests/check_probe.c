@@ -1223,6 +1223,10 @@ static pid_t serve_start(int *port)
 
 	*port = 0;
 	sbuf_addf(&errf, "%s/serve.err", rig.dir);
+	/* The shell may return before the server's job has truncated the
+	 * file: a previous server's "(port N)" must not be read as this
+	 * one's. */
+	unlink(errf.buf);
 	/* sh() sends stdout to a file: the pid echoed is its output. */
 	sbuf_addf(&line, "@ serve --db %s --listen 127.0.0.1:0 --no-access-log "
 		  "--templates templates --static static 2>%s & echo $!",
