@@ -209,6 +209,71 @@ START_TEST(test_subheading_causes)
 }
 END_TEST
 
+/* A title heading over platform headings is not a platform itself, nor
+ * is a heading repeating the title over the causes; a platform heading may
+ * have text sub-headings before its causes. */
+START_TEST(test_title_heading_not_platform)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: Printer shows offline\n---\n# Printer shows offline\n\nIntro.\n\n"
+		"## Windows\n\n### Symptoms\n\nThe icon is grey.\n\n### Possible causes\n\n"
+		"- The spooler stopped.\n- A new IP address.\n\n### How to fix\n\n"
+		"1. Restart the spooler.\n2. Add the printer again.\n\n"
+		"## Chrome OS\n\n### Cause\n\nThe queue is paused.\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_platforms, 2);
+	ck_assert_str_eq(a->platforms[0].id, "windows");
+	ck_assert_str_eq(a->platforms[1].id, "chrome-os");
+	ck_assert_uint_eq(a->nr_causes, 3);
+	ck_assert_str_eq(a->causes[0].platform, "windows");
+	ck_assert_str_eq(a->causes[2].platform, "chrome-os");
+	ck_assert_uint_eq(a->nr_solutions, 2);
+	kb_article_free(a);
+	diag_release(&d);
+
+	a = parse("y.md", "---\ntitle: App crashes\n---\n# App crashes\n\n"
+		  "### Reasons\n\n1. Old version.\n\n### Fixes\n\n1. Update it.\n", &d);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_platforms, 0);
+	ck_assert_uint_eq(a->nr_causes, 1);
+	ck_assert_uint_eq(a->nr_solutions, 1);
+	kb_article_free(a);
+	diag_release(&d);
+}
+END_TEST
+
+/* "**Reasons**" and "Solutions:" alone in a paragraph stand for headings;
+ * "**Fix:** text" in a sentence does not. */
+START_TEST(test_label_paragraphs)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: Wi-Fi drops\nplatform: [Android, iOS]\n---\n## Android devices\n\n"
+		"**Reasons**\n\n1. Battery saving turns Wi-Fi off.\n2. The DHCP lease is short.\n\n"
+		"**Solutions:**\n\n1. Exclude Wi-Fi from battery saving.\n2. Raise the lease time.\n\n"
+		"## iOS\n\nPossible causes:\n\n- Private address changes.\n\n"
+		"*How to fix*\n\n- Turn off the private address.\n\n"
+		"**Fix:** restarting the router helps too.\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	if (d.nr)
+		tu_diag_dump(&d);
+	ck_assert_uint_eq(a->nr_causes, 3);
+	ck_assert_str_eq(a->causes[0].platform, "android");
+	ck_assert(strstr(a->causes[0].title, "Battery saving") != NULL);
+	ck_assert_str_eq(a->causes[2].platform, "ios");
+	ck_assert_uint_eq(a->nr_solutions, 3);
+	ck_assert(strstr(a->solutions[2].title, "private address") != NULL);
+	/* The label reads as a heading on the page, without its colon. */
+	ck_assert(strstr(a->html, ">Solutions</h") != NULL);
+	ck_assert(strstr(a->html, "restarting the router") != NULL);
+	kb_article_free(a);
+	diag_release(&d);
+}
+END_TEST
+
 START_TEST(test_raw_html_stripped)
 {
 	struct diag d = DIAG_INIT;
@@ -335,6 +400,8 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_single_platform_without_heading);
 	tcase_add_test(tc, test_paragraph_reason);
 	tcase_add_test(tc, test_subheading_causes);
+	tcase_add_test(tc, test_title_heading_not_platform);
+	tcase_add_test(tc, test_label_paragraphs);
 	tcase_add_test(tc, test_raw_html_stripped);
 	tcase_add_test(tc, test_non_ascii);
 	tcase_add_test(tc, test_bom_crlf);

@@ -219,19 +219,37 @@ static const char *heading_platform(struct walk *w, cmark_node *h,
 	for (size_t i = 0; i < w->a->nr_platforms; i++)
 		if (has_word(text, w->a->platforms[i].name))
 			return w->a->platforms[i].id;
-	/* Otherwise only a heading with causes or solutions under it. */
+	/* The article's own title ("# Printer shows offline") is not one. */
+	if (w->a->title && text_ieq(text_ltrim(text), w->a->title))
+		return NULL;
+	/* Otherwise only a heading that causes or solutions stand directly
+	 * under: a Reasons or Solutions heading whose nearest heading above
+	 * (of a higher level) is this one. So "# Title" is not a platform
+	 * for the "### Causes" of its "## Windows", but "## Windows" is, with
+	 * or without a "### Symptoms" before them. */
+	int open[7] = { 0 }; /* levels of text headings still open */
 	for (cmark_node *n = cmark_node_next(h); n; n = cmark_node_next(n)) {
 		struct sbuf sub = SBUF_INIT;
 		enum kb_section_kind k;
+		int l, mine = 1;
 
 		if (cmark_node_get_type(n) != CMARK_NODE_HEADING)
 			continue;
-		if (cmark_node_get_heading_level(n) <= level)
+		l = cmark_node_get_heading_level(n);
+		if (l <= level)
 			break;
 		mdtree_plain_text(n, &sub);
 		k = heading_kind(sub.buf);
 		sbuf_release(&sub);
-		if (k == KB_SECTION_TEXT)
+		for (int i = level + 1; i < l; i++)
+			mine &= !open[i];
+		for (int i = l; i <= 6; i++)
+			open[i] = 0;
+		if (k == KB_SECTION_TEXT) {
+			open[l] = 1;
+			continue;
+		}
+		if (!mine)
 			continue;
 		/* Drop leading and trailing generic words: "On Windows hosts"
 		 * -> "Windows". */
@@ -716,6 +734,57 @@ static int check_unused_annotations(struct mdtree *t, struct diag *d)
 	return ret;
 }
 
+/* Words in text (runs of non-blanks). */
+static int count_words(const char *text)
+{
+	int n = 0;
+
+	for (const char *p = text; *p;) {
+		p += strspn(p, " \t");
+		if (!*p)
+			break;
+		n++;
+		p += strcspn(p, " \t");
+	}
+	return n;
+}
+
+/* "**Reasons**" or "Possible causes:" alone in a paragraph, as many FAQ
+ * pages write their sub-headings, is read as the heading it stands for:
+ * one level under the heading above it. Only labels of three words at
+ * most that name causes or solutions, and not under a Reasons or
+ * Solutions heading already ("The possible reasons include:" there is
+ * its text); "**Fix:** restart the app." stays a paragraph. */
+static void promote_labels(cmark_node *root)
+{
+	int level = 1; /* of the last heading written as one */
+	enum kb_section_kind under = KB_SECTION_TEXT;
+	cmark_node *next;
+
+	for (cmark_node *n = cmark_node_first_child(root); n; n = next) {
+		struct sbuf text = SBUF_INIT;
+		cmark_node_type type = cmark_node_get_type(n);
+
+		next = cmark_node_next(n);
+		if (type == CMARK_NODE_HEADING) {
+			level = cmark_node_get_heading_level(n);
+			mdtree_plain_text(n, &text);
+			under = heading_kind(text.buf);
+			sbuf_release(&text);
+			continue;
+		}
+		if (type != CMARK_NODE_PARAGRAPH || under != KB_SECTION_TEXT)
+			continue;
+		mdtree_plain_text(n, &text);
+		sbuf_rtrim(&text);
+		if (text.len && count_words(text.buf) <= 3 && !strchr(text.buf, '\n') &&
+		    heading_kind(text.buf) != KB_SECTION_TEXT &&
+		    (text.buf[text.len - 1] == ':' || mdtree_is_one_span(n)))
+			mdtree_promote_to_heading(n, level + 1);
+		sbuf_release(&text);
+	}
+}
+
 struct kb_article *article_from_tree(struct mdtree *t, const char *slug_default,
 				     struct diag *d)
 {
@@ -731,6 +800,7 @@ struct kb_article *article_from_tree(struct mdtree *t, const char *slug_default,
 	w.d = d;
 	sbuf_init(&w.html);
 	sbuf_init(&w.text);
+	promote_labels(t->root);
 	for (cmark_node *n = cmark_node_first_child(t->root); n;
 	     n = cmark_node_next(n))
 		walk_block(&w, n);

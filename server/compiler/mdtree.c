@@ -126,6 +126,61 @@ static cmark_node *parse_markdown(const char *text, size_t len)
 	return root;
 }
 
+/* The one strong or emphasised span that is all of para's content
+ * (blank text and a ':' around it allowed), or NULL. */
+static cmark_node *only_span(cmark_node *para)
+{
+	cmark_node *span = NULL;
+
+	for (cmark_node *c = cmark_node_first_child(para); c; c = cmark_node_next(c)) {
+		cmark_node_type t = cmark_node_get_type(c);
+
+		if (t == CMARK_NODE_STRONG || t == CMARK_NODE_EMPH) {
+			if (span)
+				return NULL;
+			span = c;
+		} else if (t != CMARK_NODE_TEXT ||
+			   cmark_node_get_literal(c)[strspn(cmark_node_get_literal(c), " \t:")]) {
+			return NULL;
+		}
+	}
+	return span;
+}
+
+int mdtree_is_one_span(cmark_node *paragraph)
+{
+	return only_span(paragraph) != NULL;
+}
+
+cmark_node *mdtree_promote_to_heading(cmark_node *paragraph, int level)
+{
+	cmark_node *h = cmark_node_new_with_mem(CMARK_NODE_HEADING, &xalloc_mem);
+	cmark_node *from = only_span(paragraph), *c, *last;
+
+	cmark_node_set_heading_level(h, level < 1 ? 1 : level > 6 ? 6 : level);
+	if (!from)
+		from = paragraph;
+	while ((c = cmark_node_first_child(from))) {
+		cmark_node_unlink(c);
+		cmark_node_append_child(h, c);
+	}
+	last = cmark_node_last_child(h);
+	if (last && cmark_node_get_type(last) == CMARK_NODE_TEXT) {
+		struct sbuf lit = SBUF_INIT;
+
+		sbuf_adds(&lit, cmark_node_get_literal(last));
+		sbuf_rtrim(&lit);
+		while (lit.len && lit.buf[lit.len - 1] == ':')
+			sbuf_setlen(&lit, lit.len - 1);
+		sbuf_rtrim(&lit);
+		cmark_node_set_literal(last, lit.buf);
+		sbuf_release(&lit);
+	}
+	cmark_node_replace(paragraph, h);
+	cmark_node_free(paragraph);
+	return h;
+}
+
 int mdtree_parse(struct mdtree *t, const char *path, const char *buf,
 		 size_t len, struct diag *d)
 {

@@ -55,6 +55,16 @@ void mdtree_render_children(cmark_node *node, struct sbuf *out);
  * cut at a word boundary with an ellipsis. */
 void mdtree_title_from_text(const char *text, struct sbuf *out);
 
+/* 1 when all of paragraph's content is one strong or emphasised span
+ * ("**Reasons**", "*Fix:*"), blank text and a ':' around it allowed. */
+int mdtree_is_one_span(cmark_node *paragraph);
+
+/* Replaces paragraph (a block of the tree) with a heading of level 1..6
+ * holding the same inline content, or the content of its one strong or
+ * emphasised span ("**Reasons**" -> "Reasons"), without a trailing ':'.
+ * Frees paragraph; returns the heading (owned by the tree). */
+cmark_node *mdtree_promote_to_heading(cmark_node *paragraph, int level);
+
 /* Returns the annotation recorded for owner, or NULL. */
 struct mdtree_annot *mdtree_annot_for(struct mdtree *t, cmark_node *owner);
 
