@@ -274,6 +274,56 @@ START_TEST(test_label_paragraphs)
 }
 END_TEST
 
+/* "### Cause 1: Title" headings: one cause each, titled by the label,
+ * paired with "### Solution 1" by number. */
+START_TEST(test_numbered_cause_headings)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: No sound\nplatform: Android\n---\n## Android\n\n"
+		"### Cause 1: Bluetooth permission missing\n\nThe app lacks it.\n\n"
+		"### Cause 2 \xe2\x80\x93 Only A2DP\n\nNo microphone path.\n\n"
+		"### Solution 1\n\nRequest the permission.\n\n"
+		"### Solution 2\n\nUse an HFP headset.\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_causes, 2);
+	ck_assert_str_eq(a->causes[0].title, "Bluetooth permission missing");
+	ck_assert_str_eq(a->causes[1].title, "Only A2DP");
+	ck_assert(strstr(a->causes[0].html, "lacks it") != NULL);
+	ck_assert_uint_eq(a->nr_solutions, 2);
+	ck_assert_uint_eq(a->causes[0].solutions.nr, 1);
+	ck_assert_str_eq(a->causes[0].solutions.items[0], a->solutions[0].id);
+	ck_assert_uint_eq(a->causes[1].solutions.nr, 1);
+	ck_assert_str_eq(a->causes[1].solutions.items[0], a->solutions[1].id);
+	kb_article_free(a);
+	diag_release(&d);
+}
+END_TEST
+
+/* A platform of the front matter as a deeper heading, under a Causes
+ * heading, scopes the causes below it; a deeper heading that only
+ * mentions it does not. */
+START_TEST(test_deep_platform_headings)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: VPN fails\nplatform: [Windows, Linux]\n---\n"
+		"## Causes\n\n### On Windows\n\n- The firewall blocks UDP.\n\n"
+		"### Linux\n\n1. The tun module is missing.\n\n"
+		"#### Notes about Linux kernels\n\n2. An old kernel.\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_platforms, 2);
+	ck_assert_uint_eq(a->nr_causes, 3);
+	ck_assert_str_eq(a->causes[0].platform, "windows");
+	ck_assert_str_eq(a->causes[1].platform, "linux");
+	ck_assert_str_eq(a->causes[2].platform, "linux");
+	kb_article_free(a);
+	diag_release(&d);
+}
+END_TEST
+
 START_TEST(test_raw_html_stripped)
 {
 	struct diag d = DIAG_INIT;
@@ -402,6 +452,8 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_subheading_causes);
 	tcase_add_test(tc, test_title_heading_not_platform);
 	tcase_add_test(tc, test_label_paragraphs);
+	tcase_add_test(tc, test_numbered_cause_headings);
+	tcase_add_test(tc, test_deep_platform_headings);
 	tcase_add_test(tc, test_raw_html_stripped);
 	tcase_add_test(tc, test_non_ascii);
 	tcase_add_test(tc, test_bom_crlf);

@@ -96,6 +96,53 @@ static enum kb_section_kind heading_kind(const char *heading)
 	return kind;
 }
 
+/* For a Reasons or Solutions heading written as "Cause 1: The adapter is
+ * off" or "Solution 2 - Pair it again": sets *number (1 when a number
+ * follows the word, else 0) and returns the text after the separator
+ * (borrowed from heading), or NULL when there is none ("Possible causes",
+ * "Solution 1"). */
+static const char *heading_label(const char *heading, int *number)
+{
+	const char *p = heading;
+
+	*number = 0;
+	while (*p) {
+		size_t n = 0;
+		struct sbuf word = SBUF_INIT;
+		int kind;
+
+		while (*p && !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+			p++;
+		while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z'))
+			n++;
+		if (!n)
+			return NULL;
+		sbuf_add(&word, p, n);
+		kind = in_list(word.buf, cause_words, COUNT(cause_words)) ||
+		       in_list(word.buf, solution_words, COUNT(solution_words));
+		sbuf_release(&word);
+		p += n;
+		if (!kind)
+			continue;
+		p += strspn(p, " \t");
+		if (*p >= '0' && *p <= '9') {
+			*number = 1;
+			p += strspn(p, "0123456789");
+			p += strspn(p, " \t");
+		}
+		/* A separator, then the label: ":", ".", "-", an en or em dash. */
+		if (*p == ':' || *p == '.' || *p == '-')
+			p++;
+		else if (!strncmp(p, "\xe2\x80\x93", 3) || !strncmp(p, "\xe2\x80\x94", 3))
+			p += 3;
+		else
+			return NULL;
+		p = text_ltrim(p);
+		return *p ? p : NULL;
+	}
+	return NULL;
+}
+
 static char *str_field(const struct mdtree *t, const char *key)
 {
 	const cJSON *v = frontmatter_get(&t->fm, key);
@@ -203,8 +250,37 @@ struct walk {
 	int failed;
 };
 
-/* Returns the platform a top-level heading names, adding it to the
- * article; NULL when the heading is not a platform heading. */
+/* Appends the platform name a heading's text gives, without leading and
+ * trailing generic words: "On Windows hosts" -> "Windows". */
+static void platform_name(const char *text, struct sbuf *name)
+{
+	for (const char *p = text;;) {
+		size_t wlen = strcspn(p, " ");
+		struct sbuf word = SBUF_INIT;
+		int generic;
+
+		sbuf_add(&word, p, wlen);
+		generic = p[wlen] == ' ' && in_list(word.buf, lead_words, COUNT(lead_words));
+		sbuf_release(&word);
+		if (!generic) {
+			sbuf_adds(name, p);
+			break;
+		}
+		p = text_ltrim(p + wlen);
+	}
+	for (;;) {
+		char *sp = strrchr(name->buf, ' ');
+		if (!sp || !in_list(sp + 1, generic_words, COUNT(generic_words)))
+			break;
+		sbuf_setlen(name, (size_t)(sp - name->buf));
+		sbuf_rtrim(name);
+	}
+}
+
+/* Returns the platform a heading names, adding it to the article; NULL
+ * when the heading is not a platform heading. Headings of level 1 and 2
+ * may name one in passing; deeper ones ("### Windows" under "## Causes")
+ * must be just the name of a platform of the front matter. */
 static const char *heading_platform(struct walk *w, cmark_node *h,
 				    const char *text)
 {
@@ -212,8 +288,14 @@ static const char *heading_platform(struct walk *w, cmark_node *h,
 	const char *ret = NULL;
 	int level = cmark_node_get_heading_level(h);
 
-	if (level > 2)
-		return NULL;
+	if (level > 2) {
+		platform_name(text_ltrim(text), &name);
+		for (size_t i = 0; i < w->a->nr_platforms && !ret; i++)
+			if (text_ieq(name.buf, w->a->platforms[i].name))
+				ret = w->a->platforms[i].id;
+		sbuf_release(&name);
+		return ret;
+	}
 	/* Named in the front matter: the name stands in the heading as a
 	 * word ("iOS devices", "For iOS users", "Troubleshooting on iOS"). */
 	for (size_t i = 0; i < w->a->nr_platforms; i++)
@@ -251,29 +333,7 @@ static const char *heading_platform(struct walk *w, cmark_node *h,
 		}
 		if (!mine)
 			continue;
-		/* Drop leading and trailing generic words: "On Windows hosts"
-		 * -> "Windows". */
-		for (const char *p = text;;) {
-			size_t wlen = strcspn(p, " ");
-			struct sbuf word = SBUF_INIT;
-			int generic;
-
-			sbuf_add(&word, p, wlen);
-			generic = p[wlen] == ' ' && in_list(word.buf, lead_words, COUNT(lead_words));
-			sbuf_release(&word);
-			if (!generic) {
-				sbuf_adds(&name, p);
-				break;
-			}
-			p = text_ltrim(p + wlen);
-		}
-		for (;;) {
-			char *sp = strrchr(name.buf, ' ');
-			if (!sp || !in_list(sp + 1, generic_words, COUNT(generic_words)))
-				break;
-			sbuf_setlen(&name, (size_t)(sp - name.buf));
-			sbuf_rtrim(&name);
-		}
+		platform_name(text, &name);
 		ret = kb_article_add_platform(w->a, name.buf);
 		break;
 	}
@@ -474,14 +534,26 @@ static void flush_mode(struct walk *w)
 {
 	struct sbuf text = SBUF_INIT, html = SBUF_INIT, title = SBUF_INIT;
 	cmark_node *owner = NULL;
-	int has_heading = 0, line = 0, col = 1;
+	int has_heading = 0, line = 0, col = 1, numbered = 0;
 
 	if (w->mode == KB_SECTION_TEXT || w->mode_items || !w->nr_mode_blocks)
 		goto done;
 	for (size_t i = 0; i < w->nr_mode_blocks; i++)
 		has_heading |= cmark_node_get_type(w->mode_blocks[i]) == CMARK_NODE_HEADING;
-	if (!has_heading)
+	if (!has_heading) {
+		/* The Reasons or Solutions heading owns its text: one entry,
+		 * titled by the heading's own label when it has one ("Cause 1:
+		 * Permission missing"); numbered ones pair up by number. */
+		struct sbuf h = SBUF_INIT;
+		const char *label;
+
 		owner = w->mode_heading;
+		mdtree_plain_text(owner, &h);
+		label = heading_label(h.buf, &numbered);
+		if (label)
+			sbuf_adds(&title, label);
+		sbuf_release(&h);
+	}
 	for (size_t i = 0; i <= w->nr_mode_blocks; i++) {
 		cmark_node *n = i < w->nr_mode_blocks ? w->mode_blocks[i] : NULL;
 		int is_heading = n && cmark_node_get_type(n) == CMARK_NODE_HEADING;
@@ -489,7 +561,8 @@ static void flush_mode(struct walk *w)
 		if (!n || (has_heading && is_heading)) {
 			if (owner && (text.len || title.len))
 				add_entry(w, mdtree_annot_for(w->t, owner), w->mode,
-					  text.buf, title.buf, html.buf, line, col, 0);
+					  text.buf, title.buf, html.buf, line, col,
+					  numbered);
 			if (!n)
 				break;
 			sbuf_reset(&text);
