@@ -324,6 +324,26 @@ START_TEST(test_deep_platform_headings)
 }
 END_TEST
 
+/* "platform: iOS, Android" as a scalar is two platforms; Products too. */
+START_TEST(test_comma_separated_lists)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: T\nplatform: iOS, Android\nProducts: Voice,Video , \n---\n"
+		"## iOS\n\n### Reasons\n\n1. A.\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_platforms, 2);
+	ck_assert_str_eq(a->platforms[0].id, "ios");
+	ck_assert_str_eq(a->platforms[1].id, "android");
+	ck_assert_uint_eq(a->products.nr, 2);
+	ck_assert_str_eq(a->products.items[0], "Voice");
+	ck_assert_str_eq(a->products.items[1], "Video");
+	kb_article_free(a);
+	diag_release(&d);
+}
+END_TEST
+
 START_TEST(test_raw_html_stripped)
 {
 	struct diag d = DIAG_INIT;
@@ -454,6 +474,7 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_label_paragraphs);
 	tcase_add_test(tc, test_numbered_cause_headings);
 	tcase_add_test(tc, test_deep_platform_headings);
+	tcase_add_test(tc, test_comma_separated_lists);
 	tcase_add_test(tc, test_raw_html_stripped);
 	tcase_add_test(tc, test_non_ascii);
 	tcase_add_test(tc, test_bom_crlf);

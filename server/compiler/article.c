@@ -152,19 +152,37 @@ static char *str_field(const struct mdtree *t, const char *key)
 	return NULL;
 }
 
+/* Adds each comma-separated, trimmed part of s to out ("iOS, Android" is
+ * two names, as the author meant). */
+static void add_parts(const char *s, struct kb_strs *out)
+{
+	while (*s) {
+		size_t n = strcspn(s, ",");
+		struct sbuf part = SBUF_INIT;
+
+		sbuf_add(&part, s, n);
+		sbuf_rtrim(&part);
+		if (*text_ltrim(part.buf))
+			kb_strs_add(out, text_ltrim(part.buf));
+		sbuf_release(&part);
+		s += n;
+		if (*s == ',')
+			s++;
+	}
+}
+
 /* Adds each string of a scalar-or-list field to out. */
 static void list_field(const cJSON *v, struct kb_strs *out)
 {
 	const cJSON *it;
 
 	if (cJSON_IsString(v)) {
-		if (*text_ltrim(v->valuestring))
-			kb_strs_add(out, text_ltrim(v->valuestring));
+		add_parts(v->valuestring, out);
 		return;
 	}
 	cJSON_ArrayForEach(it, v)
-		if (cJSON_IsString(it) && *text_ltrim(it->valuestring))
-			kb_strs_add(out, text_ltrim(it->valuestring));
+		if (cJSON_IsString(it))
+			add_parts(it->valuestring, out);
 }
 
 /* "2020-09-02 15:34:33" -> "2020-09-02T15:34:33"; others are kept. */
