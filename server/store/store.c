@@ -552,7 +552,13 @@ static void pick_section(struct store *st, int idx, const char *match,
 	sqlite3_stmt *s = st->section[idx];
 
 	if (!s) {
+		/* article_id is not indexed in the full-text table: filtering
+		 * on it scans every match of the query, for each hit. An
+		 * article's sections are written together, so their ids are
+		 * one range, and a rowid range is a seek. */
 		sbuf_addf(&sql, "SELECT rowid FROM %s WHERE %s MATCH ?1 "
+			  "AND rowid BETWEEN (SELECT min(id) FROM sections WHERE article_id = ?2) "
+			  "AND (SELECT max(id) FROM sections WHERE article_id = ?2) "
 			  "AND article_id = ?2 ORDER BY rank LIMIT 1", t, t);
 		if (sqlite3_prepare_v3(st->db, sql.buf, -1, SQLITE_PREPARE_PERSISTENT,
 				       &st->section[idx], NULL) != SQLITE_OK) {
