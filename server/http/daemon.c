@@ -609,9 +609,11 @@ int daemon_run(struct app *app, const struct daemon_limits *lim)
 	}
 	/* A watch per connection only when there is a deadline to keep
 	 * (libmicrohttpd never calls a NULL connection callback). */
+	/* The logger first: libmicrohttpd logs through it from the next
+	 * option on. */
 	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, app,
-			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 			     MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, &log,
+			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
 			     MHD_OPTION_URI_LOG_CALLBACK, on_uri, app,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
