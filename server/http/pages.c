@@ -603,6 +603,15 @@ void page_detect(struct http_request *req, struct http_reply *rep, const char *p
 	sbuf_release(&detected);
 }
 
+/* The reply is file f of the static table, with its ETag. */
+static void reply_file(struct http_reply *rep, const struct static_file *f)
+{
+	rep->content_type = f->type;
+	rep->fixed_body = f->data;
+	rep->fixed_len = f->len;
+	http_reply_header(rep, "ETag", f->etag);
+}
+
 void page_static(struct http_request *req, struct http_reply *rep, const char *file)
 {
 	const struct static_file *f = statics_get(req->app->statics, file);
@@ -613,10 +622,7 @@ void page_static(struct http_request *req, struct http_reply *rep, const char *f
 		page_error(req, rep, 404, "There is no such file.");
 		return;
 	}
-	rep->content_type = f->type;
-	rep->fixed_body = f->data;
-	rep->fixed_len = f->len;
-	http_reply_header(rep, "ETag", f->etag);
+	reply_file(rep, f);
 	/* A URL naming this exact content may be cached for good. */
 	http_reply_header(rep, "Cache-Control", v && !strcmp(v, f->version) ?
 			  "public, max-age=31536000, immutable" :
@@ -637,10 +643,7 @@ void page_embed_js(struct http_request *req, struct http_reply *rep, const char 
 		page_error(req, rep, 404, "The widget is not installed on this server.");
 		return;
 	}
-	rep->content_type = f->type;
-	rep->fixed_body = f->data;
-	rep->fixed_len = f->len;
-	http_reply_header(rep, "ETag", f->etag);
+	reply_file(rep, f);
 	http_reply_header(rep, "Cache-Control", "public, max-age=300");
 	http_reply_header(rep, "Cross-Origin-Resource-Policy", "cross-origin");
 }
