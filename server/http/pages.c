@@ -87,6 +87,22 @@ void page_url_encode(struct sbuf *out, const char *s)
 	}
 }
 
+/* The page's own arguments, kept on every link of the page. */
+static int is_kept_arg(const char *key)
+{
+	return !strcmp(key, "embed") || !strcmp(key, "lang");
+}
+
+/* Appends "?k=v" to the first argument of u, "&k=v" to the others. */
+static void add_param(struct sbuf *u, int *first, const char *k, const char *v)
+{
+	sbuf_addch(u, *first ? '?' : '&');
+	*first = 0;
+	page_url_encode(u, k);
+	sbuf_addch(u, '=');
+	page_url_encode(u, v);
+}
+
 /* Appends path?k=v&... with the arguments [0, n) of req, leaving out index
  * skip (-1: none), then extra_key=extra_value when given. The page's own
  * arguments ('embed', 'lang') are kept wherever they stand, so that a
@@ -102,21 +118,12 @@ static char *url_with(const struct http_request *req, const char *path, size_t n
 	for (size_t i = 0; i < req->nr_args; i++) {
 		const char *k = req->args[i].key;
 
-		if ((long)i == skip || !strcmp(k, "ask") ||
-		    (i >= n && (strcmp(k, "embed") && strcmp(k, "lang"))))
+		if ((long)i == skip || !strcmp(k, "ask") || (i >= n && !is_kept_arg(k)))
 			continue;
-		sbuf_addch(&u, first ? '?' : '&');
-		first = 0;
-		page_url_encode(&u, req->args[i].key);
-		sbuf_addch(&u, '=');
-		page_url_encode(&u, req->args[i].value);
+		add_param(&u, &first, k, req->args[i].value);
 	}
-	if (extra_key) {
-		sbuf_addch(&u, first ? '?' : '&');
-		page_url_encode(&u, extra_key);
-		sbuf_addch(&u, '=');
-		page_url_encode(&u, extra_value);
-	}
+	if (extra_key)
+		add_param(&u, &first, extra_key, extra_value);
 	return sbuf_detach(&u, NULL);
 }
 
@@ -365,25 +372,10 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 			      cJSON_GetArraySize(cJSON_GetObjectItem(ctx, "causes")) > 0);
 	if (last >= 0)
 		add_owned_string(ctx, "back_url", url_with(req, "/wizard", req->nr_args, last, NULL, NULL));
-	{
-		/* Start over: the problem, and the page's own arguments. */
-		struct sbuf u = SBUF_INIT;
-		int first = 1;
-
-		sbuf_adds(&u, "/wizard");
-		for (size_t i = 0; i < req->nr_args; i++) {
-			const char *k = req->args[i].key;
-
-			if (strcmp(k, "problem") && strcmp(k, "embed") && strcmp(k, "lang"))
-				continue;
-			sbuf_addch(&u, first ? '?' : '&');
-			first = 0;
-			page_url_encode(&u, k);
-			sbuf_addch(&u, '=');
-			page_url_encode(&u, req->args[i].value);
-		}
-		add_owned_string(ctx, "start_over_url", sbuf_detach(&u, NULL));
-	}
+	/* Start over: the page's own arguments, and the problem. */
+	add_owned_string(ctx, "start_over_url",
+			 url_with(req, "/wizard", 0, -1, http_arg(req, "problem") ? "problem" : NULL,
+				  http_arg(req, "problem")));
 	if (cJSON_IsObject(next)) {
 		const char *id = cJSON_GetObjectItem(next, "id")->valuestring;
 		cJSON *opt;
@@ -569,27 +561,18 @@ void page_detect(struct http_request *req, struct http_reply *rep, const char *p
 
 		if (!strcmp(a->key, "device") || !strcmp(a->key, "detected"))
 			continue;
-		sbuf_addch(&url, first ? '?' : '&');
-		first = 0;
-		page_url_encode(&url, a->key);
-		sbuf_addch(&url, '=');
-		page_url_encode(&url, a->value);
+		add_param(&url, &first, a->key, a->value);
 	}
 	for (int i = 0; i < nr; i++) {
 		/* Only questions this KB asks, and not ones answered already. */
 		if (http_arg(req, ans[i].question) ||
 		    eng_model_question(req->kb->model, ans[i].question) < 0)
 			continue;
-		sbuf_addch(&url, first ? '?' : '&');
-		first = 0;
-		sbuf_addf(&url, "%s=%s", ans[i].question, ans[i].value);
+		add_param(&url, &first, ans[i].question, ans[i].value);
 		sbuf_addf(&detected, "%s%s", detected.len ? "," : "", ans[i].question);
 	}
-	if (detected.len) {
-		sbuf_addch(&url, first ? '?' : '&');
-		sbuf_adds(&url, "detected=");
-		page_url_encode(&url, detected.buf);
-	}
+	if (detected.len)
+		add_param(&url, &first, "detected", detected.buf);
 	rep->status = 303;
 	rep->content_type = "text/plain; charset=utf-8";
 	http_reply_header(rep, "Location", url.buf);
