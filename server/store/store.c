@@ -86,7 +86,7 @@ struct store_image *store_image_read(const char *path, char **err)
 	struct store_image *img = NULL;
 	struct sbuf msg = SBUF_INIT;
 	struct stat sb;
-	size_t got = 0;
+	size_t got = 0, map_len = 0;
 	void *map = MAP_FAILED;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
@@ -96,8 +96,8 @@ struct store_image *store_image_read(const char *path, char **err)
 		sbuf_addf(&msg, "cannot open %s: not a regular file", path);
 		goto fail;
 	}
-	map = mmap(NULL, sb.st_size ? (size_t)sb.st_size : 1, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	map_len = sb.st_size ? (size_t)sb.st_size : 1; /* mmap takes no 0 */
+	map = mmap(NULL, map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (map == MAP_FAILED)
 		goto sys_fail;
 	/* A file cut short meanwhile gives fewer bytes: SQLite then refuses
@@ -118,13 +118,13 @@ struct store_image *store_image_read(const char *path, char **err)
 	img->path = xstrdup(path);
 	img->data = map;
 	img->len = got;
-	img->map_len = sb.st_size ? (size_t)sb.st_size : 1;
+	img->map_len = map_len;
 	return img;
 sys_fail:
 	sbuf_addf(&msg, "cannot open %s: %s", path, strerror(errno));
 fail:
 	if (map != MAP_FAILED)
-		munmap(map, sb.st_size ? (size_t)sb.st_size : 1);
+		munmap(map, map_len);
 	if (fd >= 0)
 		close(fd);
 	*err = sbuf_detach(&msg, NULL);
@@ -142,7 +142,42 @@ void store_image_free(struct store_image *img)
 
 /* The checks every handle passes, on st->db just opened: a Clew KB of the
  * schema version this program reads. Returns 0, or -1 with msg set. */
-static int check_kb(struct store *st, const char *path, struct sbuf *msg);
+static int check_kb(struct store *st, const char *path, struct sbuf *msg)
+{
+	sqlite3_stmt *s = NULL;
+	char *version = NULL;
+
+	/* The KB is read-only to us: pages are read in place (from the
+	 * mapped file, or the image's bytes) instead of copied. */
+	sqlite3_exec(st->db, "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384;",
+		     NULL, NULL, NULL);
+	version = store_meta(st, "schema_version");
+	if (!version) {
+		sbuf_addf(msg, "%s is not a Clew knowledge base (%s)", path,
+			  st->err ? st->err : "no schema_version");
+		goto fail;
+	}
+	if (strcmp(version, SCHEMA_VERSION)) {
+		sbuf_addf(msg, "%s has schema version %s; this clew reads %s "
+			  "(compile it again)", path, version, SCHEMA_VERSION);
+		goto fail;
+	}
+	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id), 0) FROM articles",
+			       -1, &s, NULL) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_ROW) {
+		sbuf_addf(msg, "%s: %s", path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	st->max_article_id = sqlite3_column_int(s, 0);
+	st->seen = xcalloc((size_t)st->max_article_id + 1, 1);
+	sqlite3_finalize(s);
+	free(version);
+	return 0;
+fail:
+	sqlite3_finalize(s);
+	free(version);
+	return -1;
+}
 
 struct store *store_open_image(const struct store_image *img, char **err)
 {
@@ -192,42 +227,6 @@ fail:
 	return NULL;
 }
 
-static int check_kb(struct store *st, const char *path, struct sbuf *msg)
-{
-	sqlite3_stmt *s = NULL;
-	char *version = NULL;
-
-	/* The KB is read-only to us: pages are read in place (from the
-	 * mapped file, or the image's bytes) instead of copied. */
-	sqlite3_exec(st->db, "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384;",
-		     NULL, NULL, NULL);
-	version = store_meta(st, "schema_version");
-	if (!version) {
-		sbuf_addf(msg, "%s is not a Clew knowledge base (%s)", path,
-			  st->err ? st->err : "no schema_version");
-		goto fail;
-	}
-	if (strcmp(version, SCHEMA_VERSION)) {
-		sbuf_addf(msg, "%s has schema version %s; this clew reads %s "
-			  "(compile it again)", path, version, SCHEMA_VERSION);
-		goto fail;
-	}
-	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id), 0) FROM articles",
-			       -1, &s, NULL) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_ROW) {
-		sbuf_addf(msg, "%s: %s", path, sqlite3_errmsg(st->db));
-		goto fail;
-	}
-	st->max_article_id = sqlite3_column_int(s, 0);
-	st->seen = xcalloc((size_t)st->max_article_id + 1, 1);
-	sqlite3_finalize(s);
-	free(version);
-	return 0;
-fail:
-	sqlite3_finalize(s);
-	free(version);
-	return -1;
-}
 
 void store_free(struct store *st)
 {
