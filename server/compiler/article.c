@@ -840,6 +840,22 @@ static int count_words(const char *text)
 	return n;
 }
 
+/* 1 when paragraph's last inline is text ending in ':' ("Causes:"). */
+static int ends_with_colon(cmark_node *paragraph)
+{
+	cmark_node *last = cmark_node_last_child(paragraph);
+	const char *lit;
+	size_t n;
+
+	if (!last || cmark_node_get_type(last) != CMARK_NODE_TEXT)
+		return 0;
+	lit = cmark_node_get_literal(last);
+	n = strlen(lit);
+	while (n && (lit[n - 1] == ' ' || lit[n - 1] == '\t'))
+		n--;
+	return n && lit[n - 1] == ':';
+}
+
 /* "**Reasons**" or "Possible causes:" alone in a paragraph, as many FAQ
  * pages write their sub-headings, is read as the heading it stands for:
  * one level under the heading above it. Only labels of three words at
@@ -864,13 +880,14 @@ static void promote_labels(cmark_node *root)
 			sbuf_release(&text);
 			continue;
 		}
-		if (type != CMARK_NODE_PARAGRAPH || under != KB_SECTION_TEXT)
+		/* Most paragraphs are neither: looked at without their text. */
+		if (type != CMARK_NODE_PARAGRAPH || under != KB_SECTION_TEXT ||
+		    !(ends_with_colon(n) || mdtree_is_one_span(n)))
 			continue;
 		mdtree_plain_text(n, &text);
 		sbuf_rtrim(&text);
 		if (text.len && count_words(text.buf) <= 3 && !strchr(text.buf, '\n') &&
-		    heading_kind(text.buf) != KB_SECTION_TEXT &&
-		    (text.buf[text.len - 1] == ':' || mdtree_is_one_span(n)))
+		    heading_kind(text.buf) != KB_SECTION_TEXT)
 			mdtree_promote_to_heading(n, level + 1);
 		sbuf_release(&text);
 	}
