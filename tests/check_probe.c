@@ -1472,32 +1472,53 @@ START_TEST(test_down_timeout)
 }
 END_TEST
 
+/* A private bus of config that becomes the system bus of this process
+ * (and of the commands it starts), with org.bluez owned by a connection
+ * that never answers. Undo with squat_end. */
+struct squat {
+	char *saved_addr, *addr;
+	pid_t bus;
+	sd_bus *owner;
+};
+
+static void squat_begin(struct squat *q, const char *config, const char *logname)
+{
+	struct sbuf log = SBUF_INIT;
+
+	q->saved_addr = xstrdup(getenv("DBUS_SYSTEM_BUS_ADDRESS"));
+	sbuf_addf(&log, "%s/%s", rig.dir, logname);
+	q->addr = start_bus(config, log.buf, &q->bus);
+	sbuf_release(&log);
+	ck_assert_ptr_nonnull(q->addr);
+	setenv("DBUS_SYSTEM_BUS_ADDRESS", q->addr, 1);
+	q->owner = bus_open();
+	ck_assert_ptr_nonnull(q->owner);
+	ck_assert_int_ge(sd_bus_request_name(q->owner, "org.bluez", 0), 0);
+}
+
+static void squat_end(struct squat *q)
+{
+	if (q->owner)
+		sd_bus_close_unref(q->owner);
+	stop(&q->bus);
+	setenv("DBUS_SYSTEM_BUS_ADDRESS", q->saved_addr, 1);
+	free(q->saved_addr);
+	free(q->addr);
+	memset(q, 0, sizeof(*q));
+}
+
 /* A bus whose policy forbids calling org.bluez: permission denied, told
  * apart from "not running". */
 START_TEST(test_down_denied)
 {
-	struct sbuf log = SBUF_INIT;
-	char *saved = xstrdup(getenv("DBUS_SYSTEM_BUS_ADDRESS")), *addr;
-	sd_bus *squatter;
+	struct squat q;
 	struct probe_result *r;
 	struct tu_run run;
-	pid_t bus;
 
-	sbuf_addf(&log, "%s/bus-deny.log", rig.dir);
-	addr = start_bus("tests/probe/bus-deny.conf", log.buf, &bus);
-	ck_assert_ptr_nonnull(addr);
-	setenv("DBUS_SYSTEM_BUS_ADDRESS", addr, 1);
-	squatter = bus_open();
-	ck_assert_ptr_nonnull(squatter);
-	ck_assert_int_ge(sd_bus_request_name(squatter, "org.bluez", 0), 0);
+	squat_begin(&q, "tests/probe/bus-deny.conf", "bus-deny.log");
 	r = probe(NULL);
 	run = sh("@ probe");
-	sd_bus_flush_close_unref(squatter);
-	stop(&bus);
-	setenv("DBUS_SYSTEM_BUS_ADDRESS", saved, 1);
-	free(saved);
-	free(addr);
-	sbuf_release(&log);
+	squat_end(&q);
 
 	ck_assert_int_eq(probe_bluez_status(r), PROBE_BLUEZ_DENIED);
 	ck_assert(strstr(probe_bluez_errmsg(r), "permission denied") != NULL);
@@ -1514,22 +1535,14 @@ END_TEST
  * server keeps serving, and the next probe is a 503 too. */
 START_TEST(test_down_mid_probe)
 {
-	struct sbuf log = SBUF_INIT, line = SBUF_INIT, res = SBUF_INIT;
-	char *saved = xstrdup(getenv("DBUS_SYSTEM_BUS_ADDRESS")), *addr, *out = NULL;
-	sd_bus *squatter;
+	struct sbuf line = SBUF_INIT, res = SBUF_INIT;
+	char *out = NULL;
+	struct squat q;
 	cJSON *doc;
-	pid_t bus, pid;
-	int port, status;
+	pid_t pid;
+	int port, status, asked = 0;
 
-	sbuf_addf(&log, "%s/bus-mid.log", rig.dir);
-	addr = start_bus("tests/probe/bus.conf", log.buf, &bus);
-	ck_assert_ptr_nonnull(addr);
-	setenv("DBUS_SYSTEM_BUS_ADDRESS", addr, 1);
-	/* org.bluez is owned by a connection that never answers: the
-	 * server's call waits (sd-bus's own timeout is 25 s). */
-	squatter = bus_open();
-	ck_assert_ptr_nonnull(squatter);
-	ck_assert_int_ge(sd_bus_request_name(squatter, "org.bluez", 0), 0);
+	squat_begin(&q, "tests/probe/bus.conf", "bus-mid.log");
 	pid = serve_start(&port);
 
 	sbuf_addf(&res, "%s/mid.out", rig.dir);
@@ -1541,11 +1554,21 @@ START_TEST(test_down_mid_probe)
 
 		tu_run_free(&r);
 	}
-	/* Let the request reach the bus, then take the bus away (before the
-	 * squatter leaves, which the bus would report as "no reply"). */
-	usleep(500 * 1000);
-	stop(&bus);
-	sd_bus_close_unref(squatter);
+	/* Wait until the server's GetManagedObjects has reached org.bluez's
+	 * owner (which does not answer), then take the bus away: before the
+	 * owner leaves, which the bus would report as "no reply", and well
+	 * within the probe's own 2 s timeout. */
+	for (int i = 0; i < 100 && !asked; i++) {
+		sd_bus_message *m = NULL;
+
+		if (sd_bus_process(q.owner, &m) > 0 && m)
+			asked = sd_bus_message_is_method_call(m, NULL, "GetManagedObjects");
+		else
+			sd_bus_wait(q.owner, 100 * 1000);
+		sd_bus_message_unref(m);
+	}
+	ck_assert_msg(asked, "the server's probe call never reached the bus");
+	stop(&q.bus);
 	for (int i = 0; i < 200 && !out; i++) {
 		out = tu_read(res.buf, NULL);
 		if (!out)
@@ -1578,11 +1601,7 @@ START_TEST(test_down_mid_probe)
 	free(http_get(port, "/api/v1/probe/bluetooth", &status));
 	ck_assert_int_eq(status, 503);
 	serve_stop(pid);
-
-	setenv("DBUS_SYSTEM_BUS_ADDRESS", saved, 1);
-	free(saved);
-	free(addr);
-	sbuf_release(&log);
+	squat_end(&q);
 	sbuf_release(&line);
 	sbuf_release(&res);
 }
