@@ -339,6 +339,10 @@ static int corpus_remove(struct corpus *c)
 {
 	if (!c->dir.len)
 		return 0;
+	if (getenv("BENCH_KEEP")) {
+		fprintf(stderr, "BENCH_KEEP: the corpus is left in %s\n", c->dir.buf);
+		return 0;
+	}
 	return nftw(c->dir.buf, corpus_unlink_cb, 16, FTW_DEPTH | FTW_PHYS);
 }
 
