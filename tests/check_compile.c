@@ -67,7 +67,7 @@ START_TEST(test_fixtures_compile)
 	ck_assert(tu_diag_has(&d, "tests/data/faq-plain.md:26:1: warning: cause "
 			      "'ios-2' never ranks first"));
 	v = meta(out.buf, "schema_version");
-	ck_assert_str_eq(v, "2");
+	ck_assert_str_eq(v, STORE_SCHEMA_VERSION);
 	free(v);
 	v = meta(out.buf, "articles");
 	ck_assert_str_eq(v, "4");

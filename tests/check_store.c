@@ -247,8 +247,9 @@ START_TEST(test_open_errors)
 		ck_assert_int_eq(system(cmd.buf), 0);
 		err = NULL;
 		ck_assert_ptr_null(store_open(db.buf, &err));
-		ck_assert_msg(strstr(err, "has schema version 1; this clew reads 2 "
-				      "(compile it again)") != NULL, "%s", err);
+		ck_assert_msg(strstr(err, "has schema version 1; this clew reads "
+				      STORE_SCHEMA_VERSION " (compile it again)") != NULL,
+			      "%s", err);
 		free(err);
 		diag_release(&d);
 		sbuf_release(&db);

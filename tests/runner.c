@@ -9,6 +9,7 @@ Suite *frontmatter_suite(void);
 Suite *article_suite(void);
 Suite *compile_suite(void);
 Suite *store_suite(void);
+Suite *rankidx_suite(void);
 Suite *cli_suite(void);
 Suite *engine_suite(void);
 Suite *http_suite(void);
@@ -30,6 +31,7 @@ int main(void)
 	srunner_add_suite(sr, article_suite());
 	srunner_add_suite(sr, compile_suite());
 	srunner_add_suite(sr, store_suite());
+	srunner_add_suite(sr, rankidx_suite());
 	srunner_add_suite(sr, engine_suite());
 	srunner_add_suite(sr, template_suite());
 	srunner_add_suite(sr, cli_suite());

@@ -30,7 +30,6 @@
 #ifndef CLEW_VERSION
 #define CLEW_VERSION "0"
 #endif
-#define SCHEMA_VERSION "2"
 
 /* One source file and what parsing it produced. */
 struct unit {
@@ -521,7 +520,7 @@ static int write_kb(const struct kb *kb, const struct unit *units, size_t nr,
 	}
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (writer_set_meta(w, "schema_version", SCHEMA_VERSION) ||
+	if (writer_set_meta(w, "schema_version", STORE_SCHEMA_VERSION) ||
 	    writer_set_meta(w, "clew_version", CLEW_VERSION) ||
 	    writer_set_meta(w, "built_at", when) ||
 	    writer_set_meta(w, "content_hash", st->content_hash))

@@ -16,9 +16,9 @@
 #include "../base/sbuf.h"
 #include "../base/xalloc.h"
 #include "../engine/model.h"
+#include "rankidx.h"
 #include "store_internal.h"
 
-#define SCHEMA_VERSION "2"
 /* Longest query text taken, in bytes. */
 #define MAX_QUERY 1024
 
@@ -33,7 +33,19 @@ struct store {
 	sqlite3_stmt *rank[NR_IDX][2];
 	sqlite3_stmt *hit[NR_IDX];
 	sqlite3_stmt *section[NR_IDX]; /* best section by heading and body */
+	sqlite3_stmt *hit_text;        /* a hit's details, by section id */
 	unsigned char *seen; /* max_article_id + 1 flags, for one search */
+	struct rankidx *ranker; /* opened at the first search */
+	int rank_tried;
+	/* Each platform's articles as max_article_id + 1 flags, loaded at
+	 * the first search with a platform filter. */
+	struct platform_articles {
+		char *id;
+		unsigned char *allow;
+	} *platforms;
+	size_t nr_platforms, alloc_platforms;
+	int platforms_loaded;
+	unsigned char *no_articles;
 };
 
 static const char *const idx_table[NR_IDX] = { "search", "search_trigram" };
@@ -157,9 +169,9 @@ static int check_kb(struct store *st, const char *path, struct sbuf *msg)
 			  st->err ? st->err : "no schema_version");
 		goto fail;
 	}
-	if (strcmp(version, SCHEMA_VERSION)) {
+	if (strcmp(version, STORE_SCHEMA_VERSION)) {
 		sbuf_addf(msg, "%s has schema version %s; this clew reads %s "
-			  "(compile it again)", path, version, SCHEMA_VERSION);
+			  "(compile it again)", path, version, STORE_SCHEMA_VERSION);
 		goto fail;
 	}
 	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id), 0) FROM articles",
@@ -238,6 +250,14 @@ void store_free(struct store *st)
 		sqlite3_finalize(st->hit[i]);
 		sqlite3_finalize(st->section[i]);
 	}
+	sqlite3_finalize(st->hit_text);
+	rankidx_free(st->ranker);
+	for (size_t i = 0; i < st->nr_platforms; i++) {
+		free(st->platforms[i].id);
+		free(st->platforms[i].allow);
+	}
+	free(st->platforms);
+	free(st->no_articles);
 	sqlite3_close(st->db);
 	free(st->seen);
 	free(st->err);
@@ -434,6 +454,43 @@ fail:
 	return NULL;
 }
 
+/* Finds the next query word at or after *p: a run of ASCII letters and
+ * digits and non-ASCII bytes, of at least min_chars characters. Sets
+ * *start and *len and returns 1, or returns 0 at the end. */
+static int next_word(const unsigned char **p, int min_chars,
+		     const unsigned char **start, size_t *len)
+{
+	while (**p) {
+		const unsigned char *s = *p;
+		int chars = 0;
+
+		while (**p && **p < 0x80 && !((**p >= '0' && **p <= '9') ||
+					      ((**p | 0x20) >= 'a' && (**p | 0x20) <= 'z')))
+			(*p)++;
+		s = *p;
+		while (**p && (**p >= 0x80 || (**p >= '0' && **p <= '9') ||
+			       ((**p | 0x20) >= 'a' && (**p | 0x20) <= 'z'))) {
+			chars += (**p & 0xC0) != 0x80;
+			(*p)++;
+		}
+		if (*p == s || chars < min_chars)
+			continue;
+		*start = s;
+		*len = (size_t)(*p - s);
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether the last word of text is being typed, and so also matches as a
+ * prefix: the text does not end in a blank. */
+static int ends_in_word(const char *text)
+{
+	size_t n = strlen(text);
+
+	return n && !strchr(" \t", text[n - 1]);
+}
+
 /* Builds an FTS5 query that cannot be a syntax error: every word of text
  * quoted, all required, the last one also matching as a prefix (so a word
  * being typed finds its completions). min_chars drops shorter words (the
@@ -441,32 +498,19 @@ fail:
 static int build_match(const char *text, int min_chars, int prefix,
 		       struct sbuf *out)
 {
-	const unsigned char *p = (const unsigned char *)text;
+	const unsigned char *p = (const unsigned char *)text, *start;
+	size_t len;
 	int words = 0;
 
-	while (*p) {
-		const unsigned char *start;
-		int chars = 0;
-
-		while (*p && *p < 0x80 && !((*p >= '0' && *p <= '9') ||
-					    ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')))
-			p++;
-		start = p;
-		while (*p && (*p >= 0x80 || (*p >= '0' && *p <= '9') ||
-			      ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))) {
-			chars += (*p & 0xC0) != 0x80;
-			p++;
-		}
-		if (p == start || chars < min_chars)
-			continue;
+	while (next_word(&p, min_chars, &start, &len)) {
 		if (words++)
 			sbuf_addch(out, ' ');
 		sbuf_addch(out, '"');
 		/* Words hold no '"': only letters, digits and non-ASCII. */
-		sbuf_add(out, start, (size_t)(p - start));
+		sbuf_add(out, start, len);
 		sbuf_addch(out, '"');
 	}
-	if (words && prefix && !strchr(" \t", text[strlen(text) - 1]))
+	if (words && prefix && ends_in_word(text))
 		sbuf_addch(out, '*');
 	return words;
 }
@@ -534,17 +578,12 @@ static sqlite3_stmt *hit_stmt(struct store *st, int idx)
 	return st->hit[idx];
 }
 
-struct hit {
-	sqlite3_int64 section;
-	double score;
-	int article;
-};
 
 /* Every section row repeats its article's title, so a word found only in
  * the title matches all of them and the shortest wins. For display, take
  * instead the section whose heading or text matches, when one does. */
 static void pick_section(struct store *st, int idx, const char *match,
-			 struct hit *h)
+			 struct rankidx_hit *h)
 {
 	struct sbuf sql = SBUF_INIT, q = SBUF_INIT;
 	const char *t = idx_table[idx];
@@ -580,7 +619,7 @@ static void pick_section(struct store *st, int idx, const char *match,
 /* Runs one index's query: fills hits (best section per article, at most
  * limit) and returns the number of articles matched, or -1. */
 static int search_index(struct store *st, int idx, const char *match,
-			const char *platform, int limit, struct hit *hits,
+			const char *platform, int limit, struct rankidx_hit *hits,
 			int *nr_hits)
 {
 	sqlite3_stmt *s = rank_stmt(st, idx, platform != NULL);
@@ -609,32 +648,149 @@ static int search_index(struct store *st, int idx, const char *match,
 	return rc == SQLITE_DONE ? total : store_db_fail(st);
 }
 
-static cJSON *hit_json(struct store *st, int idx, const char *match,
-		       const struct hit *h)
+/* The flags of the articles on platform (max_article_id + 1 of them),
+ * all loaded at the first call; NULL on a database error. */
+static const unsigned char *platform_allow(struct store *st,
+					   const char *platform)
 {
-	sqlite3_stmt *s = hit_stmt(st, idx);
-	struct sbuf snip = SBUF_INIT;
+	size_t n = (size_t)st->max_article_id + 1;
+
+	if (!st->platforms_loaded) {
+		sqlite3_stmt *s = store_prepare(st, "SELECT platform_id, article_id "
+						"FROM article_platforms "
+						"ORDER BY platform_id");
+		struct platform_articles *cur = NULL;
+		int rc;
+
+		if (!s)
+			return NULL;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			const char *id = (const char *)sqlite3_column_text(s, 0);
+			sqlite3_int64 art = sqlite3_column_int64(s, 1);
+
+			if (!id)
+				continue;
+			if (!cur || strcmp(cur->id, id)) {
+				ALLOC_GROW(st->platforms, st->nr_platforms + 1,
+					   st->alloc_platforms);
+				cur = &st->platforms[st->nr_platforms++];
+				cur->id = xstrdup(id);
+				cur->allow = xcalloc(n, 1);
+			}
+			if (art >= 0 && art < (sqlite3_int64)n)
+				cur->allow[art] = 1;
+		}
+		sqlite3_finalize(s);
+		if (rc != SQLITE_DONE) {
+			store_set_err(st, "cannot read the articles' platforms");
+			return NULL;
+		}
+		st->no_articles = xcalloc(n, 1);
+		st->platforms_loaded = 1;
+	}
+	for (size_t i = 0; i < st->nr_platforms; i++)
+		if (!strcmp(st->platforms[i].id, platform))
+			return st->platforms[i].allow;
+	return st->no_articles;
+}
+
+/* Ranks text's words with the ranking index (search_terms), as
+ * search_index would with the FTS5 query build_match(text, 1, 1) gives.
+ * Returns the number of articles matched, RANKIDX_CANNOT when the index
+ * cannot answer (search_index must), or -1. */
+static int search_ranked(struct store *st, const char *text,
+			 const char *platform, int limit, struct rankidx_hit *hits,
+			 int *nr_hits)
+{
+	const unsigned char *p = (const unsigned char *)text, *start;
+	const unsigned char *allow = NULL;
+	struct rankidx_word *words = NULL;
+	size_t len, nr = 0, alloc = 0;
+	int ret;
+
+	if (!st->rank_tried) {
+		st->rank_tried = 1;
+		st->ranker = rankidx_open(st->db);
+	}
+	if (!st->ranker)
+		return RANKIDX_CANNOT;
+	if (platform && !(allow = platform_allow(st, platform)))
+		return -1;
+	while (next_word(&p, 1, &start, &len)) {
+		ALLOC_GROW(words, nr + 1, alloc);
+		words[nr].text = (const char *)start;
+		words[nr].len = len;
+		nr++;
+	}
+	ret = rankidx_search(st->ranker, words, (int)nr, ends_in_word(text), allow,
+			     st->max_article_id, limit, hits, nr_hits);
+	if (ret == -1)
+		store_db_fail(st);
+	free(words);
+	return ret;
+}
+
+/* A hit ranked by the ranking index: its row's body, for a snippet cut
+ * by rankidx_snippet, and no full-text query per hit (a prefix query
+ * costs FTS5 a merge of every term it begins, even for one row). */
+static sqlite3_stmt *hit_text_stmt(struct store *st)
+{
+	if (!st->hit_text &&
+	    sqlite3_prepare_v3(st->db,
+			       "SELECT a.slug, a.title, s.anchor, s.heading, "
+			       "(SELECT body FROM search WHERE rowid = s.id) "
+			       "FROM sections AS s JOIN articles AS a "
+			       "ON a.id = s.article_id WHERE s.id = ?1",
+			       -1, SQLITE_PREPARE_PERSISTENT, &st->hit_text,
+			       NULL) != SQLITE_OK)
+		store_db_fail(st);
+	return st->hit_text;
+}
+
+/* One hit's object. ranked: by the ranking index (match unused), else by
+ * index idx's FTS5 query match. */
+static cJSON *hit_json(struct store *st, int ranked, int idx,
+		       const char *match, const struct rankidx_hit *h)
+{
+	sqlite3_stmt *s = ranked ? hit_text_stmt(st) : hit_stmt(st, idx);
+	struct sbuf snip = SBUF_INIT, raw = SBUF_INIT;
 	cJSON *o = NULL;
 
 	if (!s)
 		return NULL;
-	sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, h->section);
+	if (ranked) {
+		sqlite3_bind_int64(s, 1, h->section);
+	} else {
+		sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, h->section);
+	}
 	if (sqlite3_step(s) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(s, 4);
+
+		if (ranked) {
+			if (rankidx_snippet(st->ranker, text, "\x02", "\x03",
+					    "…", 24, &raw)) {
+				store_set_err(st, "cannot tokenize a snippet");
+				goto cleanup;
+			}
+			text = raw.buf;
+		}
 		o = cJSON_CreateObject();
 		add_col(o, "slug", s, 0);
 		add_col(o, "title", s, 1);
 		add_col(o, "section", s, 2);
 		add_col(o, "heading", s, 3);
-		escape_snippet((const char *)sqlite3_column_text(s, 4), &snip);
+		escape_snippet(text ? text : "", &snip);
 		cJSON_AddStringToObject(o, "snippet", snip.buf);
 		cJSON_AddNumberToObject(o, "score",
 					(double)(long long)(h->score * 1000 + 0.5) / 1000);
 	} else {
 		store_db_fail(st);
 	}
+cleanup:
 	sqlite3_reset(s);
 	sbuf_release(&snip);
+	sbuf_release(&raw);
 	return o;
 }
 
@@ -645,8 +801,8 @@ enum store_search_result store_search(struct store *st,
 	struct sbuf match = SBUF_INIT;
 	int idx = IDX_WORDS;
 	int limit = opts->limit > 0 ? opts->limit : 10;
-	struct hit *hits;
-	int nr_hits = 0, total;
+	struct rankidx_hit *hits;
+	int nr_hits = 0, total, ranked_in_sql = 0;
 	enum store_search_result ret = STORE_SEARCH_ERROR;
 	cJSON *doc = NULL, *arr;
 	const char *q = opts->query ? opts->query : "";
@@ -663,13 +819,18 @@ enum store_search_result store_search(struct store *st,
 		return STORE_SEARCH_BAD_QUERY;
 	}
 	hits = xcalloc((size_t)limit, sizeof(*hits));
-	total = search_index(st, idx, match.buf, opts->platform, limit, hits,
-			     &nr_hits);
+	total = search_ranked(st, q, opts->platform, limit, hits, &nr_hits);
+	if (total == RANKIDX_CANNOT) {
+		ranked_in_sql = 1;
+		total = search_index(st, idx, match.buf, opts->platform, limit,
+				     hits, &nr_hits);
+	}
 	if (total == 0) {
 		/* Text without spaces between words: look for substrings. */
 		sbuf_reset(&match);
 		if (build_match(q, 3, 0, &match)) {
 			idx = IDX_TRIGRAM;
+			ranked_in_sql = 1;
 			total = search_index(st, idx, match.buf, opts->platform,
 					     limit, hits, &nr_hits);
 		} else {
@@ -685,8 +846,10 @@ enum store_search_result store_search(struct store *st,
 	for (int i = 0; i < nr_hits; i++) {
 		cJSON *h;
 
-		pick_section(st, idx, match.buf, &hits[i]);
-		h = hit_json(st, idx, match.buf, &hits[i]);
+		/* The ranking index picked the section already. */
+		if (ranked_in_sql)
+			pick_section(st, idx, match.buf, &hits[i]);
+		h = hit_json(st, !ranked_in_sql, idx, match.buf, &hits[i]);
 
 		if (!h)
 			goto cleanup;
@@ -719,13 +882,17 @@ int store_text_boost(struct store *st, const struct eng_model *m,
 {
 	enum { LIMIT = 100 };
 	struct sbuf match = SBUF_INIT;
-	struct hit hits[LIMIT];
+	struct rankidx_hit hits[LIMIT];
 	sqlite3_stmt *slug = NULL;
-	int nr = 0, ret = -1;
+	int nr = 0, ret = -1, total;
 	double best = 0;
 
-	if (!text || strlen(text) > MAX_QUERY || !build_match(text, 1, 1, &match) ||
-	    search_index(st, IDX_WORDS, match.buf, NULL, LIMIT, hits, &nr) < 0)
+	if (!text || strlen(text) > MAX_QUERY || !build_match(text, 1, 1, &match))
+		goto cleanup;
+	total = search_ranked(st, text, NULL, LIMIT, hits, &nr);
+	if (total == RANKIDX_CANNOT)
+		total = search_index(st, IDX_WORDS, match.buf, NULL, LIMIT, hits, &nr);
+	if (total < 0)
 		goto cleanup;
 	slug = store_prepare(st, "SELECT slug FROM articles WHERE id = ?1");
 	if (!slug)

@@ -5,6 +5,9 @@
 
 #include <stddef.h>
 
+/* The kb.sqlite schema this program writes and reads (meta schema_version). */
+#define STORE_SCHEMA_VERSION "3"
+
 struct cJSON;
 struct store;
 

@@ -9,6 +9,7 @@
 
 #include "../base/text.h"
 #include "../base/xalloc.h"
+#include "rankidx.h"
 
 /* The text of kb.sqlite.sql, embedded by the build. */
 extern const char clew_schema_sql[];
@@ -68,6 +69,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 struct writer {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
+	struct rankidx_builder *rank;
 	char *err;
 };
 
@@ -102,8 +104,11 @@ struct writer *writer_open(const char *path, char **err)
 	struct writer *w = xcalloc(1, sizeof(*w));
 	int rc;
 
+	/* Fails harmlessly once SQLite is initialised. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	rc = sqlite3_open_v2(path, &w->db,
-			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			     SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK)
 		goto fail;
 	/* The file is private until renamed into place: no journal, no sync
@@ -128,6 +133,12 @@ struct writer *writer_open(const char *path, char **err)
 				       SQLITE_PREPARE_PERSISTENT, &w->st[i],
 				       NULL) != SQLITE_OK)
 			goto fail;
+	w->rank = rankidx_builder_new(w->db);
+	if (!w->rank) {
+		*err = xstrdup("cannot open SQLite's FTS5 porter tokenizer");
+		writer_free(w);
+		return NULL;
+	}
 	return w;
 fail:
 	*err = xstrdup(w->db ? sqlite3_errmsg(w->db) : "cannot open database");
@@ -242,6 +253,12 @@ static int add_section(struct writer *w, sqlite3_int64 art,
 
 	if (index_section(w, w->st[ST_SEARCH], id, art, a, sec))
 		return -1;
+	if (rankidx_builder_add(w->rank, id, art, a->title, sec->heading,
+				sec->text)) {
+		free(w->err);
+		w->err = xstrdup("sections out of order for the ranking index");
+		return -1;
+	}
 	if ((text_has_non_ascii(a->title) || text_has_non_ascii(sec->text)) &&
 	    index_section(w, w->st[ST_TRIGRAM], id, art, a, sec))
 		return -1;
@@ -342,6 +359,18 @@ int writer_finish(struct writer *w)
 		sqlite3_finalize(w->st[i]);
 		w->st[i] = NULL;
 	}
+	switch (rankidx_builder_write(w->rank, w->db)) {
+	case 0:
+		break;
+	case -2:
+		free(w->err);
+		w->err = xstrdup("the FTS5 tokenizer failed on a section");
+		return -1;
+	default:
+		return fail(w);
+	}
+	rankidx_builder_free(w->rank);
+	w->rank = NULL;
 	if (sqlite3_exec(w->db,
 			 "INSERT INTO search(search) VALUES ('optimize');"
 			 "INSERT INTO search_trigram(search_trigram) VALUES ('optimize');"
@@ -365,6 +394,7 @@ void writer_free(struct writer *w)
 		return;
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(w->st[i]);
+	rankidx_builder_free(w->rank);
 	if (w->db)
 		sqlite3_close(w->db);
 	free(w->err);

@@ -1,0 +1,85 @@
+/* rankidx: the term → sections index (table search_terms) that ranks
+ * full-text hits as bm25(search, 10, 4, 1) does, without scoring every
+ * match in SQL. Store-internal: built by the writer, read by the store. */
+#ifndef CLEW_RANKIDX_H
+#define CLEW_RANKIDX_H
+
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+/* Building, while the search table is written. */
+struct rankidx_builder;
+
+/* Uses db's FTS5 tokenizer (the search table's: porter over unicode61,
+ * diacritics removed) to cut text into the terms FTS5 indexes. Returns a
+ * builder, or NULL when db has no FTS5 porter tokenizer. */
+struct rankidx_builder *rankidx_builder_new(sqlite3 *db);
+
+/* Queues one row of the search table: rowid, its article (sections in
+ * increasing rowid order, each article's sections together), and its
+ * three indexed columns (NULL reads as ""; borrowed until
+ * rankidx_builder_write or _free returns). A thread of the builder's
+ * indexes the rows meanwhile. Returns 0, or -1 when the rows come out of
+ * order. */
+int rankidx_builder_add(struct rankidx_builder *b, sqlite3_int64 rowid,
+			sqlite3_int64 article, const char *title,
+			const char *heading, const char *body);
+
+/* Waits for the queued rows, then writes search_terms and the meta keys
+ * search_rows and search_tokens into db (inside the caller's
+ * transaction). Returns 0, -1 with the detail in sqlite3_errmsg(db), or
+ * -2 when the tokenizer failed. */
+int rankidx_builder_write(struct rankidx_builder *b, sqlite3 *db);
+
+/* NULL is a no-op. */
+void rankidx_builder_free(struct rankidx_builder *b);
+
+/* Querying. */
+struct rankidx;
+
+/* Opens the index of db (borrowed; must outlive the handle). Returns NULL
+ * when db has no search_terms table or no FTS5 tokenizer. */
+struct rankidx *rankidx_open(sqlite3 *db);
+
+/* NULL is a no-op. */
+void rankidx_free(struct rankidx *ri);
+
+struct rankidx_word {
+	const char *text;
+	size_t len;
+};
+
+struct rankidx_hit {
+	sqlite3_int64 section; /* the section to show: the best whose heading
+				* or text holds every word, else the best */
+	double score;          /* bm25, higher is better */
+	int article;
+};
+
+enum { RANKIDX_CANNOT = -2 };
+
+/* Ranks the rows holding every word (the last also as a prefix when
+ * prefix_last), as FTS5 would for the query '"w1" "w2" ... "wn"[*]':
+ * articles by their best row's bm25(search, 10, 4, 1), best first, ties
+ * to the lower rowid. allow, when not NULL, has max_article + 1 flags and
+ * keeps the articles whose flag is set. Fills hits (at most limit) and
+ * *nr_hits, and returns the number of articles matched. Returns
+ * RANKIDX_CANNOT when a word is not one term to the tokenizer (the caller
+ * asks FTS5 instead), or -1 on a database error (sqlite3_errmsg). */
+int rankidx_search(struct rankidx *ri, const struct rankidx_word *words,
+		   int nr_words, int prefix_last, const unsigned char *allow,
+		   int max_article, int limit, struct rankidx_hit *hits,
+		   int *nr_hits);
+
+/* Appends to out the snippet of text (a row's body) that FTS5's
+ * snippet(search, 2, open, close, ellipsis, ntok) gives for the last
+ * rankidx_search on ri: the best window of ntok tokens, the query's terms
+ * between open and close, ellipsis where text was cut. Returns 0, or -1
+ * when the tokenizer fails. */
+struct sbuf;
+int rankidx_snippet(struct rankidx *ri, const char *text, const char *open,
+		    const char *close, const char *ellipsis, int ntok,
+		    struct sbuf *out);
+
+#endif

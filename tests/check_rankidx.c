@@ -1,0 +1,445 @@
+/* check_rankidx: search ranked by the ranking index (search_terms) gives
+ * what FTS5 itself gives: the same articles matched, the same bm25 scores
+ * and order, the section FTS5 would pick and its snippet() text. FTS5 is
+ * asked directly, over SQL, on a generated corpus. */
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <sqlite3.h>
+
+#include "../server/base/sbuf.h"
+#include "../server/store/store.h"
+#include "testutil.h"
+
+static char *dir;
+static struct sbuf db_path = SBUF_INIT;
+static struct store *st;
+static sqlite3 *db; /* the same file, for FTS5's own answers */
+
+/* Stems that meet (connect/connected/connection), prefixes of one another
+ * (head/headset/headphones), diacritics, and words of the titles. */
+static const char *const vocab[] = {
+	"audio", "headset", "head", "headphones", "connect", "connected",
+	"connection", "microphone", "route", "routing", "café", "naïve",
+	"bluetooth", "pairing", "pair", "driver", "error", "timeout",
+	"speaker", "call", "echo", "codec", "profile", "volume",
+};
+#define NR_VOCAB (sizeof(vocab) / sizeof(vocab[0]))
+static const char *const platforms[] = { "iOS", "Android", "Linux", "Windows" };
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static unsigned rnd(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+/* Skewed: low indexes far more often, so some words are everywhere. */
+static const char *word(void)
+{
+	unsigned a = rnd(NR_VOCAB), b = rnd(NR_VOCAB);
+
+	return vocab[a < b ? a : b];
+}
+
+static void sentence(struct sbuf *sb, int words)
+{
+	for (int i = 0; i < words; i++) {
+		const char *w = word();
+
+		if (!i) {
+			/* Capitalised, to check case folding too. */
+			sbuf_addch(sb, (char)(*w >= 'a' && *w <= 'z' ? *w - 32 : *w));
+			sbuf_adds(sb, w + 1);
+		} else {
+			sbuf_addch(sb, ' ');
+			sbuf_adds(sb, w);
+		}
+	}
+	sbuf_adds(sb, rnd(4) ? ". " : ": ");
+}
+
+static void write_article(int n)
+{
+	struct sbuf md = SBUF_INIT, name = SBUF_INIT;
+	int nr_plat = 1 + (int)rnd(3), first = (int)rnd(4);
+
+	sbuf_addf(&md, "---\ntitle: ");
+	sentence(&md, 2 + (int)rnd(3));
+	sbuf_rtrim(&md);
+	sbuf_setlen(&md, md.len - 1); /* no '.' or ':' in a title */
+	sbuf_addf(&md, "\nslug: art-%03d\nplatform: [", n);
+	for (int p = 0; p < nr_plat; p++)
+		sbuf_addf(&md, "%s%s", p ? ", " : "", platforms[(first + p) % 4]);
+	sbuf_adds(&md, "]\n---\n\n");
+	sentence(&md, 3 + (int)rnd(6));
+	sbuf_adds(&md, "\n\n");
+	for (int p = 0; p < nr_plat; p++) {
+		sbuf_addf(&md, "## %s", platforms[(first + p) % 4]);
+		if (rnd(2))
+			sbuf_addf(&md, " %s", word());
+		sbuf_adds(&md, "\n\n### Reasons\n\n");
+		for (int i = 0, n_items = 1 + (int)rnd(3); i < n_items; i++) {
+			sbuf_addf(&md, "%d. ", i + 1);
+			/* Long items too: snippets must choose a window. */
+			for (int s = 0, n_sent = 1 + (int)rnd(rnd(3) ? 2 : 9); s < n_sent; s++)
+				sentence(&md, 2 + (int)rnd(10));
+			sbuf_adds(&md, "\n");
+		}
+		sbuf_addf(&md, "\n### Solutions\n\n1. ");
+		sentence(&md, 4 + (int)rnd(8));
+		sbuf_adds(&md, "\n\n");
+	}
+	if (n % 7 == 0) /* a word FTS5 reads as two: U+2011 between */
+		sbuf_adds(&md, "## Notes\n\nUse wi\u2011fi or a cable.\n");
+	sbuf_addf(&name, "art-%03d.md", n);
+	free(tu_write(dir, name.buf, md.buf, -1));
+	sbuf_release(&md);
+	sbuf_release(&name);
+}
+
+static void setup(void)
+{
+	struct diag d = DIAG_INIT;
+	char *err = NULL;
+
+	dir = tu_tmpdir();
+	for (int i = 0; i < 90; i++)
+		write_article(i);
+	sbuf_reset(&db_path);
+	sbuf_addf(&db_path, "%s.sqlite", dir);
+	if (tu_compile(db_path.buf, &d, 0, dir, NULL)) {
+		tu_diag_dump(&d);
+		ck_abort_msg("the generated corpus does not compile");
+	}
+	diag_release(&d);
+	st = store_open(db_path.buf, &err);
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_int_eq(sqlite3_open_v2(db_path.buf, &db, SQLITE_OPEN_READONLY,
+					 NULL), SQLITE_OK);
+}
+
+static void teardown(void)
+{
+	store_free(st);
+	sqlite3_close(db);
+	remove(db_path.buf);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* The FTS5 query store_search asks for q: each word quoted, the last one
+ * a prefix unless q ends in a blank (the test's queries are words and
+ * single spaces). */
+static void fts_query(const char *q, struct sbuf *out)
+{
+	const char *p = q;
+
+	while (*p) {
+		size_t n = strcspn(p, " ");
+
+		if (n) {
+			if (out->len)
+				sbuf_addch(out, ' ');
+			sbuf_addch(out, '"');
+			sbuf_add(out, p, n);
+			sbuf_addch(out, '"');
+		}
+		p += n;
+		p += *p == ' ';
+	}
+	if (*q && q[strlen(q) - 1] != ' ')
+		sbuf_addch(out, '*');
+}
+
+struct truth {
+	sqlite3_int64 art;
+	double score;
+};
+
+static int by_score(const void *x, const void *y)
+{
+	const struct truth *a = x, *b = y;
+
+	return (a->score < b->score) - (a->score > b->score);
+}
+
+static sqlite3_stmt *prep(const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK,
+		      "%s: %s", sql, sqlite3_errmsg(db));
+	return s;
+}
+
+/* Each matching article's best score, per FTS5; returns how many. */
+static int fts_rank(const char *match, const char *platform, struct truth **out)
+{
+	sqlite3_stmt *s = prep(
+		"SELECT article_id, -bm25(search, 10.0, 4.0, 1.0, 0.0) AS r "
+		"FROM search WHERE search MATCH ?1 AND (?2 IS NULL OR article_id IN "
+		"(SELECT article_id FROM article_platforms WHERE platform_id = ?2)) "
+		"ORDER BY r DESC");
+	int n = 0, rc;
+
+	*out = NULL;
+	sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
+	if (platform)
+		sqlite3_bind_text(s, 2, platform, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		sqlite3_int64 art = sqlite3_column_int64(s, 0);
+		int seen = 0;
+
+		for (int i = 0; i < n && !seen; i++)
+			seen = (*out)[i].art == art;
+		if (seen)
+			continue;
+		*out = realloc(*out, (size_t)(n + 1) * sizeof(**out));
+		(*out)[n].art = art;
+		(*out)[n].score = sqlite3_column_double(s, 1);
+		n++;
+	}
+	ck_assert_msg(rc == SQLITE_DONE, "%s: %s", match, sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	if (n)
+		qsort(*out, (size_t)n, sizeof(**out), by_score);
+	return n;
+}
+
+static double round3(double v)
+{
+	return (double)(long long)(v * 1000 + 0.5) / 1000;
+}
+
+/* Whether the hit's section is one FTS5 ranks first for its article: by
+ * heading and body when some section holds the words there, else by
+ * bm25(search, 10, 4, 1). Sets *row to it. */
+static int section_is_best(const char *match, sqlite3_int64 art,
+			   const char *anchor, sqlite3_int64 *row)
+{
+	struct sbuf cols = SBUF_INIT;
+	sqlite3_stmt *s;
+	double best = 0;
+	int rows = 0, found = 0;
+
+	sbuf_addf(&cols, "{heading body} : (%s)", match);
+	for (int pass = 0; pass < 2 && !rows; pass++) {
+		s = prep(pass ? "SELECT x.rowid, -bm25(search, 10.0, 4.0, 1.0, 0.0) AS r, "
+				"s.anchor FROM search AS x JOIN sections AS s ON s.id = x.rowid "
+				"WHERE search MATCH ?1 AND x.article_id = ?2 ORDER BY r DESC"
+			      : "SELECT x.rowid, -rank AS r, s.anchor FROM search AS x "
+				"JOIN sections AS s ON s.id = x.rowid "
+				"WHERE search MATCH ?1 AND x.article_id = ?2 ORDER BY r DESC");
+		sqlite3_bind_text(s, 1, pass ? match : cols.buf, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, art);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			double r = sqlite3_column_double(s, 1);
+
+			if (!rows++)
+				best = r;
+			if (fabs(r - best) > 1e-9)
+				break;
+			if (!strcmp((const char *)sqlite3_column_text(s, 2), anchor)) {
+				*row = sqlite3_column_int64(s, 0);
+				found = 1;
+			}
+		}
+		sqlite3_finalize(s);
+	}
+	sbuf_release(&cols);
+	return found;
+}
+
+/* FTS5's snippet() of the row, escaped as store_search escapes it. */
+static void fts_snippet(const char *match, sqlite3_int64 row, struct sbuf *out)
+{
+	sqlite3_stmt *s = prep("SELECT snippet(search, 2, char(2), char(3), '…', 24) "
+			       "FROM search WHERE search MATCH ?1 AND rowid = ?2");
+	const char *p;
+
+	sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, row);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	for (p = (const char *)sqlite3_column_text(s, 0); p && *p; p++) {
+		switch (*p) {
+		case '&': sbuf_adds(out, "&amp;"); break;
+		case '<': sbuf_adds(out, "&lt;"); break;
+		case '>': sbuf_adds(out, "&gt;"); break;
+		case '"': sbuf_adds(out, "&quot;"); break;
+		case '\'': sbuf_adds(out, "&#39;"); break;
+		case '\x02': sbuf_adds(out, "<mark>"); break;
+		case '\x03': sbuf_adds(out, "</mark>"); break;
+		case '\n': sbuf_addch(out, ' '); break;
+		default: sbuf_addch(out, *p); break;
+		}
+	}
+	sqlite3_finalize(s);
+}
+
+static sqlite3_int64 article_id(const char *slug)
+{
+	sqlite3_stmt *s = prep("SELECT id FROM articles WHERE slug = ?1");
+	sqlite3_int64 id = -1;
+
+	sqlite3_bind_text(s, 1, slug, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return id;
+}
+
+/* Compares store_search(q) with FTS5's answer; returns hits checked. */
+static int check_query(const char *q, const char *platform)
+{
+	struct store_search_opts o = { q, platform, 100 };
+	struct sbuf match = SBUF_INIT, snip = SBUF_INIT;
+	struct truth *truth = NULL;
+	cJSON *doc = NULL;
+	const cJSON *hits, *h;
+	int n, i = 0;
+
+	ck_assert_int_eq(store_search(st, &o, &doc), STORE_SEARCH_OK);
+	fts_query(q, &match);
+	n = fts_rank(match.buf, platform, &truth);
+	ck_assert_msg(cJSON_GetObjectItem(doc, "total")->valueint == n,
+		      "'%s' (%s): total %d, FTS5 %d", q, platform ? platform : "-",
+		      cJSON_GetObjectItem(doc, "total")->valueint, n);
+	hits = cJSON_GetObjectItem(doc, "hits");
+	ck_assert_int_eq(cJSON_GetArraySize(hits), n < 100 ? n : 100);
+	cJSON_ArrayForEach(h, hits) {
+		const char *slug = cJSON_GetObjectItem(h, "slug")->valuestring;
+		const char *anchor = cJSON_GetObjectItem(h, "section")->valuestring;
+		double score = cJSON_GetObjectItem(h, "score")->valuedouble;
+		sqlite3_int64 art = article_id(slug), row = 0;
+		int j;
+
+		/* The i-th best score, and this article's own. */
+		ck_assert_msg(fabs(score - round3(truth[i].score)) < 0.0011,
+			      "'%s' hit %d: score %.3f, FTS5 %.3f", q, i, score,
+			      truth[i].score);
+		for (j = 0; j < n && truth[j].art != art; j++)
+			;
+		ck_assert_msg(j < n && fabs(score - round3(truth[j].score)) < 0.0011,
+			      "'%s': %s is not FTS5's hit or not its score", q, slug);
+		ck_assert_msg(section_is_best(match.buf, art, anchor, &row),
+			      "'%s': %s#%s is not the section FTS5 ranks first", q,
+			      slug, anchor);
+		sbuf_reset(&snip);
+		fts_snippet(match.buf, row, &snip);
+		ck_assert_msg(!strcmp(snip.buf, cJSON_GetObjectItem(h, "snippet")->valuestring),
+			      "'%s' %s#%s snippet:\n  ours: %s\n  FTS5: %s", q, slug,
+			      anchor, cJSON_GetObjectItem(h, "snippet")->valuestring,
+			      snip.buf);
+		i++;
+	}
+	free(truth);
+	cJSON_Delete(doc);
+	sbuf_release(&match);
+	sbuf_release(&snip);
+	return i;
+}
+
+START_TEST(test_single_words)
+{
+	struct sbuf q = SBUF_INIT;
+	int hits = 0;
+
+	for (size_t i = 0; i < NR_VOCAB; i++) {
+		sbuf_reset(&q);
+		sbuf_adds(&q, vocab[i]);
+		hits += check_query(q.buf, NULL);  /* also a prefix */
+		sbuf_addch(&q, ' ');
+		hits += check_query(q.buf, NULL);  /* the word alone */
+	}
+	/* Upper case, and words not in the corpus. */
+	hits += check_query("AUDIO", NULL);
+	hits += check_query("zzyzx", NULL);
+	hits += check_query("zzyzx ", NULL);
+	ck_assert_int_gt(hits, 500);
+	sbuf_release(&q);
+}
+END_TEST
+
+START_TEST(test_prefixes)
+{
+	static const char *const q[] = {
+		"he", "hea", "head", "conn", "connec", "rout", "pa", "caf", "na",
+		"a", "e", "ti", "mic",
+	};
+	int hits = 0;
+
+	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++)
+		hits += check_query(q[i], NULL);
+	ck_assert_int_gt(hits, 200);
+}
+END_TEST
+
+START_TEST(test_several_words)
+{
+	struct sbuf q = SBUF_INIT;
+	int hits = 0;
+
+	for (int i = 0; i < 60; i++) {
+		int words = 2 + (int)rnd(2);
+
+		sbuf_reset(&q);
+		for (int w = 0; w < words; w++)
+			sbuf_addf(&q, "%s%s", w ? " " : "", word());
+		if (rnd(2))
+			sbuf_addch(&q, ' ');
+		hits += check_query(q.buf, NULL);
+	}
+	/* The same word twice counts twice in bm25. */
+	hits += check_query("audio audio", NULL);
+	hits += check_query("headset head", NULL);
+	ck_assert_int_gt(hits, 100);
+	sbuf_release(&q);
+}
+END_TEST
+
+START_TEST(test_platform_filter)
+{
+	static const char *const plat[] = { "ios", "android", "linux", "windows", "web" };
+	int hits = 0;
+
+	for (size_t p = 0; p < sizeof(plat) / sizeof(plat[0]); p++) {
+		hits += check_query("audio", plat[p]);
+		hits += check_query("headset route ", plat[p]);
+		hits += check_query("co", plat[p]);
+	}
+	ck_assert_int_gt(hits, 50);
+}
+END_TEST
+
+START_TEST(test_word_of_two_terms)
+{
+	/* "wi‑fi" is one word to the query splitter but two terms to the
+	 * tokenizer: FTS5 answers it, and the result is the same. */
+	ck_assert_int_gt(check_query("wi\u2011fi", NULL), 0);
+	ck_assert_int_gt(check_query("cable wi\u2011fi ", NULL), 0);
+}
+END_TEST
+
+Suite *rankidx_suite(void)
+{
+	Suite *s = suite_create("rankidx");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_single_words);
+	tcase_add_test(tc, test_prefixes);
+	tcase_add_test(tc, test_several_words);
+	tcase_add_test(tc, test_platform_filter);
+	tcase_add_test(tc, test_word_of_two_terms);
+	suite_add_tcase(s, tc);
+	return s;
+}
