@@ -456,16 +456,26 @@ struct rankidx {
 struct post {
 	sqlite3_int64 row;
 	sqlite3_int64 art;
-	uint64_t tf[3];
-	uint64_t len;
+	uint32_t tf[3];
+	uint32_t len;
 };
 
 /* One phrase of the query: its rows, in rowid order. */
 struct plist {
-	struct post *p;
+	struct post *p;      /* owned, unless alias */
 	size_t nr, alloc;
 	double idf, idf_hb;
+	int alias;           /* p is an earlier phrase's: the same word */
 };
+
+/* More words than this are left to FTS5: each word's list is read whole
+ * into memory, and a query must not hold a list per word of its 1 KB. */
+#define MAX_WORDS 32
+
+static uint32_t clamp32(uint64_t v)
+{
+	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
 
 static double meta_number(sqlite3 *db, const char *key)
 {
@@ -559,10 +569,10 @@ static int decode(struct plist *l, const unsigned char *p, size_t n)
 		ALLOC_GROW(l->p, l->nr + 1, l->alloc);
 		l->p[l->nr].row = row;
 		l->p[l->nr].art = art;
-		l->p[l->nr].tf[0] = v[2];
-		l->p[l->nr].tf[1] = v[3];
-		l->p[l->nr].tf[2] = v[4];
-		l->p[l->nr].len = v[5];
+		l->p[l->nr].tf[0] = clamp32(v[2]);
+		l->p[l->nr].tf[1] = clamp32(v[3]);
+		l->p[l->nr].tf[2] = clamp32(v[4]);
+		l->p[l->nr].len = clamp32(v[5]);
 		l->nr++;
 	}
 	return 0;
@@ -586,7 +596,8 @@ static void merge_rows(struct plist *l)
 	for (size_t i = 0; i < l->nr; i++) {
 		if (out && l->p[out - 1].row == l->p[i].row) {
 			for (int c = 0; c < 3; c++)
-				l->p[out - 1].tf[c] += l->p[i].tf[c];
+				l->p[out - 1].tf[c] = clamp32((uint64_t)l->p[out - 1].tf[c] +
+							      l->p[i].tf[c]);
 			continue;
 		}
 		l->p[out++] = l->p[i];
@@ -688,6 +699,8 @@ int rankidx_search(struct rankidx *ri, const struct rankidx_word *words,
 	ri->nr_terms = 0;
 	if (nr_words <= 0 || limit <= 0)
 		return 0;
+	if (nr_words > MAX_WORDS)
+		return RANKIDX_CANNOT;
 	if (nr_words > ri->alloc_terms) {
 		ri->terms = xrealloc(ri->terms, (size_t)nr_words * sizeof(*ri->terms));
 		for (int i = ri->alloc_terms; i < nr_words; i++)
@@ -711,7 +724,17 @@ int rankidx_search(struct rankidx *ri, const struct rankidx_word *words,
 			goto cleanup;
 		}
 		ri->nr_terms = i + 1;
-		if (load_phrase(ri, q.term->buf, q.term->len, prefix, &lists[i]))
+		for (int j = 0; j < i && !lists[i].alias; j++) {
+			/* The same word again (only the last can be a prefix):
+			 * bm25 counts it twice, from one list. */
+			if (!prefix && ri->terms[j].len == q.term->len &&
+			    !memcmp(ri->terms[j].buf, q.term->buf, q.term->len)) {
+				lists[i] = lists[j];
+				lists[i].alias = 1;
+			}
+		}
+		if (!lists[i].alias &&
+		    load_phrase(ri, q.term->buf, q.term->len, prefix, &lists[i]))
 			goto cleanup;
 		if (!lists[i].nr) { /* every word is required */
 			ret = 0;
@@ -797,7 +820,8 @@ done:
 	ret = total;
 cleanup:
 	for (int i = 0; lists && i < nr_words; i++)
-		free(lists[i].p);
+		if (!lists[i].alias)
+			free(lists[i].p);
 	free(lists);
 	free(order);
 	free(pos);
