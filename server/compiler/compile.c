@@ -469,6 +469,19 @@ cleanup:
 	free(err);
 }
 
+struct sync_job {
+	int fd;
+	int err; /* errno of a failed fsync, else 0 */
+};
+
+static void *sync_file(void *arg)
+{
+	struct sync_job *j = arg;
+
+	j->err = fsync(j->fd) < 0 ? errno : 0;
+	return NULL;
+}
+
 static int write_kb(const struct kb *kb, const struct unit *units, size_t nr,
 		    const char *output, int strict, struct diag *d,
 		    struct compile_stats *st)
@@ -480,7 +493,10 @@ static int write_kb(const struct kb *kb, const struct unit *units, size_t nr,
 	char *err = NULL, when[32];
 	time_t now = time(NULL);
 	struct tm tm;
-	int fd = -1, ret = -1;
+	struct sync_job sync = { -1, 0 };
+	pthread_t syncer;
+	pthread_attr_t attr;
+	int fd = -1, ret = -1, syncing = 0;
 
 	/* The content hash does not depend on the order files were named. */
 	for (size_t i = 0; i < nr; i++)
@@ -539,7 +555,19 @@ static int write_kb(const struct kb *kb, const struct unit *units, size_t nr,
 #undef META_COUNT
 	if (writer_finish(w))
 		goto db_error;
+	/* The writer ran without syncing: the file is made durable (before
+	 * it replaces the old one) while the check reads it back. */
+	sync.fd = fd;
+	if (!pthread_attr_init(&attr)) {
+		pthread_attr_setstacksize(&attr, 64 * 1024); /* it only waits */
+		syncing = !pthread_create(&syncer, &attr, sync_file, &sync);
+		pthread_attr_destroy(&attr);
+	}
+	if (!syncing)
+		sync_file(&sync);
 	check_reachable(kb, tmp.buf, d);
+	if (syncing)
+		pthread_join(syncer, NULL);
 	if (d->errors || (strict && d->warnings)) {
 		if (!d->errors)
 			diag_error(d, NULL, 0, 0,
@@ -547,11 +575,9 @@ static int write_kb(const struct kb *kb, const struct unit *units, size_t nr,
 				   d->warnings);
 		goto remove_tmp;
 	}
-	/* The writer ran without syncing: make the file durable before it
-	 * replaces the old one. */
-	if (fsync(fd) < 0) {
+	if (sync.err) {
 		diag_error(d, output, 0, 0, "cannot write the output: %s",
-			   strerror(errno));
+			   strerror(sync.err));
 		goto remove_tmp;
 	}
 	if (fchmod(fd, 0644) < 0 || rename(tmp.buf, output) < 0) {

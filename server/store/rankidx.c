@@ -314,8 +314,18 @@ struct rankidx_builder *rankidx_builder_new(sqlite3 *db)
 	b->title_art = -1;
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_cond_init(&b->more, NULL);
-	/* Without a thread, rankidx_builder_finish indexes the rows. */
-	b->started = !pthread_create(&b->thread, NULL, index_rows, b);
+	/* Without a thread, finish() indexes the rows. A small stack: the
+	 * thread's work is flat, and a process under ulimit -v keeps its
+	 * address space for the data. */
+	{
+		pthread_attr_t attr;
+
+		if (!pthread_attr_init(&attr)) {
+			pthread_attr_setstacksize(&attr, 256 * 1024);
+			b->started = !pthread_create(&b->thread, &attr, index_rows, b);
+			pthread_attr_destroy(&attr);
+		}
+	}
 	return b;
 }
 
