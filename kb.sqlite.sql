@@ -144,6 +144,8 @@ CREATE TABLE question_conditions (
 -- stemmed (Porter) and case/diacritics folded. Rank with
 -- bm25(search, 10.0, 4.0, 1.0) to favour titles, then headings.
 -- article_id (not indexed) saves a join to group hits by article.
+-- (The ranking index below cuts terms with this same tokenizer: its
+-- arguments are repeated in server/store/rankidx.c, tok_init.)
 CREATE VIRTUAL TABLE search USING fts5(
     title, heading, body, article_id UNINDEXED,
     tokenize = 'porter unicode61 remove_diacritics 2'

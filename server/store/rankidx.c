@@ -2,6 +2,7 @@
  * scoring every match in SQL. */
 #include "rankidx.h"
 
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -106,7 +107,7 @@ struct rankidx_builder {
 	struct term **touched;
 	size_t nr_touched, alloc_touched;
 	int col;
-	uint64_t len;
+	uint64_t len, col_len; /* the row's size, the column's so far */
 	/* The current article's title, as terms, for each of its rows. */
 	sqlite3_int64 title_art;
 	struct term **title;
@@ -213,8 +214,10 @@ static int build_token(void *ctx, int tflags, const char *token, int n,
 			b->title_len++;
 	} else {
 		count(b, t, b->col);
-		if (!(tflags & FTS5_TOKEN_COLOCATED) || !b->len)
+		if (!(tflags & FTS5_TOKEN_COLOCATED) || !b->col_len) {
+			b->col_len++;
 			b->len++;
+		}
 	}
 	return SQLITE_OK;
 }
@@ -223,8 +226,11 @@ static int tokenize_col(struct rankidx_builder *b, const char *text)
 {
 	size_t n = text ? strlen(text) : 0;
 
+	b->col_len = 0; /* FTS5 counts each column's size on its own */
 	if (!n)
 		return 0;
+	if (n > INT_MAX)
+		return -1;
 	return b->tok.api.xTokenize(b->tok.inst, b, FTS5_TOKENIZE_DOCUMENT,
 				    text, (int)n, build_token) == SQLITE_OK ? 0 : -1;
 }
@@ -565,20 +571,26 @@ static int query_token(void *ctx, int tflags, const char *token, int n,
 /* Appends the postings in blob to l; -1 if the blob is malformed. */
 static int decode(struct plist *l, const unsigned char *p, size_t n)
 {
-	const unsigned char *end = p + n;
-	sqlite3_int64 row = 0, art = 0;
+	const unsigned char *end;
+	uint64_t row = 0, art = 0;
 
+	if (!n || !p) /* SQLite gives NULL for an empty blob */
+		return 0;
+	end = p + n;
 	while (p < end) {
 		uint64_t v[6];
 
 		for (int i = 0; i < 6; i++)
 			if (get_varint(&p, end, &v[i]))
 				return -1;
-		row += (sqlite3_int64)v[0];
-		art += (sqlite3_int64)v[1];
+		/* A damaged file must not overflow the ids. */
+		if (v[0] > INT64_MAX - row || v[1] > INT64_MAX - art)
+			return -1;
+		row += v[0];
+		art += v[1];
 		ALLOC_GROW(l->p, l->nr + 1, l->alloc);
-		l->p[l->nr].row = row;
-		l->p[l->nr].art = art;
+		l->p[l->nr].row = (sqlite3_int64)row;
+		l->p[l->nr].art = (sqlite3_int64)art;
 		l->p[l->nr].tf[0] = clamp32(v[2]);
 		l->p[l->nr].tf[1] = clamp32(v[3]);
 		l->p[l->nr].tf[2] = clamp32(v[4]);
@@ -952,7 +964,8 @@ int rankidx_snippet(struct rankidx *ri, const char *text, const char *open,
 	size_t it = 0;
 	int best = 0, best_start = 0, off = 0, range_end, ret = -1;
 
-	if (ri->tok.api.xTokenize(ri->tok.inst, &sn, FTS5_TOKENIZE_AUX, sn.text,
+	if (strlen(sn.text) > INT_MAX ||
+	    ri->tok.api.xTokenize(ri->tok.inst, &sn, FTS5_TOKENIZE_AUX, sn.text,
 				  (int)strlen(sn.text), snip_token) != SQLITE_OK)
 		goto cleanup;
 	/* As FTS5's snippet(): each instance's window, and the window

@@ -682,6 +682,12 @@ static const unsigned char *platform_allow(struct store *st,
 		}
 		sqlite3_finalize(s);
 		if (rc != SQLITE_DONE) {
+			/* Nothing half-loaded stays: the next search tries again. */
+			for (size_t i = 0; i < st->nr_platforms; i++) {
+				free(st->platforms[i].id);
+				free(st->platforms[i].allow);
+			}
+			st->nr_platforms = 0;
 			store_set_err(st, "cannot read the articles' platforms");
 			return NULL;
 		}
