@@ -240,6 +240,16 @@ fail:
 }
 
 
+/* Frees the per-platform article flags loaded by platform_allow. */
+static void drop_platforms(struct store *st)
+{
+	for (size_t i = 0; i < st->nr_platforms; i++) {
+		free(st->platforms[i].id);
+		free(st->platforms[i].allow);
+	}
+	st->nr_platforms = 0;
+}
+
 void store_free(struct store *st)
 {
 	if (!st)
@@ -252,10 +262,7 @@ void store_free(struct store *st)
 	}
 	sqlite3_finalize(st->hit_text);
 	rankidx_free(st->ranker);
-	for (size_t i = 0; i < st->nr_platforms; i++) {
-		free(st->platforms[i].id);
-		free(st->platforms[i].allow);
-	}
+	drop_platforms(st);
 	free(st->platforms);
 	free(st->no_articles);
 	sqlite3_close(st->db);
@@ -683,11 +690,7 @@ static const unsigned char *platform_allow(struct store *st,
 		sqlite3_finalize(s);
 		if (rc != SQLITE_DONE) {
 			/* Nothing half-loaded stays: the next search tries again. */
-			for (size_t i = 0; i < st->nr_platforms; i++) {
-				free(st->platforms[i].id);
-				free(st->platforms[i].allow);
-			}
-			st->nr_platforms = 0;
+			drop_platforms(st);
 			store_set_err(st, "cannot read the articles' platforms");
 			return NULL;
 		}
