@@ -115,7 +115,7 @@ struct writer *writer_open(const char *path, char **err)
 	 * here; the caller syncs the finished file before renaming it. */
 	if (sqlite3_exec(w->db,
 			 "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
-			 "PRAGMA page_size = 16384; PRAGMA locking_mode = EXCLUSIVE; "
+			 "PRAGMA page_size = 4096; PRAGMA locking_mode = EXCLUSIVE; "
 			 "PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY;",
 			 NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
