@@ -141,7 +141,7 @@ int main(int argc, char **argv)
 	char tmpl[] = "/tmp/clew-bench-engine-XXXXXX";
 	struct sbuf out = SBUF_INIT;
 	struct diag d = DIAG_INIT;
-	struct compile_opts opts = { NULL, 0, 0 };
+	struct compile_opts opts = { NULL, 0, 0, NULL };
 	struct compile_stats st;
 	struct eng_model *m;
 	struct store *s;

@@ -1,11 +1,13 @@
 /* check_compile: whole runs of the compiler: errors, warnings, atomic output. */
 #include <check.h>
+#include <stdint.h>
 #include <dirent.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../server/base/sbuf.h"
+#include "../server/compiler/compile.h"
 #include "../server/engine/model.h"
 #include "../server/store/store.h"
 #include "testutil.h"
@@ -308,6 +310,193 @@ START_TEST(test_no_sources)
 }
 END_TEST
 
+/* The reachability check runs on a model built from the parsed sources
+ * (reach.c), not read back from the file: it must be the very model the
+ * server loads from the file (store_load_model). */
+static void same_solutions(const struct eng_cause *a, const struct eng_cause *b)
+{
+	ck_assert_int_eq(a->nr_solutions, b->nr_solutions);
+	for (int i = 0; i < a->nr_solutions; i++) {
+		ck_assert_str_eq(a->solutions[i].id, b->solutions[i].id);
+		ck_assert_str_eq(a->solutions[i].title, b->solutions[i].title);
+		ck_assert_str_eq(a->solutions[i].html, b->solutions[i].html);
+	}
+}
+
+static uint64_t applies_mask(const struct eng_question *q, int on)
+{
+	for (int i = 0; i < q->nr_applies; i++)
+		if (q->applies[i].q == on)
+			return q->applies[i].mask;
+	return 0;
+}
+
+static void same_model(const struct eng_model *a, const struct eng_model *b)
+{
+	ck_assert_int_eq(a->nr_questions, b->nr_questions);
+	ck_assert_int_eq(a->q_problem, b->q_problem);
+	ck_assert_int_eq(a->q_platform, b->q_platform);
+	for (int i = 0; i < a->nr_questions; i++) {
+		const struct eng_question *x = &a->questions[i], *y = &b->questions[i];
+
+		ck_assert_str_eq(x->id, y->id);
+		ck_assert_str_eq(x->text, y->text);
+		ck_assert_str_eq(x->help, y->help);
+		ck_assert_int_eq(x->nr_options, y->nr_options);
+		for (int j = 0; j < x->nr_options; j++) {
+			ck_assert_str_eq(x->options[j].value, y->options[j].value);
+			ck_assert_str_eq(x->options[j].label, y->options[j].label);
+		}
+		/* The same conditions, in any order. */
+		ck_assert_int_eq(x->nr_applies, y->nr_applies);
+		for (int j = 0; j < x->nr_applies; j++)
+			ck_assert_uint_eq(x->applies[j].mask,
+					  applies_mask(y, x->applies[j].q));
+	}
+	ck_assert_int_eq(a->nr_articles, b->nr_articles);
+	for (int i = 0; i < a->nr_articles; i++) {
+		ck_assert_str_eq(a->articles[i].slug, b->articles[i].slug);
+		ck_assert_str_eq(a->articles[i].title, b->articles[i].title);
+		ck_assert_pstr_eq(a->articles[i].lang, b->articles[i].lang);
+	}
+	ck_assert_int_eq(a->nr_causes, b->nr_causes);
+	for (int i = 0; i < a->nr_causes; i++) {
+		const struct eng_cause *x = &a->causes[i], *y = &b->causes[i];
+
+		ck_assert_str_eq(x->id, y->id);
+		ck_assert_str_eq(x->title, y->title);
+		ck_assert_int_eq(x->article, y->article);
+		ck_assert_int_eq(x->platform, y->platform);
+		ck_assert_double_eq(x->prior, y->prior);
+		same_solutions(x, y);
+	}
+	for (size_t i = 0; i < (size_t)a->nr_causes * (size_t)a->nr_questions; i++)
+		ck_assert_uint_eq(a->mask[i], b->mask[i]);
+	for (int q = 0; q <= a->nr_questions; q++)
+		ck_assert_int_eq(a->named_start[q], b->named_start[q]);
+	for (int k = 0; k < a->named_start[a->nr_questions]; k++) {
+		ck_assert_int_eq(a->named[k].cause, b->named[k].cause);
+		ck_assert_uint_eq(a->named[k].mask, b->named[k].mask);
+		ck_assert_double_eq(a->named[k].pa, b->named[k].pa);
+		ck_assert_double_eq(a->named[k].pb, b->named[k].pb);
+	}
+	for (int i = 0; i <= a->nr_articles; i++)
+		ck_assert_int_eq(a->article_start[i], b->article_start[i]);
+	for (int i = 0; i < a->nr_causes; i++)
+		ck_assert_int_eq(a->by_article[i], b->by_article[i]);
+}
+
+/* Sources that stress the model: conditions named twice and on 'unknown',
+ * a solution named twice, weights, a question whose 'applies' names a
+ * later question, an article with no causes, one with a language, causes
+ * scoped to no platform. */
+static const char *const model_sources[][2] = {
+	{ "questions.md",
+	  "---\ntype: questions\n---\n\n# Questions\n\n"
+	  "## Is it wired?\n<!-- question: wired; applies: colour=red|blue|red -->\n\n"
+	  "- `yes`: Yes\n- `no`: No\n\n"
+	  "## What colour is it?\n<!-- question: colour -->\n\n"
+	  "Help text *with* emphasis.\n\n"
+	  "- `red`: Red\n- `blue`: Blue\n- `green`: Green\n" },
+	{ "b-lamp.md",
+	  "---\ntitle: The lamp stays dark\nlang: de\nplatform: [Linux, Web]\n---\n"
+	  "Intro text.\n\n## Linux\n\n### Causes\n\n"
+	  "1. <!-- cause: no-power; when: wired=no, colour=red|red|unknown; solutions: plug-in, plug-in; weight: 3 -->\n"
+	  "   The plug is out.\n"
+	  "2. <!-- cause: bulb; when: colour=blue -->\n   The bulb is gone.\n"
+	  "3. A third cause with no annotation.\n\n"
+	  "### Solutions\n\n"
+	  "1. <!-- solution: plug-in; fixes: no-power -->\n   Plug it in.\n"
+	  "2. Change the bulb.\n\n"
+	  "## Web\n\n### Reasons\n\n- The page is stale.\n\n### Fixes\n\n- Reload it.\n" },
+	{ "a-notes.md", "---\ntitle: Notes only\n---\nNo causes here.\n" },
+	{ "c-any.md",
+	  "---\ntitle: Anywhere at all\n---\n## Causes\n\n"
+	  "- <!-- cause: anywhere; when: wired=yes -->\n  It happens everywhere.\n\n"
+	  "## Solutions\n\n- <!-- solution: shrug; fixes: anywhere -->\n  Shrug.\n" },
+};
+
+static void check_models_match(const char *db, const struct eng_model *built)
+{
+	char *err = NULL;
+	struct store *st = store_open(db, &err);
+	struct eng_model *loaded;
+
+	ck_assert_msg(st != NULL, "%s", err);
+	loaded = store_load_model(st);
+	ck_assert_msg(loaded != NULL, "%s", store_errmsg(st));
+	same_model(built, loaded);
+	eng_model_free(loaded);
+	store_free(st);
+}
+
+START_TEST(test_reach_model_matches_store)
+{
+	const char *sets[][4] = {
+		{ "kb", "../shared/seed/000_9a239f62ef10e291.txt", NULL, NULL },
+		{ KB, "tests/data/faq-plain.md", "tests/data/cjk.md", "tests/data/lang" },
+		{ NULL, NULL, NULL, NULL }, /* model_sources, written below */
+	};
+	char *src = tu_tmpdir();
+
+	for (size_t i = 0; i < sizeof(model_sources) / sizeof(*model_sources); i++)
+		free(tu_write(src, model_sources[i][0], model_sources[i][1], -1));
+	sets[2][0] = src;
+	for (size_t i = 0; i < sizeof(sets) / sizeof(*sets); i++) {
+		struct diag d = DIAG_INIT;
+		struct eng_model *built = NULL;
+		struct compile_opts opts = { out.buf, 0, 2, &built };
+		size_t n = 0;
+
+		if (i == 0 && access(sets[0][1], R_OK))
+			n = 1; /* the seed is beside the checkout only */
+		else
+			while (n < 4 && sets[i][n])
+				n++;
+		if (compile_run(sets[i], n, &opts, &d, NULL))
+			tu_diag_dump(&d);
+		ck_assert_int_eq(d.errors, 0);
+		ck_assert_ptr_nonnull(built);
+		check_models_match(out.buf, built);
+		if (i == 2) {
+			ck_assert_int_eq(built->nr_articles, 2);
+			ck_assert_int_eq(built->nr_causes, 5);
+		}
+		eng_model_free(built);
+		diag_release(&d);
+	}
+	tu_rmtree(src);
+	free(src);
+}
+END_TEST
+
+/* The engine keeps a question's options in a 64-bit mask: more is an
+ * error that names the question, and nothing is written. */
+START_TEST(test_too_many_options)
+{
+	struct sbuf q = SBUF_INIT;
+	struct diag d = DIAG_INIT;
+	char *src = tu_tmpdir(), *path;
+
+	sbuf_adds(&q, "---\ntype: questions\n---\n\n## Which one?\n<!-- question: which -->\n\n");
+	for (int i = 0; i < 65; i++)
+		sbuf_addf(&q, "- `v%d`: Value %d\n", i, i);
+	free(tu_write(src, "questions.md", q.buf, -1));
+	path = tu_write(src, "thing.md",
+			"---\ntitle: Thing\n---\n## Causes\n\n"
+			"- <!-- cause: it; when: which=v64 -->\n  It.\n", -1);
+	ck_assert_int_ne(tu_compile(out.buf, &d, 0, src, NULL), 0);
+	ck_assert(tu_diag_has(&d, "questions.md:5:1: error: question 'which' has "
+			      "more than 64 options"));
+	ck_assert_int_eq(access(out.buf, F_OK), -1);
+	diag_release(&d);
+	sbuf_release(&q);
+	free(path);
+	tu_rmtree(src);
+	free(src);
+}
+END_TEST
+
 Suite *compile_suite(void)
 {
 	Suite *s = suite_create("compile");
@@ -326,6 +515,8 @@ Suite *compile_suite(void)
 			    sizeof(catalog_errors) / sizeof(*catalog_errors));
 	tcase_add_test(tc, test_option_label_spans_lines);
 	tcase_add_test(tc, test_no_sources);
+	tcase_add_test(tc, test_reach_model_matches_store);
+	tcase_add_test(tc, test_too_many_options);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -38,7 +38,7 @@ int cmd_compile(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct compile_opts opts = { "build/kb.sqlite", 0, 0 };
+	struct compile_opts opts = { "build/kb.sqlite", 0, 0, NULL };
 	struct compile_stats st;
 	struct diag d = DIAG_INIT;
 	struct timespec t0, t1;

@@ -20,12 +20,13 @@
 #include "../base/tempfile.h"
 #include "../base/text.h"
 #include "../base/xalloc.h"
-#include "../engine/engine.h"
+#include "../engine/model.h"
 #include "../store/store.h"
 #include "../store/writer.h"
 #include "article.h"
 #include "model.h"
 #include "questions.h"
+#include "reach.h"
 
 #ifndef CLEW_VERSION
 #define CLEW_VERSION "0"
@@ -180,14 +181,6 @@ static void collect_sources(const char *const *inputs, size_t nr,
 	dedupe_paths(out);
 }
 
-/* The whole KB as the checks and the writer see it. */
-struct kb {
-	struct kb_article **articles;
-	size_t nr_articles, alloc_articles;
-	struct kb_questions questions;
-	struct kb_platform *platforms; /* borrowed from articles */
-	size_t nr_platforms, alloc_platforms;
-};
 
 static void add_builtin(struct kb *kb, const char *id, const char *text,
 			const char *help)
@@ -325,25 +318,6 @@ static struct kb_article **sorted_by_slug(const struct kb *kb)
 	return s;
 }
 
-static const struct kb_article *find_by_slug(struct kb_article *const *sorted,
-					     size_t n, const char *slug)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int cmp = strcmp(sorted[mid]->slug, slug);
-
-		if (!cmp)
-			return sorted[mid];
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 static void check_kb(struct kb *kb, struct diag *d)
 {
 	int *used = xcalloc(kb->questions.nr + 1, sizeof(*used));
@@ -422,51 +396,22 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Warns about each cause that no answers rank first, reading the model
- * back from the database just written, as the server will. */
-static void check_reachable(const struct kb *kb, const char *db,
-			    struct diag *d)
+/* The reachability check (reach.h), run on its own thread while the
+ * database is written. */
+struct reach_job {
+	const struct kb *kb;
+	struct diag diag;        /* its findings, merged after the join */
+	struct eng_model *model; /* NULL when it could not be built */
+};
+
+static void *reach_run(void *arg)
 {
-	struct store *st;
-	struct eng_model *m = NULL;
-	struct eng_work *w = NULL;
-	struct kb_article **sorted = NULL;
-	int *answers = NULL;
-	char *err = NULL;
+	struct reach_job *j = arg;
 
-	st = store_open(db, &err);
-	if (!st || !(m = store_load_model(st))) {
-		diag_error(d, NULL, 0, 0, "cannot read back the database: %s",
-			   err ? err : store_errmsg(st));
-		goto cleanup;
-	}
-	w = eng_work_new(m);
-	answers = xcalloc((size_t)m->nr_questions + 1, sizeof(*answers));
-	sorted = sorted_by_slug(kb);
-	for (int c = 0; c < m->nr_causes; c++) {
-		const struct kb_article *a = NULL;
-		const struct kb_cause *kc = NULL;
-
-		if (eng_witness(w, c, answers))
-			continue;
-		a = find_by_slug(sorted, kb->nr_articles,
-				 m->articles[m->causes[c].article].slug);
-		for (size_t j = 0; a && j < a->nr_causes && !kc; j++)
-			if (!strcmp(a->causes[j].id, m->causes[c].id))
-				kc = &a->causes[j];
-		diag_warn(d, a ? a->path : NULL, kc ? kc->line : 0,
-			  kc ? kc->col : 0,
-			  "cause '%s' never ranks first: no answers were found "
-			  "under which it beats the others (give it conditions, "
-			  "or a weight)", m->causes[c].id);
-	}
-cleanup:
-	free(sorted);
-	free(answers);
-	eng_work_free(w);
-	eng_model_free(m);
-	store_free(st);
-	free(err);
+	j->model = reach_model(j->kb, &j->diag);
+	if (j->model)
+		reach_check(j->kb, j->model, &j->diag);
+	return NULL;
 }
 
 struct sync_job {
@@ -483,9 +428,10 @@ static void *sync_file(void *arg)
 }
 
 static int write_kb(const struct kb *kb, const struct unit *units, size_t nr,
-		    const char *output, int strict, struct diag *d,
+		    const struct compile_opts *opts, struct diag *d,
 		    struct compile_stats *st)
 {
+	const char *output = opts->output;
 	struct sbuf tmp = SBUF_INIT, num = SBUF_INIT;
 	struct writer *w = NULL;
 	uint64_t *hashes = xcalloc(nr ? nr : 1, sizeof(*hashes));
@@ -494,9 +440,10 @@ static int write_kb(const struct kb *kb, const struct unit *units, size_t nr,
 	time_t now = time(NULL);
 	struct tm tm;
 	struct sync_job sync = { -1, 0 };
-	pthread_t syncer;
+	struct reach_job reach = { kb, DIAG_INIT, NULL };
+	pthread_t syncer, reacher;
 	pthread_attr_t attr;
-	int fd = -1, ret = -1, syncing = 0;
+	int fd = -1, ret = -1, syncing = 0, reaching = 0;
 
 	/* The content hash does not depend on the order files were named. */
 	for (size_t i = 0; i < nr; i++)
@@ -518,6 +465,13 @@ static int write_kb(const struct kb *kb, const struct unit *units, size_t nr,
 	}
 	/* Removed if the process dies before it is renamed into place. */
 	tempfile_register(tmp.buf);
+	/* The check needs no database: it runs beside the writer (on a small
+	 * stack; its loops keep their state on the heap). */
+	if (!pthread_attr_init(&attr)) {
+		pthread_attr_setstacksize(&attr, 256 * 1024);
+		reaching = !pthread_create(&reacher, &attr, reach_run, &reach);
+		pthread_attr_destroy(&attr);
+	}
 	w = writer_open(tmp.buf, &err);
 	if (!w)
 		goto db_error;
@@ -556,7 +510,7 @@ static int write_kb(const struct kb *kb, const struct unit *units, size_t nr,
 	if (writer_finish(w))
 		goto db_error;
 	/* The writer ran without syncing: the file is made durable (before
-	 * it replaces the old one) while the check reads it back. */
+	 * it replaces the old one) while the check ends. */
 	sync.fd = fd;
 	if (!pthread_attr_init(&attr)) {
 		pthread_attr_setstacksize(&attr, 64 * 1024); /* it only waits */
@@ -565,10 +519,15 @@ static int write_kb(const struct kb *kb, const struct unit *units, size_t nr,
 	}
 	if (!syncing)
 		sync_file(&sync);
-	check_reachable(kb, tmp.buf, d);
+	if (reaching)
+		pthread_join(reacher, NULL);
+	else
+		reach_run(&reach);
+	reaching = 0;
+	diag_merge(d, &reach.diag);
 	if (syncing)
 		pthread_join(syncer, NULL);
-	if (d->errors || (strict && d->warnings)) {
+	if (d->errors || (opts->strict && d->warnings)) {
 		if (!d->errors)
 			diag_error(d, NULL, 0, 0,
 				   "%d warning(s) and --strict: output not written",
@@ -593,6 +552,14 @@ db_error:
 remove_tmp:
 	unlink(tmp.buf);
 cleanup:
+	if (reaching)
+		pthread_join(reacher, NULL);
+	if (opts->model_out && !ret) {
+		*opts->model_out = reach.model;
+		reach.model = NULL;
+	}
+	eng_model_free(reach.model);
+	diag_release(&reach.diag);
 	if (tmp.len)
 		tempfile_unregister(tmp.buf);
 	writer_free(w);
@@ -664,7 +631,7 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 				   d->warnings);
 		goto cleanup;
 	}
-	if (write_kb(&kb, units, files.nr, opts->output, opts->strict, d, &st))
+	if (write_kb(&kb, units, files.nr, opts, d, &st))
 		goto cleanup;
 	ret = 0;
 cleanup:

@@ -8,10 +8,16 @@
 
 #include "../base/diag.h"
 
+struct eng_model;
+
 struct compile_opts {
 	const char *output; /* database path to create or replace */
 	int strict;         /* warnings fail the run */
 	int jobs;           /* parser threads; 0 = one per online CPU */
+	/* When not NULL and the output was written, receives the engine model
+	 * the reachability check ran on (the caller frees it with
+	 * eng_model_free); left alone otherwise. */
+	struct eng_model **model_out;
 };
 
 struct compile_stats {

@@ -118,6 +118,15 @@ struct kb_questions {
 	size_t nr, alloc;
 };
 
+/* The whole KB as the checks and the writer see it. */
+struct kb {
+	struct kb_article **articles; /* owned by the compile run */
+	size_t nr_articles, alloc_articles;
+	struct kb_questions questions;
+	struct kb_platform *platforms; /* borrowed from articles */
+	size_t nr_platforms, alloc_platforms;
+};
+
 /* Reserved questions whose options come from the content. */
 #define KB_Q_PROBLEM "problem"
 #define KB_Q_PLATFORM "platform"

@@ -40,7 +40,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 			"help_text, builtin) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[ST_OPTION] = "INSERT INTO question_options(question_id, position, value, "
 		      "label) VALUES (?1, ?2, ?3, ?4)",
-	[ST_QCOND] = "INSERT INTO question_conditions(question_id, on_question, "
+	[ST_QCOND] = "INSERT OR IGNORE INTO question_conditions(question_id, on_question, "
 		     "value) VALUES (?1, ?2, ?3)",
 	[ST_ARTICLE] = "INSERT INTO articles(slug, title, updated_at, lang, "
 		       "source_path, source_hash, html, meta) VALUES "

@@ -1,0 +1,224 @@
+/* reach: the compile-time check that every cause can rank first. */
+#include "reach.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/xalloc.h"
+#include "../engine/engine.h"
+#include "../engine/model.h"
+#include "model.h"
+
+/* The writer stores a missing string as NULL, and the loader reads NULL
+ * back as "". */
+static const char *str(const char *s)
+{
+	return s ? s : "";
+}
+
+static int cmp_slug(const void *a, const void *b)
+{
+	const struct kb_article *x = *(const struct kb_article *const *)a;
+	const struct kb_article *y = *(const struct kb_article *const *)b;
+
+	return strcmp(x->slug, y->slug);
+}
+
+/* kb's articles sorted by slug (caller frees the array only). */
+static struct kb_article **sorted_by_slug(const struct kb *kb)
+{
+	struct kb_article **sorted = xcalloc(kb->nr_articles + 1, sizeof(*sorted));
+
+	if (kb->nr_articles) {
+		memcpy(sorted, kb->articles, kb->nr_articles * sizeof(*sorted));
+		qsort(sorted, kb->nr_articles, sizeof(*sorted), cmp_slug);
+	}
+	return sorted;
+}
+
+/* The article with slug in sorted (n articles sorted by slug), or NULL. */
+static const struct kb_article *by_slug(struct kb_article *const *sorted,
+					size_t n, const char *slug)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(sorted[mid]->slug, slug);
+
+		if (!cmp)
+			return sorted[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Questions and their options, in authored order; the options of
+ * 'problem' are the articles offered, with their language. */
+static int add_questions(const struct kb *kb, struct kb_article *const *sorted,
+			 struct eng_model *m, struct diag *d)
+{
+	for (size_t i = 0; i < kb->questions.nr; i++) {
+		const struct kb_question *q = &kb->questions.items[i];
+		int qi = eng_model_add_question(m, q->id, str(q->text),
+						str(q->help_text));
+		int is_problem = !strcmp(q->id, KB_Q_PROBLEM);
+
+		for (size_t j = 0; j < q->nr_options; j++) {
+			const struct kb_option *o = &q->options[j];
+
+			if (is_problem) {
+				const struct kb_article *a =
+					by_slug(sorted, kb->nr_articles, str(o->value));
+				int ai = eng_model_add_article(m, str(o->value),
+							       str(o->label));
+
+				eng_model_set_article_lang(m, ai, a ? a->lang : NULL);
+			}
+			if (eng_model_add_option(m, qi, str(o->value), str(o->label))) {
+				diag_error(d, q->path && *q->path ? q->path : NULL,
+					   q->line, q->col,
+					   "question '%s' has more than %d options, "
+					   "the most one question may have", q->id,
+					   ENG_MAX_OPTIONS);
+				return -1;
+			}
+		}
+	}
+	/* Once every question is known: 'applies' may name a later one. */
+	for (size_t i = 0; i < kb->questions.nr; i++) {
+		const struct kb_conds *cs = &kb->questions.items[i].applies;
+
+		for (size_t j = 0; j < cs->nr; j++)
+			for (size_t k = 0; k < cs->items[j].nr_values; k++)
+				eng_model_add_applies(m, (int)i, cs->items[j].question,
+						      cs->items[j].values[k]);
+	}
+	return 0;
+}
+
+/* One cause, with its conditions and the solutions it names (each once,
+ * where first named; a name with no solution in the article is left out,
+ * as the database's join leaves it out). */
+static void add_cause(const struct kb_article *a, size_t pos, int article,
+		      struct eng_model *m)
+{
+	const struct kb_cause *c = &a->causes[pos];
+	double prior = c->weight > 0 ? c->weight : 1.0 / (1.0 + 0.1 * (double)pos);
+	int ci = eng_model_add_cause(m, article, str(c->id), str(c->title),
+				     c->platform, prior);
+
+	for (size_t j = 0; j < c->when.nr; j++)
+		for (size_t k = 0; k < c->when.items[j].nr_values; k++)
+			eng_model_add_condition(m, ci, c->when.items[j].question,
+						c->when.items[j].values[k]);
+	for (size_t j = 0; j < c->solutions.nr; j++) {
+		const char *id = c->solutions.items[j];
+		const struct kb_solution *s = NULL;
+		size_t k;
+
+		for (k = 0; k < j; k++)
+			if (!strcmp(c->solutions.items[k], id))
+				break;
+		if (k < j)
+			continue;
+		for (k = 0; k < a->nr_solutions && !s; k++)
+			if (!strcmp(a->solutions[k].id, id))
+				s = &a->solutions[k];
+		if (s)
+			eng_model_add_solution(m, ci, s->id, str(s->title),
+					       str(s->html));
+	}
+}
+
+struct eng_model *reach_model(const struct kb *kb, struct diag *d)
+{
+	struct eng_model *m = eng_model_new();
+	struct kb_article **sorted = sorted_by_slug(kb);
+	int *article_of = NULL;
+
+	if (add_questions(kb, sorted, m, d))
+		goto fail;
+	/* The model's index of each KB article offered as a problem: the
+	 * causes of the others are not loaded. */
+	article_of = xcalloc(kb->nr_articles + 1, sizeof(*article_of));
+	for (size_t i = 0; i < kb->nr_articles; i++)
+		article_of[i] = -1;
+	for (int i = 0; i < m->nr_articles; i++) {
+		const struct kb_article *a =
+			by_slug(sorted, kb->nr_articles, m->articles[i].slug);
+
+		if (a && article_of[a->order] < 0)
+			article_of[a->order] = i;
+	}
+	for (size_t i = 0; i < kb->nr_articles; i++) {
+		const struct kb_article *a = kb->articles[i];
+
+		for (size_t j = 0; article_of[a->order] >= 0 && j < a->nr_causes; j++)
+			add_cause(a, j, article_of[a->order], m);
+	}
+	if (eng_model_finish(m)) {
+		diag_error(d, NULL, 0, 0, "the KB has no 'problem' or 'platform' question");
+		goto fail;
+	}
+	free(article_of);
+	free(sorted);
+	return m;
+fail:
+	free(article_of);
+	free(sorted);
+	eng_model_free(m);
+	return NULL;
+}
+
+/* The KB cause the model's cause c was made from, and its article. */
+static const struct kb_cause *kb_cause_of(const struct kb *kb,
+					  struct kb_article *const *sorted,
+					  const struct eng_model *m, int c,
+					  const struct kb_article **article)
+{
+	int art = m->causes[c].article;
+	const struct kb_article *a =
+		by_slug(sorted, kb->nr_articles, m->articles[art].slug);
+	size_t pos;
+
+	*article = a;
+	if (!a)
+		return NULL;
+	/* An article's causes are loaded together, all of them, in order. */
+	pos = (size_t)(c - m->by_article[m->article_start[art]]);
+	if (pos < a->nr_causes && !strcmp(a->causes[pos].id, m->causes[c].id))
+		return &a->causes[pos];
+	for (pos = 0; pos < a->nr_causes; pos++)
+		if (!strcmp(a->causes[pos].id, m->causes[c].id))
+			return &a->causes[pos];
+	return NULL;
+}
+
+void reach_check(const struct kb *kb, const struct eng_model *m,
+		 struct diag *d)
+{
+	struct eng_work *w = eng_work_new(m);
+	int *answers = xcalloc((size_t)m->nr_questions + 1, sizeof(*answers));
+	struct kb_article **sorted = sorted_by_slug(kb);
+
+	for (int c = 0; c < m->nr_causes; c++) {
+		const struct kb_article *a = NULL;
+		const struct kb_cause *kc;
+
+		if (eng_witness(w, c, answers))
+			continue;
+		kc = kb_cause_of(kb, sorted, m, c, &a);
+		diag_warn(d, a ? a->path : NULL, kc ? kc->line : 0,
+			  kc ? kc->col : 0,
+			  "cause '%s' never ranks first: no answers were found "
+			  "under which it beats the others (give it conditions, "
+			  "or a weight)", m->causes[c].id);
+	}
+	free(sorted);
+	free(answers);
+	eng_work_free(w);
+}
