@@ -25,6 +25,7 @@
 #include "../store/writer.h"
 #include "article.h"
 #include "model.h"
+#include "output.h"
 #include "questions.h"
 #include "reach.h"
 
@@ -40,12 +41,18 @@ struct unit {
 	struct kb_questions questions;
 	int is_catalog;
 	uint64_t hash;
+	int parsed; /* under pool.lock */
 };
 
+/* The parsers take the units in order from next; the article writer
+ * follows behind them, in order, waiting on done for the unit it needs. */
 struct pool {
 	struct unit *units;
 	size_t nr;
 	atomic_size_t next;
+	pthread_mutex_t lock;
+	pthread_cond_t done;
+	size_t awaited; /* the unit the writer waits for; SIZE_MAX: none */
 };
 
 static void parse_unit(struct unit *u)
@@ -93,33 +100,86 @@ static void *worker(void *arg)
 	struct pool *p = arg;
 	size_t i;
 
-	while ((i = atomic_fetch_add(&p->next, 1)) < p->nr)
+	while ((i = atomic_fetch_add(&p->next, 1)) < p->nr) {
 		parse_unit(&p->units[i]);
+		pthread_mutex_lock(&p->lock);
+		p->units[i].parsed = 1;
+		if (p->awaited == i)
+			pthread_cond_signal(&p->done);
+		pthread_mutex_unlock(&p->lock);
+	}
 	return NULL;
 }
 
-static void parse_all(struct unit *units, size_t nr, int jobs)
+static void wait_parsed(struct pool *p, size_t i)
 {
-	struct pool p = { units, nr, 0 };
+	pthread_mutex_lock(&p->lock);
+	while (!p->units[i].parsed) {
+		p->awaited = i;
+		pthread_cond_wait(&p->done, &p->lock);
+	}
+	p->awaited = SIZE_MAX;
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Writes each article as soon as it and those before it are parsed,
+ * while the parsers go on: the database's article ids follow the order
+ * the sources were named in. The run may still fail its checks, in which
+ * case stop is set and the file is dropped. */
+struct article_writer {
+	struct pool *pool;
+	struct output *out;
+	atomic_int stop;
+};
+
+static void *write_articles(void *arg)
+{
+	struct article_writer *aw = arg;
+	struct pool *p = aw->pool;
+
+	for (size_t i = 0; i < p->nr && !atomic_load(&aw->stop); i++) {
+		wait_parsed(p, i);
+		if (p->units[i].article &&
+		    output_add_article(aw->out, p->units[i].article))
+			break; /* the error is reported by output_finish */
+	}
+	return NULL;
+}
+
+/* Parses every unit on jobs threads (this one among them) and, when out
+ * is not NULL, writes the articles to it on one more thread, which is
+ * left running: *writer, joined by the caller. Returns whether it runs. */
+static int parse_all(struct pool *p, int jobs, struct article_writer *aw,
+		     pthread_t *writer)
+{
 	pthread_t *threads;
-	int started = 0;
+	int started = 0, writing = 0;
 
 	if (jobs <= 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		/* One CPU is the writer's: it is the longer task, and a parser
+		 * more only takes turns with it (measured: 1.17 s against
+		 * 1.28 s for 10,000 articles on 2 CPUs). */
+		if (aw->out && n > 1)
+			n--;
 		jobs = n > 0 ? (int)n : 1;
 	}
-	if ((size_t)jobs > nr)
-		jobs = nr ? (int)nr : 1;
+	if ((size_t)jobs > p->nr)
+		jobs = p->nr ? (int)p->nr : 1;
+	if (aw->out)
+		writing = !pthread_create(writer, NULL, write_articles, aw);
 	threads = xcalloc((size_t)jobs, sizeof(*threads));
 	for (int i = 1; i < jobs; i++)
-		if (!pthread_create(&threads[i], NULL, worker, &p))
+		if (!pthread_create(&threads[i], NULL, worker, p))
 			started = i;
 		else
 			break;
-	worker(&p); /* this thread is one of the workers */
+	worker(p); /* this thread is one of the workers */
 	for (int i = 1; i <= started; i++)
 		pthread_join(threads[i], NULL);
 	free(threads);
+	return writing;
 }
 
 static int cmp_path_ref(const void *a, const void *b)
@@ -372,24 +432,6 @@ static void check_kb(struct kb *kb, struct diag *d)
 	free(used);
 }
 
-/* Creates dir and its parents (as mkdir -p); errors are left to the
- * open that follows. */
-static void make_parents(const char *path)
-{
-	char *copy = xstrdup(path);
-	char *dir = dirname(copy);
-
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		mkdir(dir, 0777);
-		*p = '/';
-	}
-	mkdir(dir, 0777);
-	free(copy);
-}
-
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -414,162 +456,20 @@ static void *reach_run(void *arg)
 	return NULL;
 }
 
-struct sync_job {
-	int fd;
-	int err; /* errno of a failed fsync, else 0 */
-};
-
-static void *sync_file(void *arg)
+/* The content hash: of the sources' hashes, in an order that does not
+ * depend on the order the files were named in. */
+static void content_hash(const struct unit *units, size_t nr, char hex[17])
 {
-	struct sync_job *j = arg;
-
-	j->err = fsync(j->fd) < 0 ? errno : 0;
-	return NULL;
-}
-
-static int write_kb(const struct kb *kb, const struct unit *units, size_t nr,
-		    const struct compile_opts *opts, struct diag *d,
-		    struct compile_stats *st)
-{
-	const char *output = opts->output;
-	struct sbuf tmp = SBUF_INIT, num = SBUF_INIT;
-	struct writer *w = NULL;
 	uint64_t *hashes = xcalloc(nr ? nr : 1, sizeof(*hashes));
 	uint64_t h = TEXT_HASH_INIT;
-	char *err = NULL, when[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	struct sync_job sync = { -1, 0 };
-	struct reach_job reach = { kb, DIAG_INIT, NULL };
-	pthread_t syncer, reacher;
-	pthread_attr_t attr;
-	int fd = -1, ret = -1, syncing = 0, reaching = 0;
 
-	/* The content hash does not depend on the order files were named. */
 	for (size_t i = 0; i < nr; i++)
 		hashes[i] = units[i].hash;
 	qsort(hashes, nr, sizeof(*hashes), cmp_u64);
 	for (size_t i = 0; i < nr; i++)
 		h = text_hash(h, &hashes[i], sizeof(hashes[i]));
-	snprintf(st->content_hash, sizeof(st->content_hash), "%016llx",
-		 (unsigned long long)h);
-
-	make_parents(output);
-	sbuf_addf(&tmp, "%s.tmp-XXXXXX", output);
-	fd = mkstemp(tmp.buf);
-	if (fd < 0) {
-		diag_error(d, output, 0, 0, "cannot create the output: %s",
-			   strerror(errno));
-		sbuf_release(&tmp);
-		goto cleanup;
-	}
-	/* Removed if the process dies before it is renamed into place. */
-	tempfile_register(tmp.buf);
-	/* The check needs no database: it runs beside the writer (on a small
-	 * stack; its loops keep their state on the heap). */
-	if (!pthread_attr_init(&attr)) {
-		pthread_attr_setstacksize(&attr, 256 * 1024);
-		reaching = !pthread_create(&reacher, &attr, reach_run, &reach);
-		pthread_attr_destroy(&attr);
-	}
-	w = writer_open(tmp.buf, &err);
-	if (!w)
-		goto db_error;
-	for (size_t i = 0; i < kb->nr_platforms; i++)
-		if (writer_add_platform(w, kb->platforms[i].id,
-					kb->platforms[i].name, (int)i))
-			goto db_error;
-	for (size_t i = 0; i < kb->questions.nr; i++)
-		if (writer_add_question(w, &kb->questions.items[i], (int)i))
-			goto db_error;
-	for (size_t i = 0; i < kb->nr_articles; i++) {
-		if (writer_add_article(w, kb->articles[i]))
-			goto db_error;
-		st->causes += kb->articles[i]->nr_causes;
-		st->solutions += kb->articles[i]->nr_solutions;
-	}
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (writer_set_meta(w, "schema_version", STORE_SCHEMA_VERSION) ||
-	    writer_set_meta(w, "clew_version", CLEW_VERSION) ||
-	    writer_set_meta(w, "built_at", when) ||
-	    writer_set_meta(w, "content_hash", st->content_hash))
-		goto db_error;
-#define META_COUNT(key, n)                                                     \
-	do {                                                                   \
-		sbuf_reset(&num);                                              \
-		sbuf_addf(&num, "%zu", (size_t)(n));                           \
-		if (writer_set_meta(w, key, num.buf))                          \
-			goto db_error;                                         \
-	} while (0)
-	META_COUNT("articles", kb->nr_articles);
-	META_COUNT("causes", st->causes);
-	META_COUNT("questions", kb->questions.nr);
-	META_COUNT("sources", nr);
-#undef META_COUNT
-	if (writer_finish(w))
-		goto db_error;
-	/* The writer ran without syncing: the file is made durable (before
-	 * it replaces the old one) while the check ends. */
-	sync.fd = fd;
-	if (!pthread_attr_init(&attr)) {
-		pthread_attr_setstacksize(&attr, 64 * 1024); /* it only waits */
-		syncing = !pthread_create(&syncer, &attr, sync_file, &sync);
-		pthread_attr_destroy(&attr);
-	}
-	if (!syncing)
-		sync_file(&sync);
-	if (reaching)
-		pthread_join(reacher, NULL);
-	else
-		reach_run(&reach);
-	reaching = 0;
-	diag_merge(d, &reach.diag);
-	if (syncing)
-		pthread_join(syncer, NULL);
-	if (d->errors || (opts->strict && d->warnings)) {
-		if (!d->errors)
-			diag_error(d, NULL, 0, 0,
-				   "%d warning(s) and --strict: output not written",
-				   d->warnings);
-		goto remove_tmp;
-	}
-	if (sync.err) {
-		diag_error(d, output, 0, 0, "cannot write the output: %s",
-			   strerror(sync.err));
-		goto remove_tmp;
-	}
-	if (fchmod(fd, 0644) < 0 || rename(tmp.buf, output) < 0) {
-		diag_error(d, output, 0, 0, "cannot replace the output: %s",
-			   strerror(errno));
-		goto remove_tmp;
-	}
-	ret = 0;
-	goto cleanup;
-db_error:
-	diag_error(d, output, 0, 0, "cannot write the database: %s",
-		   err ? err : w ? writer_errmsg(w) : "unknown error");
-remove_tmp:
-	unlink(tmp.buf);
-cleanup:
-	if (reaching)
-		pthread_join(reacher, NULL);
-	if (opts->model_out && !ret) {
-		*opts->model_out = reach.model;
-		reach.model = NULL;
-	}
-	eng_model_free(reach.model);
-	diag_release(&reach.diag);
-	if (tmp.len)
-		tempfile_unregister(tmp.buf);
-	writer_free(w);
-	if (fd >= 0)
-		close(fd);
-	free(err);
+	snprintf(hex, 17, "%016llx", (unsigned long long)h);
 	free(hashes);
-	sbuf_release(&tmp);
-	sbuf_release(&num);
-	return ret;
 }
 
 int compile_run(const char *const *inputs, size_t nr_inputs,
@@ -580,7 +480,13 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 	struct compile_stats st = { 0 };
 	struct unit *units = NULL;
 	struct kb kb = { 0 };
-	int ret = -1;
+	struct pool pool = { 0 };
+	struct article_writer aw = { &pool, NULL, 0 };
+	struct reach_job reach = { &kb, DIAG_INIT, NULL };
+	struct output_meta meta = { st.content_hash, 0, 0 };
+	pthread_t writer, reacher;
+	pthread_attr_t attr;
+	int ret = -1, writing, reaching = 0;
 
 	collect_sources(inputs, nr_inputs, &files, d);
 	if (!files.nr && !d->errors)
@@ -590,7 +496,16 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 	units = xcalloc(files.nr ? files.nr : 1, sizeof(*units));
 	for (size_t i = 0; i < files.nr; i++)
 		units[i].path = files.paths[i];
-	parse_all(units, files.nr, opts->jobs);
+	/* Writing starts with the parsing; a run that fails its checks
+	 * drops the file. */
+	if (!d->errors)
+		aw.out = output_begin(opts->output, d);
+	pool.units = units;
+	pool.nr = files.nr;
+	pool.awaited = SIZE_MAX;
+	pthread_mutex_init(&pool.lock, NULL);
+	pthread_cond_init(&pool.done, NULL);
+	writing = parse_all(&pool, opts->jobs, &aw, &writer);
 
 	for (size_t i = 0; i < files.nr; i++) {
 		struct unit *u = &units[i];
@@ -600,6 +515,8 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 			ALLOC_GROW(kb.articles, kb.nr_articles + 1, kb.alloc_articles);
 			u->article->order = kb.nr_articles;
 			kb.articles[kb.nr_articles++] = u->article;
+			st.causes += u->article->nr_causes;
+			st.solutions += u->article->nr_solutions;
 		}
 		for (size_t j = 0; j < u->questions.nr; j++) {
 			struct kb_question *q = &u->questions.items[j];
@@ -624,6 +541,37 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 	st.articles = kb.nr_articles;
 	st.questions = kb.questions.nr;
 	st.platforms = kb.nr_platforms;
+	content_hash(units, files.nr, st.content_hash);
+	if (d->errors || !aw.out || (opts->strict && d->warnings)) {
+		atomic_store(&aw.stop, 1);
+		if (!d->errors)
+			diag_error(d, NULL, 0, 0,
+				   "%d warning(s) and --strict: output not written",
+				   d->warnings);
+		goto cleanup;
+	}
+	/* The check needs no database: it runs beside the writer (on a small
+	 * stack; its loops keep their state on the heap). */
+	if (!pthread_attr_init(&attr)) {
+		pthread_attr_setstacksize(&attr, 256 * 1024);
+		reaching = !pthread_create(&reacher, &attr, reach_run, &reach);
+		pthread_attr_destroy(&attr);
+	}
+	if (writing)
+		pthread_join(writer, NULL);
+	else
+		write_articles(&aw);
+	writing = 0;
+	meta.sources = files.nr;
+	meta.causes = st.causes;
+	if (output_finish(aw.out, &kb, &meta, d))
+		goto cleanup;
+	if (reaching)
+		pthread_join(reacher, NULL);
+	else
+		reach_run(&reach);
+	reaching = 0;
+	diag_merge(d, &reach.diag);
 	if (d->errors || (opts->strict && d->warnings)) {
 		if (!d->errors)
 			diag_error(d, NULL, 0, 0,
@@ -631,10 +579,23 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 				   d->warnings);
 		goto cleanup;
 	}
-	if (write_kb(&kb, units, files.nr, opts, d, &st))
+	if (output_commit(aw.out, d))
 		goto cleanup;
+	if (opts->model_out) {
+		*opts->model_out = reach.model;
+		reach.model = NULL;
+	}
 	ret = 0;
 cleanup:
+	if (writing)
+		pthread_join(writer, NULL);
+	if (reaching)
+		pthread_join(reacher, NULL);
+	output_free(aw.out);
+	eng_model_free(reach.model);
+	diag_release(&reach.diag);
+	pthread_mutex_destroy(&pool.lock);
+	pthread_cond_destroy(&pool.done);
 	if (stats)
 		*stats = st;
 	for (size_t i = 0; i < files.nr; i++) {
