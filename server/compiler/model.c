@@ -186,3 +186,23 @@ struct kb_question *kb_questions_find(const struct kb_questions *qs,
 			return &qs->items[i];
 	return NULL;
 }
+
+static int cmp_article_ptr(const void *a, const void *b)
+{
+	const struct kb_article *x = *(const struct kb_article *const *)a;
+	const struct kb_article *y = *(const struct kb_article *const *)b;
+	int cmp = strcmp(x->slug, y->slug);
+
+	return cmp ? cmp : (x->order > y->order) - (x->order < y->order);
+}
+
+struct kb_article **kb_articles_by_slug(const struct kb *kb)
+{
+	struct kb_article **s = xcalloc(kb->nr_articles + 1, sizeof(*s));
+
+	if (kb->nr_articles) {
+		memcpy(s, kb->articles, kb->nr_articles * sizeof(*s));
+		qsort(s, kb->nr_articles, sizeof(*s), cmp_article_ptr);
+	}
+	return s;
+}

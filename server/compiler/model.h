@@ -127,6 +127,11 @@ struct kb {
 	size_t nr_platforms, alloc_platforms;
 };
 
+/* kb's articles sorted by slug; equal slugs keep the order they were
+ * named in (kb_article.order). The caller frees the array, not the
+ * articles. */
+struct kb_article **kb_articles_by_slug(const struct kb *kb);
+
 /* Reserved questions whose options come from the content. */
 #define KB_Q_PROBLEM "problem"
 #define KB_Q_PLATFORM "platform"

@@ -97,6 +97,11 @@ int output_add_article(struct output *o, const struct kb_article *a)
 	return writer_add_article(o->w, a) ? keep_error(o) : 0;
 }
 
+size_t output_released(struct output *o)
+{
+	return writer_released(o->w);
+}
+
 static int set_count(struct output *o, const char *key, size_t n)
 {
 	char num[32];
@@ -136,7 +141,7 @@ int output_finish(struct output *o, const struct kb *kb,
 	    writer_set_meta(o->w, "clew_version", CLEW_VERSION) ||
 	    writer_set_meta(o->w, "built_at", when) ||
 	    writer_set_meta(o->w, "content_hash", meta->content_hash) ||
-	    set_count(o, "articles", kb->nr_articles) ||
+	    set_count(o, "articles", meta->articles) ||
 	    set_count(o, "causes", meta->causes) ||
 	    set_count(o, "questions", kb->questions.nr) ||
 	    set_count(o, "sources", meta->sources) ||

@@ -18,6 +18,7 @@ struct output;
 struct output_meta {
 	const char *content_hash; /* hex of the sources */
 	size_t sources;           /* files compiled */
+	size_t articles;          /* articles written */
 	size_t causes;            /* over all articles */
 };
 
@@ -25,11 +26,17 @@ struct output_meta {
  * the writer on it. Returns NULL, with the error in d, when it cannot. */
 struct output *output_begin(const char *path, struct diag *d);
 
-/* Writes one article. Returns 0, or -1 after the first write error (the
- * message is kept for output_finish; later calls do nothing). */
+/* Writes one article, which stays borrowed until output_released counts
+ * it. Returns 0, or -1 after the first write error (the message is kept
+ * for output_finish; later calls do nothing). */
 int output_add_article(struct output *o, const struct kb_article *a);
 
-/* Writes the platforms, questions and meta of kb after its articles,
+/* How many of the articles added so far (the first ones) the output no
+ * longer reads, so that they may be freed. Callable from any thread. */
+size_t output_released(struct output *o);
+
+/* Writes the platforms, questions and meta of kb (its articles are not
+ * read: they may be freed once added) after its articles,
  * completes the file and starts making it durable. Returns 0, or -1 with
  * the error (this one or an earlier article's) in d. */
 int output_finish(struct output *o, const struct kb *kb,

@@ -16,26 +16,6 @@ static const char *str(const char *s)
 	return s ? s : "";
 }
 
-static int cmp_slug(const void *a, const void *b)
-{
-	const struct kb_article *x = *(const struct kb_article *const *)a;
-	const struct kb_article *y = *(const struct kb_article *const *)b;
-
-	return strcmp(x->slug, y->slug);
-}
-
-/* kb's articles sorted by slug (caller frees the array only). */
-static struct kb_article **sorted_by_slug(const struct kb *kb)
-{
-	struct kb_article **sorted = xcalloc(kb->nr_articles + 1, sizeof(*sorted));
-
-	if (kb->nr_articles) {
-		memcpy(sorted, kb->articles, kb->nr_articles * sizeof(*sorted));
-		qsort(sorted, kb->nr_articles, sizeof(*sorted), cmp_slug);
-	}
-	return sorted;
-}
-
 /* The article with slug in sorted (n articles sorted by slug), or NULL. */
 static const struct kb_article *by_slug(struct kb_article *const *sorted,
 					size_t n, const char *slug)
@@ -137,7 +117,7 @@ static void add_cause(const struct kb_article *a, size_t pos, int article,
 struct eng_model *reach_model(const struct kb *kb, struct diag *d)
 {
 	struct eng_model *m = eng_model_new();
-	struct kb_article **sorted = sorted_by_slug(kb);
+	struct kb_article **sorted = kb_articles_by_slug(kb);
 	int *article_of = NULL;
 
 	if (add_questions(kb, sorted, m, d))
@@ -203,7 +183,7 @@ void reach_check(const struct kb *kb, const struct eng_model *m,
 {
 	struct eng_work *w = eng_work_new(m);
 	int *answers = xcalloc((size_t)m->nr_questions + 1, sizeof(*answers));
-	struct kb_article **sorted = sorted_by_slug(kb);
+	struct kb_article **sorted = kb_articles_by_slug(kb);
 
 	for (int c = 0; c < m->nr_causes; c++) {
 		const struct kb_article *a = NULL;

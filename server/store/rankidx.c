@@ -128,6 +128,7 @@ struct rankidx_builder {
 	} *queue;
 	size_t nr_queue, alloc_queue, next;
 	int done, failed, waiting;
+	int busy; /* the thread indexes queue[next - 1], out of the lock */
 };
 
 static uint64_t hash_bytes(const char *s, size_t n)
@@ -298,11 +299,13 @@ static void *index_rows(void *arg)
 		if (b->next == b->nr_queue)
 			break;
 		r = b->queue[b->next++];
+		b->busy = 1;
 		pthread_mutex_unlock(&b->lock);
 		if (!failed)
 			failed = index_row(b, r.rowid, r.article, r.title,
 					   r.heading, r.body);
 		pthread_mutex_lock(&b->lock);
+		b->busy = 0;
 	}
 	b->failed = failed;
 	pthread_mutex_unlock(&b->lock);
@@ -360,6 +363,21 @@ int rankidx_builder_add(struct rankidx_builder *b, sqlite3_int64 rowid,
 	}
 	pthread_mutex_unlock(&b->lock);
 	return ret;
+}
+
+sqlite3_int64 rankidx_builder_released(struct rankidx_builder *b)
+{
+	sqlite3_int64 below;
+
+	pthread_mutex_lock(&b->lock);
+	if (b->busy)
+		below = b->queue[b->next - 1].article;
+	else if (b->next < b->nr_queue)
+		below = b->queue[b->next].article;
+	else
+		below = b->last_art + 1; /* all queued rows are indexed */
+	pthread_mutex_unlock(&b->lock);
+	return below;
 }
 
 /* Waits for every queued row to be indexed. Returns 0 or -1. */

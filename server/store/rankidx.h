@@ -26,6 +26,11 @@ int rankidx_builder_add(struct rankidx_builder *b, sqlite3_int64 rowid,
 			sqlite3_int64 article, const char *title,
 			const char *heading, const char *body);
 
+/* The lowest article id whose strings the builder may still read: every
+ * row of a lower article (of those queued so far) is indexed, and its
+ * strings may be freed. Callable from any thread. */
+sqlite3_int64 rankidx_builder_released(struct rankidx_builder *b);
+
 /* Waits for the queued rows, then writes search_terms and the meta keys
  * search_rows and search_tokens into db (inside the caller's
  * transaction). Returns 0, -1 with the detail in sqlite3_errmsg(db), or

@@ -353,6 +353,16 @@ cleanup:
 	return ret;
 }
 
+size_t writer_released(struct writer *w)
+{
+	/* Articles get rowids 1, 2, 3, ... in the order they are added (a
+	 * new table; no rowid is given), and only the ranking index reads an
+	 * article's strings after writer_add_article returns. */
+	sqlite3_int64 below = rankidx_builder_released(w->rank);
+
+	return below > 1 ? (size_t)(below - 1) : 0;
+}
+
 int writer_finish(struct writer *w)
 {
 	for (int i = 0; i < ST_COUNT; i++) {

@@ -23,6 +23,11 @@ int writer_add_question(struct writer *w, const struct kb_question *q,
 int writer_add_article(struct writer *w, const struct kb_article *a);
 int writer_set_meta(struct writer *w, const char *key, const char *value);
 
+/* How many of the articles added so far (the first ones, in the order
+ * they were added) the writer no longer reads: their strings may be
+ * freed. Callable from any thread, beside the one adding articles. */
+size_t writer_released(struct writer *w);
+
 /* Commits, optimizes the indexes and closes the file. Returns 0 or -1. */
 int writer_finish(struct writer *w);
 
