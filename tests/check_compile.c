@@ -109,6 +109,28 @@ START_TEST(test_same_sources_same_hash)
 }
 END_TEST
 
+/* A file named directly and through its folder, or named again, counts
+ * once, wherever the repeat falls among the others. */
+START_TEST(test_repeated_paths)
+{
+	struct diag d = DIAG_INIT;
+	char *v;
+
+	ck_assert_int_eq(tu_compile(out.buf, &d, 0, KB "/annotated.md", KB,
+				    "tests/data/cjk.md", KB "/annotated.md",
+				    "tests/data/cjk.md", "tests/data/bom-crlf.md",
+				    KB "/annotated.md", NULL), 0);
+	ck_assert_int_eq(d.errors, 0);
+	v = meta(out.buf, "sources");
+	ck_assert_str_eq(v, "4"); /* annotated, questions, cjk, bom-crlf */
+	free(v);
+	v = meta(out.buf, "articles");
+	ck_assert_str_eq(v, "3");
+	free(v);
+	diag_release(&d);
+}
+END_TEST
+
 /* Every error the issue lists, as "path:line:col: error: message". */
 static const struct {
 	const char *file;
@@ -505,6 +527,7 @@ Suite *compile_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_fixtures_compile);
 	tcase_add_test(tc, test_same_sources_same_hash);
+	tcase_add_test(tc, test_repeated_paths);
 	tcase_add_loop_test(tc, test_each_error, 0, sizeof(errors) / sizeof(*errors));
 	tcase_add_test(tc, test_duplicate_slug);
 	tcase_add_test(tc, test_all_errors_reported_in_one_run);

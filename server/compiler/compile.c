@@ -254,11 +254,16 @@ static void dedupe_paths(struct fileio_list *l)
 	for (size_t i = 0; i < l->nr; i++)
 		refs[i] = &l->paths[i];
 	qsort(refs, l->nr, sizeof(*refs), cmp_path_ref);
-	for (size_t i = 1; i < l->nr; i++)
-		if (!strcmp(*refs[i], *refs[i - 1])) {
-			free(*refs[i]);
-			*refs[i] = NULL;
+	/* Each is compared with the last one kept (the one before may be a
+	 * repeat, freed already). */
+	for (size_t i = 1, kept = 0; i < l->nr; i++) {
+		if (strcmp(*refs[i], *refs[kept])) {
+			kept = i;
+			continue;
 		}
+		free(*refs[i]);
+		*refs[i] = NULL;
+	}
 	free(refs);
 	for (size_t i = 0; i < l->nr; i++)
 		if (l->paths[i])
