@@ -131,6 +131,28 @@ START_TEST(test_repeated_paths)
 }
 END_TEST
 
+/* The folders above the output are made as needed; a failed run removes
+ * those it made. */
+START_TEST(test_output_folders)
+{
+	struct diag d = DIAG_INIT;
+	struct sbuf nested = SBUF_INIT, top = SBUF_INIT;
+
+	sbuf_addf(&top, "%s/new", dir);
+	sbuf_addf(&nested, "%s/new/sub/kb.sqlite", dir);
+	ck_assert_int_ne(tu_compile(nested.buf, &d, 0, ERR "missing-title.md", NULL), 0);
+	ck_assert_int_eq(access(top.buf, F_OK), -1);
+	ck_assert_int_eq(count_entries(dir), 0);
+	diag_release(&d);
+	diag_init(&d);
+	ck_assert_int_eq(tu_compile(nested.buf, &d, 0, KB, NULL), 0);
+	ck_assert_int_eq(access(nested.buf, R_OK), 0);
+	diag_release(&d);
+	sbuf_release(&nested);
+	sbuf_release(&top);
+}
+END_TEST
+
 /* Every error the issue lists, as "path:line:col: error: message". */
 static const struct {
 	const char *file;
@@ -345,14 +367,6 @@ static void same_solutions(const struct eng_cause *a, const struct eng_cause *b)
 	}
 }
 
-static uint64_t applies_mask(const struct eng_question *q, int on)
-{
-	for (int i = 0; i < q->nr_applies; i++)
-		if (q->applies[i].q == on)
-			return q->applies[i].mask;
-	return 0;
-}
-
 static void same_model(const struct eng_model *a, const struct eng_model *b)
 {
 	ck_assert_int_eq(a->nr_questions, b->nr_questions);
@@ -369,11 +383,11 @@ static void same_model(const struct eng_model *a, const struct eng_model *b)
 			ck_assert_str_eq(x->options[j].value, y->options[j].value);
 			ck_assert_str_eq(x->options[j].label, y->options[j].label);
 		}
-		/* The same conditions, in any order. */
 		ck_assert_int_eq(x->nr_applies, y->nr_applies);
-		for (int j = 0; j < x->nr_applies; j++)
-			ck_assert_uint_eq(x->applies[j].mask,
-					  applies_mask(y, x->applies[j].q));
+		for (int j = 0; j < x->nr_applies; j++) {
+			ck_assert_int_eq(x->applies[j].q, y->applies[j].q);
+			ck_assert_uint_eq(x->applies[j].mask, y->applies[j].mask);
+		}
 	}
 	ck_assert_int_eq(a->nr_articles, b->nr_articles);
 	for (int i = 0; i < a->nr_articles; i++) {
@@ -415,11 +429,13 @@ static void same_model(const struct eng_model *a, const struct eng_model *b)
 static const char *const model_sources[][2] = {
 	{ "questions.md",
 	  "---\ntype: questions\n---\n\n# Questions\n\n"
-	  "## Is it wired?\n<!-- question: wired; applies: colour=red|blue|red -->\n\n"
+	  "## Is it wired?\n<!-- question: wired; applies: size=big, colour=red|blue|red -->\n\n"
 	  "- `yes`: Yes\n- `no`: No\n\n"
 	  "## What colour is it?\n<!-- question: colour -->\n\n"
 	  "Help text *with* emphasis.\n\n"
-	  "- `red`: Red\n- `blue`: Blue\n- `green`: Green\n" },
+	  "- `red`: Red\n- `blue`: Blue\n- `green`: Green\n\n"
+	  "## How big is it?\n<!-- question: size -->\n\n"
+	  "- `big`: Big\n- `small`: Small\n" },
 	{ "b-lamp.md",
 	  "---\ntitle: The lamp stays dark\nlang: de\nplatform: [Linux, Web]\n---\n"
 	  "Intro text.\n\n## Linux\n\n### Causes\n\n"
@@ -528,6 +544,7 @@ Suite *compile_suite(void)
 	tcase_add_test(tc, test_fixtures_compile);
 	tcase_add_test(tc, test_same_sources_same_hash);
 	tcase_add_test(tc, test_repeated_paths);
+	tcase_add_test(tc, test_output_folders);
 	tcase_add_loop_test(tc, test_each_error, 0, sizeof(errors) / sizeof(*errors));
 	tcase_add_test(tc, test_duplicate_slug);
 	tcase_add_test(tc, test_all_errors_reported_in_one_run);

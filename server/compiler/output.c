@@ -34,11 +34,20 @@ struct output {
 	int syncing;        /* syncer runs and is not joined yet */
 	int sync_err;       /* errno of a failed fsync, else 0 */
 	int committed;
+	char **made;        /* folders made for it, outermost first */
+	size_t nr_made, alloc_made;
 };
 
-/* Creates dir and its parents (as mkdir -p); errors are left to the
- * open that follows. */
-static void make_parents(const char *path)
+static void made_dir(struct output *o, const char *dir)
+{
+	ALLOC_GROW(o->made, o->nr_made + 1, o->alloc_made);
+	o->made[o->nr_made++] = xstrdup(dir);
+}
+
+/* Creates the folders above path that are missing (as mkdir -p), and
+ * remembers them, to remove them again if the run fails. Errors are left
+ * to the open that follows. */
+static void make_parents(struct output *o, const char *path)
 {
 	char *copy = xstrdup(path);
 	char *dir = dirname(copy);
@@ -47,10 +56,12 @@ static void make_parents(const char *path)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		mkdir(dir, 0777);
+		if (!mkdir(dir, 0777))
+			made_dir(o, dir);
 		*p = '/';
 	}
-	mkdir(dir, 0777);
+	if (!mkdir(dir, 0777))
+		made_dir(o, dir);
 	free(copy);
 }
 
@@ -61,7 +72,7 @@ struct output *output_begin(const char *path, struct diag *d)
 
 	o->path = xstrdup(path);
 	sbuf_init(&o->tmp);
-	make_parents(path);
+	make_parents(o, path);
 	sbuf_addf(&o->tmp, "%s.tmp-XXXXXX", path);
 	o->fd = mkstemp(o->tmp.buf);
 	if (o->fd < 0) {
@@ -201,6 +212,14 @@ void output_free(struct output *o)
 	}
 	if (o->fd >= 0)
 		close(o->fd);
+	/* A failed run leaves no folder it made behind (unless something
+	 * else was put in it meanwhile: rmdir fails then). */
+	for (size_t i = o->nr_made; i-- > 0;) {
+		if (!o->committed)
+			rmdir(o->made[i]);
+		free(o->made[i]);
+	}
+	free(o->made);
 	free(o->err);
 	free(o->path);
 	sbuf_release(&o->tmp);

@@ -36,6 +36,39 @@ static const struct kb_article *by_slug(struct kb_article *const *sorted,
 	return NULL;
 }
 
+struct cond_value {
+	const char *question, *value;
+};
+
+static int cmp_cond_value(const void *a, const void *b)
+{
+	const struct cond_value *x = a, *y = b;
+	int cmp = strcmp(x->question, y->question);
+
+	return cmp ? cmp : strcmp(x->value, y->value);
+}
+
+/* A question's 'applies', in the order the loader reads them from the
+ * table's primary key (question named, then value), so that the model's
+ * list is the loader's, order included. */
+static void add_applies(struct eng_model *m, int q, const struct kb_conds *cs)
+{
+	struct cond_value *all = NULL;
+	size_t n = 0, alloc = 0;
+
+	for (size_t j = 0; j < cs->nr; j++)
+		for (size_t k = 0; k < cs->items[j].nr_values; k++) {
+			ALLOC_GROW(all, n + 1, alloc);
+			all[n].question = cs->items[j].question;
+			all[n++].value = cs->items[j].values[k];
+		}
+	if (n)
+		qsort(all, n, sizeof(*all), cmp_cond_value);
+	for (size_t j = 0; j < n; j++)
+		eng_model_add_applies(m, q, all[j].question, all[j].value);
+	free(all);
+}
+
 /* Questions and their options, in authored order; the options of
  * 'problem' are the articles offered, with their language. */
 static int add_questions(const struct kb *kb, struct kb_article *const *sorted,
@@ -69,14 +102,8 @@ static int add_questions(const struct kb *kb, struct kb_article *const *sorted,
 		}
 	}
 	/* Once every question is known: 'applies' may name a later one. */
-	for (size_t i = 0; i < kb->questions.nr; i++) {
-		const struct kb_conds *cs = &kb->questions.items[i].applies;
-
-		for (size_t j = 0; j < cs->nr; j++)
-			for (size_t k = 0; k < cs->items[j].nr_values; k++)
-				eng_model_add_applies(m, (int)i, cs->items[j].question,
-						      cs->items[j].values[k]);
-	}
+	for (size_t i = 0; i < kb->questions.nr; i++)
+		add_applies(m, (int)i, &kb->questions.items[i].applies);
 	return 0;
 }
 
