@@ -154,7 +154,8 @@ CREATE VIRTUAL TABLE search USING fts5(
 -- Substring index for text written without spaces between words (Chinese,
 -- Japanese, Thai, ...): the sections whose text has any non-ASCII
 -- character, indexed by trigrams. Queries of three or more characters that
--- find nothing in `search` are looked up here.
+-- find nothing in `search` are looked up here; shorter non-ASCII words are
+-- looked for with LIKE over these rows.
 CREATE VIRTUAL TABLE search_trigram USING fts5(
     title, heading, body, article_id UNINDEXED,
     tokenize = 'trigram'

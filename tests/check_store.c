@@ -170,7 +170,42 @@ START_TEST(test_search_cjk_substring)
 	doc = search("接听电话", NULL); /* in the title */
 	ck_assert_int_eq(total(doc), 1);
 	cJSON_Delete(doc);
-	doc = search("耳机", NULL); /* two characters: too short for trigrams */
+}
+END_TEST
+
+/* Words of one or two characters (most Chinese words) are too short for
+ * trigrams: they are looked for by a scan, every word required. */
+START_TEST(test_search_cjk_short_words)
+{
+	cJSON *doc = search("录音", NULL);
+
+	ck_assert_int_eq(total(doc), 1);
+	ck_assert_str_eq(str(hit(doc, 0), "slug"), "cjk-article");
+	ck_assert_str_eq(str(hit(doc, 0), "section"), "reasons");
+	ck_assert(strstr(str(hit(doc, 0), "snippet"), "<mark>录音</mark>") != NULL);
+	cJSON_Delete(doc);
+	doc = search("耳机", NULL); /* only in the title */
+	ck_assert_int_eq(total(doc), 1);
+	ck_assert_str_eq(str(hit(doc, 0), "slug"), "cjk-article");
+	cJSON_Delete(doc);
+	doc = search("耳", NULL);
+	ck_assert_int_eq(total(doc), 1);
+	cJSON_Delete(doc);
+	/* A longer word beside a short one is required too, as a substring. */
+	doc = search("蓝牙 SCO", NULL);
+	ck_assert_int_eq(total(doc), 1);
+	ck_assert_str_eq(str(hit(doc, 0), "section"), "solutions");
+	cJSON_Delete(doc);
+	doc = search("耳机 zzz", NULL);
+	ck_assert_int_eq(total(doc), 0);
+	cJSON_Delete(doc);
+	doc = search("鸡蛋", NULL);
+	ck_assert_int_eq(total(doc), 0);
+	cJSON_Delete(doc);
+	doc = search("录音", "android");
+	ck_assert_int_eq(total(doc), 1);
+	cJSON_Delete(doc);
+	doc = search("录音", "ios");
 	ck_assert_int_eq(total(doc), 0);
 	cJSON_Delete(doc);
 }
@@ -269,6 +304,7 @@ Suite *store_suite(void)
 	tcase_add_test(tc, test_search_words_and_snippets);
 	tcase_add_test(tc, test_search_platform_filter);
 	tcase_add_test(tc, test_search_cjk_substring);
+	tcase_add_test(tc, test_search_cjk_short_words);
 	tcase_add_loop_test(tc, test_search_hostile, 0,
 			    sizeof(hostile) / sizeof(*hostile));
 	tcase_add_test(tc, test_search_bad_queries);

@@ -21,6 +21,8 @@
 
 /* Longest query text taken, in bytes. */
 #define MAX_QUERY 1024
+/* Words a substring scan looks for; more are left out. */
+#define MAX_SUBSTRING_WORDS 32
 
 /* Search statements, prepared once per handle: [index][platform filter]
  * for ranking, [index] for one hit's details. */
@@ -33,7 +35,7 @@ struct store {
 	sqlite3_stmt *rank[NR_IDX][2];
 	sqlite3_stmt *hit[NR_IDX];
 	sqlite3_stmt *section[NR_IDX]; /* best section by heading and body */
-	sqlite3_stmt *hit_text;        /* a hit's details, by section id */
+	sqlite3_stmt *hit_text[NR_IDX]; /* a hit's details, by section id */
 	unsigned char *seen; /* max_article_id + 1 flags, for one search */
 	struct rankidx *ranker; /* opened at the first search */
 	int rank_tried;
@@ -260,7 +262,8 @@ void store_free(struct store *st)
 		sqlite3_finalize(st->hit[i]);
 		sqlite3_finalize(st->section[i]);
 	}
-	sqlite3_finalize(st->hit_text);
+	for (int i = 0; i < NR_IDX; i++)
+		sqlite3_finalize(st->hit_text[i]);
 	rankidx_free(st->ranker);
 	drop_platforms(st);
 	free(st->platforms);
@@ -739,49 +742,133 @@ static int search_ranked(struct store *st, const char *text,
 	return ret;
 }
 
-/* A hit ranked by the ranking index: its row's body, for a snippet cut
- * by rankidx_snippet, and no full-text query per hit (a prefix query
- * costs FTS5 a merge of every term it begins, even for one row). */
-static sqlite3_stmt *hit_text_stmt(struct store *st)
+/* A hit found without FTS5's MATCH (ranked by the ranking index, or
+ * found by a substring scan): its row's body in index idx, for a snippet
+ * cut in C, and no full-text query per hit (a prefix query costs FTS5 a
+ * merge of every term it begins, even for one row). Only the table name
+ * is pasted into the SQL, and it is one of ours. */
+static sqlite3_stmt *hit_text_stmt(struct store *st, int idx)
 {
-	if (!st->hit_text &&
-	    sqlite3_prepare_v3(st->db,
-			       "SELECT a.slug, a.title, s.anchor, s.heading, "
-			       "(SELECT body FROM search WHERE rowid = s.id) "
-			       "FROM sections AS s JOIN articles AS a "
-			       "ON a.id = s.article_id WHERE s.id = ?1",
-			       -1, SQLITE_PREPARE_PERSISTENT, &st->hit_text,
-			       NULL) != SQLITE_OK)
+	struct sbuf sql = SBUF_INIT;
+
+	if (st->hit_text[idx])
+		return st->hit_text[idx];
+	sbuf_addf(&sql, "SELECT a.slug, a.title, s.anchor, s.heading, "
+		  "(SELECT body FROM %s WHERE rowid = s.id) "
+		  "FROM sections AS s JOIN articles AS a "
+		  "ON a.id = s.article_id WHERE s.id = ?1", idx_table[idx]);
+	if (sqlite3_prepare_v3(st->db, sql.buf, -1, SQLITE_PREPARE_PERSISTENT,
+			       &st->hit_text[idx], NULL) != SQLITE_OK)
 		store_db_fail(st);
-	return st->hit_text;
+	sbuf_release(&sql);
+	return st->hit_text[idx];
 }
 
-/* One hit's object. ranked: by the ranking index (match unused), else by
- * index idx's FTS5 query match. */
-static cJSON *hit_json(struct store *st, int ranked, int idx,
+/* Whether the n bytes at s equal word, ASCII letters in either case (as
+ * SQLite's LIKE compares). */
+static int same_ascii_fold(const char *s, const char *word, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char a = (unsigned char)s[i], b = (unsigned char)word[i];
+
+		if (a != b && !((a | 0x20) == (b | 0x20) && (a | 0x20) >= 'a' &&
+				(a | 0x20) <= 'z'))
+			return 0;
+	}
+	return 1;
+}
+
+/* Steps back (or on) n characters of UTF-8 from p, not past start (or
+ * end). */
+static const char *utf8_back(const char *start, const char *p, int n)
+{
+	while (n-- > 0 && p > start)
+		do
+			p--;
+		while (p > start && ((unsigned char)*p & 0xC0) == 0x80);
+	return p;
+}
+
+static const char *utf8_on(const char *p, const char *end, int n)
+{
+	while (n-- > 0 && p < end)
+		do
+			p++;
+		while (p < end && ((unsigned char)*p & 0xC0) == 0x80);
+	return p;
+}
+
+/* A snippet of text around the first place word stands in it, as FTS5's
+ * snippet() marks words (\x02 ... \x03, "…" where text was cut): about
+ * SUBSTRING_SNIPPET characters, a third of them before the word. Without
+ * the word (it was in the title or heading), the text's beginning. */
+#define SUBSTRING_SNIPPET 48
+static void substring_snippet(const char *text, const char *word,
+			      struct sbuf *out)
+{
+	size_t n = strlen(word), len = strlen(text);
+	const char *end = text + len, *at = NULL, *from, *to;
+
+	for (const char *p = text; n && p + n <= end && !at; p++)
+		if (same_ascii_fold(p, word, n))
+			at = p;
+	if (!at) {
+		to = utf8_on(text, end, SUBSTRING_SNIPPET);
+		sbuf_add(out, text, (size_t)(to - text));
+		if (to < end)
+			sbuf_adds(out, "…");
+		return;
+	}
+	from = utf8_back(text, at, SUBSTRING_SNIPPET / 3);
+	to = utf8_on(at + n, end, SUBSTRING_SNIPPET - SUBSTRING_SNIPPET / 3);
+	if (from > text)
+		sbuf_adds(out, "…");
+	sbuf_add(out, from, (size_t)(at - from));
+	sbuf_addch(out, '\x02');
+	sbuf_add(out, at, n);
+	sbuf_addch(out, '\x03');
+	sbuf_add(out, at + n, (size_t)(to - at - n));
+	if (to < end)
+		sbuf_adds(out, "…");
+}
+
+/* How a hit was found, which says how its snippet is cut. */
+enum hit_kind {
+	HIT_FTS,       /* by index idx's FTS5 query match: FTS5's snippet() */
+	HIT_RANKED,    /* by the ranking index: rankidx_snippet */
+	HIT_SUBSTRING, /* by a substring scan for the words: around match */
+};
+
+/* One hit's object. match: the FTS5 query (HIT_FTS) or the first word
+ * looked for (HIT_SUBSTRING); unused for HIT_RANKED. */
+static cJSON *hit_json(struct store *st, enum hit_kind kind, int idx,
 		       const char *match, const struct rankidx_hit *h)
 {
-	sqlite3_stmt *s = ranked ? hit_text_stmt(st) : hit_stmt(st, idx);
+	sqlite3_stmt *s = kind == HIT_FTS ? hit_stmt(st, idx) :
+			  hit_text_stmt(st, kind == HIT_RANKED ? IDX_WORDS : idx);
 	struct sbuf snip = SBUF_INIT, raw = SBUF_INIT;
 	cJSON *o = NULL;
 
 	if (!s)
 		return NULL;
-	if (ranked) {
-		sqlite3_bind_int64(s, 1, h->section);
-	} else {
+	if (kind == HIT_FTS) {
 		sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, h->section);
+	} else {
+		sqlite3_bind_int64(s, 1, h->section);
 	}
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		const char *text = (const char *)sqlite3_column_text(s, 4);
 
-		if (ranked) {
+		if (kind == HIT_RANKED) {
 			if (rankidx_snippet(st->ranker, text, "\x02", "\x03",
 					    "…", 24, &raw)) {
 				store_set_err(st, "cannot tokenize a snippet");
 				goto cleanup;
 			}
+			text = raw.buf;
+		} else if (kind == HIT_SUBSTRING) {
+			substring_snippet(text ? text : "", match, &raw);
 			text = raw.buf;
 		}
 		o = cJSON_CreateObject();
@@ -803,6 +890,117 @@ cleanup:
 	return o;
 }
 
+/* Whether text has a word with a non-ASCII character that is shorter
+ * than the trigram index can look up (one or two characters: most
+ * Chinese words). */
+static int has_short_foreign_word(const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text, *start;
+	size_t len;
+
+	while (next_word(&p, 1, &start, &len)) {
+		int chars = 0, foreign = 0;
+
+		for (size_t i = 0; i < len; i++) {
+			chars += (start[i] & 0xC0) != 0x80;
+			foreign |= start[i] >= 0x80;
+		}
+		if (foreign && chars < 3)
+			return 1;
+	}
+	return 0;
+}
+
+/* The last resort for text written without spaces: every word of text is
+ * looked for as a substring (title, heading or body) by a scan of the
+ * sections that hold non-ASCII text (the trigram index's rows), for words
+ * too short for the trigram index. Unranked (score 0): articles in the
+ * order they were compiled, each shown by its first matching section.
+ * Returns the number of articles matched, or -1; the first word, for the
+ * snippets, in first_word. */
+static int search_substrings(struct store *st, const char *text,
+			     const char *platform, int limit,
+			     struct rankidx_hit *hits, int *nr_hits,
+			     struct sbuf *first_word)
+{
+	const unsigned char *p = (const unsigned char *)text, *start;
+	struct sbuf sql = SBUF_INIT, pat = SBUF_INIT;
+	sqlite3_stmt *s = NULL;
+	size_t len;
+	int words = 0, total = 0, rc, cur = -1, cur_in_text = 0;
+
+	/* Only placeholders are pasted into the SQL: the words are bound.
+	 * The third column says whether the words are in the heading or the
+	 * text, not only in the title (which every row repeats). */
+	while (next_word(&p, 1, &start, &len) && words < MAX_SUBSTRING_WORDS) {
+		if (!words++)
+			sbuf_add(first_word, start, len);
+	}
+	sbuf_adds(&sql, "SELECT rowid, article_id, 1");
+	for (int i = 1; i <= words; i++)
+		sbuf_addf(&sql, " AND (heading LIKE ?%d OR body LIKE ?%d)", i, i);
+	sbuf_adds(&sql, " FROM search_trigram WHERE 1");
+	for (int i = 1; i <= words; i++)
+		sbuf_addf(&sql, " AND (title LIKE ?%d OR heading LIKE ?%d OR "
+			  "body LIKE ?%d)", i, i, i);
+	if (platform)
+		sbuf_addf(&sql, " AND article_id IN (SELECT article_id FROM "
+			  "article_platforms WHERE platform_id = ?%d)", words + 1);
+	sbuf_adds(&sql, " ORDER BY rowid");
+	if (sqlite3_prepare_v2(st->db, sql.buf, -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	p = (const unsigned char *)text;
+	for (int i = 1; i <= words && next_word(&p, 1, &start, &len); i++) {
+		/* Words are letters, digits and non-ASCII: no '%' or '_'. */
+		sbuf_reset(&pat);
+		sbuf_addch(&pat, '%');
+		sbuf_add(&pat, start, len);
+		sbuf_addch(&pat, '%');
+		sqlite3_bind_text(s, i, pat.buf, (int)pat.len, SQLITE_TRANSIENT);
+	}
+	if (platform)
+		sqlite3_bind_text(s, words + 1, platform, -1, SQLITE_STATIC);
+	memset(st->seen, 0, (size_t)st->max_article_id + 1);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int art = sqlite3_column_int(s, 1);
+		int in_text = sqlite3_column_int(s, 2);
+
+		if (art < 0 || art > st->max_article_id)
+			continue;
+		if (st->seen[art]) {
+			/* An article's rows come together: show the first
+			 * that holds the words in its own text, if any. */
+			if (cur >= 0 && hits[cur].article == art && !cur_in_text &&
+			    in_text) {
+				hits[cur].section = sqlite3_column_int64(s, 0);
+				cur_in_text = 1;
+			}
+			continue;
+		}
+		st->seen[art] = 1;
+		cur = -1;
+		if (total++ < limit) {
+			cur = (*nr_hits)++;
+			cur_in_text = in_text;
+			hits[cur].section = sqlite3_column_int64(s, 0);
+			hits[cur].score = 0;
+			hits[cur].article = art;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(s);
+	sbuf_release(&sql);
+	sbuf_release(&pat);
+	return total;
+fail:
+	store_db_fail(st);
+	sqlite3_finalize(s);
+	sbuf_release(&sql);
+	sbuf_release(&pat);
+	return -1;
+}
+
 enum store_search_result store_search(struct store *st,
 				      const struct store_search_opts *opts,
 				      struct cJSON **out)
@@ -811,7 +1009,8 @@ enum store_search_result store_search(struct store *st,
 	int idx = IDX_WORDS;
 	int limit = opts->limit > 0 ? opts->limit : 10;
 	struct rankidx_hit *hits;
-	int nr_hits = 0, total, ranked_in_sql = 0;
+	int nr_hits = 0, total, short_words;
+	enum hit_kind kind = HIT_RANKED;
 	enum store_search_result ret = STORE_SEARCH_ERROR;
 	cJSON *doc = NULL, *arr;
 	const char *q = opts->query ? opts->query : "";
@@ -830,21 +1029,31 @@ enum store_search_result store_search(struct store *st,
 	hits = xcalloc((size_t)limit, sizeof(*hits));
 	total = search_ranked(st, q, opts->platform, limit, hits, &nr_hits);
 	if (total == RANKIDX_CANNOT) {
-		ranked_in_sql = 1;
+		kind = HIT_FTS;
 		total = search_index(st, idx, match.buf, opts->platform, limit,
 				     hits, &nr_hits);
 	}
-	if (total == 0) {
+	short_words = has_short_foreign_word(q);
+	if (total == 0 && !short_words) {
 		/* Text without spaces between words: look for substrings. */
 		sbuf_reset(&match);
 		if (build_match(q, 3, 0, &match)) {
 			idx = IDX_TRIGRAM;
-			ranked_in_sql = 1;
+			kind = HIT_FTS;
 			total = search_index(st, idx, match.buf, opts->platform,
 					     limit, hits, &nr_hits);
 		} else {
 			sbuf_adds(&match, "\"\"");
 		}
+	}
+	if (total == 0 && short_words) {
+		/* Words too short for trigrams (most Chinese words): every
+		 * word is looked for by a scan, not only the longer ones. */
+		idx = IDX_TRIGRAM;
+		kind = HIT_SUBSTRING;
+		sbuf_reset(&match);
+		total = search_substrings(st, q, opts->platform, limit, hits,
+					  &nr_hits, &match);
 	}
 	if (total < 0)
 		goto cleanup;
@@ -855,10 +1064,11 @@ enum store_search_result store_search(struct store *st,
 	for (int i = 0; i < nr_hits; i++) {
 		cJSON *h;
 
-		/* The ranking index picked the section already. */
-		if (ranked_in_sql)
+		/* The ranking index picked the section already; the scan
+		 * took the first that holds the words. */
+		if (kind == HIT_FTS)
 			pick_section(st, idx, match.buf, &hits[i]);
-		h = hit_json(st, !ranked_in_sql, idx, match.buf, &hits[i]);
+		h = hit_json(st, kind, idx, match.buf, &hits[i]);
 
 		if (!h)
 			goto cleanup;
