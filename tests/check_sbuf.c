@@ -126,6 +126,23 @@ START_TEST(test_hash_is_stable)
 }
 END_TEST
 
+START_TEST(test_utf8)
+{
+	ck_assert(text_is_utf8(""));
+	ck_assert(text_is_utf8("plain ASCII"));
+	ck_assert(text_is_utf8("耳机 café \xf0\x9f\x8e\xa7")); /* 3-, 2-, 4-byte */
+	ck_assert(!text_is_utf8("\xff\xfe"));
+	ck_assert(!text_is_utf8("\xe8\x93"));           /* cut short */
+	ck_assert(!text_is_utf8("\xe8\x93x"));
+	ck_assert(!text_is_utf8("\x93"));               /* stray continuation */
+	ck_assert(!text_is_utf8("\xc0\xaf"));           /* overlong '/' */
+	ck_assert(!text_is_utf8("\xe0\x80\xaf"));
+	ck_assert(!text_is_utf8("\xed\xa0\x80"));       /* a surrogate */
+	ck_assert(!text_is_utf8("\xf4\x90\x80\x80"));   /* above U+10FFFF */
+	ck_assert(text_is_utf8("\xf4\x8f\xbf\xbf"));    /* U+10FFFF */
+}
+END_TEST
+
 Suite *text_suite(void)
 {
 	Suite *s = suite_create("text");
@@ -135,6 +152,7 @@ Suite *text_suite(void)
 	tcase_add_test(tc, test_ids_and_case);
 	tcase_add_test(tc, test_normalize_newlines);
 	tcase_add_test(tc, test_hash_is_stable);
+	tcase_add_test(tc, test_utf8);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -38,4 +38,9 @@ void text_normalize_newlines(struct sbuf *sb);
 /* Returns 1 when s contains a byte >= 0x80. */
 int text_has_non_ascii(const char *s);
 
+/* Returns 1 when the NUL-terminated s is well-formed UTF-8 (no stray or
+ * missing continuation bytes, no overlong forms, no surrogates, nothing
+ * above U+10FFFF). */
+int text_is_utf8(const char *s);
+
 #endif

@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "../base/sbuf.h"
+#include "../base/text.h"
 #include "../base/xalloc.h"
 #include "../engine/model.h"
 #include "rankidx.h"
@@ -764,20 +765,6 @@ static sqlite3_stmt *hit_text_stmt(struct store *st, int idx)
 	return st->hit_text[idx];
 }
 
-/* Whether the n bytes at s equal word, ASCII letters in either case (as
- * SQLite's LIKE compares). */
-static int same_ascii_fold(const char *s, const char *word, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char a = (unsigned char)s[i], b = (unsigned char)word[i];
-
-		if (a != b && !((a | 0x20) == (b | 0x20) && (a | 0x20) >= 'a' &&
-				(a | 0x20) <= 'z'))
-			return 0;
-	}
-	return 1;
-}
-
 /* Steps back (or on) n characters of UTF-8 from p, not past start (or
  * end). */
 static const char *utf8_back(const char *start, const char *p, int n)
@@ -810,7 +797,7 @@ static void substring_snippet(const char *text, const char *word,
 	const char *end = text + len, *at = NULL, *from, *to;
 
 	for (const char *p = text; n && p + n <= end && !at; p++)
-		if (same_ascii_fold(p, word, n))
+		if (text_ieq_n(p, word, n)) /* as LIKE compares */
 			at = p;
 	if (!at) {
 		to = utf8_on(text, end, SUBSTRING_SNIPPET);
@@ -1019,6 +1006,10 @@ enum store_search_result store_search(struct store *st,
 		limit = 100;
 	if (strlen(q) > MAX_QUERY) {
 		store_set_err(st, "query too long: at most 1024 bytes");
+		return STORE_SEARCH_BAD_QUERY;
+	}
+	if (!text_is_utf8(q)) {
+		store_set_err(st, "the query is not valid UTF-8 text");
 		return STORE_SEARCH_BAD_QUERY;
 	}
 	if (!build_match(q, 1, 1, &match)) {
