@@ -191,10 +191,13 @@ START_TEST(test_search_cjk_short_words)
 	doc = search("耳", NULL);
 	ck_assert_int_eq(total(doc), 1);
 	cJSON_Delete(doc);
-	/* A longer word beside a short one is required too, as a substring. */
+	/* A longer word beside a short one is required too, as a substring;
+	 * every word in the snippet's window is marked. */
 	doc = search("蓝牙 SCO", NULL);
 	ck_assert_int_eq(total(doc), 1);
 	ck_assert_str_eq(str(hit(doc, 0), "section"), "solutions");
+	ck_assert(strstr(str(hit(doc, 0), "snippet"),
+			 "<mark>蓝牙</mark>设备是否支持<mark>SCO</mark>") != NULL);
 	cJSON_Delete(doc);
 	doc = search("耳机 zzz", NULL);
 	ck_assert_int_eq(total(doc), 0);

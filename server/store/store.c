@@ -785,36 +785,52 @@ static const char *utf8_on(const char *p, const char *end, int n)
 	return p;
 }
 
-/* A snippet of text around the first place word stands in it, as FTS5's
- * snippet() marks words (\x02 ... \x03, "…" where text was cut): about
- * SUBSTRING_SNIPPET characters, a third of them before the word. Without
- * the word (it was in the title or heading), the text's beginning. */
+/* The length of the longest word of query that stands at p (before end),
+ * ASCII letters in either case as LIKE compares them; 0 for none. */
+static size_t word_at(const char *p, const char *end, const char *query)
+{
+	const unsigned char *q = (const unsigned char *)query, *start;
+	size_t len, best = 0;
+	int words = 0;
+
+	while (words++ < MAX_SUBSTRING_WORDS && next_word(&q, 1, &start, &len))
+		if (len > best && len <= (size_t)(end - p) &&
+		    text_ieq_n(p, (const char *)start, len))
+			best = len;
+	return best;
+}
+
+/* A snippet of text around the first place a word of query stands in
+ * it, each word in the window marked as FTS5's snippet() marks them
+ * (\x02 ... \x03, "…" where text was cut): about SUBSTRING_SNIPPET
+ * characters, a third of them before that first word. Without any word
+ * (they were in the title or heading), the text's beginning. */
 #define SUBSTRING_SNIPPET 48
-static void substring_snippet(const char *text, const char *word,
+static void substring_snippet(const char *text, const char *query,
 			      struct sbuf *out)
 {
-	size_t n = strlen(word), len = strlen(text);
-	const char *end = text + len, *at = NULL, *from, *to;
+	const char *end = text + strlen(text), *at = NULL, *from = text, *to;
 
-	for (const char *p = text; n && p + n <= end && !at; p++)
-		if (text_ieq_n(p, word, n)) /* as LIKE compares */
+	for (const char *p = text; p < end && !at; p++)
+		if (word_at(p, end, query))
 			at = p;
-	if (!at) {
-		to = utf8_on(text, end, SUBSTRING_SNIPPET);
-		sbuf_add(out, text, (size_t)(to - text));
-		if (to < end)
-			sbuf_adds(out, "…");
-		return;
-	}
-	from = utf8_back(text, at, SUBSTRING_SNIPPET / 3);
-	to = utf8_on(at + n, end, SUBSTRING_SNIPPET - SUBSTRING_SNIPPET / 3);
+	if (at)
+		from = utf8_back(text, at, SUBSTRING_SNIPPET / 3);
+	to = utf8_on(from, end, SUBSTRING_SNIPPET);
 	if (from > text)
 		sbuf_adds(out, "…");
-	sbuf_add(out, from, (size_t)(at - from));
-	sbuf_addch(out, '\x02');
-	sbuf_add(out, at, n);
-	sbuf_addch(out, '\x03');
-	sbuf_add(out, at + n, (size_t)(to - at - n));
+	for (const char *p = from; p < to;) {
+		size_t n = word_at(p, to, query);
+
+		if (!n) {
+			sbuf_addch(out, *p++);
+			continue;
+		}
+		sbuf_addch(out, '\x02');
+		sbuf_add(out, p, n);
+		sbuf_addch(out, '\x03');
+		p += n;
+	}
 	if (to < end)
 		sbuf_adds(out, "…");
 }
@@ -826,8 +842,8 @@ enum hit_kind {
 	HIT_SUBSTRING, /* by a substring scan for the words: around match */
 };
 
-/* One hit's object. match: the FTS5 query (HIT_FTS) or the first word
- * looked for (HIT_SUBSTRING); unused for HIT_RANKED. */
+/* One hit's object. match: the FTS5 query (HIT_FTS) or the text whose
+ * words were looked for (HIT_SUBSTRING); unused for HIT_RANKED. */
 static cJSON *hit_json(struct store *st, enum hit_kind kind, int idx,
 		       const char *match, const struct rankidx_hit *h)
 {
@@ -903,12 +919,10 @@ static int has_short_foreign_word(const char *text)
  * sections that hold non-ASCII text (the trigram index's rows), for words
  * too short for the trigram index. Unranked (score 0): articles in the
  * order they were compiled, each shown by its first matching section.
- * Returns the number of articles matched, or -1; the first word, for the
- * snippets, in first_word. */
+ * Returns the number of articles matched, or -1. */
 static int search_substrings(struct store *st, const char *text,
 			     const char *platform, int limit,
-			     struct rankidx_hit *hits, int *nr_hits,
-			     struct sbuf *first_word)
+			     struct rankidx_hit *hits, int *nr_hits)
 {
 	const unsigned char *p = (const unsigned char *)text, *start;
 	struct sbuf sql = SBUF_INIT, pat = SBUF_INIT;
@@ -919,10 +933,8 @@ static int search_substrings(struct store *st, const char *text,
 	/* Only placeholders are pasted into the SQL: the words are bound.
 	 * The third column says whether the words are in the heading or the
 	 * text, not only in the title (which every row repeats). */
-	while (next_word(&p, 1, &start, &len) && words < MAX_SUBSTRING_WORDS) {
-		if (!words++)
-			sbuf_add(first_word, start, len);
-	}
+	while (words < MAX_SUBSTRING_WORDS && next_word(&p, 1, &start, &len))
+		words++;
 	sbuf_adds(&sql, "SELECT rowid, article_id, 1");
 	for (int i = 1; i <= words; i++)
 		sbuf_addf(&sql, " AND (heading LIKE ?%d OR body LIKE ?%d)", i, i);
@@ -1043,8 +1055,9 @@ enum store_search_result store_search(struct store *st,
 		idx = IDX_TRIGRAM;
 		kind = HIT_SUBSTRING;
 		sbuf_reset(&match);
+		sbuf_adds(&match, q); /* for the snippets */
 		total = search_substrings(st, q, opts->platform, limit, hits,
-					  &nr_hits, &match);
+					  &nr_hits);
 	}
 	if (total < 0)
 		goto cleanup;
