@@ -3,35 +3,24 @@
 #include "compile.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../base/fileio.h"
 #include "../base/sbuf.h"
-#include "../base/tempfile.h"
 #include "../base/text.h"
 #include "../base/xalloc.h"
 #include "../engine/model.h"
-#include "../store/store.h"
-#include "../store/writer.h"
 #include "article.h"
 #include "model.h"
 #include "output.h"
 #include "questions.h"
 #include "reach.h"
-
-#ifndef CLEW_VERSION
-#define CLEW_VERSION "0"
-#endif
 
 /* One source file and what parsing it produced. */
 struct unit {
@@ -198,8 +187,8 @@ static void free_written(struct pool *p, struct output *out, struct kb *kb)
 	}
 }
 
-/* Parses every unit on jobs threads (this one among them) and, when out
- * is not NULL, writes the articles to it on one more thread, which is
+/* Parses every unit on jobs threads (this one among them) and, when
+ * aw->out is not NULL, writes the articles to it on one more thread, which is
  * left running: *writer, joined by the caller. Returns whether it runs. */
 static int parse_all(struct pool *p, int jobs, struct article_writer *aw,
 		     pthread_t *writer)
@@ -297,7 +286,6 @@ static void collect_sources(const char *const *inputs, size_t nr,
 	}
 	dedupe_paths(out);
 }
-
 
 static void add_builtin(struct kb *kb, const char *id, const char *text,
 			const char *help)
@@ -475,7 +463,6 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-
 /* The content hash: of the sources' hashes, in an order that does not
  * depend on the order the files were named in. */
 static void content_hash(const struct unit *units, size_t nr, char hex[17])
@@ -564,11 +551,8 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 	content_hash(units, files.nr, st.content_hash);
 	/* The reachability check needs no database: it runs here while the
 	 * writer goes on. */
-	if (!d->errors && aw.out) {
-		model = reach_model(&kb, d);
-		if (model)
-			reach_check(&kb, model, d);
-	}
+	if (!d->errors && aw.out)
+		model = reach_check(&kb, d);
 	if (!aw.out || d->errors || (opts->strict && d->warnings)) {
 		atomic_store(&aw.stop, 1);
 		if (!d->errors)

@@ -141,23 +141,30 @@ static void add_cause(const struct kb_article *a, size_t pos, int article,
 	}
 }
 
-struct eng_model *reach_model(const struct kb *kb, struct diag *d)
+/* Builds the model (as reach_check promises) and, in kb_of, the KB
+ * article of each of the model's articles (caller frees); NULL on error. */
+static struct eng_model *build_model(const struct kb *kb,
+				     struct kb_article *const *sorted,
+				     const struct kb_article ***kb_of,
+				     struct diag *d)
 {
 	struct eng_model *m = eng_model_new();
-	struct kb_article **sorted = kb_articles_by_slug(kb);
 	int *article_of = NULL;
 
+	*kb_of = NULL;
 	if (add_questions(kb, sorted, m, d))
 		goto fail;
 	/* The model's index of each KB article offered as a problem: the
 	 * causes of the others are not loaded. */
 	article_of = xcalloc(kb->nr_articles + 1, sizeof(*article_of));
+	*kb_of = xcalloc((size_t)m->nr_articles + 1, sizeof(**kb_of));
 	for (size_t i = 0; i < kb->nr_articles; i++)
 		article_of[i] = -1;
 	for (int i = 0; i < m->nr_articles; i++) {
 		const struct kb_article *a =
 			by_slug(sorted, kb->nr_articles, m->articles[i].slug);
 
+		(*kb_of)[i] = a;
 		if (a && article_of[a->order] < 0)
 			article_of[a->order] = i;
 	}
@@ -172,60 +179,46 @@ struct eng_model *reach_model(const struct kb *kb, struct diag *d)
 		goto fail;
 	}
 	free(article_of);
-	free(sorted);
 	return m;
 fail:
 	free(article_of);
-	free(sorted);
+	free(*kb_of);
+	*kb_of = NULL;
 	eng_model_free(m);
 	return NULL;
 }
 
-/* The KB cause the model's cause c was made from, and its article. */
-static const struct kb_cause *kb_cause_of(const struct kb *kb,
-					  struct kb_article *const *sorted,
-					  const struct eng_model *m, int c,
-					  const struct kb_article **article)
+struct eng_model *reach_check(const struct kb *kb, struct diag *d)
 {
-	int art = m->causes[c].article;
-	const struct kb_article *a =
-		by_slug(sorted, kb->nr_articles, m->articles[art].slug);
-	size_t pos;
-
-	*article = a;
-	if (!a)
-		return NULL;
-	/* An article's causes are loaded together, all of them, in order. */
-	pos = (size_t)(c - m->by_article[m->article_start[art]]);
-	if (pos < a->nr_causes && !strcmp(a->causes[pos].id, m->causes[c].id))
-		return &a->causes[pos];
-	for (pos = 0; pos < a->nr_causes; pos++)
-		if (!strcmp(a->causes[pos].id, m->causes[c].id))
-			return &a->causes[pos];
-	return NULL;
-}
-
-void reach_check(const struct kb *kb, const struct eng_model *m,
-		 struct diag *d)
-{
-	struct eng_work *w = eng_work_new(m);
-	int *answers = xcalloc((size_t)m->nr_questions + 1, sizeof(*answers));
 	struct kb_article **sorted = kb_articles_by_slug(kb);
+	const struct kb_article **kb_of;
+	struct eng_model *m = build_model(kb, sorted, &kb_of, d);
+	struct eng_work *w;
+	int *answers;
 
+	free(sorted);
+	if (!m)
+		return NULL;
+	w = eng_work_new(m);
+	answers = xcalloc((size_t)m->nr_questions + 1, sizeof(*answers));
 	for (int c = 0; c < m->nr_causes; c++) {
-		const struct kb_article *a = NULL;
-		const struct kb_cause *kc;
+		int art = m->causes[c].article;
+		const struct kb_article *a = kb_of[art];
+		/* An article's causes are all loaded, together and in order. */
+		size_t pos = (size_t)(c - m->by_article[m->article_start[art]]);
+		const struct kb_cause *kc = a && pos < a->nr_causes ?
+			&a->causes[pos] : NULL;
 
 		if (eng_witness(w, c, answers))
 			continue;
-		kc = kb_cause_of(kb, sorted, m, c, &a);
 		diag_warn(d, a ? a->path : NULL, kc ? kc->line : 0,
 			  kc ? kc->col : 0,
 			  "cause '%s' never ranks first: no answers were found "
 			  "under which it beats the others (give it conditions, "
 			  "or a weight)", m->causes[c].id);
 	}
-	free(sorted);
 	free(answers);
+	free(kb_of);
 	eng_work_free(w);
+	return m;
 }

@@ -12,14 +12,10 @@ struct eng_model;
 struct kb;
 
 /* Builds the engine model of kb, as store_load_model would build it from
- * the database written from kb. Returns NULL, with an error in d, when a
- * question has more options than the engine can hold (ENG_MAX_OPTIONS).
- * kb is only read. The caller frees the model with eng_model_free. */
-struct eng_model *reach_model(const struct kb *kb, struct diag *d);
-
-/* Warns in d about each cause of m (built from kb by reach_model) that no
- * set of answers ranks first. */
-void reach_check(const struct kb *kb, const struct eng_model *m,
-		 struct diag *d);
+ * the database written from kb, and warns in d about each cause that no
+ * set of answers ranks first. Returns the model (the caller frees it with
+ * eng_model_free), or NULL with an error in d when a question has more
+ * options than the engine can hold (ENG_MAX_OPTIONS). kb is only read. */
+struct eng_model *reach_check(const struct kb *kb, struct diag *d);
 
 #endif

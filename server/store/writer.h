@@ -13,9 +13,9 @@ struct writer;
 struct writer *writer_open(const char *path, char **err);
 
 /* Each returns 0, or -1 with the detail in writer_errmsg(). An article's
- * title and sections' text are borrowed until writer_finish or
- * writer_free returns: a thread of the writer's reads them meanwhile, for
- * the ranking index (rankidx). */
+ * title and sections' text are borrowed until writer_released counts the
+ * article (or writer_finish or writer_free returns): a thread of the
+ * writer's reads them meanwhile, for the ranking index (rankidx). */
 int writer_add_platform(struct writer *w, const char *id, const char *name,
 			int position);
 int writer_add_question(struct writer *w, const struct kb_question *q,
