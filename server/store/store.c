@@ -785,34 +785,62 @@ static const char *utf8_on(const char *p, const char *end, int n)
 	return p;
 }
 
-/* The length of the longest word of query that stands at p (before end),
- * ASCII letters in either case as LIKE compares them; 0 for none. */
-static size_t word_at(const char *p, const char *end, const char *query)
-{
-	const unsigned char *q = (const unsigned char *)query, *start;
-	size_t len, best = 0;
-	int words = 0;
+/* A query's words (next_word's, at most MAX_SUBSTRING_WORDS), cut once
+ * for a substring search and its snippets; they point into the query. */
+struct query_words {
+	const char *word[MAX_SUBSTRING_WORDS];
+	size_t len[MAX_SUBSTRING_WORDS];
+	int nr;
+	int short_foreign; /* one has a non-ASCII character and under 3 */
+};
 
-	while (words++ < MAX_SUBSTRING_WORDS && next_word(&q, 1, &start, &len))
-		if (len > best && len <= (size_t)(end - p) &&
-		    text_ieq_n(p, (const char *)start, len))
-			best = len;
+static void cut_words(const char *text, struct query_words *w)
+{
+	const unsigned char *p = (const unsigned char *)text, *start;
+	size_t len;
+
+	w->nr = 0;
+	w->short_foreign = 0;
+	while (w->nr < MAX_SUBSTRING_WORDS && next_word(&p, 1, &start, &len)) {
+		int chars = 0, foreign = 0;
+
+		for (size_t i = 0; i < len; i++) {
+			chars += (start[i] & 0xC0) != 0x80;
+			foreign |= start[i] >= 0x80;
+		}
+		w->short_foreign |= foreign && chars < 3;
+		w->word[w->nr] = (const char *)start;
+		w->len[w->nr++] = len;
+	}
+}
+
+/* The length of the longest of the words that stands at p (before end),
+ * ASCII letters in either case as LIKE compares them; 0 for none. */
+static size_t word_at(const char *p, const char *end,
+		      const struct query_words *w)
+{
+	size_t best = 0;
+
+	for (int i = 0; i < w->nr; i++)
+		if (w->len[i] > best && w->len[i] <= (size_t)(end - p) &&
+		    text_ieq_n(p, w->word[i], w->len[i]))
+			best = w->len[i];
 	return best;
 }
 
-/* A snippet of text around the first place a word of query stands in
+/* A snippet of text around the first place one of the words stands in
  * it, each word in the window marked as FTS5's snippet() marks them
  * (\x02 ... \x03, "…" where text was cut): about SUBSTRING_SNIPPET
  * characters, a third of them before that first word. Without any word
  * (they were in the title or heading), the text's beginning. */
 #define SUBSTRING_SNIPPET 48
-static void substring_snippet(const char *text, const char *query,
+static void substring_snippet(const char *text, const struct query_words *w,
 			      struct sbuf *out)
 {
 	const char *end = text + strlen(text), *at = NULL, *from = text, *to;
 
 	for (const char *p = text; p < end && !at; p++)
-		if (word_at(p, end, query))
+		if (word_at(p, end, w))
 			at = p;
 	if (at)
 		from = utf8_back(text, at, SUBSTRING_SNIPPET / 3);
@@ -820,7 +848,7 @@ static void substring_snippet(const char *text, const char *query,
 	if (from > text)
 		sbuf_adds(out, "…");
 	for (const char *p = from; p < to;) {
-		size_t n = word_at(p, to, query);
+		size_t n = word_at(p, to, w);
 
 		if (!n) {
 			sbuf_addch(out, *p++);
@@ -842,10 +870,11 @@ enum hit_kind {
 	HIT_SUBSTRING, /* by a substring scan for the words: around match */
 };
 
-/* One hit's object. match: the FTS5 query (HIT_FTS) or the text whose
- * words were looked for (HIT_SUBSTRING); unused for HIT_RANKED. */
+/* One hit's object. match: the FTS5 query, for HIT_FTS; words: the words
+ * looked for, for HIT_SUBSTRING. */
 static cJSON *hit_json(struct store *st, enum hit_kind kind, int idx,
-		       const char *match, const struct rankidx_hit *h)
+		       const char *match, const struct query_words *words,
+		       const struct rankidx_hit *h)
 {
 	sqlite3_stmt *s = kind == HIT_FTS ? hit_stmt(st, idx) :
 			  hit_text_stmt(st, kind == HIT_RANKED ? IDX_WORDS : idx);
@@ -871,7 +900,7 @@ static cJSON *hit_json(struct store *st, enum hit_kind kind, int idx,
 			}
 			text = raw.buf;
 		} else if (kind == HIT_SUBSTRING) {
-			substring_snippet(text ? text : "", match, &raw);
+			substring_snippet(text ? text : "", words, &raw);
 			text = raw.buf;
 		}
 		o = cJSON_CreateObject();
@@ -893,72 +922,47 @@ cleanup:
 	return o;
 }
 
-/* Whether text has a word with a non-ASCII character that is shorter
- * than the trigram index can look up (one or two characters: most
- * Chinese words). */
-static int has_short_foreign_word(const char *text)
-{
-	const unsigned char *p = (const unsigned char *)text, *start;
-	size_t len;
-
-	while (next_word(&p, 1, &start, &len)) {
-		int chars = 0, foreign = 0;
-
-		for (size_t i = 0; i < len; i++) {
-			chars += (start[i] & 0xC0) != 0x80;
-			foreign |= start[i] >= 0x80;
-		}
-		if (foreign && chars < 3)
-			return 1;
-	}
-	return 0;
-}
-
-/* The last resort for text written without spaces: every word of text is
- * looked for as a substring (title, heading or body) by a scan of the
+/* The last resort for text written without spaces: each of the words
+ * is looked for as a substring (title, heading or body) by a scan of the
  * sections that hold non-ASCII text (the trigram index's rows), for words
  * too short for the trigram index. Unranked (score 0): articles in the
- * order they were compiled, each shown by its first matching section.
+ * order they were compiled, each shown by its first section that holds
+ * the words in its own heading or text, else its first matching one.
  * Returns the number of articles matched, or -1. */
-static int search_substrings(struct store *st, const char *text,
+static int search_substrings(struct store *st, const struct query_words *w,
 			     const char *platform, int limit,
 			     struct rankidx_hit *hits, int *nr_hits)
 {
-	const unsigned char *p = (const unsigned char *)text, *start;
 	struct sbuf sql = SBUF_INIT, pat = SBUF_INIT;
 	sqlite3_stmt *s = NULL;
-	size_t len;
-	int words = 0, total = 0, rc, cur = -1, cur_in_text = 0;
+	int total = 0, rc, cur = -1, cur_in_text = 0, ret = -1;
 
 	/* Only placeholders are pasted into the SQL: the words are bound.
 	 * The third column says whether the words are in the heading or the
 	 * text, not only in the title (which every row repeats). */
-	while (words < MAX_SUBSTRING_WORDS && next_word(&p, 1, &start, &len))
-		words++;
 	sbuf_adds(&sql, "SELECT rowid, article_id, 1");
-	for (int i = 1; i <= words; i++)
+	for (int i = 1; i <= w->nr; i++)
 		sbuf_addf(&sql, " AND (heading LIKE ?%d OR body LIKE ?%d)", i, i);
 	sbuf_adds(&sql, " FROM search_trigram WHERE 1");
-	for (int i = 1; i <= words; i++)
+	for (int i = 1; i <= w->nr; i++)
 		sbuf_addf(&sql, " AND (title LIKE ?%d OR heading LIKE ?%d OR "
 			  "body LIKE ?%d)", i, i, i);
 	if (platform)
 		sbuf_addf(&sql, " AND article_id IN (SELECT article_id FROM "
-			  "article_platforms WHERE platform_id = ?%d)", words + 1);
+			  "article_platforms WHERE platform_id = ?%d)", w->nr + 1);
 	sbuf_adds(&sql, " ORDER BY rowid");
 	if (sqlite3_prepare_v2(st->db, sql.buf, -1, &s, NULL) != SQLITE_OK)
-		goto fail;
-	p = (const unsigned char *)text;
-	for (int i = 1; i <= words && next_word(&p, 1, &start, &len); i++) {
+		goto db_error;
+	for (int i = 0; i < w->nr; i++) {
 		/* Words are letters, digits and non-ASCII: no '%' or '_'. */
 		sbuf_reset(&pat);
 		sbuf_addch(&pat, '%');
-		sbuf_add(&pat, start, len);
+		sbuf_add(&pat, w->word[i], w->len[i]);
 		sbuf_addch(&pat, '%');
-		sqlite3_bind_text(s, i, pat.buf, (int)pat.len, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, i + 1, pat.buf, (int)pat.len, SQLITE_TRANSIENT);
 	}
 	if (platform)
-		sqlite3_bind_text(s, words + 1, platform, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, w->nr + 1, platform, -1, SQLITE_STATIC);
 	memset(st->seen, 0, (size_t)st->max_article_id + 1);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int art = sqlite3_column_int(s, 1);
@@ -967,8 +971,7 @@ static int search_substrings(struct store *st, const char *text,
 		if (art < 0 || art > st->max_article_id)
 			continue;
 		if (st->seen[art]) {
-			/* An article's rows come together: show the first
-			 * that holds the words in its own text, if any. */
+			/* An article's rows come together. */
 			if (cur >= 0 && hits[cur].article == art && !cur_in_text &&
 			    in_text) {
 				hits[cur].section = sqlite3_column_int64(s, 0);
@@ -987,17 +990,16 @@ static int search_substrings(struct store *st, const char *text,
 		}
 	}
 	if (rc != SQLITE_DONE)
-		goto fail;
-	sqlite3_finalize(s);
-	sbuf_release(&sql);
-	sbuf_release(&pat);
-	return total;
-fail:
+		goto db_error;
+	ret = total;
+	goto cleanup;
+db_error:
 	store_db_fail(st);
+cleanup:
 	sqlite3_finalize(s);
 	sbuf_release(&sql);
 	sbuf_release(&pat);
-	return -1;
+	return ret;
 }
 
 enum store_search_result store_search(struct store *st,
@@ -1008,8 +1010,9 @@ enum store_search_result store_search(struct store *st,
 	int idx = IDX_WORDS;
 	int limit = opts->limit > 0 ? opts->limit : 10;
 	struct rankidx_hit *hits;
-	int nr_hits = 0, total, short_words;
+	int nr_hits = 0, total;
 	enum hit_kind kind = HIT_RANKED;
+	struct query_words words;
 	enum store_search_result ret = STORE_SEARCH_ERROR;
 	cJSON *doc = NULL, *arr;
 	const char *q = opts->query ? opts->query : "";
@@ -1036,28 +1039,23 @@ enum store_search_result store_search(struct store *st,
 		total = search_index(st, idx, match.buf, opts->platform, limit,
 				     hits, &nr_hits);
 	}
-	short_words = has_short_foreign_word(q);
-	if (total == 0 && !short_words) {
-		/* Text without spaces between words: look for substrings. */
+	/* Text without spaces between words: look for substrings. */
+	cut_words(q, &words);
+	if (total == 0 && words.short_foreign) {
+		/* Words too short for trigrams (most Chinese words): every
+		 * word is looked for by a scan, not only the longer ones. */
+		idx = IDX_TRIGRAM;
+		kind = HIT_SUBSTRING;
+		total = search_substrings(st, &words, opts->platform, limit,
+					  hits, &nr_hits);
+	} else if (total == 0) {
 		sbuf_reset(&match);
 		if (build_match(q, 3, 0, &match)) {
 			idx = IDX_TRIGRAM;
 			kind = HIT_FTS;
 			total = search_index(st, idx, match.buf, opts->platform,
 					     limit, hits, &nr_hits);
-		} else {
-			sbuf_adds(&match, "\"\"");
 		}
-	}
-	if (total == 0 && short_words) {
-		/* Words too short for trigrams (most Chinese words): every
-		 * word is looked for by a scan, not only the longer ones. */
-		idx = IDX_TRIGRAM;
-		kind = HIT_SUBSTRING;
-		sbuf_reset(&match);
-		sbuf_adds(&match, q); /* for the snippets */
-		total = search_substrings(st, q, opts->platform, limit, hits,
-					  &nr_hits);
 	}
 	if (total < 0)
 		goto cleanup;
@@ -1072,7 +1070,7 @@ enum store_search_result store_search(struct store *st,
 		 * took the first that holds the words. */
 		if (kind == HIT_FTS)
 			pick_section(st, idx, match.buf, &hits[i]);
-		h = hit_json(st, kind, idx, match.buf, &hits[i]);
+		h = hit_json(st, kind, idx, match.buf, &words, &hits[i]);
 
 		if (!h)
 			goto cleanup;
