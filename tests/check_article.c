@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../server/base/arena.h"
 #include "../server/base/sbuf.h"
 #include "../server/base/text.h"
 #include <cjson/cJSON.h>
@@ -10,20 +11,23 @@
 #include "../server/compiler/article.h"
 #include "testutil.h"
 
-/* Parses text as the file path; returns the article or NULL (d says why). */
+/* Parses text as the file path; returns the article or NULL (d says why).
+ * The tree lives in an arena, as when clew compile parses. */
 static struct kb_article *parse(const char *path, const char *text,
 				struct diag *d)
 {
 	struct sbuf buf = SBUF_INIT;
+	struct arena arena = ARENA_INIT;
 	struct kb_article *a = NULL;
 	struct mdtree t;
 
 	sbuf_adds(&buf, text);
 	text_normalize_newlines(&buf);
-	if (!mdtree_parse(&t, path, buf.buf, buf.len, d)) {
+	if (!mdtree_parse(&t, path, buf.buf, buf.len, &arena, d)) {
 		a = article_from_tree(&t, "default-slug", d);
 		mdtree_release(&t);
 	}
+	arena_release(&arena);
 	sbuf_release(&buf);
 	return a;
 }

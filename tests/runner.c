@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 Suite *sbuf_suite(void);
+Suite *arena_suite(void);
 Suite *text_suite(void);
 Suite *annot_suite(void);
 Suite *frontmatter_suite(void);
@@ -25,6 +26,7 @@ int main(void)
 	SRunner *sr = srunner_create(sbuf_suite());
 	int failed;
 
+	srunner_add_suite(sr, arena_suite());
 	srunner_add_suite(sr, text_suite());
 	srunner_add_suite(sr, annot_suite());
 	srunner_add_suite(sr, frontmatter_suite());

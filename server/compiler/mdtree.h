@@ -30,15 +30,22 @@ struct mdtree {
 	struct mdtree_annot *annots;
 	size_t nr_annots, alloc_annots;
 	int annot_errors;     /* annotations that failed to parse */
+	struct arena *arena;  /* borrowed; reset by mdtree_release */
 };
 
 /* Parses buf (BOM and CR already removed) into t: front matter, then the
  * body with cmark. Every HTML comment that is an annotation is parsed and
  * recorded; then every raw HTML node is removed from the tree, so nothing
  * an author wrote as HTML reaches rendered output. Returns 0, or -1 after
- * reporting to d (t is then empty). Release with mdtree_release. */
+ * reporting to d (t is then empty). Release with mdtree_release.
+ *
+ * arena, when not NULL, holds cmark's memory for the tree (nodes and what
+ * the helpers below render) until mdtree_release, which resets it: the
+ * tree must then be used and released on this thread. A thread's second
+ * tree alive at the same time uses the heap instead. */
+struct arena;
 int mdtree_parse(struct mdtree *t, const char *path, const char *buf,
-		 size_t len, struct diag *d);
+		 size_t len, struct arena *arena, struct diag *d);
 void mdtree_release(struct mdtree *t);
 
 /* Appends the plain text of node and its descendants: text and code

@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../../server/base/arena.h"
 #include "../../server/base/diag.h"
 #include "../../server/base/sbuf.h"
 #include "../../server/base/text.h"
@@ -45,12 +46,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct diag d = DIAG_INIT;
 	struct kb_article *a = NULL;
 	struct mdtree t;
+	/* As clew compile parses: one arena, reset after each tree. */
+	static struct arena arena = ARENA_INIT;
 
 	if (size > 64 * 1024)
 		return -1;
 	sbuf_add(&buf, data, size);
 	text_normalize_newlines(&buf);
-	if (!mdtree_parse(&t, "fuzz.md", buf.buf, buf.len, &d)) {
+	if (!mdtree_parse(&t, "fuzz.md", buf.buf, buf.len, &arena, &d)) {
 		a = article_from_tree(&t, "fuzz", &d);
 		mdtree_release(&t);
 	}
