@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "../server/base/sbuf.h"
 #include "../server/compiler/compile.h"
 #include "../server/engine/model.h"
@@ -85,6 +87,80 @@ START_TEST(test_fixtures_compile)
 	free(v);
 	ck_assert_int_eq(count_entries(dir), 1); /* no temporary file left */
 	diag_release(&d);
+}
+END_TEST
+
+static long long count_rows(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *s;
+	long long n = -1;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+/* The full-text tables are built in a database of their own and copied
+ * into the output: FTS5 must find them whole and consistent. */
+static void check_full_text(const char *path)
+{
+	sqlite3 *db;
+
+	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL),
+			 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO search(search) "
+				      "VALUES ('integrity-check')", NULL, NULL,
+				      NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO search_trigram"
+				      "(search_trigram) VALUES ('integrity-check')",
+				      NULL, NULL, NULL), SQLITE_OK);
+	/* One row per section, under the section's rowid. */
+	ck_assert_int_eq(count_rows(db, "SELECT count(*) FROM sections"),
+			 count_rows(db, "SELECT count(*) FROM search"));
+	ck_assert_int_eq(count_rows(db, "SELECT count(*) FROM search s "
+				    "JOIN sections c ON c.id = s.rowid AND "
+				    "c.article_id = s.article_id"),
+			 count_rows(db, "SELECT count(*) FROM sections"));
+	ck_assert_int_gt(count_rows(db, "SELECT count(*) FROM search "
+				    "WHERE search MATCH 'earpiece'"), 0);
+	/* The Chinese fixture's sections, found by a run of its characters. */
+	ck_assert_int_gt(count_rows(db, "SELECT count(*) FROM search_trigram "
+				    "WHERE search_trigram MATCH '\"蓝牙耳机\"'"), 0);
+	ck_assert_int_lt(count_rows(db, "SELECT count(*) FROM search_trigram"),
+			 count_rows(db, "SELECT count(*) FROM search"));
+	sqlite3_close(db);
+}
+
+START_TEST(test_full_text_tables)
+{
+	struct diag d = DIAG_INIT;
+	char cwd[4096];
+
+	ck_assert_int_eq(tu_compile(out.buf, &d, 0, KB, "tests/data/faq-plain.md",
+				    "tests/data/cjk.md", NULL), 0);
+	check_full_text(out.buf);
+	diag_release(&d);
+
+	/* An output named like an SQLite URI is still a plain file name. */
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	{
+		struct sbuf kb = SBUF_INIT, cjk = SBUF_INIT;
+		struct diag d2 = DIAG_INIT;
+
+		sbuf_addf(&kb, "%s/" KB, cwd);
+		sbuf_addf(&cjk, "%s/tests/data/cjk.md", cwd);
+		ck_assert_int_eq(chdir(dir), 0);
+		ck_assert_int_eq(tu_compile("file:kb.sqlite?mode=ro", &d2, 0, kb.buf,
+					    cjk.buf, NULL), 0);
+		ck_assert_int_eq(access("file:kb.sqlite?mode=ro", R_OK), 0);
+		check_full_text("./file:kb.sqlite?mode=ro");
+		ck_assert_int_eq(chdir(cwd), 0);
+		diag_release(&d2);
+		sbuf_release(&kb);
+		sbuf_release(&cjk);
+	}
 }
 END_TEST
 
@@ -557,6 +633,7 @@ Suite *compile_suite(void)
 	tcase_add_test(tc, test_no_sources);
 	tcase_add_test(tc, test_reach_model_matches_store);
 	tcase_add_test(tc, test_too_many_options);
+	tcase_add_test(tc, test_full_text_tables);
 	suite_add_tcase(s, tc);
 	return s;
 }

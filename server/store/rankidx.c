@@ -127,8 +127,10 @@ struct rankidx_builder {
 		const char *title, *heading, *body;
 	} *queue;
 	size_t nr_queue, alloc_queue, next;
-	int done, failed, waiting;
+	int done, failed, waiting; /* failed: 0, -2 or -3 (as _write) */
 	int busy; /* the thread indexes queue[next - 1], out of the lock */
+	rankidx_row_fn each_row;
+	void *each_ctx;
 };
 
 static uint64_t hash_bytes(const char *s, size_t n)
@@ -301,9 +303,13 @@ static void *index_rows(void *arg)
 		r = b->queue[b->next++];
 		b->busy = 1;
 		pthread_mutex_unlock(&b->lock);
-		if (!failed)
-			failed = index_row(b, r.rowid, r.article, r.title,
-					   r.heading, r.body);
+		if (!failed && b->each_row &&
+		    b->each_row(b->each_ctx, r.rowid, r.article, r.title,
+				r.heading, r.body))
+			failed = -3;
+		if (!failed && index_row(b, r.rowid, r.article, r.title,
+					 r.heading, r.body))
+			failed = -2;
 		pthread_mutex_lock(&b->lock);
 		b->busy = 0;
 	}
@@ -312,7 +318,8 @@ static void *index_rows(void *arg)
 	return NULL;
 }
 
-struct rankidx_builder *rankidx_builder_new(sqlite3 *db)
+struct rankidx_builder *rankidx_builder_new(sqlite3 *db,
+					    rankidx_row_fn each_row, void *ctx)
 {
 	struct rankidx_builder *b = xcalloc(1, sizeof(*b));
 
@@ -321,6 +328,8 @@ struct rankidx_builder *rankidx_builder_new(sqlite3 *db)
 		return NULL;
 	}
 	b->title_art = -1;
+	b->each_row = each_row;
+	b->each_ctx = ctx;
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_cond_init(&b->more, NULL);
 	/* Without a thread, finish() indexes the rows. A small stack: the
@@ -380,7 +389,7 @@ sqlite3_int64 rankidx_builder_released(struct rankidx_builder *b)
 	return below;
 }
 
-/* Waits for every queued row to be indexed. Returns 0 or -1. */
+/* Waits for every queued row to be indexed. Returns 0, -2 or -3. */
 static int finish(struct rankidx_builder *b)
 {
 	pthread_mutex_lock(&b->lock);
@@ -393,7 +402,7 @@ static int finish(struct rankidx_builder *b)
 	} else {
 		index_rows(b);
 	}
-	return b->failed ? -1 : 0;
+	return b->failed;
 }
 
 /* As SQLite's BINARY collation orders TEXT. */
@@ -413,8 +422,10 @@ int rankidx_builder_write(struct rankidx_builder *b, sqlite3 *db)
 	size_t n = 0;
 	int ret = -1;
 
-	if (finish(b))
-		return -2;
+	ret = finish(b);
+	if (ret)
+		return ret;
+	ret = -1;
 	terms = xcalloc(b->nr_terms ? b->nr_terms : 1, sizeof(*terms));
 	for (size_t i = 0; i < b->nr_slots; i++)
 		if (b->slots[i])

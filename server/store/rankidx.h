@@ -11,10 +11,19 @@
 /* Building, while the search table is written. */
 struct rankidx_builder;
 
+/* Called on the builder's thread with each queued row, before the row is
+ * indexed (so the row's strings are still borrowed). Returns 0, or
+ * nonzero to fail the build: no later row is passed on. */
+typedef int (*rankidx_row_fn)(void *ctx, sqlite3_int64 rowid,
+			      sqlite3_int64 article, const char *title,
+			      const char *heading, const char *body);
+
 /* Uses db's FTS5 tokenizer (the search table's: porter over unicode61,
- * diacritics removed) to cut text into the terms FTS5 indexes. Returns a
- * builder, or NULL when db has no FTS5 porter tokenizer. */
-struct rankidx_builder *rankidx_builder_new(sqlite3 *db);
+ * diacritics removed) to cut text into the terms FTS5 indexes. each_row,
+ * when not NULL, is called with ctx for every row (see rankidx_row_fn).
+ * Returns a builder, or NULL when db has no FTS5 porter tokenizer. */
+struct rankidx_builder *rankidx_builder_new(sqlite3 *db,
+					    rankidx_row_fn each_row, void *ctx);
 
 /* Queues one row of the search table: rowid, its article (sections in
  * increasing rowid order, each article's sections together), and its
@@ -33,8 +42,8 @@ sqlite3_int64 rankidx_builder_released(struct rankidx_builder *b);
 
 /* Waits for the queued rows, then writes search_terms and the meta keys
  * search_rows and search_tokens into db (inside the caller's
- * transaction). Returns 0, -1 with the detail in sqlite3_errmsg(db), or
- * -2 when the tokenizer failed. */
+ * transaction). Returns 0, -1 with the detail in sqlite3_errmsg(db), -2
+ * when the tokenizer failed, or -3 when each_row failed. */
 int rankidx_builder_write(struct rankidx_builder *b, sqlite3 *db);
 
 /* NULL is a no-op. */

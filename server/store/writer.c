@@ -1,8 +1,11 @@
 /* writer: writes compiled content into a new SQLite file. */
 #include "writer.h"
 
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
@@ -24,8 +27,6 @@ enum {
 	ST_ART_PLATFORM,
 	ST_PRODUCT,
 	ST_SECTION,
-	ST_SEARCH,
-	ST_TRIGRAM,
 	ST_CAUSE,
 	ST_CCOND,
 	ST_SOLUTION,
@@ -52,10 +53,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_SECTION] = "INSERT INTO sections(article_id, position, level, anchor, "
 		       "heading, platform_id, kind, html) VALUES "
 		       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	[ST_SEARCH] = "INSERT INTO search(rowid, title, heading, body, article_id) "
-		      "VALUES (?1, ?2, ?3, ?4, ?5)",
-	[ST_TRIGRAM] = "INSERT INTO search_trigram(rowid, title, heading, body, "
-		       "article_id) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_CAUSE] = "INSERT INTO causes(article_id, id, position, platform_id, "
 		     "title, html, weight) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_CCOND] = "INSERT OR IGNORE INTO cause_conditions(article_id, cause_id, "
@@ -66,10 +63,27 @@ static const char *const stmt_sql[ST_COUNT] = {
 		    "solution_id, position) VALUES (?1, ?2, ?3, ?4)",
 };
 
+/* The full-text tables are filled beside the other tables: on the ranking
+ * index's thread (rankidx_row_fn), in an in-memory database of their own
+ * (a file has one writer at a time). writer_finish copies them into the
+ * output, which has them ATTACHed as "fts". */
+static const char *const fts_tables[] = { "search", "search_trigram" };
+/* The tables FTS5 keeps an index in ("shadow tables"), by suffix. */
+static const char *const fts_shadows[] = { "data", "idx", "content",
+					   "docsize", "config" };
+#define COUNT(a) (sizeof(a) / sizeof(*(a)))
+
+struct fts_side {
+	sqlite3 *db;
+	sqlite3_stmt *ins[COUNT(fts_tables)];
+	char *err;       /* set on the ranking index's thread */
+};
+
 struct writer {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
 	struct rankidx_builder *rank;
+	struct fts_side fts;
 	char *err;
 };
 
@@ -99,45 +113,177 @@ static int run(struct writer *w, sqlite3_stmt *s)
 	return rc == SQLITE_DONE ? 0 : fail(w);
 }
 
+/* Adds one section's row to the full-text tables (on the ranking index's
+ * thread): to search_trigram too when its text is not all ASCII. */
+static int fts_add_row(void *ctx, sqlite3_int64 rowid, sqlite3_int64 article,
+		       const char *title, const char *heading, const char *body)
+{
+	struct fts_side *f = ctx;
+	int n = text_has_non_ascii(title) || text_has_non_ascii(body) ? 2 : 1;
+
+	for (int i = 0; i < n; i++) {
+		sqlite3_stmt *s = f->ins[i];
+		int rc;
+
+		sqlite3_bind_int64(s, 1, rowid);
+		bind_text(s, 2, title);
+		bind_text(s, 3, heading);
+		bind_text(s, 4, body);
+		sqlite3_bind_int64(s, 5, article);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE) {
+			f->err = xstrdup(sqlite3_errmsg(f->db));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Opens the in-memory database of the full-text tables, with the whole
+ * schema (so the tables are declared exactly as in the output), and
+ * attaches it to w->db as "fts" (before w->db's transaction begins).
+ * Returns 0, or -1 with *err set. */
+static int fts_open(struct writer *w, char **err)
+{
+	static atomic_uint serial;
+	struct fts_side *f = &w->fts;
+	sqlite3_stmt *s = NULL;
+	char name[96];
+	int rc;
+
+	/* A memdb whose name starts with '/' is shared by the process's
+	 * connections that name it, and freed with the last of them. */
+	snprintf(name, sizeof(name), "file:/clew-fts-%ld-%u?vfs=memdb",
+		 (long)getpid(), atomic_fetch_add(&serial, 1));
+	if (sqlite3_open_v2(name, &f->db, SQLITE_OPEN_READWRITE |
+			    SQLITE_OPEN_CREATE | SQLITE_OPEN_URI |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    sqlite3_exec(f->db, "PRAGMA journal_mode = OFF; "
+			 "PRAGMA page_size = 4096; PRAGMA cache_size = -16384;",
+			 NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(f->db, clew_schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
+	    /* No incremental merging of index segments during the bulk
+	     * load: writer_finish merges everything once ('optimize'). A
+	     * 64 MiB in-memory hash (not 1 MiB) before each flush to a
+	     * segment: fewer segments to merge (10,000 articles: 3 % faster
+	     * and a 4 % smaller file; peak memory grows by that hash at
+	     * most, 54 MiB at 50,000). */
+	    sqlite3_exec(f->db,
+			 "INSERT INTO search(search, rank) VALUES ('automerge', 0);"
+			 "INSERT INTO search(search, rank) VALUES ('hashsize', 67108864);"
+			 "INSERT INTO search_trigram(search_trigram, rank) VALUES ('automerge', 0);"
+			 "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	for (size_t i = 0; i < COUNT(fts_tables); i++) {
+		char sql[160];
+
+		snprintf(sql, sizeof(sql), "INSERT INTO %s(rowid, title, heading, "
+			 "body, article_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+			 fts_tables[i]);
+		if (sqlite3_prepare_v3(f->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+				       &f->ins[i], NULL) != SQLITE_OK)
+			goto fail;
+	}
+	if (sqlite3_prepare_v2(w->db, "ATTACH ?1 AS fts", -1, &s, NULL) != SQLITE_OK)
+		goto fail_main;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		goto fail_main;
+	return 0;
+fail:
+	*err = xstrdup(f->db ? sqlite3_errmsg(f->db) : "cannot open database");
+	return -1;
+fail_main:
+	*err = xstrdup(sqlite3_errmsg(w->db));
+	return -1;
+}
+
+/* Merges the full-text tables' index segments, then copies every shadow
+ * table into the output's (emptied) one: a copy SQLite makes record by
+ * record, without decoding them, as the tables are declared alike. Runs
+ * in w->db's transaction, once the ranking index's thread has ended. */
+static int fts_copy(struct writer *w)
+{
+	struct fts_side *f = &w->fts;
+
+	for (size_t i = 0; i < COUNT(fts_tables); i++) {
+		sqlite3_finalize(f->ins[i]);
+		f->ins[i] = NULL;
+	}
+	if (sqlite3_exec(f->db,
+			 "INSERT INTO search(search) VALUES ('optimize');"
+			 "INSERT INTO search_trigram(search_trigram) VALUES ('optimize');"
+			 "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		free(w->err);
+		w->err = xstrdup(sqlite3_errmsg(f->db));
+		return -1;
+	}
+	for (size_t i = 0; i < COUNT(fts_tables); i++)
+		for (size_t j = 0; j < COUNT(fts_shadows); j++) {
+			char sql[200];
+
+			/* Table names from the lists above, not from input. */
+			snprintf(sql, sizeof(sql),
+				 "DELETE FROM main.%s_%s; "
+				 "INSERT INTO main.%s_%s SELECT * FROM fts.%s_%s;",
+				 fts_tables[i], fts_shadows[j], fts_tables[i],
+				 fts_shadows[j], fts_tables[i], fts_shadows[j]);
+			if (sqlite3_exec(w->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+				return fail(w);
+		}
+	return 0;
+}
+
 struct writer *writer_open(const char *path, char **err)
 {
 	struct writer *w = xcalloc(1, sizeof(*w));
+	char *local = NULL;
 	int rc;
 
 	/* Fails harmlessly once SQLite is initialised. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* Opened with URIs on, to ATTACH the full-text database by its
+	 * URI: a path that would read as one is made plainly relative. */
+	if (!strncmp(path, "file:", 5)) {
+		local = xmalloc(strlen(path) + 3);
+		strcpy(local, "./");
+		strcat(local, path);
+		path = local;
+	}
 	rc = sqlite3_open_v2(path, &w->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-			     SQLITE_OPEN_NOMUTEX, NULL);
+			     SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+	free(local);
 	if (rc != SQLITE_OK)
 		goto fail;
+	/* Shadow tables are written by fts_copy (SQLite's default; said
+	 * here, as a build may turn defensive mode on). */
+	sqlite3_db_config(w->db, SQLITE_DBCONFIG_DEFENSIVE, 0, NULL);
 	/* The file is private until renamed into place: no journal, no sync
 	 * here; the caller syncs the finished file before renaming it. */
 	if (sqlite3_exec(w->db,
 			 "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
-			 "PRAGMA page_size = 4096; PRAGMA locking_mode = EXCLUSIVE; "
+			 "PRAGMA page_size = 4096; PRAGMA main.locking_mode = EXCLUSIVE; "
 			 "PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY;",
 			 NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	if (sqlite3_exec(w->db, clew_schema_sql, NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
-	/* No incremental merging of index segments during the bulk load:
-	 * writer_finish merges everything once ('optimize'). A 64 MiB
-	 * in-memory hash (not 1 MiB) before each flush to a segment: fewer
-	 * segments to merge (10,000 articles: 3 % faster and a 4 % smaller
-	 * file; peak memory grows by that hash at most, 54 MiB at 50,000). */
-	if (sqlite3_exec(w->db,
-			 "INSERT INTO search(search, rank) VALUES ('automerge', 0);"
-			 "INSERT INTO search(search, rank) VALUES ('hashsize', 67108864);"
-			 "INSERT INTO search_trigram(search_trigram, rank) VALUES ('automerge', 0);"
-			 "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+	if (fts_open(w, err)) {
+		writer_free(w);
+		return NULL;
+	}
+	if (sqlite3_exec(w->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	for (int i = 0; i < ST_COUNT; i++)
 		if (sqlite3_prepare_v3(w->db, stmt_sql[i], -1,
 				       SQLITE_PREPARE_PERSISTENT, &w->st[i],
 				       NULL) != SQLITE_OK)
 			goto fail;
-	w->rank = rankidx_builder_new(w->db);
+	w->rank = rankidx_builder_new(w->db, fts_add_row, &w->fts);
 	if (!w->rank) {
 		*err = xstrdup("cannot open SQLite's FTS5 porter tokenizer");
 		writer_free(w);
@@ -223,19 +369,6 @@ static const char *kind_name(enum kb_section_kind k)
 	       k == KB_SECTION_SOLUTIONS ? "solutions" : "text";
 }
 
-/* Adds one section's row to a full-text index (statement s). */
-static int index_section(struct writer *w, sqlite3_stmt *s, sqlite3_int64 id,
-			 sqlite3_int64 art, const struct kb_article *a,
-			 const struct kb_section *sec)
-{
-	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, a->title);
-	bind_text(s, 3, sec->heading);
-	bind_text(s, 4, sec->text);
-	sqlite3_bind_int64(s, 5, art);
-	return run(w, s);
-}
-
 static int add_section(struct writer *w, sqlite3_int64 art,
 		       const struct kb_article *a, size_t i)
 {
@@ -255,17 +388,14 @@ static int add_section(struct writer *w, sqlite3_int64 art,
 		return -1;
 	id = sqlite3_last_insert_rowid(w->db);
 
-	if (index_section(w, w->st[ST_SEARCH], id, art, a, sec))
-		return -1;
+	/* Its full-text rows are written, and its terms counted, on the
+	 * ranking index's thread. */
 	if (rankidx_builder_add(w->rank, id, art, a->title, sec->heading,
 				sec->text)) {
 		free(w->err);
 		w->err = xstrdup("sections out of order for the ranking index");
 		return -1;
 	}
-	if ((text_has_non_ascii(a->title) || text_has_non_ascii(sec->text)) &&
-	    index_section(w, w->st[ST_TRIGRAM], id, art, a, sec))
-		return -1;
 	return 0;
 }
 
@@ -380,20 +510,22 @@ int writer_finish(struct writer *w)
 		free(w->err);
 		w->err = xstrdup("the FTS5 tokenizer failed on a section");
 		return -1;
+	case -3:
+		free(w->err);
+		w->err = xstrdup(w->fts.err ? w->fts.err : "cannot index a section");
+		return -1;
 	default:
 		return fail(w);
 	}
 	rankidx_builder_free(w->rank);
 	w->rank = NULL;
-	if (sqlite3_exec(w->db,
-			 "INSERT INTO search(search) VALUES ('optimize');"
-			 "INSERT INTO search_trigram(search_trigram) VALUES ('optimize');"
-			 "COMMIT;",
-			 NULL, NULL, NULL) != SQLITE_OK)
-		return fail(w);
+	if (fts_copy(w) || sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		return w->err ? -1 : fail(w);
 	if (sqlite3_close(w->db) != SQLITE_OK)
 		return fail(w);
 	w->db = NULL;
+	sqlite3_close(w->fts.db);
+	w->fts.db = NULL;
 	return 0;
 }
 
@@ -408,9 +540,15 @@ void writer_free(struct writer *w)
 		return;
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(w->st[i]);
+	/* The ranking index's thread ends before the full-text database
+	 * it writes to is closed. */
 	rankidx_builder_free(w->rank);
+	for (size_t i = 0; i < COUNT(fts_tables); i++)
+		sqlite3_finalize(w->fts.ins[i]);
 	if (w->db)
 		sqlite3_close(w->db);
+	sqlite3_close(w->fts.db);
+	free(w->fts.err);
 	free(w->err);
 	free(w);
 }

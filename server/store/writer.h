@@ -15,7 +15,8 @@ struct writer *writer_open(const char *path, char **err);
 /* Each returns 0, or -1 with the detail in writer_errmsg(). An article's
  * title and sections' text are borrowed until writer_released counts the
  * article (or writer_finish or writer_free returns): a thread of the
- * writer's reads them meanwhile, for the ranking index (rankidx). */
+ * writer's reads them meanwhile, for the full-text tables and the ranking
+ * index (rankidx). */
 int writer_add_platform(struct writer *w, const char *id, const char *name,
 			int position);
 int writer_add_question(struct writer *w, const struct kb_question *q,
@@ -28,7 +29,8 @@ int writer_set_meta(struct writer *w, const char *key, const char *value);
  * freed. Callable from any thread, beside the one adding articles. */
 size_t writer_released(struct writer *w);
 
-/* Commits, optimizes the indexes and closes the file. Returns 0 or -1. */
+/* Waits for that thread, optimizes the full-text index and copies it into
+ * the file, commits and closes it. Returns 0 or -1. */
 int writer_finish(struct writer *w);
 
 /* Borrowed; valid until the next call on w. */
