@@ -374,6 +374,55 @@ START_TEST(test_raw_html_stripped)
 }
 END_TEST
 
+/* A line that starts with an HTML comment is raw HTML to CommonMark to
+ * its end; the text beside the comment is the author's and stays. */
+START_TEST(test_text_beside_comments)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: Printer offline\nplatform: Windows\n---\n"
+		"## Causes\n\n"
+		"1. <!-- TODO: screenshot --> The firmware is **outdated**. Old.\n"
+		"2. <!-- cause: cable --> <!-- x --> The cable is loose.\n\n"
+		"<!-- owner: support --> Reviewed in <b>March</b>.\n\n"
+		"## Solutions\n\n"
+		"1. <!-- solution: plug; fixes: cable --> Plug it in.\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(a->nr_causes, 2);
+	ck_assert_str_eq(a->causes[0].title, "The firmware is outdated.");
+	ck_assert_str_eq(a->causes[0].html,
+			 "The firmware is <strong>outdated</strong>. Old.");
+	ck_assert_str_eq(a->causes[1].id, "cable");
+	ck_assert_str_eq(a->causes[1].title, "The cable is loose.");
+	ck_assert_int_eq(a->causes[1].line, 8);
+	ck_assert_int_eq(a->nr_solutions, 1);
+	ck_assert_str_eq(a->solutions[0].id, "plug");
+	ck_assert_str_eq(a->solutions[0].title, "Plug it in.");
+	ck_assert_str_eq(a->causes[1].solutions.items[0], "plug");
+	/* Beside a comment, raw HTML is still stripped. */
+	ck_assert_ptr_nonnull(strstr(a->html, "<p>Reviewed in March.</p>"));
+	ck_assert_ptr_null(strstr(a->html, "<!--"));
+	ck_assert_ptr_null(strstr(a->html, "owner"));
+	kb_article_free(a);
+	diag_release(&d);
+}
+END_TEST
+
+/* An unclosed comment would hide the rest of the item or page. */
+START_TEST(test_unclosed_comment)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: T\n---\n## Causes\n\n"
+		"1. <!-- cause: c1; solutions: f1\n   The cable is loose.\n", &d);
+
+	ck_assert_ptr_null(a);
+	ck_assert(tu_diag_has(&d, "x.md:6:4: error: HTML comment not closed"));
+	diag_release(&d);
+}
+END_TEST
+
 START_TEST(test_non_ascii)
 {
 	struct diag d = DIAG_INIT;
@@ -480,6 +529,8 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_deep_platform_headings);
 	tcase_add_test(tc, test_comma_separated_lists);
 	tcase_add_test(tc, test_raw_html_stripped);
+	tcase_add_test(tc, test_text_beside_comments);
+	tcase_add_test(tc, test_unclosed_comment);
 	tcase_add_test(tc, test_non_ascii);
 	tcase_add_test(tc, test_bom_crlf);
 	tcase_add_loop_test(tc, test_annotation_errors, 0, sizeof(bad) / sizeof(*bad));

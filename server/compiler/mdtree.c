@@ -55,8 +55,14 @@ static void collect_from_html(struct mdtree *t, cmark_node *node,
 		char *inner;
 		enum annot_result r;
 
-		if (!end)
+		if (!end) {
+			/* The comment would hide everything after it. */
+			diag_error(d, t->path, line, col,
+				   "HTML comment not closed: '<!--' without '-->' "
+				   "(the text after it would be hidden)");
+			t->annot_errors++;
 			break;
+		}
 		inner = xstrndup(p + 4, (size_t)(end - p - 4));
 		r = annot_parse(inner, t->path, line, col ? col : 0, d, &a);
 		free(inner);
@@ -84,6 +90,85 @@ static void collect_from_html(struct mdtree *t, cmark_node *node,
 	}
 }
 
+/* Appends the text of an HTML block outside its comments, when the block
+ * starts with one. Returns 1 when that text is more than blanks. */
+static int text_beside_comments(const char *lit, struct sbuf *out)
+{
+	const char *p = lit + strspn(lit, " \t");
+	size_t start = out->len;
+
+	if (strncmp(p, "<!--", 4))
+		return 0;
+	while (*p) {
+		const char *c = strstr(p, "<!--"), *end;
+
+		if (!c) {
+			sbuf_adds(out, p);
+			break;
+		}
+		sbuf_add(out, p, (size_t)(c - p));
+		end = strstr(c + 4, "-->");
+		if (!end)
+			break; /* reported by collect_from_html */
+		p = end + 3;
+		if (out->len == start)
+			p += strspn(p, " \t"); /* not an indented code block */
+	}
+	return out->buf[start + strspn(out->buf + start, " \t\n")] != '\0';
+}
+
+static cmark_node *parse_markdown(const char *text, size_t len);
+static void strip_html(cmark_node *root);
+
+/* "<!-- note --> The adapter is off." is one HTML block to CommonMark
+ * (a line that starts with a comment is raw HTML to its end), but the
+ * comment hides only itself, as GitHub shows it: the text beside the
+ * comments is parsed as Markdown and put where the block was. */
+static void keep_text_beside_comments(cmark_node *html)
+{
+	struct sbuf md = SBUF_INIT;
+	int line = cmark_node_get_start_line(html);
+	cmark_node *doc, *c;
+
+	/* Blank lines first, so that the new blocks keep their lines. */
+	for (int i = 1; i < line; i++)
+		sbuf_addch(&md, '\n');
+	if (text_beside_comments(cmark_node_get_literal(html), &md)) {
+		doc = parse_markdown(md.buf, md.len);
+		strip_html(doc);
+		while ((c = cmark_node_first_child(doc))) {
+			cmark_node_unlink(c);
+			cmark_node_insert_before(html, c);
+		}
+		cmark_node_free(doc);
+	}
+	sbuf_release(&md);
+}
+
+/* Removes every raw HTML node under root. */
+static void strip_html(cmark_node *root)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_node **doomed = NULL;
+	size_t nr = 0, alloc = 0;
+	cmark_event_type ev;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type ty = cmark_node_get_type(node);
+
+		if (ev == CMARK_EVENT_ENTER &&
+		    (ty == CMARK_NODE_HTML_BLOCK || ty == CMARK_NODE_HTML_INLINE)) {
+			ALLOC_GROW(doomed, nr + 1, alloc);
+			doomed[nr++] = node;
+		}
+	}
+	cmark_iter_free(it);
+	for (size_t i = 0; i < nr; i++)
+		cmark_node_free(doomed[i]);
+	free(doomed);
+}
+
 static void collect_and_strip_html(struct mdtree *t, struct diag *d)
 {
 	cmark_iter *it = cmark_iter_new(t->root);
@@ -105,8 +190,11 @@ static void collect_and_strip_html(struct mdtree *t, struct diag *d)
 	}
 	cmark_iter_free(it);
 	/* Unlink after the walk: the iterator must not see a changing tree. */
-	for (size_t i = 0; i < nr; i++)
+	for (size_t i = 0; i < nr; i++) {
+		if (cmark_node_get_type(doomed[i]) == CMARK_NODE_HTML_BLOCK)
+			keep_text_beside_comments(doomed[i]);
 		cmark_node_free(doomed[i]);
+	}
 	free(doomed);
 }
 
