@@ -216,6 +216,42 @@ END_TEST
 /* A title heading over platform headings is not a platform itself, nor
  * is a heading repeating the title over the causes; a platform heading may
  * have text sub-headings before its causes. */
+/* Section headings that causes stand under are not platforms. */
+START_TEST(test_section_heading_not_platform)
+{
+	static const char *const pages[] = {
+		"---\ntitle: Printer offline\nplatform: Windows\n---\n"
+		"## Troubleshooting\n\n### Possible causes\n\n1. It is off.\n",
+		"---\ntitle: Printer offline\n---\n## Why does this happen?\n\n"
+		"### Causes\n\n1. It is off.\n",
+		"---\ntitle: Printer offline\n---\n## Known issues\n\n"
+		"### Causes\n\n1. It is off.\n",
+		"---\ntitle: \"Printer offline: troubleshooting guide\"\n---\n"
+		"# Printer offline \xe2\x80\x93 Troubleshooting Guide\n\n"
+		"### Causes\n\n1. It is off.\n",
+		"---\ntitle: Printer offline!\n---\n# Printer offline\n\n"
+		"### Causes\n\n1. It is off.\n",
+	};
+
+	for (size_t i = 0; i < sizeof(pages) / sizeof(*pages); i++) {
+		struct diag d = DIAG_INIT;
+		struct kb_article *a = parse("x.md", pages[i], &d);
+
+		ck_assert_ptr_nonnull(a);
+		ck_assert_uint_eq(a->nr_causes, 1);
+		if (i == 0) {
+			ck_assert_uint_eq(a->nr_platforms, 1);
+			ck_assert_str_eq(a->causes[0].platform, "windows");
+		} else {
+			ck_assert_msg(a->nr_platforms == 0, "page %zu: platform '%s'",
+				      i, a->platforms[0].name);
+		}
+		kb_article_free(a);
+		diag_release(&d);
+	}
+}
+END_TEST
+
 START_TEST(test_title_heading_not_platform)
 {
 	struct diag d = DIAG_INIT;
@@ -524,6 +560,7 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_paragraph_reason);
 	tcase_add_test(tc, test_subheading_causes);
 	tcase_add_test(tc, test_title_heading_not_platform);
+	tcase_add_test(tc, test_section_heading_not_platform);
 	tcase_add_test(tc, test_label_paragraphs);
 	tcase_add_test(tc, test_numbered_cause_headings);
 	tcase_add_test(tc, test_deep_platform_headings);

@@ -34,6 +34,18 @@ static const char *const lead_words[] = {
 	"for", "on", "in", "with", "using", "troubleshooting", "fixes",
 };
 
+/* Words of a section heading that is not a platform's name, though causes
+ * stand under it ("## Troubleshooting", "## Why it happens"). */
+static const char *const section_words[] = {
+	"troubleshooting", "troubleshoot", "overview", "problem", "problems",
+	"issue", "issues", "symptom", "symptoms", "why", "what", "how", "when",
+	"where", "happens", "happen", "step", "steps", "summary", "details",
+	"background", "introduction", "description", "information", "info",
+	"more", "general", "common", "known", "guide", "help", "faq", "note",
+	"notes", "tips", "diagnosis", "diagnostics", "check", "checks", "quick",
+	"other", "additional", "further", "about", "the", "this", "it", "your",
+};
+
 #define COUNT(a) (sizeof(a) / sizeof(*(a)))
 
 static int in_list(const char *w, const char *const *list, size_t n)
@@ -295,6 +307,77 @@ static void platform_name(const char *text, struct sbuf *name)
 	}
 }
 
+/* Appends the letters and digits of s, lowercased (ASCII), and its other
+ * characters but blanks and punctuation: ASCII's, dashes and quotes
+ * (U+2000-U+206F), CJK's (U+3000-U+303F) and full-width ones. */
+static void letters(const char *s, struct sbuf *out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		if (*p >= 'A' && *p <= 'Z') {
+			sbuf_addch(out, *p + 32);
+		} else if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) {
+			sbuf_addch(out, *p);
+		} else if (*p >= 0x80) {
+			size_t n = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
+			int punct = (p[0] == 0xE2 && p[1] >= 0x80 && p[1] <= 0x81) ||
+				    (p[0] == 0xE3 && p[1] == 0x80) ||
+				    (p[0] == 0xEF && p[1] == 0xBC &&
+				     ((p[2] >= 0x81 && p[2] <= 0x8F) ||
+				      (p[2] >= 0x9A && p[2] <= 0xA0)));
+
+			for (size_t i = 0; i < n && p[i]; i++)
+				if (!punct)
+					sbuf_addch(out, p[i]);
+			while (n-- > 1 && p[1])
+				p++;
+		}
+		p++;
+	}
+}
+
+/* 1 when a heading repeats the title, but for case, blanks and
+ * punctuation ("# Printer offline - troubleshooting guide" for the title
+ * "Printer offline: troubleshooting guide"). */
+static int repeats_title(const char *heading, const char *title)
+{
+	struct sbuf h = SBUF_INIT, t = SBUF_INIT;
+	int same;
+
+	letters(heading, &h);
+	letters(title, &t);
+	same = h.len && !strcmp(h.buf, t.buf);
+	sbuf_release(&h);
+	sbuf_release(&t);
+	return same;
+}
+
+/* 1 when name (as platform_name gives it) can be a platform's: at most
+ * four words, not a question or a label, and no word of a section
+ * heading's ("Troubleshooting", "Why it happens", "Known issues"). */
+static int is_platform_name(const char *name)
+{
+	int words = 0;
+
+	if (!*name || strpbrk(name, "?:!"))
+		return 0;
+	for (const char *p = name; *p;) {
+		size_t n = strcspn(p, " \t");
+		struct sbuf word = SBUF_INIT;
+		int generic;
+
+		sbuf_add(&word, p, n);
+		generic = in_list(word.buf, section_words, COUNT(section_words));
+		sbuf_release(&word);
+		if (generic || ++words > 4)
+			return 0;
+		p += n;
+		p += strspn(p, " \t");
+	}
+	return words > 0;
+}
+
 /* Returns the platform a heading names, adding it to the article; NULL
  * when the heading is not a platform heading. Headings of level 1 and 2
  * may name one in passing; deeper ones ("### Windows" under "## Causes")
@@ -320,7 +403,7 @@ static const char *heading_platform(struct walk *w, cmark_node *h,
 		if (has_word(text, w->a->platforms[i].name))
 			return w->a->platforms[i].id;
 	/* The article's own title ("# Printer shows offline") is not one. */
-	if (w->a->title && text_ieq(text_ltrim(text), w->a->title))
+	if (w->a->title && repeats_title(text, w->a->title))
 		return NULL;
 	/* Otherwise only a heading that causes or solutions stand directly
 	 * under: a Reasons or Solutions heading whose nearest heading above
@@ -352,7 +435,8 @@ static const char *heading_platform(struct walk *w, cmark_node *h,
 		if (!mine)
 			continue;
 		platform_name(text, &name);
-		ret = kb_article_add_platform(w->a, name.buf);
+		if (is_platform_name(name.buf))
+			ret = kb_article_add_platform(w->a, name.buf);
 		break;
 	}
 	sbuf_release(&name);
