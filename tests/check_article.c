@@ -459,6 +459,44 @@ START_TEST(test_unclosed_comment)
 }
 END_TEST
 
+/* One annotated link leaves the other causes paired in order; a solution
+ * that names what it fixes fixes only that. */
+START_TEST(test_pairing_beside_annotations)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: T\nplatform: Web\n---\n## Causes\n\n"
+		"1. A is off.\n2. B is off.\n3. C is off.\n\n## Solutions\n\n"
+		"1. <!-- solution: fa; fixes: web-1 -->\n   Turn A on.\n"
+		"2. Turn B on.\n3. Turn C on.\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->causes[0].solutions.nr, 1);
+	ck_assert_str_eq(a->causes[0].solutions.items[0], "fa");
+	ck_assert_uint_eq(a->causes[1].solutions.nr, 1);
+	ck_assert_str_eq(a->causes[1].solutions.items[0], "web-fix-2");
+	ck_assert_uint_eq(a->causes[2].solutions.nr, 1);
+	ck_assert_str_eq(a->causes[2].solutions.items[0], "web-fix-3");
+	kb_article_free(a);
+	diag_release(&d);
+
+	/* Not paired (two causes, three solutions): each unannotated cause
+	 * gets the solutions that do not name their causes. */
+	a = parse("x.md",
+		"---\ntitle: T\nplatform: Web\n---\n## Causes\n\n"
+		"1. <!-- cause: ca; solutions: fb -->\n   A is off.\n2. B is off.\n\n"
+		"## Solutions\n\n1. <!-- solution: fa; fixes: ca -->\n   Turn A on.\n"
+		"2. <!-- solution: fb -->\n   Restart.\n3. Turn B on.\n", &d);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->causes[0].solutions.nr, 2); /* fb, then fa */
+	ck_assert_uint_eq(a->causes[1].solutions.nr, 2);
+	ck_assert_str_eq(a->causes[1].solutions.items[0], "fb");
+	ck_assert_str_eq(a->causes[1].solutions.items[1], "web-fix-3");
+	kb_article_free(a);
+	diag_release(&d);
+}
+END_TEST
+
 START_TEST(test_non_ascii)
 {
 	struct diag d = DIAG_INIT;
@@ -568,6 +606,7 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_raw_html_stripped);
 	tcase_add_test(tc, test_text_beside_comments);
 	tcase_add_test(tc, test_unclosed_comment);
+	tcase_add_test(tc, test_pairing_beside_annotations);
 	tcase_add_test(tc, test_non_ascii);
 	tcase_add_test(tc, test_bom_crlf);
 	tcase_add_loop_test(tc, test_annotation_errors, 0, sizeof(bad) / sizeof(*bad));

@@ -774,7 +774,8 @@ static int same_platform(const char *a, const char *b)
 
 /* Causes without authored solutions get the solutions of their platform:
  * paired one to one when both are numbered lists of the same length, else
- * all of them. */
+ * all of them; but a solution whose annotation says which causes it fixes
+ * fixes only those. */
 static void link_default_solutions(struct kb_article *a)
 {
 	/* Which causes were linked by their authors, before defaults apply. */
@@ -785,7 +786,7 @@ static void link_default_solutions(struct kb_article *a)
 	for (size_t i = 0; i < a->nr_causes; i++) {
 		struct kb_cause *c = &a->causes[i];
 		size_t nc = 0, ns = 0, idx = 0;
-		int all_ordered = 1, any_authored = 0;
+		int all_ordered = 1;
 
 		if (authored[i])
 			continue;
@@ -794,7 +795,6 @@ static void link_default_solutions(struct kb_article *a)
 				continue;
 			idx += j < i;
 			nc++;
-			any_authored |= authored[j];
 		}
 		for (size_t j = 0; j < a->nr_solutions; j++) {
 			if (!same_platform(a->solutions[j].platform, c->platform))
@@ -806,10 +806,10 @@ static void link_default_solutions(struct kb_article *a)
 			const struct kb_solution *s = &a->solutions[j];
 			int mine = same_platform(s->platform, c->platform);
 
-			if (nc == ns && all_ordered && !any_authored) {
-				if (mine && k++ == idx)
+			if (nc == ns && all_ordered) {
+				if (mine && k++ == idx && !s->fixes.nr)
 					kb_strs_add(&c->solutions, s->id);
-			} else if (mine || !s->platform) {
+			} else if ((mine || !s->platform) && !s->fixes.nr) {
 				kb_strs_add(&c->solutions, s->id);
 			}
 		}
