@@ -497,6 +497,59 @@ START_TEST(test_pairing_beside_annotations)
 }
 END_TEST
 
+/* Reasons and Solutions headings in other words and languages. */
+START_TEST(test_heading_words_and_languages)
+{
+	static const char *const pages[] = {
+		"## Ursachen\n\n1. A.\n2. B.\n\n## L\xc3\xb6sungen\n\n1. C.\n2. D.\n",
+		"## \xe5\x8f\xaf\xe8\x83\xbd\xe7\x9a\x84\xe5\x8e\x9f\xe5\x9b\xa0\n\n" /* 可能的原因 */
+		"1. A.\n2. B.\n\n## \xe8\xa7\xa3\xe5\x86\xb3\xe6\x96\xb9\xe6\xb3\x95\n\n" /* 解决方法 */
+		"1. C.\n2. D.\n",
+		"## \xe5\x8e\x9f\xe5\x9b\xa0\n\n1. A.\n2. B.\n\n" /* 原因 */
+		"## \xe5\xaf\xbe\xe5\x87\xa6\xe6\xb3\x95\n\n1. C.\n2. D.\n", /* 対処法 */
+		"## Causas\n\n1. A.\n2. B.\n\n**Soluciones**\n\n1. C.\n2. D.\n",
+		"### Why does this happen?\n\n1. A.\n2. B.\n\n### What to do\n\n1. C.\n2. D.\n",
+		"## Why does this happen?\n\n### Causes\n\n1. A.\n2. B.\n\n"
+		"## How to resolve it\n\n1. C.\n2. D.\n",
+	};
+
+	for (size_t i = 0; i < sizeof(pages) / sizeof(*pages); i++) {
+		struct diag d = DIAG_INIT;
+		struct sbuf text = SBUF_INIT;
+		struct kb_article *a;
+
+		sbuf_addf(&text, "---\ntitle: T\nplatform: Web\n---\n%s", pages[i]);
+		a = parse("x.md", text.buf, &d);
+		ck_assert_ptr_nonnull(a);
+		ck_assert_msg(a->nr_causes == 2 && a->nr_solutions == 2,
+			      "page %zu: %zu causes, %zu solutions", i,
+			      a->nr_causes, a->nr_solutions);
+		ck_assert_str_eq(a->causes[1].title, "B.");
+		ck_assert_str_eq(a->solutions[1].title, "D.");
+		ck_assert_str_eq(a->causes[1].solutions.items[0], "web-fix-2");
+		kb_article_free(a);
+		diag_release(&d);
+		sbuf_release(&text);
+	}
+}
+END_TEST
+
+/* Words that name causes or fixes only in passing do not. */
+START_TEST(test_heading_words_in_passing)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: T\n---\n## Host names do not resolve\n\n- a.example\n\n"
+		"## What happens next\n\n- It retries.\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_causes, 0);
+	ck_assert_uint_eq(a->nr_solutions, 0);
+	kb_article_free(a);
+	diag_release(&d);
+}
+END_TEST
+
 START_TEST(test_non_ascii)
 {
 	struct diag d = DIAG_INIT;
@@ -607,6 +660,8 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_text_beside_comments);
 	tcase_add_test(tc, test_unclosed_comment);
 	tcase_add_test(tc, test_pairing_beside_annotations);
+	tcase_add_test(tc, test_heading_words_and_languages);
+	tcase_add_test(tc, test_heading_words_in_passing);
 	tcase_add_test(tc, test_non_ascii);
 	tcase_add_test(tc, test_bom_crlf);
 	tcase_add_loop_test(tc, test_annotation_errors, 0, sizeof(bad) / sizeof(*bad));

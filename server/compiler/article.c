@@ -16,12 +16,55 @@ static const char *const known_keys[] = {
 	"Products", "product", "slug", "lang", "type",
 };
 
-/* Words of a heading that make the list below it causes or solutions. */
-static const char *const cause_words[] = { "reason", "reasons", "cause",
-					   "causes" };
+/* Words of a heading that make the list below it causes or solutions,
+ * in English and in other languages FAQ pages are written in (matched
+ * without case for ASCII letters; Russian in both cases). */
+static const char *const cause_words[] = {
+	"reason", "reasons", "cause", "causes",
+	"ursache", "ursachen", "grund", "gr\xc3\xbcnde",       /* de */
+	"raison", "raisons",                                   /* fr */
+	"causa", "causas", "motivo", "motivos", "motivi",      /* es pt it */
+	"raz\xc3\xb3n", "razones", "oorzaak", "oorzaken",      /* es nl */
+	"\xd0\xbf\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd0\xb0",             /* причина */
+	"\xd0\xbf\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd1\x8b",             /* причины */
+	"\xd0\x9f\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd0\xb0",             /* Причина */
+	"\xd0\x9f\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd1\x8b",             /* Причины */
+};
 static const char *const solution_words[] = {
 	"solution", "solutions", "fix", "fixes", "workaround", "workarounds",
-	"resolution",
+	"resolution", "resolving", "fixing", "remedy", "remedies",
+	"l\xc3\xb6sung", "l\xc3\xb6sungen", "abhilfe", "behebung",      /* de */
+	"r\xc3\xa9solution", "correctif", "correctifs",               /* fr */
+	"soluci\xc3\xb3n", "soluciones", "solu\xc3\xa7\xc3\xa3o",        /* es pt */
+	"solu\xc3\xa7\xc3\xb5" "es", "soluzione", "soluzioni",             /* pt it */
+	"oplossing", "oplossingen",                                    /* nl */
+	"\xd1\x80\xd0\xb5\xd1\x88\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5",             /* решение */
+	"\xd1\x80\xd0\xb5\xd1\x88\xd0\xb5\xd0\xbd\xd0\xb8\xd1\x8f",             /* решения */
+	"\xd0\xa0\xd0\xb5\xd1\x88\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5",             /* Решение */
+	"\xd0\xa0\xd0\xb5\xd1\x88\xd0\xb5\xd0\xbd\xd0\xb8\xd1\x8f",             /* Решения */
+};
+/* In scripts written without spaces, found anywhere in the heading. */
+static const char *const cause_runs[] = {
+	"\xe5\x8e\x9f\xe5\x9b\xa0",             /* 原因 (zh, ja) */
+	"\xec\x9b\x90\xec\x9d\xb8",             /* 원인 (ko) */
+};
+static const char *const solution_runs[] = {
+	"\xe8\xa7\xa3\xe5\x86\xb3",             /* 解决 (zh) */
+	"\xe8\xa7\xa3\xe6\xb1\xba",             /* 解決 (ja, zh-Hant) */
+	"\xe5\xaf\xbe\xe5\x87\xa6",             /* 対処 (ja) */
+	"\xe5\xaf\xbe\xe7\xad\x96",             /* 対策 (ja) */
+	"\xe5\xaf\xb9\xe7\xad\x96",             /* 对策 (zh) */
+	"\xe4\xbf\xae\xe5\xa4\x8d",             /* 修复 (zh) */
+	"\xed\x95\xb4\xea\xb2\xb0",             /* 해결 (ko) */
+};
+/* English phrases, as the heading's lowercase words joined by spaces. */
+static const char *const cause_phrases[] = {
+	"why does this happen", "why this happens", "why it happens",
+	"why does it happen", "what causes",
+};
+static const char *const solution_phrases[] = {
+	"what to do", "what you can do", "how to solve", "what can i do",
+	"how to resolve", "steps to resolve",
 };
 /* Trailing words dropped from a platform heading: "iOS devices" -> "iOS". */
 static const char *const generic_words[] = {
@@ -80,31 +123,75 @@ static int has_word(const char *text, const char *name)
 	return 0;
 }
 
+static int has_run(const char *text, const char *const *runs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strstr(text, runs[i]))
+			return 1;
+	return 0;
+}
+
+/* 1 when phrase (lowercase words, one space apart) stands in words (the
+ * same form) as whole words. */
+static int has_phrase(const char *words, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(list[i]);
+
+		for (const char *p = strstr(words, list[i]); p;
+		     p = strstr(p + 1, list[i]))
+			if ((p == words || p[-1] == ' ') &&
+			    (p[len] == ' ' || !p[len]))
+				return 1;
+	}
+	return 0;
+}
+
 /* Returns KB_SECTION_CAUSES/SOLUTIONS when a word of heading says so. */
 static enum kb_section_kind heading_kind(const char *heading)
 {
-	struct sbuf w = SBUF_INIT;
+	struct sbuf w = SBUF_INIT, all = SBUF_INIT;
 	enum kb_section_kind kind = KB_SECTION_TEXT;
 	const char *p = heading;
 
+	if (has_run(heading, cause_runs, COUNT(cause_runs)))
+		return KB_SECTION_CAUSES;
+	if (has_run(heading, solution_runs, COUNT(solution_runs)))
+		return KB_SECTION_SOLUTIONS;
+	/* Words: runs of letters, non-ASCII ones included ("Lösungen"). */
 	while (*p && kind == KB_SECTION_TEXT) {
 		size_t n = 0;
 
-		while (*p && !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+		while (*p && !is_word_char((unsigned char)*p))
 			p++;
-		while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z'))
+		while (p[n] && is_word_char((unsigned char)p[n]) &&
+		       !(p[n] >= '0' && p[n] <= '9'))
 			n++;
-		if (!n)
-			break;
+		if (!n) {
+			p += strspn(p, "0123456789");
+			continue;
+		}
 		sbuf_reset(&w);
 		sbuf_add(&w, p, n);
 		if (in_list(w.buf, cause_words, COUNT(cause_words)))
 			kind = KB_SECTION_CAUSES;
 		else if (in_list(w.buf, solution_words, COUNT(solution_words)))
 			kind = KB_SECTION_SOLUTIONS;
+		if (all.len)
+			sbuf_addch(&all, ' ');
+		for (size_t i = 0; i < n; i++)
+			sbuf_addch(&all, p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 : p[i]);
 		p += n;
 	}
+	if (kind == KB_SECTION_TEXT) {
+		if (has_phrase(all.buf, cause_phrases, COUNT(cause_phrases)))
+			kind = KB_SECTION_CAUSES;
+		else if (has_phrase(all.buf, solution_phrases,
+				    COUNT(solution_phrases)))
+			kind = KB_SECTION_SOLUTIONS;
+	}
 	sbuf_release(&w);
+	sbuf_release(&all);
 	return kind;
 }
 
@@ -402,8 +489,11 @@ static const char *heading_platform(struct walk *w, cmark_node *h,
 	for (size_t i = 0; i < w->a->nr_platforms; i++)
 		if (has_word(text, w->a->platforms[i].name))
 			return w->a->platforms[i].id;
-	/* The article's own title ("# Printer shows offline") is not one. */
-	if (w->a->title && repeats_title(text, w->a->title))
+	/* The article's own title ("# Printer shows offline") is not one, nor
+	 * is a Reasons or Solutions heading ("## Causas" over
+	 * "### Soluciones"). */
+	if ((w->a->title && repeats_title(text, w->a->title)) ||
+	    heading_kind(text) != KB_SECTION_TEXT)
 		return NULL;
 	/* Otherwise only a heading that causes or solutions stand directly
 	 * under: a Reasons or Solutions heading whose nearest heading above
@@ -707,12 +797,6 @@ static void walk_block(struct walk *w, cmark_node *n)
 			flush_mode(w);
 			w->mode = KB_SECTION_TEXT;
 		}
-		if (w->mode != KB_SECTION_TEXT) {
-			/* A sub-heading of a Reasons/Solutions heading. */
-			ALLOC_GROW(w->mode_blocks, w->nr_mode_blocks + 1,
-				   w->alloc_mode_blocks);
-			w->mode_blocks[w->nr_mode_blocks++] = n;
-		}
 		if (w->platform && level <= w->platform_level)
 			w->platform = NULL;
 		platform = heading_platform(w, n, text.buf);
@@ -721,6 +805,15 @@ static void walk_block(struct walk *w, cmark_node *n)
 			w->platform_level = level;
 		}
 		kind = heading_kind(text.buf);
+		if (w->mode != KB_SECTION_TEXT &&
+		    (kind == KB_SECTION_TEXT || platform)) {
+			/* A sub-heading of a Reasons/Solutions heading (one
+			 * that is a Reasons/Solutions heading itself takes
+			 * over below). */
+			ALLOC_GROW(w->mode_blocks, w->nr_mode_blocks + 1,
+				   w->alloc_mode_blocks);
+			w->mode_blocks[w->nr_mode_blocks++] = n;
+		}
 		if (kind != KB_SECTION_TEXT && !platform) {
 			flush_mode(w);
 			w->mode = kind;
@@ -943,9 +1036,10 @@ static int ends_with_colon(cmark_node *paragraph)
 /* "**Reasons**" or "Possible causes:" alone in a paragraph, as many FAQ
  * pages write their sub-headings, is read as the heading it stands for:
  * one level under the heading above it. Only labels of three words at
- * most that name causes or solutions, and not under a Reasons or
- * Solutions heading already ("The possible reasons include:" there is
- * its text); "**Fix:** restart the app." stays a paragraph. */
+ * most (six in bold) that name causes or solutions, and not the kind of
+ * the Reasons or Solutions heading they stand under ("The possible
+ * reasons include:" there is its text); "**Fix:** restart the app."
+ * stays a paragraph. */
 static void promote_labels(cmark_node *root)
 {
 	int level = 1; /* of the last heading written as one */
@@ -955,6 +1049,8 @@ static void promote_labels(cmark_node *root)
 	for (cmark_node *n = cmark_node_first_child(root); n; n = next) {
 		struct sbuf text = SBUF_INIT;
 		cmark_node_type type = cmark_node_get_type(n);
+		enum kb_section_kind kind;
+		int span, words;
 
 		next = cmark_node_next(n);
 		if (type == CMARK_NODE_HEADING) {
@@ -965,13 +1061,20 @@ static void promote_labels(cmark_node *root)
 			continue;
 		}
 		/* Most paragraphs are neither: looked at without their text. */
-		if (type != CMARK_NODE_PARAGRAPH || under != KB_SECTION_TEXT ||
-		    !(ends_with_colon(n) || mdtree_is_one_span(n)))
+		if (type != CMARK_NODE_PARAGRAPH)
+			continue;
+		span = mdtree_is_one_span(n);
+		if (!span && !ends_with_colon(n))
 			continue;
 		mdtree_plain_text(n, &text);
 		sbuf_rtrim(&text);
-		if (text.len && count_words(text.buf) <= 3 && !strchr(text.buf, '\n') &&
-		    heading_kind(text.buf) != KB_SECTION_TEXT)
+		words = count_words(text.buf);
+		kind = heading_kind(text.buf);
+		/* In a Reasons section, "Possible reasons are:" is its text;
+		 * "**What you can do:**" begins the solutions. */
+		if (text.len && (words <= 3 || (span && words <= 6)) &&
+		    !strchr(text.buf, '\n') && kind != KB_SECTION_TEXT &&
+		    kind != under)
 			mdtree_promote_to_heading(n, level + 1);
 		sbuf_release(&text);
 	}
