@@ -82,8 +82,37 @@ START_TEST(test_slugify)
 	slug_is("macOS", "macos");
 	slug_is("  Windows Phone ", "windows-phone");
 	slug_is("Reasons & Causes!", "reasons-causes");
-	slug_is("Café au lait", "caf-au-lait");
+	slug_is("Café au lait", "cafe-au-lait");
+	slug_is("Über uns: Größe & Æther", "uber-uns-grosse-aether");
+	slug_is("Łódź × 2", "lodz-2");
 	slug_is("蓝牙", "");
+	slug_is("HarmonyOS 鸿蒙 Next", "harmonyos-next");
+	slug_is("C++ SDK", "c-sdk");
+	slug_is("bad \xff\xfe utf-8 \xe8", "bad-utf-8");
+}
+END_TEST
+
+static void id_is(const char *in, const char *want)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	text_make_id(&sb, in);
+	ck_assert_str_eq(sb.buf, want);
+	ck_assert(!*want || text_is_id(sb.buf));
+	sbuf_release(&sb);
+}
+
+START_TEST(test_make_id)
+{
+	id_is("iOS devices", "ios-devices");
+	id_is("C SDK", "c-sdk");
+	id_is("C++ SDK", "cplusplus-sdk");
+	id_is("C# SDK", "csharp-sdk");
+	id_is("Windows Phone", "windows-phone");
+	id_is("Betriebssystem Ä", "betriebssystem-a");
+	id_is("安卓", "u5b89-u5353");
+	id_is("鸿蒙 OS", "os");
+	id_is("--", "");
 }
 END_TEST
 
@@ -149,6 +178,7 @@ Suite *text_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_slugify);
+	tcase_add_test(tc, test_make_id);
 	tcase_add_test(tc, test_ids_and_case);
 	tcase_add_test(tc, test_normalize_newlines);
 	tcase_add_test(tc, test_hash_is_stable);

@@ -14,23 +14,101 @@ static int lower(unsigned char c)
 	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
 }
 
-void text_slugify(struct sbuf *out, const char *s)
+/* The ASCII letters of U+00C0-U+017F (Latin-1 and Latin Extended-A):
+ * "é" -> "e", "ß" -> "ss", "Ł" -> "l"; "" for the two signs among them. */
+static const char *const latin[0x180 - 0xC0] = {
+	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",
+	"i", "d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y",
+	"th", "ss", "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e",
+	"i", "i", "i", "i", "d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u",
+	"u", "u", "y", "th", "y", "a", "a", "a", "a", "a", "a", "c", "c", "c", "c",
+	"c", "c", "c", "c", "d", "d", "d", "d", "e", "e", "e", "e", "e", "e", "e",
+	"e", "e", "e", "g", "g", "g", "g", "g", "g", "g", "g", "h", "h", "h", "h",
+	"i", "i", "i", "i", "i", "i", "i", "i", "i", "i", "ij", "ij", "j", "j", "k",
+	"k", "k", "l", "l", "l", "l", "l", "l", "l", "l", "l", "l", "n", "n", "n",
+	"n", "n", "n", "n", "ng", "ng", "o", "o", "o", "o", "o", "o", "oe", "oe",
+	"r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s", "s", "s", "s", "t",
+	"t", "t", "t", "", "", "u", "u", "u", "u", "u", "u", "u", "u", "u", "u",
+	"u", "u", "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s",
+};
+
+/* Decodes the UTF-8 sequence at *p (advancing it); invalid bytes read as
+ * U+FFFD, one at a time. */
+static uint32_t next_code(const unsigned char **p)
 {
+	const unsigned char *s = *p;
+	uint32_t c;
+	int n;
+
+	if (s[0] < 0x80) {
+		*p = s + 1;
+		return s[0];
+	}
+	n = s[0] >= 0xF0 ? 3 : s[0] >= 0xE0 ? 2 : s[0] >= 0xC0 ? 1 : 0;
+	c = n == 3 ? s[0] & 0x07 : n == 2 ? s[0] & 0x0F : s[0] & 0x1F;
+	for (int i = 1; i <= n; i++) {
+		if ((s[i] & 0xC0) != 0x80) {
+			*p = s + 1;
+			return 0xFFFD;
+		}
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	*p = s + (n ? n + 1 : 1);
+	return n ? c : 0xFFFD;
+}
+
+/* The slug of text_slugify, and with make_id: "+" as "plus" and "#" as
+ * "sharp" ("C++" -> "cplusplus"), and, when no letter or digit is left,
+ * the code points of the other characters ("安卓" -> "u5b89-u5353"). */
+static void slugify(struct sbuf *out, const char *s, int make_id)
+{
+	const unsigned char *p = (const unsigned char *)s;
 	size_t start = out->len;
 	int pending_dash = 0;
 
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (*p) {
+		uint32_t c = next_code(&p);
+		const char *word = NULL;
+		char one[2] = { 0, 0 };
 
-		if (is_alnum(c)) {
+		if (c < 0x80 && is_alnum((unsigned char)c)) {
+			one[0] = (char)lower((unsigned char)c);
+			word = one;
+		} else if (c >= 0xC0 && c < 0x180) {
+			word = latin[c - 0xC0];
+		} else if (make_id && (c == '+' || c == '#')) {
+			word = c == '+' ? "plus" : "sharp";
+		}
+		if (word && *word) {
 			if (pending_dash && out->len > start)
 				sbuf_addch(out, '-');
 			pending_dash = 0;
-			sbuf_addch(out, lower(c));
-		} else if (c < 0x80) {
+			sbuf_adds(out, word);
+		} else if (c < 0x80 || (word && !*word)) {
 			pending_dash = 1;
 		}
 	}
+	if (!make_id || out->len > start)
+		return;
+	for (p = (const unsigned char *)s; *p;) {
+		uint32_t c = next_code(&p);
+
+		if (c < 0x80 || c == 0xFFFD)
+			continue;
+		if (out->len > start)
+			sbuf_addch(out, '-');
+		sbuf_addf(out, "u%x", (unsigned)c);
+	}
+}
+
+void text_slugify(struct sbuf *out, const char *s)
+{
+	slugify(out, s, 0);
+}
+
+void text_make_id(struct sbuf *out, const char *s)
+{
+	slugify(out, s, 1);
 }
 
 int text_ieq(const char *a, const char *b)

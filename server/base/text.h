@@ -7,10 +7,19 @@
 
 #include "sbuf.h"
 
-/* Appends to out a slug of s: ASCII letters and digits lowercased, every
- * other run of bytes turned into one '-', no '-' at either end. Non-ASCII
- * bytes are dropped, so the result may be empty. */
+/* Appends to out a slug of s: ASCII letters and digits lowercased, Latin
+ * letters with accents as their ASCII ones ("Über" -> "uber", "ß" ->
+ * "ss"), every other run of ASCII bytes turned into one '-', no '-' at
+ * either end. Other characters (Chinese, say) are dropped, so the result
+ * may be empty. */
 void text_slugify(struct sbuf *out, const char *s);
+
+/* Appends an id for s (a platform's name, a file's): its slug, with "+"
+ * read as "plus" and "#" as "sharp" ("C++ SDK" -> "cplusplus-sdk", "C#"
+ * -> "csharp"); when that is empty, the code points of its characters
+ * ("安卓" -> "u5b89-u5353"). Empty only when s has no character but
+ * ASCII punctuation and blanks. */
+void text_make_id(struct sbuf *out, const char *s);
 
 /* ASCII case-insensitive equality of two NUL-terminated strings. */
 int text_ieq(const char *a, const char *b);

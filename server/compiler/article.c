@@ -315,7 +315,7 @@ static int read_front_matter(struct kb_article *a, struct mdtree *t,
 			sbuf_addch(&s, *p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
 		if (!text_is_id(s.buf)) {
 			sbuf_reset(&s);
-			text_slugify(&s, slug_default);
+			text_make_id(&s, slug_default);
 		}
 		a->slug = sbuf_detach(&s, NULL);
 	}

@@ -144,7 +144,7 @@ const char *kb_article_add_platform(struct kb_article *a, const char *name)
 	const struct kb_platform *p;
 	const char *ret = NULL;
 
-	text_slugify(&id, name);
+	text_make_id(&id, name);
 	if (!id.len)
 		goto cleanup;
 	p = kb_article_find_platform(a, id.buf);
