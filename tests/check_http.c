@@ -1253,6 +1253,19 @@ START_TEST(test_html_pages)
 	assert_has(r.body.buf, "<h1>Why won&#39;t calls use my Bluetooth headset");
 	assert_has(r.body.buf, "href=\"/wizard?problem=" ARTICLE "\"");
 	assert_has(r.body.buf, "SCO");
+	/* The platform chips link to their sections; every in-page link
+	 * has its target. */
+	assert_has(r.body.buf, "<a class=\"chip\" href=\"#");
+	for (const char *h = strstr(r.body.buf, "href=\"#"); h;
+	     h = strstr(h + 1, "href=\"#")) {
+		struct sbuf target = SBUF_INIT;
+
+		sbuf_adds(&target, "id=\"");
+		sbuf_add(&target, h + 7, strcspn(h + 7, "\""));
+		sbuf_addch(&target, '"');
+		ck_assert_msg(strstr(r.body.buf, target.buf), "no %s", target.buf);
+		sbuf_release(&target);
+	}
 	reply_release(&r);
 
 	r = get(main_srv.port, "/search?q=headset");

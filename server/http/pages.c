@@ -221,6 +221,29 @@ void page_index(struct http_request *req, struct http_reply *rep, const char *pa
 	render(req, rep, 200, "index", ctx);
 }
 
+/* Gives each of the article's platforms the anchor of its first section,
+ * for its chip to link to (none when no section is that platform's). */
+static void link_platforms(cJSON *article)
+{
+	const cJSON *sections = cJSON_GetObjectItem(article, "sections");
+	cJSON *p;
+
+	cJSON_ArrayForEach(p, cJSON_GetObjectItem(article, "platforms")) {
+		const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(p, "id"));
+		const cJSON *s;
+
+		cJSON_ArrayForEach(s, sections) {
+			const char *sp = cJSON_GetStringValue(cJSON_GetObjectItem(s, "platform"));
+			const char *anchor = cJSON_GetStringValue(cJSON_GetObjectItem(s, "anchor"));
+
+			if (id && sp && anchor && !strcmp(id, sp)) {
+				cJSON_AddStringToObject(p, "anchor", anchor);
+				break;
+			}
+		}
+	}
+}
+
 void page_article(struct http_request *req, struct http_reply *rep, const char *slug)
 {
 	const struct kb_doc *d = kbstate_article(req->kb, slug);
@@ -242,6 +265,7 @@ void page_article(struct http_request *req, struct http_reply *rep, const char *
 			cJSON_ReplaceItemInObject(site, "lang", cJSON_CreateString(lang->valuestring));
 		cJSON_AddItemToObject(ctx, "site", site);
 	}
+	link_platforms(ctx);
 	if (cJSON_GetArraySize(cJSON_GetObjectItem(ctx, "causes"))) {
 		sbuf_adds(&u, "/wizard?problem=");
 		page_url_encode(&u, slug);
