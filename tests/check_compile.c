@@ -284,6 +284,35 @@ START_TEST(test_all_errors_reported_in_one_run)
 }
 END_TEST
 
+/* Several errors in one page: each is reported, in the order of lines. */
+START_TEST(test_all_errors_of_a_page)
+{
+	struct diag d = DIAG_INIT;
+	char *src = tu_tmpdir();
+	char *page = tu_write(src, "page.md",
+		"---\ntitle: T\n---\n"
+		"<!-- cause: loose; when: platform=web -->\n\n"  /* line 4 */
+		"## Causes\n\n"
+		"1. <!-- cause: c1; weight: heavy -->\n   A.\n"     /* line 8 */
+		"2. <!-- cause: c2 -->\n   B.\n"
+		"3. <!-- cause: c2; solutions: nope -->\n   C.\n", /* line 12 */
+		-1);
+
+	ck_assert_int_eq(tu_compile(out.buf, &d, 0, page, NULL), -1);
+	ck_assert_int_eq(d.errors, 4);
+	ck_assert_int_eq(d.items[0].line, 4);  /* outside any list item */
+	ck_assert_int_eq(d.items[1].line, 8);  /* a weight is a number */
+	ck_assert_int_eq(d.items[2].line, 12); /* duplicate id */
+	ck_assert_int_eq(d.items[3].line, 12); /* unknown solution */
+	ck_assert(tu_diag_has(&d, "duplicate cause id 'c2'"));
+	ck_assert(tu_diag_has(&d, "unknown solution 'nope'"));
+	diag_release(&d);
+	free(page);
+	tu_rmtree(src);
+	free(src);
+}
+END_TEST
+
 START_TEST(test_failure_leaves_output_untouched)
 {
 	static const char precious[] = "an older knowledge base\0with a NUL";
@@ -624,6 +653,7 @@ Suite *compile_suite(void)
 	tcase_add_loop_test(tc, test_each_error, 0, sizeof(errors) / sizeof(*errors));
 	tcase_add_test(tc, test_duplicate_slug);
 	tcase_add_test(tc, test_all_errors_reported_in_one_run);
+	tcase_add_test(tc, test_all_errors_of_a_page);
 	tcase_add_test(tc, test_failure_leaves_output_untouched);
 	tcase_add_test(tc, test_success_replaces_output);
 	tcase_add_test(tc, test_warnings_and_strict);

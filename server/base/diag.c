@@ -58,6 +58,39 @@ void diag_merge(struct diag *dst, struct diag *src)
 	diag_init(src);
 }
 
+struct ordered {
+	struct diag_item item;
+	size_t seq;
+};
+
+static int cmp_ordered(const void *x, const void *y)
+{
+	const struct ordered *a = x, *b = y;
+
+	if (a->item.line != b->item.line)
+		return a->item.line < b->item.line ? -1 : 1;
+	if (a->item.col != b->item.col)
+		return a->item.col < b->item.col ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void diag_sort_lines(struct diag *d)
+{
+	struct ordered *o;
+
+	if (d->nr < 2)
+		return;
+	o = xcalloc(d->nr, sizeof(*o));
+	for (size_t i = 0; i < d->nr; i++) {
+		o[i].item = d->items[i];
+		o[i].seq = i;
+	}
+	qsort(o, d->nr, sizeof(*o), cmp_ordered);
+	for (size_t i = 0; i < d->nr; i++)
+		d->items[i] = o[i].item;
+	free(o);
+}
+
 void diag_print(const struct diag *d, FILE *out)
 {
 	for (size_t i = 0; i < d->nr; i++) {

@@ -38,6 +38,10 @@ void diag_add(struct diag *d, enum diag_level level, const char *path,
 /* Moves every item of src to the end of dst; src is left empty. */
 void diag_merge(struct diag *dst, struct diag *src);
 
+/* Orders the items by line, then column (those without a line first),
+ * keeping the recorded order among equals: for one file's items. */
+void diag_sort_lines(struct diag *d);
+
 /* Prints every item, one per line, in the order recorded. */
 void diag_print(const struct diag *d, FILE *out);
 

@@ -1111,11 +1111,14 @@ struct kb_article *article_from_tree(struct mdtree *t, const char *slug_default,
 			sbuf_adds(&html, a->sections[i].html);
 		a->html = sbuf_detach(&html, NULL);
 	}
-	if (t->annot_errors || check_unused_annotations(t, d))
+	/* Every check runs, to report all of the page's errors at once. */
+	if (t->annot_errors)
+		failed = 1;
+	if (check_unused_annotations(t, d))
 		failed = 1;
 	if (check_unique_ids(a, t->path, d))
 		failed = 1;
-	else if (link_solutions(a, t->path, d))
+	if (link_solutions(a, t->path, d))
 		failed = 1;
 	if (failed) {
 		kb_article_free(a);

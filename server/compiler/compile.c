@@ -539,6 +539,7 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 	for (size_t i = 0; i < files.nr; i++) {
 		struct unit *u = &units[i];
 
+		diag_sort_lines(&u->diag);
 		diag_merge(d, &u->diag);
 		if (u->article) {
 			ALLOC_GROW(kb.articles, kb.nr_articles + 1, kb.alloc_articles);
