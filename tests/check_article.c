@@ -550,6 +550,34 @@ START_TEST(test_heading_words_in_passing)
 }
 END_TEST
 
+/* A cause's title is its first sentence, abbreviations and icons aside. */
+START_TEST(test_titles_first_sentence)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: T\n---\n## Causes\n\n"
+		"1. Use the **Forgot password?** link to reset it. Then sign in.\n"
+		"2. DNS is misconfigured, e.g. the resolver points nowhere. Check.\n"
+		"3. ![warning](x.png) The disk is full on the server. Free space.\n"
+		"4. The request goes to J. Smith in the network team. Then retry.\n"
+		"5. The cable is loose at the back. Push it in!\n", &d);
+	static const char *const want[] = {
+		"Use the Forgot password? link to reset it.",
+		"DNS is misconfigured, e.g. the resolver points nowhere.",
+		"The disk is full on the server.",
+		"The request goes to J. Smith in the network team.",
+		"The cable is loose at the back.",
+	};
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_causes, 5);
+	for (size_t i = 0; i < 5; i++)
+		ck_assert_str_eq(a->causes[i].title, want[i]);
+	kb_article_free(a);
+	diag_release(&d);
+}
+END_TEST
+
 START_TEST(test_non_ascii)
 {
 	struct diag d = DIAG_INIT;
@@ -662,6 +690,7 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_pairing_beside_annotations);
 	tcase_add_test(tc, test_heading_words_and_languages);
 	tcase_add_test(tc, test_heading_words_in_passing);
+	tcase_add_test(tc, test_titles_first_sentence);
 	tcase_add_test(tc, test_non_ascii);
 	tcase_add_test(tc, test_bom_crlf);
 	tcase_add_loop_test(tc, test_annotation_errors, 0, sizeof(bad) / sizeof(*bad));

@@ -705,7 +705,8 @@ static void add_entry(struct walk *w, struct mdtree_annot *ma,
 static void add_item(struct walk *w, cmark_node *item, int ordered)
 {
 	struct mdtree_annot *ma = mdtree_annot_for(w->t, item);
-	struct sbuf text = SBUF_INIT, html = SBUF_INIT;
+	struct sbuf text = SBUF_INIT, html = SBUF_INIT, title = SBUF_INIT;
+	cmark_node *first, *lead;
 
 	if (!ma && w->mode == KB_SECTION_TEXT)
 		return;
@@ -713,10 +714,25 @@ static void add_item(struct walk *w, cmark_node *item, int ordered)
 	mdtree_render_children(item, &html);
 	if (w->mode != KB_SECTION_TEXT && (!ma || ma->a.kind != ANNOT_QUESTION))
 		w->mode_items++;
-	add_entry(w, ma, w->mode, text.buf, NULL, html.buf, mdtree_line(w->t, item),
-		  cmark_node_get_start_column(item), ordered);
+	/* An icon before the text ("![warning](w.png) The disk is full.")
+	 * is no part of the title. */
+	first = cmark_node_first_child(item);
+	lead = first && cmark_node_get_type(first) == CMARK_NODE_PARAGRAPH ?
+	       cmark_node_first_child(first) : NULL;
+	if (lead && cmark_node_get_type(lead) == CMARK_NODE_IMAGE) {
+		struct sbuf alt = SBUF_INIT;
+
+		mdtree_plain_text(lead, &alt);
+		if (!strncmp(text.buf, alt.buf, alt.len))
+			mdtree_title_from_text(text.buf + alt.len, &title);
+		sbuf_release(&alt);
+	}
+	add_entry(w, ma, w->mode, text.buf, title.buf, html.buf,
+		  mdtree_line(w->t, item), cmark_node_get_start_column(item),
+		  ordered);
 	sbuf_release(&text);
 	sbuf_release(&html);
+	sbuf_release(&title);
 }
 
 /* Ends a Reasons/Solutions heading's scope. When none of its blocks was a

@@ -444,6 +444,35 @@ void mdtree_render_children(cmark_node *node, struct sbuf *out)
 		mdtree_render(c, out);
 }
 
+/* Words that a full stop ends without ending the sentence. */
+static const char *const abbreviations[] = {
+	"e.g", "i.e", "eg", "ie", "etc", "approx", "vs", "cf", "incl", "ca",
+	"dr", "mr", "mrs", "ms", "st", "no", "fig", "min", "max", "ver", "vol",
+	"resp", "esp", "dept", "est", "jr", "sr",
+};
+
+/* 1 when the '.', '?' or '!' at s[i] (followed by a blank) ends a
+ * sentence: a '?' or '!' when the next word does not start with a
+ * lowercase letter ("the Forgot password? link"), a '.' when it does not
+ * end an abbreviation ("e.g.") or an initial ("J. Smith"). */
+static int ends_sentence(const char *s, size_t i, size_t n)
+{
+	size_t next = i + 1, start = i;
+
+	next += strspn(s + next, " ");
+	if (s[i] != '.')
+		return !(next < n && s[next] >= 'a' && s[next] <= 'z');
+	while (start > 0 && s[start - 1] != ' ' && s[start - 1] != '(')
+		start--;
+	if (i - start == 1 && s[start] >= 'A' && s[start] <= 'Z')
+		return 0; /* an initial */
+	for (size_t k = 0; k < sizeof(abbreviations) / sizeof(*abbreviations); k++)
+		if (strlen(abbreviations[k]) == i - start &&
+		    text_ieq_n(s + start, abbreviations[k], i - start))
+			return 0;
+	return 1;
+}
+
 void mdtree_title_from_text(const char *text, struct sbuf *out)
 {
 	enum { MAX = 160 };
@@ -452,7 +481,8 @@ void mdtree_title_from_text(const char *text, struct sbuf *out)
 
 	/* The first sentence: up to ". " (or a CJK full stop) past a few words. */
 	for (size_t i = 20; i + 1 < n; i++) {
-		if ((s[i] == '.' || s[i] == '?' || s[i] == '!') && s[i + 1] == ' ') {
+		if ((s[i] == '.' || s[i] == '?' || s[i] == '!') && s[i + 1] == ' ' &&
+		    ends_sentence(s, i, n)) {
 			cut = i + 1;
 			break;
 		}
