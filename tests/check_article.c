@@ -578,6 +578,53 @@ START_TEST(test_titles_first_sentence)
 }
 END_TEST
 
+/* Front matter written loosely: kept as meant, or reported. */
+START_TEST(test_front_matter_values)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: >\n  Printer offline\n"
+		"platform: Windows, \"macOS\", 'Linux'\n"
+		"updatedAt: 2024-13-45 25:61:00\nlang: [en, de]\n"
+		"Products: [[A, B], C]\n---\nText.\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_str_eq(a->title, "Printer offline");
+	ck_assert_uint_eq(a->nr_platforms, 3);
+	ck_assert_str_eq(a->platforms[1].name, "macOS");
+	ck_assert_str_eq(a->platforms[2].name, "Linux");
+	ck_assert_ptr_null(a->lang);
+	ck_assert(tu_diag_has(&d, "x.md: warning: updatedAt '2024-13-45T25:61:00' "
+			      "is not a date"));
+	ck_assert(tu_diag_has(&d, "x.md: warning: front matter 'lang' should be "
+			      "one value"));
+	ck_assert(tu_diag_has(&d, "x.md: warning: front matter 'Products' should "
+			      "be names"));
+	kb_article_free(a);
+	diag_release(&d);
+
+	/* Dates as ISO 8601 writes them pass. */
+	static const char *const dates[] = {
+		"2024-03-01", "2024-03-01 10:00", "2024-03-01T10:00:00Z",
+		"2024-03-01T10:00:00.5+02:00",
+	};
+	for (size_t i = 0; i < sizeof(dates) / sizeof(*dates); i++) {
+		struct sbuf text = SBUF_INIT;
+		struct diag d2 = DIAG_INIT;
+
+		sbuf_addf(&text, "---\ntitle: T\nupdatedAt: \"%s\"\n---\nText.\n",
+			  dates[i]);
+		a = parse("x.md", text.buf, &d2);
+		ck_assert_ptr_nonnull(a);
+		ck_assert_msg(d2.warnings == 0, "%s: %s", dates[i],
+			      d2.nr ? d2.items[0].msg : "");
+		kb_article_free(a);
+		diag_release(&d2);
+		sbuf_release(&text);
+	}
+}
+END_TEST
+
 START_TEST(test_non_ascii)
 {
 	struct diag d = DIAG_INIT;
@@ -691,6 +738,7 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_heading_words_and_languages);
 	tcase_add_test(tc, test_heading_words_in_passing);
 	tcase_add_test(tc, test_titles_first_sentence);
+	tcase_add_test(tc, test_front_matter_values);
 	tcase_add_test(tc, test_non_ascii);
 	tcase_add_test(tc, test_bom_crlf);
 	tcase_add_loop_test(tc, test_annotation_errors, 0, sizeof(bad) / sizeof(*bad));

@@ -313,6 +313,26 @@ START_TEST(test_all_errors_of_a_page)
 }
 END_TEST
 
+/* A file that is not UTF-8 text says so, not "missing front matter". */
+START_TEST(test_not_utf8_text)
+{
+	static const char utf16[] = "\xff\xfe-\0-\0-\0\n\0t\0";
+	struct diag d = DIAG_INIT;
+	char *src = tu_tmpdir();
+	char *a = tu_write(src, "a.md", utf16, sizeof(utf16) - 1);
+	char *b = tu_write(src, "b.md", "---\ntitle: T\0\n---\n", 18);
+
+	ck_assert_int_eq(tu_compile(out.buf, &d, 0, a, b, NULL), -1);
+	ck_assert(tu_diag_has(&d, "a.md:1:1: error: the file is UTF-16 text"));
+	ck_assert(tu_diag_has(&d, "b.md:1:1: error: the file holds NUL bytes"));
+	diag_release(&d);
+	free(a);
+	free(b);
+	tu_rmtree(src);
+	free(src);
+}
+END_TEST
+
 START_TEST(test_failure_leaves_output_untouched)
 {
 	static const char precious[] = "an older knowledge base\0with a NUL";
@@ -654,6 +674,7 @@ Suite *compile_suite(void)
 	tcase_add_test(tc, test_duplicate_slug);
 	tcase_add_test(tc, test_all_errors_reported_in_one_run);
 	tcase_add_test(tc, test_all_errors_of_a_page);
+	tcase_add_test(tc, test_not_utf8_text);
 	tcase_add_test(tc, test_failure_leaves_output_untouched);
 	tcase_add_test(tc, test_success_replaces_output);
 	tcase_add_test(tc, test_warnings_and_strict);

@@ -74,6 +74,10 @@ static const struct {
 	{ "---\n- a\n- b\n---\n", 2, 1, "must be a YAML mapping" },
 	{ "---\ntitle: a\nTitle: b\n---\n", 3, 1, "duplicate front matter key" },
 	{ "---\na: &x [*x]\n---\n", 0, 0, "" }, /* a self-alias: error, not a hang */
+	{ "\xff\xfe-", 1, 1, "UTF-16 text: save it as UTF-8" },
+	{ "\xfe\xff", 1, 1, "UTF-16 text: save it as UTF-8" },
+	{ "---\ntitle: Error: printer offline\n---\n", 0, 0,
+	  "needs quotes: title: \"Error: printer offline\"" },
 };
 
 START_TEST(test_errors)

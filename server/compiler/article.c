@@ -1,6 +1,7 @@
 /* article: turns one FAQ page into a kb_article by structure and annotations. */
 #include "article.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -242,13 +243,21 @@ static const char *heading_label(const char *heading, int *number)
 	return NULL;
 }
 
-static char *str_field(const struct mdtree *t, const char *key)
+/* The field's text without blanks around it (a folded "title: >" ends in
+ * a newline), or NULL. A list, where one value is meant, is reported. */
+static char *str_field(const struct mdtree *t, const char *key, struct diag *d)
 {
 	const cJSON *v = frontmatter_get(&t->fm, key);
+	const char *s;
 
-	if (cJSON_IsString(v) && *text_ltrim(v->valuestring))
-		return xstrdup(text_ltrim(v->valuestring));
-	return NULL;
+	if (v && !cJSON_IsString(v)) {
+		diag_warn(d, t->path, 0, 0, "front matter '%s' should be one "
+			  "value, not a list or mapping; it is ignored", key);
+		return NULL;
+	}
+	if (!v || !*(s = text_ltrim(v->valuestring)))
+		return NULL;
+	return xstrndup(s, text_rtrim_len(s, strlen(s)));
 }
 
 /* Adds each comma-separated, trimmed part of s to out ("iOS, Android" is
@@ -259,10 +268,22 @@ static void add_parts(const char *s, struct kb_strs *out)
 		size_t n = strcspn(s, ",");
 		struct sbuf part = SBUF_INIT;
 
+		const char *name;
+		size_t len;
+
 		sbuf_add(&part, s, n);
 		sbuf_rtrim(&part);
-		if (*text_ltrim(part.buf))
-			kb_strs_add(out, text_ltrim(part.buf));
+		name = text_ltrim(part.buf);
+		len = strlen(name);
+		/* 'platform: Windows, "Linux"' is one YAML text: its quotes
+		 * are the author's, not the name's. */
+		if (len >= 2 && (name[0] == '"' || name[0] == '\'') &&
+		    name[len - 1] == name[0]) {
+			name++;
+			len -= 2;
+		}
+		if (len)
+			kb_strs_add_n(out, name, len);
 		sbuf_release(&part);
 		s += n;
 		if (*s == ',')
@@ -270,18 +291,63 @@ static void add_parts(const char *s, struct kb_strs *out)
 	}
 }
 
-/* Adds each string of a scalar-or-list field to out. */
-static void list_field(const cJSON *v, struct kb_strs *out)
+/* Adds each string of a scalar-or-list field to out; reports the values
+ * that are neither. */
+static void list_field(const struct mdtree *t, const char *key,
+		       struct kb_strs *out, struct diag *d)
 {
-	const cJSON *it;
+	const cJSON *v = frontmatter_get(&t->fm, key), *it;
 
+	if (!v)
+		return;
 	if (cJSON_IsString(v)) {
 		add_parts(v->valuestring, out);
 		return;
 	}
-	cJSON_ArrayForEach(it, v)
-		if (cJSON_IsString(it))
+	cJSON_ArrayForEach(it, v) {
+		if (cJSON_IsString(it)) {
 			add_parts(it->valuestring, out);
+			continue;
+		}
+		diag_warn(d, t->path, 0, 0, "front matter '%s' should be names "
+			  "(a list, or one line with commas); a nested list or "
+			  "mapping in it is ignored", key);
+		return;
+	}
+	if (!cJSON_IsArray(v))
+		diag_warn(d, t->path, 0, 0, "front matter '%s' should be names "
+			  "(a list, or one line with commas); it is ignored", key);
+}
+
+/* 1 when s reads as an ISO 8601 date, with a time or not:
+ * "2024-03-01", "2024-03-01 10:00", "2024-03-01T10:00:00Z". */
+static int is_date(const char *s)
+{
+	int y, mo, da, h = 0, mi = 0, sec = 0, n = 0;
+
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &da, &n) != 3 || n != 10 ||
+	    mo < 1 || mo > 12 || da < 1 || da > 31)
+		return 0;
+	s += n;
+	if (!*s)
+		return 1;
+	if ((*s != ' ' && *s != 'T') || sscanf(s + 1, "%2d:%2d%n", &h, &mi, &n) != 2 ||
+	    n != 5 || h > 23 || mi > 59 || h < 0 || mi < 0)
+		return 0;
+	s += 1 + n;
+	if (*s == ':') {
+		if (sscanf(s + 1, "%2d%n", &sec, &n) != 1 || n != 2 || sec < 0 ||
+		    sec > 60)
+			return 0;
+		s += 1 + n;
+		if (*s == '.')
+			s += 1 + strspn(s + 1, "0123456789");
+	}
+	if (*s == 'Z')
+		s++;
+	else if ((*s == '+' || *s == '-') && strlen(s) == 6 && s[3] == ':')
+		s += 6;
+	return !*s;
 }
 
 /* "2020-09-02 15:34:33" -> "2020-09-02T15:34:33"; others are kept. */
@@ -300,13 +366,13 @@ static int read_front_matter(struct kb_article *a, struct mdtree *t,
 	const cJSON *it;
 	int ret = 0;
 
-	a->title = str_field(t, "title");
+	a->title = str_field(t, "title", d);
 	if (!a->title) {
 		diag_error(d, t->path, 1, 1,
 			   "missing title: the front matter needs 'title: ...'");
 		ret = -1;
 	}
-	a->slug = str_field(t, "slug");
+	a->slug = str_field(t, "slug", d);
 	if (!a->slug) {
 		struct sbuf s = SBUF_INIT;
 
@@ -325,18 +391,24 @@ static int read_front_matter(struct kb_article *a, struct mdtree *t,
 			   "(set 'slug:' in the front matter)", a->slug);
 		ret = -1;
 	}
-	a->updated_at = normalize_date(str_field(t, "updatedAt"));
+	a->updated_at = normalize_date(str_field(t, "updatedAt", d));
 	if (!a->updated_at)
-		a->updated_at = normalize_date(str_field(t, "updated_at"));
-	a->lang = str_field(t, "lang");
+		a->updated_at = normalize_date(str_field(t, "updated_at", d));
+	if (a->updated_at && !is_date(a->updated_at))
+		diag_warn(d, t->path, 0, 0, "updatedAt '%s' is not a date as "
+			  "YYYY-MM-DD or YYYY-MM-DD HH:MM:SS; it is kept as written",
+			  a->updated_at);
+	a->lang = str_field(t, "lang", d);
 
-	list_field(frontmatter_get(&t->fm, "platform"), &platforms);
-	list_field(frontmatter_get(&t->fm, "platforms"), &platforms);
+	list_field(t, "platform", &platforms, d);
+	list_field(t, "platforms", &platforms, d);
 	for (size_t i = 0; i < platforms.nr; i++)
-		kb_article_add_platform(a, platforms.items[i]);
+		if (!kb_article_add_platform(a, platforms.items[i]))
+			diag_warn(d, t->path, 0, 0, "platform '%s' has no letter "
+				  "or digit; it is ignored", platforms.items[i]);
 	kb_strs_release(&platforms);
-	list_field(frontmatter_get(&t->fm, "Products"), &a->products);
-	list_field(frontmatter_get(&t->fm, "product"), &a->products);
+	list_field(t, "Products", &a->products, d);
+	list_field(t, "product", &a->products, d);
 
 	a->meta = cJSON_CreateObject();
 	cJSON_ArrayForEach(it, t->fm.fields)

@@ -113,6 +113,18 @@ int frontmatter_parse(const char *buf, size_t len, const char *path,
 	cJSON *fields = NULL;
 	int line = 1, ret = -1, parser_ok = 0, doc_ok = 0;
 
+	if (len >= 2 && (((unsigned char)buf[0] == 0xFF && (unsigned char)buf[1] == 0xFE) ||
+			 ((unsigned char)buf[0] == 0xFE && (unsigned char)buf[1] == 0xFF))) {
+		diag_error(d, path, 1, 1,
+			   "the file is UTF-16 text: save it as UTF-8");
+		return -1;
+	}
+	if (memchr(buf, '\0', len < 4096 ? len : 4096)) {
+		diag_error(d, path, 1, 1,
+			   "the file holds NUL bytes: it is not UTF-8 text "
+			   "(UTF-16, or not text at all)");
+		return -1;
+	}
 	if (!is_fence(buf, line_len(buf, end), 0)) {
 		diag_error(d, path, 1, 1,
 			   "missing front matter: the file must start with a '---' "
@@ -152,11 +164,16 @@ int frontmatter_parse(const char *buf, size_t len, const char *path,
 				     (size_t)(yaml_end - yaml_start));
 	if (!yaml_parser_load(&parser, &doc)) {
 		const char *ctx = parser.context ? parser.context : NULL;
+		const char *problem = parser.problem ? parser.problem : "unreadable YAML";
+		/* The usual cause: "title: Error: printer offline". */
+		int colon = !strncmp(problem, "mapping values are not allowed", 30);
+
 		diag_error(d, path, 2 + (int)parser.problem_mark.line,
 			   (int)parser.problem_mark.column + 1,
-			   "YAML syntax error in front matter: %s%s%s",
-			   parser.problem ? parser.problem : "unreadable YAML",
-			   ctx ? " " : "", ctx ? ctx : "");
+			   "YAML syntax error in front matter: %s%s%s%s", problem,
+			   ctx ? " " : "", ctx ? ctx : "",
+			   colon ? " (a value with ': ' in it needs quotes: "
+				   "title: \"Error: printer offline\")" : "");
 		goto cleanup;
 	}
 	doc_ok = 1;

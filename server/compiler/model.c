@@ -12,8 +12,13 @@
 
 void kb_strs_add(struct kb_strs *l, const char *s)
 {
+	kb_strs_add_n(l, s, strlen(s));
+}
+
+void kb_strs_add_n(struct kb_strs *l, const char *s, size_t len)
+{
 	ALLOC_GROW(l->items, l->nr + 1, l->alloc);
-	l->items[l->nr++] = xstrdup(s);
+	l->items[l->nr++] = xstrndup(s, len);
 }
 
 int kb_strs_has(const struct kb_strs *l, const char *s)

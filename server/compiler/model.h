@@ -143,6 +143,8 @@ struct kb_question *kb_questions_find(const struct kb_questions *qs,
 				      const char *id);
 
 void kb_strs_add(struct kb_strs *l, const char *s);
+/* Adds a copy of the first len bytes of s. */
+void kb_strs_add_n(struct kb_strs *l, const char *s, size_t len);
 int kb_strs_has(const struct kb_strs *l, const char *s);
 void kb_strs_release(struct kb_strs *l);
 
