@@ -17,6 +17,29 @@ START_TEST(test_ordinary_comment_is_not_ours)
 }
 END_TEST
 
+/* A comment meant as an annotation but written otherwise is a warning. */
+START_TEST(test_near_miss_is_reported)
+{
+	static const char *const near[] = {
+		"<!-- Cause: c10 -->", "<!-- cause c8; solutions: f -->",
+		"<!-- SOLUTION: fix-1 -->", "<!-- id: c1; when: platform=ios -->",
+		"<!-- solutions: a, b -->",
+	};
+
+	for (size_t i = 0; i < sizeof(near) / sizeof(*near); i++) {
+		struct diag d = DIAG_INIT;
+		struct annot a;
+
+		ck_assert_int_eq(annot_parse(near[i], "f.md", 3, 4, &d, &a),
+				 ANNOT_NONE);
+		ck_assert_msg(d.warnings == 1 && d.errors == 0, "%s", near[i]);
+		ck_assert_int_eq(d.items[0].line, 3);
+		ck_assert_ptr_nonnull(strstr(d.items[0].msg, "looks like an annotation"));
+		diag_release(&d);
+	}
+}
+END_TEST
+
 START_TEST(test_full_cause)
 {
 	struct diag d = DIAG_INIT;
@@ -107,6 +130,7 @@ Suite *annot_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_ordinary_comment_is_not_ours);
+	tcase_add_test(tc, test_near_miss_is_reported);
 	tcase_add_test(tc, test_full_cause);
 	tcase_add_test(tc, test_multiline_and_ampersand);
 	tcase_add_loop_test(tc, test_malformed, 0, sizeof(bad) / sizeof(*bad));

@@ -129,6 +129,29 @@ static int leading_kind(const char *s)
 	return -1;
 }
 
+/* 1 when a comment that is no annotation was likely meant as one: it
+ * starts with a kind's name in other case or without its colon ("Cause:
+ * c1", "cause c1; when: ..."), or it has an annotation's keys. */
+static int near_miss(const char *s)
+{
+	static const char *const keys[] = { "when:", "solutions:", "fixes:",
+					    "weight:", "applies:" };
+
+	for (size_t k = 0; k < sizeof(kind_names) / sizeof(*kind_names); k++) {
+		size_t n = strlen(kind_names[k]);
+
+		if (text_ieq_n(s, kind_names[k], n) &&
+		    (s[n] == ':' || s[n] == ' ' || s[n] == '\t') &&
+		    strpbrk(s + n, ":;"))
+			return 1;
+	}
+	for (size_t k = 0; k < sizeof(keys) / sizeof(*keys); k++)
+		for (const char *p = strstr(s, keys[k]); p; p = strstr(p + 1, keys[k]))
+			if (p == s || p[-1] == ';' || p[-1] == ' ' || p[-1] == '\n')
+				return 1;
+	return 0;
+}
+
 enum annot_result annot_parse(const char *comment, const char *path, int line,
 			      int col, struct diag *d, struct annot *out)
 {
@@ -149,6 +172,12 @@ enum annot_result annot_parse(const char *comment, const char *path, int line,
 
 	kind = leading_kind(body.buf);
 	if (kind < 0) {
+		if (near_miss(body.buf))
+			diag_warn(d, path, line, col,
+				  "this comment looks like an annotation but is "
+				  "not one (an annotation starts with 'cause: ID', "
+				  "'solution: ID' or 'question: ID', lowercase); "
+				  "it is ignored");
 		ret = ANNOT_NONE;
 		goto cleanup;
 	}
