@@ -404,6 +404,10 @@ START_TEST(test_raw_html_stripped)
 			ck_assert(!strstr(a->sections[j].html, bad[i]));
 	}
 	ck_assert_str_eq(a->causes[0].id, "c1");
+	/* The <div>'s text is left out, with a word (the <script> block has
+	 * no text of its own to lose). */
+	ck_assert(tu_diag_has(&d, "x.md:10: warning: 1 block(s) of raw HTML with "
+			      "text in them are left out"));
 	/* The title is stored as text; escaping is the renderer's job. */
 	ck_assert_str_eq(a->title, "<b>Bold</b> title");
 	kb_article_free(a);

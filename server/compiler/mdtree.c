@@ -169,11 +169,48 @@ static void strip_html(cmark_node *root)
 	free(doomed);
 }
 
+/* 1 when an HTML block that does not start with a comment has text
+ * outside its tags ("<details><summary>More</summary>...", but not
+ * "<br>" or "<img src=...>"); the text of script and style aside. */
+static int shows_text(const char *lit)
+{
+	const char *p = lit ? lit + strspn(lit, " \t") : "";
+
+	if (!strncmp(p, "<!--", 4))
+		return 0;
+	while (*p) {
+		if (*p == '<') {
+			const char *end = strchr(p, '>');
+
+			if (!end)
+				break;
+			if (text_ieq_n(p, "<script", 7) || text_ieq_n(p, "<style", 6)) {
+				const char *tag = text_ieq_n(p, "<script", 7) ?
+						  "</script" : "</style";
+				const char *close = end;
+
+				while (*close && !text_ieq_n(close, tag, strlen(tag)))
+					close++;
+				end = strchr(close, '>');
+				if (!end)
+					break;
+			}
+			p = end + 1;
+			continue;
+		}
+		if (*p != ' ' && *p != '\t' && *p != '\n')
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 static void collect_and_strip_html(struct mdtree *t, struct diag *d)
 {
 	cmark_iter *it = cmark_iter_new(t->root);
 	cmark_node **doomed = NULL;
 	size_t nr = 0, alloc = 0;
+	int dropped = 0, first_line = 0;
 	cmark_event_type ev;
 
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -191,11 +228,21 @@ static void collect_and_strip_html(struct mdtree *t, struct diag *d)
 	cmark_iter_free(it);
 	/* Unlink after the walk: the iterator must not see a changing tree. */
 	for (size_t i = 0; i < nr; i++) {
-		if (cmark_node_get_type(doomed[i]) == CMARK_NODE_HTML_BLOCK)
+		if (cmark_node_get_type(doomed[i]) == CMARK_NODE_HTML_BLOCK) {
 			keep_text_beside_comments(doomed[i]);
+			if (shows_text(cmark_node_get_literal(doomed[i])) &&
+			    !dropped++)
+				first_line = mdtree_line(t, doomed[i]);
+		}
 		cmark_node_free(doomed[i]);
 	}
 	free(doomed);
+	/* Raw HTML never reaches the output; a page written in it (a help
+	 * desk's export, say) should not lose its text without a word. */
+	if (dropped)
+		diag_warn(d, t->path, first_line, 0,
+			  "%d block(s) of raw HTML with text in them are left out "
+			  "(Clew shows Markdown only; the first is here)", dropped);
 }
 
 /* cmark's memory. Its own allocator aborts when memory runs out; ours
