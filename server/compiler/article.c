@@ -37,7 +37,7 @@ static const char *const solution_words[] = {
 	"l\xc3\xb6sung", "l\xc3\xb6sungen", "abhilfe", "behebung",      /* de */
 	"r\xc3\xa9solution", "correctif", "correctifs",               /* fr */
 	"soluci\xc3\xb3n", "soluciones", "solu\xc3\xa7\xc3\xa3o",        /* es pt */
-	"solu\xc3\xa7\xc3\xb5" "es", "soluzione", "soluzioni",             /* pt it */
+	"solu\xc3\xa7\xc3\265es", "soluzione", "soluzioni",             /* pt it */
 	"oplossing", "oplossingen",                                    /* nl */
 	"\xd1\x80\xd0\xb5\xd1\x88\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5",             /* решение */
 	"\xd1\x80\xd0\xb5\xd1\x88\xd0\xb5\xd0\xbd\xd0\xb8\xd1\x8f",             /* решения */
