@@ -660,12 +660,31 @@ static void section_begin(struct walk *w, cmark_node *heading,
 		/* cmark writes "<hN>"; the anchor is [a-z0-9-], safe as is. */
 		mdtree_render(heading, &h);
 		sbuf_add(&w->html, h.buf, 3);
-		sbuf_addf(&w->html, " id=\"%s\"", s->anchor);
+		sbuf_adds(&w->html, " id=\"");
+		sbuf_adds(&w->html, s->anchor);
+		sbuf_addch(&w->html, '"');
 		sbuf_add(&w->html, h.buf + 3, h.len - 3);
 		sbuf_release(&h);
 		sbuf_adds(&w->text, text);
 		sbuf_addch(&w->text, '\n');
 	}
+}
+
+/* Appends "<name><sep><n>" ("ios-fix-2"): sbuf_addf's printf costs more
+ * than the rest of an entry's id. */
+static void add_numbered(struct sbuf *out, const char *name, const char *sep,
+			 size_t n)
+{
+	char digits[24];
+	size_t i = sizeof(digits);
+
+	do {
+		digits[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n && i);
+	sbuf_adds(out, name);
+	sbuf_adds(out, sep);
+	sbuf_add(out, digits + i, sizeof(digits) - i);
 }
 
 static const char *item_platform(struct walk *w)
@@ -719,7 +738,7 @@ static void add_entry(struct walk *w, struct mdtree_annot *ma,
 			c->id = xstrdup(ma->a.id);
 			c->explicit_id = 1;
 		} else {
-			sbuf_addf(&id, "%s-%zu", platform ? platform : "cause", n);
+			add_numbered(&id, platform ? platform : "cause", "-", n);
 			c->id = sbuf_detach(&id, NULL);
 		}
 		if (!title.len)
@@ -751,7 +770,7 @@ static void add_entry(struct walk *w, struct mdtree_annot *ma,
 		if (ma && ma->a.id) {
 			s->id = xstrdup(ma->a.id);
 		} else {
-			sbuf_addf(&id, "%s-fix-%zu", platform ? platform : "solution", n);
+			add_numbered(&id, platform ? platform : "solution", "-fix-", n);
 			s->id = sbuf_detach(&id, NULL);
 		}
 		if (!title.len)
