@@ -629,6 +629,25 @@ START_TEST(test_front_matter_values)
 }
 END_TEST
 
+/* Repeated headings get unique anchors, numbered in order. */
+START_TEST(test_unique_anchors)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: T\n---\n## Notes\n\nA.\n\n## Notes\n\nB.\n\n"
+		"## Notes 2\n\nC.\n\n## Notes\n\nD.\n\n## \xe8\xaf\xb4\xe6\x98\x8e\n\nE.\n", &d);
+	static const char *const want[] = { "notes", "notes-2", "notes-2-2",
+					    "notes-3", "section-5" };
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_sections, 5);
+	for (size_t i = 0; i < 5; i++)
+		ck_assert_str_eq(a->sections[i].anchor, want[i]);
+	kb_article_free(a);
+	diag_release(&d);
+}
+END_TEST
+
 START_TEST(test_non_ascii)
 {
 	struct diag d = DIAG_INIT;
@@ -743,6 +762,7 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_heading_words_in_passing);
 	tcase_add_test(tc, test_titles_first_sentence);
 	tcase_add_test(tc, test_front_matter_values);
+	tcase_add_test(tc, test_unique_anchors);
 	tcase_add_test(tc, test_non_ascii);
 	tcase_add_test(tc, test_bom_crlf);
 	tcase_add_loop_test(tc, test_annotation_errors, 0, sizeof(bad) / sizeof(*bad));

@@ -437,6 +437,13 @@ struct walk {
 	int mode_items;
 	struct sbuf html, text;
 	int failed;
+	/* The sections' anchors, for unique ones in constant time: a page
+	 * with thousands of "## Causes" headings took minutes. */
+	struct anchor_slot {
+		const char *anchor; /* a section's, borrowed */
+		int next;           /* the next "-N" to try after it */
+	} *anchors;
+	size_t nr_anchors, alloc_anchors; /* alloc_anchors: a power of 2 */
 };
 
 /* Appends the platform name a heading's text gives, without leading and
@@ -615,12 +622,53 @@ static void section_end(struct walk *w)
 	w->section = NULL;
 }
 
-static int anchor_taken(const struct kb_article *a, const char *anchor)
+/* The slot of anchor in w's set, or the empty slot where it would go. */
+static struct anchor_slot *anchor_slot(struct walk *w, const char *anchor)
 {
-	for (size_t i = 0; i < a->nr_sections; i++)
-		if (!strcmp(a->sections[i].anchor, anchor))
-			return 1;
-	return 0;
+	size_t mask = w->alloc_anchors - 1;
+	size_t i = text_hash(TEXT_HASH_INIT, anchor, strlen(anchor)) & mask;
+
+	while (w->anchors[i].anchor && strcmp(w->anchors[i].anchor, anchor))
+		i = (i + 1) & mask;
+	return &w->anchors[i];
+}
+
+static void anchor_add(struct walk *w, const char *anchor)
+{
+	if (2 * (w->nr_anchors + 1) > w->alloc_anchors) {
+		struct anchor_slot *old = w->anchors;
+		size_t n = w->alloc_anchors;
+
+		w->alloc_anchors = n ? 2 * n : 64;
+		w->anchors = xcalloc(w->alloc_anchors, sizeof(*w->anchors));
+		for (size_t i = 0; i < n; i++)
+			if (old[i].anchor)
+				*anchor_slot(w, old[i].anchor) = old[i];
+		free(old);
+	}
+	anchor_slot(w, anchor)->anchor = anchor;
+	anchor_slot(w, anchor)->next = 2;
+	w->nr_anchors++;
+}
+
+/* Makes anchor unique among w's: "causes", then "causes-2", ... */
+static void unique_anchor(struct walk *w, struct sbuf *anchor)
+{
+	struct anchor_slot *base;
+	size_t len = anchor->len;
+
+	if (!w->alloc_anchors || !anchor_slot(w, anchor->buf)->anchor)
+		return;
+	base = anchor_slot(w, anchor->buf);
+	for (;;) {
+		char num[24];
+
+		snprintf(num, sizeof(num), "-%d", base->next++);
+		sbuf_setlen(anchor, len);
+		sbuf_adds(anchor, num);
+		if (!anchor_slot(w, anchor->buf)->anchor)
+			return;
+	}
 }
 
 /* Opens a section for heading (NULL: the untitled intro). */
@@ -635,19 +683,14 @@ static void section_begin(struct walk *w, cmark_node *heading,
 	s = &a->sections[a->nr_sections];
 	memset(s, 0, sizeof(*s));
 	if (heading) {
-		size_t base;
-
 		text_slugify(&anchor, text);
 		if (!anchor.len)
 			sbuf_addf(&anchor, "section-%zu", a->nr_sections + 1);
-		base = anchor.len;
-		for (int n = 2; anchor_taken(a, anchor.buf); n++) {
-			sbuf_setlen(&anchor, base);
-			sbuf_addf(&anchor, "-%d", n);
-		}
+		unique_anchor(w, &anchor);
 		s->level = cmark_node_get_heading_level(heading);
 	}
 	s->anchor = sbuf_detach(&anchor, NULL);
+	anchor_add(w, s->anchor);
 	s->heading = xstrdup(text);
 	s->platform = w->platform ? xstrdup(w->platform) : NULL;
 	s->kind = w->mode;
@@ -1208,6 +1251,7 @@ struct kb_article *article_from_tree(struct mdtree *t, const char *slug_default,
 		walk_block(&w, n);
 	flush_mode(&w);
 	free(w.mode_blocks);
+	free(w.anchors);
 	section_end(&w);
 	sbuf_release(&w.html);
 	sbuf_release(&w.text);
