@@ -252,6 +252,45 @@ START_TEST(test_section_heading_not_platform)
 }
 END_TEST
 
+/* A page's first H1 is its title: it opens no platform's scope unless it
+ * is just the platform's name, or other H1s follow. */
+START_TEST(test_first_h1_is_title)
+{
+	static const struct {
+		const char *page, *platform; /* of the cause; NULL: every one */
+		size_t platforms;
+	} cases[] = {
+		{ "---\ntitle: Printer offline on Windows\nplatform: [Windows, macOS]\n---\n"
+		  "# Printer offline on Windows\n\n## Causes\n\n1. It is off.\n", NULL, 2 },
+		{ "---\ntitle: Camera\nplatform: [Windows, macOS]\n---\n"
+		  "# Teams camera not working on Windows\n\n## Causes\n\n1. It is off.\n",
+		  NULL, 2 },
+		{ "---\ntitle: Printer shows offline\n---\n"
+		  "# Printer offline\n\n### Causes\n\n1. It is off.\n", NULL, 0 },
+		{ "---\ntitle: T\nplatform: [Windows, macOS]\n---\n"
+		  "# Windows\n\n## Causes\n\n1. It is off.\n", "windows", 2 },
+		{ "---\ntitle: T\n---\n# Windows\n\n### Causes\n\n1. It is off.\n\n"
+		  "# macOS\n\n### Causes\n\n1. It sleeps.\n", "windows", 2 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct diag d = DIAG_INIT;
+		struct kb_article *a = parse("x.md", cases[i].page, &d);
+
+		ck_assert_ptr_nonnull(a);
+		ck_assert_msg(a->nr_platforms == cases[i].platforms, "case %zu: %zu "
+			      "platforms", i, a->nr_platforms);
+		if (cases[i].platform)
+			ck_assert_str_eq(a->causes[0].platform, cases[i].platform);
+		else
+			ck_assert_msg(!a->causes[0].platform, "case %zu: '%s'", i,
+				      a->causes[0].platform);
+		kb_article_free(a);
+		diag_release(&d);
+	}
+}
+END_TEST
+
 START_TEST(test_title_heading_not_platform)
 {
 	struct diag d = DIAG_INIT;
@@ -750,6 +789,7 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_subheading_causes);
 	tcase_add_test(tc, test_title_heading_not_platform);
 	tcase_add_test(tc, test_section_heading_not_platform);
+	tcase_add_test(tc, test_first_h1_is_title);
 	tcase_add_test(tc, test_label_paragraphs);
 	tcase_add_test(tc, test_numbered_cause_headings);
 	tcase_add_test(tc, test_deep_platform_headings);

@@ -437,6 +437,7 @@ struct walk {
 	int mode_items;
 	struct sbuf html, text;
 	int failed;
+	int headings_seen;
 	/* The sections' anchors, for unique ones in constant time: a page
 	 * with thousands of "## Causes" headings took minutes. */
 	struct anchor_slot {
@@ -544,6 +545,17 @@ static int is_platform_name(const char *name)
 	return words > 0;
 }
 
+/* 1 when a level-1 heading follows h: the page's H1s are its sections,
+ * not one title. */
+static int another_h1(cmark_node *h)
+{
+	for (cmark_node *n = cmark_node_next(h); n; n = cmark_node_next(n))
+		if (cmark_node_get_type(n) == CMARK_NODE_HEADING &&
+		    cmark_node_get_heading_level(n) == 1)
+			return 1;
+	return 0;
+}
+
 /* Returns the platform a heading names, adding it to the article; NULL
  * when the heading is not a platform heading. Headings of level 1 and 2
  * may name one in passing; deeper ones ("### Windows" under "## Causes")
@@ -555,24 +567,34 @@ static const char *heading_platform(struct walk *w, cmark_node *h,
 	const char *ret = NULL;
 	int level = cmark_node_get_heading_level(h);
 
-	if (level > 2) {
+	/* The article's own title ("# Printer offline on Windows") is not
+	 * one. */
+	if (w->a->title && repeats_title(text, w->a->title))
+		return NULL;
+	/* Deeper headings, and a page's first heading when it is an H1 (the
+	 * page's title, as written in its body: "# Teams camera not working
+	 * on Windows"), must be just a platform's name; such an H1 is found
+	 * by the causes under it only when other H1s follow. */
+	if (level > 2 || (level == 1 && w->headings_seen == 0)) {
 		platform_name(text_ltrim(text), &name);
 		for (size_t i = 0; i < w->a->nr_platforms && !ret; i++)
 			if (text_ieq(name.buf, w->a->platforms[i].name))
 				ret = w->a->platforms[i].id;
 		sbuf_release(&name);
-		return ret;
+		if (ret || level > 2 || !another_h1(h))
+			return ret;
+		name = (struct sbuf)SBUF_INIT;
+	} else {
+		/* Named in the front matter: the name stands in the heading
+		 * as a word ("iOS devices", "For iOS users", "Troubleshooting
+		 * on iOS"). */
+		for (size_t i = 0; i < w->a->nr_platforms; i++)
+			if (has_word(text, w->a->platforms[i].name))
+				return w->a->platforms[i].id;
 	}
-	/* Named in the front matter: the name stands in the heading as a
-	 * word ("iOS devices", "For iOS users", "Troubleshooting on iOS"). */
-	for (size_t i = 0; i < w->a->nr_platforms; i++)
-		if (has_word(text, w->a->platforms[i].name))
-			return w->a->platforms[i].id;
-	/* The article's own title ("# Printer shows offline") is not one, nor
-	 * is a Reasons or Solutions heading ("## Causas" over
+	/* Nor is a Reasons or Solutions heading ("## Causas" over
 	 * "### Soluciones"). */
-	if ((w->a->title && repeats_title(text, w->a->title)) ||
-	    heading_kind(text) != KB_SECTION_TEXT)
+	if (heading_kind(text) != KB_SECTION_TEXT)
 		return NULL;
 	/* Otherwise only a heading that causes or solutions stand directly
 	 * under: a Reasons or Solutions heading whose nearest heading above
@@ -974,6 +996,7 @@ static void walk_block(struct walk *w, cmark_node *n)
 		}
 		section_begin(w, n, text.buf);
 		sbuf_release(&text);
+		w->headings_seen++;
 		return;
 	}
 	if (!w->section)
