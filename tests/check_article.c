@@ -668,6 +668,40 @@ START_TEST(test_front_matter_values)
 }
 END_TEST
 
+/* Sub-headings under Solutions: each one item when they hold text or
+ * steps; groups of items when each holds a list of them. */
+START_TEST(test_subheading_items_or_groups)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: T\nplatform: Windows\n---\n## Cause\n\nFiles are damaged.\n\n"
+		"## Resolution\n\n### Method 1: Run the troubleshooter\n\nOpen Settings.\n\n"
+		"### Method 2: Reset the components\n\n1. Stop the service.\n"
+		"2. Rename the folder.\n3. Start the service.\n\n"
+		"### Method 3: Run DISM\n\nRun it.\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_causes, 1);
+	ck_assert_uint_eq(a->nr_solutions, 3);
+	ck_assert_str_eq(a->solutions[1].title, "Method 2: Reset the components");
+	ck_assert_ptr_nonnull(strstr(a->solutions[1].html, "<li>Rename the folder.</li>"));
+	ck_assert_uint_eq(a->causes[0].solutions.nr, 3);
+	kb_article_free(a);
+	diag_release(&d);
+
+	a = parse("x.md",
+		"---\ntitle: T\nplatform: iOS\n---\n## Reasons\n\n1. A.\n2. B.\n3. C.\n\n"
+		"## Solutions\n\n### For phone calls\n\n1. Fix A.\n2. Fix B.\n\n"
+		"### For VoIP calls\n\nIn the app:\n\n1. Fix C.\n", &d);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_solutions, 3);
+	ck_assert_str_eq(a->solutions[2].title, "Fix C.");
+	ck_assert_str_eq(a->causes[2].solutions.items[0], "ios-fix-3");
+	kb_article_free(a);
+	diag_release(&d);
+}
+END_TEST
+
 /* Repeated headings get unique anchors, numbered in order. */
 START_TEST(test_unique_anchors)
 {
@@ -803,6 +837,7 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_titles_first_sentence);
 	tcase_add_test(tc, test_front_matter_values);
 	tcase_add_test(tc, test_unique_anchors);
+	tcase_add_test(tc, test_subheading_items_or_groups);
 	tcase_add_test(tc, test_non_ascii);
 	tcase_add_test(tc, test_bom_crlf);
 	tcase_add_loop_test(tc, test_annotation_errors, 0, sizeof(bad) / sizeof(*bad));

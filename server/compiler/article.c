@@ -435,6 +435,10 @@ struct walk {
 	cmark_node **mode_blocks;
 	size_t nr_mode_blocks, alloc_mode_blocks;
 	int mode_items;
+	/* Set when a sub-heading came before any list item: then each
+	 * sub-heading is one item, lists and all ("### Method 2: Reset" with
+	 * its numbered steps), and only annotated list items count alone. */
+	int mode_by_headings;
 	struct sbuf html, text;
 	int failed;
 	int headings_seen;
@@ -864,11 +868,12 @@ static void add_item(struct walk *w, cmark_node *item, int ordered)
 	struct sbuf text = SBUF_INIT, html = SBUF_INIT, title = SBUF_INIT;
 	cmark_node *first, *lead;
 
-	if (!ma && w->mode == KB_SECTION_TEXT)
+	if (!ma && (w->mode == KB_SECTION_TEXT || w->mode_by_headings))
 		return;
 	mdtree_plain_text(item, &text);
 	mdtree_render_children(item, &html);
-	if (w->mode != KB_SECTION_TEXT && (!ma || ma->a.kind != ANNOT_QUESTION))
+	if (w->mode != KB_SECTION_TEXT && !w->mode_by_headings &&
+	    (!ma || ma->a.kind != ANNOT_QUESTION))
 		w->mode_items++;
 	/* An icon before the text ("![warning](w.png) The disk is full.")
 	 * is no part of the title. */
@@ -950,9 +955,50 @@ static void flush_mode(struct walk *w)
 done:
 	w->nr_mode_blocks = 0;
 	w->mode_items = 0;
+	w->mode_by_headings = 0;
 	sbuf_release(&text);
 	sbuf_release(&html);
 	sbuf_release(&title);
+}
+
+/* Whether the sub-headings of a Reasons/Solutions heading, from first
+ * on, are its items ("### Method 1: Run the troubleshooter" with text or
+ * steps under it) rather than groups of list items ("#### For phone
+ * calls" over a list of fixes): when one of them has no list under it,
+ * or they are numbered methods or options. */
+static int headings_are_items(struct walk *w, cmark_node *first)
+{
+	int has_list = 1;
+
+	for (cmark_node *n = first; n; n = cmark_node_next(n)) {
+		cmark_node_type ty = cmark_node_get_type(n);
+
+		if (ty == CMARK_NODE_HEADING) {
+			struct sbuf text = SBUF_INIT;
+			size_t len;
+			int numbered;
+
+			if (cmark_node_get_heading_level(n) <= w->mode_level)
+				break;
+			if (!has_list)
+				return 1;
+			has_list = 0;
+			mdtree_plain_text(n, &text);
+			len = strspn(text.buf, "abcdefghijklmnopqrstuvwxyz"
+					       "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+			numbered = text.buf[len] == ' ' &&
+				   text.buf[len + 1] >= '0' && text.buf[len + 1] <= '9' &&
+				   (text_ieq_n(text.buf, "method ", 7) ||
+				    text_ieq_n(text.buf, "option ", 7) ||
+				    text_ieq_n(text.buf, "approach ", 9));
+			sbuf_release(&text);
+			if (numbered)
+				return 1;
+		} else if (ty == CMARK_NODE_LIST) {
+			has_list = 1;
+		}
+	}
+	return !has_list;
 }
 
 static void walk_block(struct walk *w, cmark_node *n)
@@ -985,6 +1031,9 @@ static void walk_block(struct walk *w, cmark_node *n)
 			ALLOC_GROW(w->mode_blocks, w->nr_mode_blocks + 1,
 				   w->alloc_mode_blocks);
 			w->mode_blocks[w->nr_mode_blocks++] = n;
+			if (!platform && !w->mode_items &&
+			    !w->mode_by_headings)
+				w->mode_by_headings = headings_are_items(w, n);
 		}
 		if (kind != KB_SECTION_TEXT && !platform) {
 			flush_mode(w);
@@ -993,6 +1042,7 @@ static void walk_block(struct walk *w, cmark_node *n)
 			w->mode_heading = n;
 			w->nr_mode_blocks = 0;
 			w->mode_items = 0;
+			w->mode_by_headings = 0;
 		}
 		section_begin(w, n, text.buf);
 		sbuf_release(&text);
