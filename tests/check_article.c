@@ -702,6 +702,25 @@ START_TEST(test_subheading_items_or_groups)
 }
 END_TEST
 
+/* "**Cause 1: ...**" in bold is a numbered heading of any length. */
+START_TEST(test_numbered_bold_labels)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: T\nplatform: [macOS]\n---\n## macOS\n\n"
+		"**Cause 1: The keyboard battery is low and the keys lag.**\n\n"
+		"Replace it.\n\n**Cause 2: Handoff interferes.**\n\nTurn it off.\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_causes, 2);
+	ck_assert_str_eq(a->causes[0].title,
+			 "The keyboard battery is low and the keys lag.");
+	ck_assert_str_eq(a->causes[0].html, "<p>Replace it.</p>\n");
+	kb_article_free(a);
+	diag_release(&d);
+}
+END_TEST
+
 /* Repeated headings get unique anchors, numbered in order. */
 START_TEST(test_unique_anchors)
 {
@@ -838,6 +857,7 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_front_matter_values);
 	tcase_add_test(tc, test_unique_anchors);
 	tcase_add_test(tc, test_subheading_items_or_groups);
+	tcase_add_test(tc, test_numbered_bold_labels);
 	tcase_add_test(tc, test_non_ascii);
 	tcase_add_test(tc, test_bom_crlf);
 	tcase_add_loop_test(tc, test_annotation_errors, 0, sizeof(bad) / sizeof(*bad));

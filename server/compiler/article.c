@@ -1273,7 +1273,7 @@ static void promote_labels(cmark_node *root)
 		struct sbuf text = SBUF_INIT;
 		cmark_node_type type = cmark_node_get_type(n);
 		enum kb_section_kind kind;
-		int span, words;
+		int span, words, numbered;
 
 		next = cmark_node_next(n);
 		if (type == CMARK_NODE_HEADING) {
@@ -1293,6 +1293,10 @@ static void promote_labels(cmark_node *root)
 		sbuf_rtrim(&text);
 		words = count_words(text.buf);
 		kind = heading_kind(text.buf);
+		/* "**Cause 1: The keyboard's battery is low.**" is a heading
+		 * of any length, as "### Cause 1: ..." would be. */
+		if (span && heading_label(text.buf, &numbered) && numbered)
+			words = 0;
 		/* In a Reasons section, "Possible reasons are:" is its text;
 		 * "**What you can do:**" begins the solutions. */
 		if (text.len && (words <= 3 || (span && words <= 6)) &&
