@@ -702,6 +702,31 @@ START_TEST(test_subheading_items_or_groups)
 }
 END_TEST
 
+/* Two problems on one page pair their causes and fixes apart. */
+START_TEST(test_pairing_per_problem)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: Email\nplatform: [Windows]\n---\n"
+		"## Problem: Can't send\n\n### Causes\n\n1. Port blocked.\n"
+		"2. Needs authentication.\n\n### Solutions\n\n1. Use port 587.\n\n"
+		"## Problem: Can't receive\n\n### Causes\n\n1. Mailbox full.\n\n"
+		"### Solutions\n\n1. Delete old mail.\n2. Empty the bin.\n\n"
+		"## Causes\n\n1. Offline.\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_causes, 4);
+	ck_assert_uint_eq(a->causes[1].solutions.nr, 1);
+	ck_assert_str_eq(a->causes[1].solutions.items[0], "windows-fix-1");
+	ck_assert_uint_eq(a->causes[2].solutions.nr, 2);
+	ck_assert_str_eq(a->causes[2].solutions.items[0], "windows-fix-2");
+	/* With no solutions under its own heading: all of its platform's. */
+	ck_assert_uint_eq(a->causes[3].solutions.nr, 3);
+	kb_article_free(a);
+	diag_release(&d);
+}
+END_TEST
+
 /* "**Cause 1: ...**" in bold is a numbered heading of any length. */
 START_TEST(test_numbered_bold_labels)
 {
@@ -858,6 +883,7 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_unique_anchors);
 	tcase_add_test(tc, test_subheading_items_or_groups);
 	tcase_add_test(tc, test_numbered_bold_labels);
+	tcase_add_test(tc, test_pairing_per_problem);
 	tcase_add_test(tc, test_non_ascii);
 	tcase_add_test(tc, test_bom_crlf);
 	tcase_add_loop_test(tc, test_annotation_errors, 0, sizeof(bad) / sizeof(*bad));

@@ -442,6 +442,12 @@ struct walk {
 	struct sbuf html, text;
 	int failed;
 	int headings_seen;
+	/* Each level's latest heading (1, 2, ... in order; 0: none open),
+	 * and the group of the current Reasons/Solutions heading: the one
+	 * it stands under, so that one page's problems ("## Problem: can't
+	 * send", "## Problem: can't receive") pair apart. */
+	int open_heading[7];
+	int mode_group;
 	/* The sections' anchors, for unique ones in constant time: a page
 	 * with thousands of "## Causes" headings took minutes. */
 	struct anchor_slot {
@@ -756,6 +762,24 @@ static void add_numbered(struct sbuf *out, const char *name, const char *sep,
 	sbuf_add(out, digits + i, sizeof(digits) - i);
 }
 
+/* The deepest heading open above level (0: none). */
+static int heading_above(const struct walk *w, int level)
+{
+	for (int l = level - 1; l >= 1; l--)
+		if (w->open_heading[l])
+			return w->open_heading[l];
+	return 0;
+}
+
+/* An entry's group: its Reasons/Solutions heading's, or, for an
+ * annotated item outside one, the heading its section is under. */
+static int entry_group(const struct walk *w)
+{
+	if (w->mode != KB_SECTION_TEXT)
+		return w->mode_group;
+	return heading_above(w, w->section ? w->section->level : 1);
+}
+
 static const char *item_platform(struct walk *w)
 {
 	if (w->platform)
@@ -825,6 +849,7 @@ static void add_entry(struct walk *w, struct mdtree_annot *ma,
 		c->text = sbuf_detach(&text, NULL);
 		c->line = line;
 		c->col = col;
+		c->group = entry_group(w);
 	} else {
 		struct kb_solution *s;
 		size_t n = 1;
@@ -855,6 +880,7 @@ static void add_entry(struct walk *w, struct mdtree_annot *ma,
 		s->text = sbuf_detach(&text, NULL);
 		s->line = line;
 		s->col = col;
+		s->group = entry_group(w);
 	}
 	sbuf_release(&text);
 	sbuf_release(&title);
@@ -1043,10 +1069,14 @@ static void walk_block(struct walk *w, cmark_node *n)
 			w->nr_mode_blocks = 0;
 			w->mode_items = 0;
 			w->mode_by_headings = 0;
+			w->mode_group = heading_above(w, level);
 		}
 		section_begin(w, n, text.buf);
 		sbuf_release(&text);
 		w->headings_seen++;
+		w->open_heading[level] = w->headings_seen;
+		for (int l = level + 1; l <= 6; l++)
+			w->open_heading[l] = 0;
 		return;
 	}
 	if (!w->section)
@@ -1088,10 +1118,18 @@ static int same_platform(const char *a, const char *b)
 	return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
-/* Causes without authored solutions get the solutions of their platform:
- * paired one to one when both are numbered lists of the same length, else
- * all of them; but a solution whose annotation says which causes it fixes
- * fixes only those. */
+/* Causes without authored solutions get the solutions of their platform
+ * under the same heading as theirs (of their platform anywhere, when
+ * there are none there): paired one to one when both are numbered lists
+ * of the same length, else all of them; but a solution whose annotation
+ * says which causes it fixes fixes only those. */
+static int in_scope(const struct kb_cause *c, const char *platform, int group,
+		    int by_group)
+{
+	return same_platform(c->platform, platform) &&
+	       (!by_group || c->group == group);
+}
+
 static void link_default_solutions(struct kb_article *a)
 {
 	/* Which causes were linked by their authors, before defaults apply. */
@@ -1102,30 +1140,40 @@ static void link_default_solutions(struct kb_article *a)
 	for (size_t i = 0; i < a->nr_causes; i++) {
 		struct kb_cause *c = &a->causes[i];
 		size_t nc = 0, ns = 0, idx = 0;
-		int all_ordered = 1;
+		int all_ordered = 1, by_group = 1;
 
 		if (authored[i])
 			continue;
+		for (size_t j = 0; j < a->nr_solutions; j++)
+			ns += in_scope(c, a->solutions[j].platform,
+				       a->solutions[j].group, 1);
+		if (!ns)
+			by_group = 0;
+		ns = 0;
 		for (size_t j = 0; j < a->nr_causes; j++) {
-			if (!same_platform(a->causes[j].platform, c->platform))
+			if (!in_scope(c, a->causes[j].platform, a->causes[j].group,
+				      by_group))
 				continue;
 			idx += j < i;
 			nc++;
 		}
 		for (size_t j = 0; j < a->nr_solutions; j++) {
-			if (!same_platform(a->solutions[j].platform, c->platform))
+			if (!in_scope(c, a->solutions[j].platform,
+				      a->solutions[j].group, by_group))
 				continue;
 			ns++;
 			all_ordered &= a->solutions[j].ordered;
 		}
 		for (size_t j = 0, k = 0; j < a->nr_solutions; j++) {
 			const struct kb_solution *s = &a->solutions[j];
-			int mine = same_platform(s->platform, c->platform);
+			int mine = in_scope(c, s->platform, s->group, by_group);
 
 			if (nc == ns && all_ordered) {
 				if (mine && k++ == idx && !s->fixes.nr)
 					kb_strs_add(&c->solutions, s->id);
-			} else if ((mine || !s->platform) && !s->fixes.nr) {
+			} else if ((mine || (!s->platform && (!by_group ||
+					      s->group == c->group))) &&
+				   !s->fixes.nr) {
 				kb_strs_add(&c->solutions, s->id);
 			}
 		}

@@ -59,6 +59,7 @@ struct kb_cause {
 	struct kb_conds when;
 	struct kb_strs solutions; /* solution ids, authored or derived */
 	int explicit_id;
+	int group;      /* the heading its Reasons section stands under */
 	int line, col;
 };
 
@@ -70,6 +71,7 @@ struct kb_solution {
 	char *text;
 	struct kb_strs fixes; /* cause ids this solution names */
 	int ordered;          /* item of an ordered list */
+	int group;            /* as kb_cause's */
 	int line, col;
 };
 
