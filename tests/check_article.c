@@ -702,6 +702,27 @@ START_TEST(test_subheading_items_or_groups)
 }
 END_TEST
 
+/* Empty items: left out, or, when annotated, kept with a warning. */
+START_TEST(test_empty_items)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: T\n---\n## Causes\n\n1. A is off.\n2.\n"
+		"3. <!-- cause: x -->\n\n## Solutions\n\n"
+		"10. <!-- solution: s10 -->\n   Fix ten.\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_causes, 2);
+	ck_assert_str_eq(a->causes[1].id, "x");
+	ck_assert(tu_diag_has(&d, "x.md:7:1: warning: empty cause item left out"));
+	ck_assert(tu_diag_has(&d, "x.md:8:1: warning: cause 'x' has no text"));
+	ck_assert(tu_diag_has(&d, "x.md:12:1: warning: solution 's10' has no "
+			      "text (the lines under an item need its indent"));
+	kb_article_free(a);
+	diag_release(&d);
+}
+END_TEST
+
 /* Two problems on one page pair their causes and fixes apart. */
 START_TEST(test_pairing_per_problem)
 {
@@ -884,6 +905,7 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_subheading_items_or_groups);
 	tcase_add_test(tc, test_numbered_bold_labels);
 	tcase_add_test(tc, test_pairing_per_problem);
+	tcase_add_test(tc, test_empty_items);
 	tcase_add_test(tc, test_non_ascii);
 	tcase_add_test(tc, test_bom_crlf);
 	tcase_add_loop_test(tc, test_annotation_errors, 0, sizeof(bad) / sizeof(*bad));

@@ -810,6 +810,20 @@ static void add_entry(struct walk *w, struct mdtree_annot *ma,
 	}
 	if (kind == KB_SECTION_TEXT)
 		return;
+	/* An item with nothing in it: left out, unless annotated (others
+	 * may name it). Text indented too little falls out of its item. */
+	if (!*text_ltrim(text_in) && !(title_in && *title_in)) {
+		const char *what = kind == KB_SECTION_CAUSES ? "cause" : "solution";
+
+		if (!ma || !ma->a.id) {
+			diag_warn(w->d, w->t->path, line, col, "empty %s item "
+				  "left out", what);
+			return;
+		}
+		diag_warn(w->d, w->t->path, line, col, "%s '%s' has no text "
+			  "(the lines under an item need its indent: 3 spaces "
+			  "under '1.', 4 under '10.')", what, ma->a.id);
+	}
 	sbuf_adds(&text, text_in);
 	if (title_in && *title_in)
 		sbuf_adds(&title, title_in);
