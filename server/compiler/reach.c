@@ -188,6 +188,15 @@ fail:
 	return NULL;
 }
 
+/* 1 when some cause of a has conditions or a weight. */
+static int ranks_by_answers(const struct kb_article *a)
+{
+	for (size_t i = 0; i < a->nr_causes; i++)
+		if (a->causes[i].when.nr || a->causes[i].weight > 0)
+			return 1;
+	return 0;
+}
+
 struct eng_model *reach_check(const struct kb *kb, struct diag *d)
 {
 	struct kb_article **sorted = kb_articles_by_slug(kb);
@@ -209,6 +218,10 @@ struct eng_model *reach_check(const struct kb *kb, struct diag *d)
 		const struct kb_cause *kc = a && pos < a->nr_causes ?
 			&a->causes[pos] : NULL;
 
+		/* A page with no conditions or weights at all ranks its
+		 * causes in the order written, as its author left them. */
+		if (a && !ranks_by_answers(a))
+			continue;
 		if (eng_witness(w, c, answers))
 			continue;
 		diag_warn(d, a ? a->path : NULL, kc ? kc->line : 0,
