@@ -554,6 +554,12 @@ START_TEST(test_heading_words_and_languages)
 		"### Why does this happen?\n\n1. A.\n2. B.\n\n### What to do\n\n1. C.\n2. D.\n",
 		"## Why does this happen?\n\n### Causes\n\n1. A.\n2. B.\n\n"
 		"## How to resolve it\n\n1. C.\n2. D.\n",
+		"## \xd8\xa7\xd9\x84\xd8\xa3\xd8\xb3\xd8\xa8\xd8\xa7\xd8\xa8\n\n1. A.\n2. B.\n\n" /* الأسباب */
+		"## \xd8\xa7\xd9\x84\xd8\xad\xd9\x84\xd9\x88\xd9\x84\n\n1. C.\n2. D.\n", /* الحلول */
+		"## \xd7\xa1\xd7\x99\xd7\x91\xd7\x95\xd7\xaa\n\n1. A.\n2. B.\n\n" /* סיבות */
+		"## \xd7\xa4\xd7\xaa\xd7\xa8\xd7\x95\xd7\xa0\xd7\x95\xd7\xaa\n\n1. C.\n2. D.\n", /* פתרונות */
+		"## Causas\n\n1. A.\n2. B.\n\n## C\xc3\xb3mo solucionarlo\n\n1. C.\n2. D.\n",
+		"## Причины\n\n1. A.\n2. B.\n\n## Как исправить\n\n1. C.\n2. D.\n",
 	};
 
 	for (size_t i = 0; i < sizeof(pages) / sizeof(*pages); i++) {
@@ -637,12 +643,19 @@ START_TEST(test_front_matter_values)
 	ck_assert_str_eq(a->platforms[1].name, "macOS");
 	ck_assert_str_eq(a->platforms[2].name, "Linux");
 	ck_assert_ptr_null(a->lang);
-	ck_assert(tu_diag_has(&d, "x.md: warning: updatedAt '2024-13-45T25:61:00' "
+	ck_assert(tu_diag_has(&d, "x.md: warning: updatedAt '2024-13-45 25:61:00' "
 			      "is not a date"));
 	ck_assert(tu_diag_has(&d, "x.md: warning: front matter 'lang' should be "
 			      "one value"));
 	ck_assert(tu_diag_has(&d, "x.md: warning: front matter 'Products' should "
 			      "be names"));
+	kb_article_free(a);
+	diag_release(&d);
+	a = parse("x.md", "---\ntitle: T\nplatform: {os: Windows}\n---\nText.\n", &d);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_platforms, 0);
+	ck_assert(tu_diag_has(&d, "x.md: warning: front matter 'platform' should "
+			      "be names (a list, or one line with commas); it is ignored"));
 	kb_article_free(a);
 	diag_release(&d);
 

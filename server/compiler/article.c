@@ -30,6 +30,9 @@ static const char *const cause_words[] = {
 	"\xd0\xbf\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd1\x8b",             /* причины */
 	"\xd0\x9f\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd0\xb0",             /* Причина */
 	"\xd0\x9f\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd1\x8b",             /* Причины */
+	"\xd8\xa7\xd9\x84\xd8\xb3\xd8\xa8\xd8\xa8",                         /* السبب */
+	"\xd8\xa7\xd9\x84\xd8\xa3\xd8\xb3\xd8\xa8\xd8\xa7\xd8\xa8",             /* الأسباب */
+	"\xd7\xa1\xd7\x99\xd7\x91\xd7\x94", "\xd7\xa1\xd7\x99\xd7\x91\xd7\x95\xd7\xaa", /* סיבה סיבות */
 };
 static const char *const solution_words[] = {
 	"solution", "solutions", "fix", "fixes", "workaround", "workarounds",
@@ -39,6 +42,11 @@ static const char *const solution_words[] = {
 	"soluci\xc3\xb3n", "soluciones", "solu\xc3\xa7\xc3\xa3o",        /* es pt */
 	"solu\xc3\xa7\xc3\265es", "soluzione", "soluzioni",             /* pt it */
 	"oplossing", "oplossingen",                                    /* nl */
+	"solucionar", "solucionarlo", "arreglarlo",                    /* es */
+	"\xd0\xb8\xd1\x81\xd0\xbf\xd1\x80\xd0\xb0\xd0\xb2\xd0\xb8\xd1\x82\xd1\x8c",   /* исправить */
+	"\xd8\xa7\xd9\x84\xd8\xad\xd9\x84", "\xd8\xa7\xd9\x84\xd8\xad\xd9\x84\xd9\x88\xd9\x84", /* الحل الحلول */
+	"\xd7\xa4\xd7\xaa\xd7\xa8\xd7\x95\xd7\x9f",                         /* פתרון */
+	"\xd7\xa4\xd7\xaa\xd7\xa8\xd7\x95\xd7\xa0\xd7\x95\xd7\xaa",             /* פתרונות */
 	"\xd1\x80\xd0\xb5\xd1\x88\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5",             /* решение */
 	"\xd1\x80\xd0\xb5\xd1\x88\xd0\xb5\xd0\xbd\xd0\xb8\xd1\x8f",             /* решения */
 	"\xd0\xa0\xd0\xb5\xd1\x88\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5",             /* Решение */
@@ -65,7 +73,7 @@ static const char *const cause_phrases[] = {
 };
 static const char *const solution_phrases[] = {
 	"what to do", "what you can do", "how to solve", "what can i do",
-	"how to resolve", "steps to resolve",
+	"how to resolve", "steps to resolve", "como resolver",
 };
 /* Trailing words dropped from a platform heading: "iOS devices" -> "iOS". */
 static const char *const generic_words[] = {
@@ -304,6 +312,11 @@ static void list_field(const struct mdtree *t, const char *key,
 		add_parts(v->valuestring, out);
 		return;
 	}
+	if (!cJSON_IsArray(v)) {
+		diag_warn(d, t->path, 0, 0, "front matter '%s' should be names "
+			  "(a list, or one line with commas); it is ignored", key);
+		return;
+	}
 	cJSON_ArrayForEach(it, v) {
 		if (cJSON_IsString(it)) {
 			add_parts(it->valuestring, out);
@@ -314,9 +327,6 @@ static void list_field(const struct mdtree *t, const char *key,
 			  "mapping in it is ignored", key);
 		return;
 	}
-	if (!cJSON_IsArray(v))
-		diag_warn(d, t->path, 0, 0, "front matter '%s' should be names "
-			  "(a list, or one line with commas); it is ignored", key);
 }
 
 /* 1 when s reads as an ISO 8601 date, with a time or not:
@@ -391,13 +401,14 @@ static int read_front_matter(struct kb_article *a, struct mdtree *t,
 			   "(set 'slug:' in the front matter)", a->slug);
 		ret = -1;
 	}
-	a->updated_at = normalize_date(str_field(t, "updatedAt", d));
+	a->updated_at = str_field(t, "updatedAt", d);
 	if (!a->updated_at)
-		a->updated_at = normalize_date(str_field(t, "updated_at", d));
+		a->updated_at = str_field(t, "updated_at", d);
 	if (a->updated_at && !is_date(a->updated_at))
 		diag_warn(d, t->path, 0, 0, "updatedAt '%s' is not a date as "
 			  "YYYY-MM-DD or YYYY-MM-DD HH:MM:SS; it is kept as written",
 			  a->updated_at);
+	normalize_date(a->updated_at);
 	a->lang = str_field(t, "lang", d);
 
 	list_field(t, "platform", &platforms, d);
