@@ -1427,7 +1427,7 @@ START_TEST(test_wizard_language)
 	struct reply r = get(lang_srv.port, "/wizard?lang=de-AT");
 
 	assert_status(r, 200);
-	ck_assert_ptr_nonnull(strstr(r.body.buf, "<html lang=\"de-DE\">"));
+	ck_assert_ptr_nonnull(strstr(r.body.buf, "<html lang=\"de-DE\" dir=\"ltr\">"));
 	ck_assert_ptr_nonnull(strstr(r.body.buf, "value=\"ohrhoerer-stumm\""));
 	ck_assert_ptr_nonnull(strstr(r.body.buf, "value=\"speaker-drops\""));
 	ck_assert_ptr_null(strstr(r.body.buf, "value=\"earpiece-silent\""));
@@ -1435,14 +1435,20 @@ START_TEST(test_wizard_language)
 
 	r = get(lang_srv.port, "/wizard?lang=EN");
 	assert_status(r, 200);
-	ck_assert_ptr_nonnull(strstr(r.body.buf, "<html lang=\"en\">"));
+	ck_assert_ptr_nonnull(strstr(r.body.buf, "<html lang=\"en\" dir=\"ltr\">"));
 	ck_assert_ptr_null(strstr(r.body.buf, "value=\"ohrhoerer-stumm\""));
 	ck_assert_ptr_nonnull(strstr(r.body.buf, "value=\"earpiece-silent\""));
 	reply_release(&r);
 
+	/* An article in a language written right to left says so. */
+	r = get(lang_srv.port, "/articles/sammaa-samita");
+	assert_status(r, 200);
+	ck_assert_ptr_nonnull(strstr(r.body.buf, "<html lang=\"ar\" dir=\"rtl\">"));
+	reply_release(&r);
+
 	r = get(lang_srv.port, "/wizard?lang=fr");
 	assert_status(r, 200);
-	ck_assert_ptr_nonnull(strstr(r.body.buf, "<html lang=\"en\">"));
+	ck_assert_ptr_nonnull(strstr(r.body.buf, "<html lang=\"en\" dir=\"ltr\">"));
 	ck_assert_ptr_nonnull(strstr(r.body.buf, "value=\"ohrhoerer-stumm\""));
 	ck_assert_ptr_nonnull(strstr(r.body.buf, "value=\"earpiece-silent\""));
 	reply_release(&r);
@@ -1456,7 +1462,7 @@ START_TEST(test_wizard_language)
 	/* An article page is in the article's language. */
 	r = get(lang_srv.port, "/articles/ohrhoerer-stumm");
 	assert_status(r, 200);
-	ck_assert_ptr_nonnull(strstr(r.body.buf, "<html lang=\"de-DE\">"));
+	ck_assert_ptr_nonnull(strstr(r.body.buf, "<html lang=\"de-DE\" dir=\"ltr\">"));
 	reply_release(&r);
 }
 END_TEST

@@ -133,6 +133,24 @@ static void add_owned_string(cJSON *o, const char *key, char *s)
 	free(s);
 }
 
+/* Sets the page's language and its writing direction: right to left for
+ * Arabic, Hebrew, Persian, Urdu and the other languages written so. */
+static void set_lang(cJSON *site, const char *lang)
+{
+	static const char *const rtl[] = { "ar", "he", "iw", "fa", "ur", "yi",
+					   "ps", "dv", "sd", "ug", "ckb" };
+	size_t n = strcspn(lang, "-_");
+	const char *dir = "ltr";
+
+	for (size_t i = 0; i < sizeof(rtl) / sizeof(*rtl); i++)
+		if (strlen(rtl[i]) == n && !strncasecmp(lang, rtl[i], n))
+			dir = "rtl";
+	cJSON_DeleteItemFromObject(site, "lang");
+	cJSON_DeleteItemFromObject(site, "dir");
+	cJSON_AddStringToObject(site, "lang", lang);
+	cJSON_AddStringToObject(site, "dir", dir);
+}
+
 static cJSON *site_json(const struct http_request *req, const char *title)
 {
 	cJSON *site = cJSON_CreateObject();
@@ -156,7 +174,7 @@ static cJSON *site_json(const struct http_request *req, const char *title)
 	{
 		const char *lang = req->kb ? kb_language(req->kb->model, http_arg(req, "lang")) : NULL;
 
-		cJSON_AddStringToObject(site, "lang", lang ? lang : "en");
+		set_lang(site, lang ? lang : "en");
 	}
 	return site;
 }
@@ -262,7 +280,7 @@ void page_article(struct http_request *req, struct http_reply *rep, const char *
 
 		/* The page is in the article's language when it says one. */
 		if (cJSON_IsString(lang) && *lang->valuestring)
-			cJSON_ReplaceItemInObject(site, "lang", cJSON_CreateString(lang->valuestring));
+			set_lang(site, lang->valuestring);
 		cJSON_AddItemToObject(ctx, "site", site);
 	}
 	link_platforms(ctx);
