@@ -450,6 +450,7 @@ START_TEST(test_raw_html_stripped)
 	/* The title is stored as text; escaping is the renderer's job. */
 	ck_assert_str_eq(a->title, "<b>Bold</b> title");
 	kb_article_free(a);
+	diag_release(&d);
 }
 END_TEST
 

@@ -32,6 +32,17 @@ int mdtree_line(const struct mdtree *t, cmark_node *node)
 {
 	int line = cmark_node_get_start_line(node);
 
+	/* Blocks parsed from the text beside a comment carry the line their
+	 * text began on (keep_text_beside_comments); their lines count from
+	 * it. */
+	for (cmark_node *p = node; p; p = cmark_node_parent(p)) {
+		intptr_t first = (intptr_t)cmark_node_get_user_data(p);
+
+		if (first) {
+			line += (int)first - 1;
+			break;
+		}
+	}
 	return line > 0 ? line + t->line_offset : 0;
 }
 
@@ -130,15 +141,14 @@ static void keep_text_beside_comments(cmark_node *html)
 	int line = cmark_node_get_start_line(html);
 	cmark_node *doc, *c;
 
-	/* Blank lines first, so that the new blocks keep their lines. */
-	for (int i = 1; i < line; i++)
-		sbuf_addch(&md, '\n');
 	if (text_beside_comments(cmark_node_get_literal(html), &md)) {
 		doc = parse_markdown(md.buf, md.len);
 		strip_html(doc);
 		while ((c = cmark_node_first_child(doc))) {
 			cmark_node_unlink(c);
 			cmark_node_insert_before(html, c);
+			/* Its lines count from the block's (mdtree_line). */
+			cmark_node_set_user_data(c, (void *)(intptr_t)(line > 0 ? line : 1));
 		}
 		cmark_node_free(doc);
 	}
