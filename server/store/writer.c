@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
 
+#include "../base/sbuf.h"
 #include "../base/text.h"
 #include "../base/xalloc.h"
 #include "rankidx.h"
@@ -147,6 +148,7 @@ static int fts_add_row(void *ctx, sqlite3_int64 rowid, sqlite3_int64 article,
 static int fts_open(struct writer *w, char **err)
 {
 	static atomic_uint serial;
+	sqlite3_int64 size_limit = (sqlite3_int64)1 << 50;
 	struct fts_side *f = &w->fts;
 	sqlite3_stmt *s = NULL;
 	char name[96];
@@ -158,8 +160,13 @@ static int fts_open(struct writer *w, char **err)
 		 (long)getpid(), atomic_fetch_add(&serial, 1));
 	if (sqlite3_open_v2(name, &f->db, SQLITE_OPEN_READWRITE |
 			    SQLITE_OPEN_CREATE | SQLITE_OPEN_URI |
-			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
-	    sqlite3_exec(f->db, "PRAGMA journal_mode = OFF; "
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		goto fail;
+	/* A memdb stops at 1 GiB unless told otherwise ("database or disk
+	 * is full"): the full-text tables of a large KB are more. Memory is
+	 * the limit. */
+	sqlite3_file_control(f->db, "main", SQLITE_FCNTL_SIZE_LIMIT, &size_limit);
+	if (sqlite3_exec(f->db, "PRAGMA journal_mode = OFF; "
 			 "PRAGMA page_size = 4096; PRAGMA cache_size = -16384;",
 			 NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(f->db, clew_schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
@@ -240,23 +247,20 @@ static int fts_copy(struct writer *w)
 struct writer *writer_open(const char *path, char **err)
 {
 	struct writer *w = xcalloc(1, sizeof(*w));
-	char *local = NULL;
+	struct sbuf local = SBUF_INIT;
 	int rc;
 
 	/* Fails harmlessly once SQLite is initialised. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	/* Opened with URIs on, to ATTACH the full-text database by its
 	 * URI: a path that would read as one is made plainly relative. */
-	if (!strncmp(path, "file:", 5)) {
-		local = xmalloc(strlen(path) + 3);
-		strcpy(local, "./");
-		strcat(local, path);
-		path = local;
-	}
-	rc = sqlite3_open_v2(path, &w->db,
+	if (!strncmp(path, "file:", 5))
+		sbuf_adds(&local, "./");
+	sbuf_adds(&local, path);
+	rc = sqlite3_open_v2(local.buf, &w->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			     SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
-	free(local);
+	sbuf_release(&local);
 	if (rc != SQLITE_OK)
 		goto fail;
 	/* Shadow tables are written by fts_copy (SQLite's default; said
