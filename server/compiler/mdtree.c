@@ -2,6 +2,7 @@
 #include "mdtree.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -401,7 +402,14 @@ int mdtree_parse(struct mdtree *t, const char *path, const char *buf,
 {
 	memset(t, 0, sizeof(*t));
 	t->path = path;
-	if (arena && !tree_arena) {
+	/* cmark's allocator functions cannot tell trees apart: while a
+	 * tree's memory is an arena's, it is the thread's only tree. */
+	if (tree_arena) {
+		fputs("clew: internal error: a second Markdown tree while one "
+		      "in an arena lives on this thread\n", stderr);
+		abort();
+	}
+	if (arena) {
 		tree_arena = arena;
 		t->arena = arena;
 	}

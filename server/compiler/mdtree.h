@@ -41,8 +41,9 @@ struct mdtree {
  *
  * arena, when not NULL, holds cmark's memory for the tree (nodes and what
  * the helpers below render) until mdtree_release, which resets it: the
- * tree must then be used and released on this thread. A thread's second
- * tree alive at the same time uses the heap instead. */
+ * tree must then be used and released on this thread, and no other tree
+ * may be parsed on it meanwhile (cmark's allocator cannot tell trees
+ * apart; the process stops with an internal error if one is). */
 struct arena;
 int mdtree_parse(struct mdtree *t, const char *path, const char *buf,
 		 size_t len, struct arena *arena, struct diag *d);
