@@ -252,6 +252,30 @@ START_TEST(test_section_heading_not_platform)
 }
 END_TEST
 
+/* A platform heading may carry a section heading's words around the
+ * name: they are dropped from it. */
+START_TEST(test_platform_name_among_section_words)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: T\n---\n## Android troubleshooting\n\n### Causes\n\n"
+		"1. A.\n2. B.\n\n### Solutions\n\n- Fix A.\n\n"
+		"## The Windows app\n\n### Causes\n\n1. C.\n\n### Solutions\n\n"
+		"- Fix C.\n- Restart.\n\n## On your iPhone\n\n### Causes\n\n1. D.\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_platforms, 3);
+	ck_assert_str_eq(a->platforms[0].name, "Android");
+	ck_assert_str_eq(a->platforms[1].id, "windows-app");
+	ck_assert_str_eq(a->platforms[2].name, "iPhone");
+	ck_assert_str_eq(a->causes[1].platform, "android");
+	ck_assert_uint_eq(a->causes[1].solutions.nr, 1);
+	ck_assert_str_eq(a->causes[1].solutions.items[0], "android-fix-1");
+	kb_article_free(a);
+	diag_release(&d);
+}
+END_TEST
+
 /* A page's first H1 is its title: it opens no platform's scope unless it
  * is just the platform's name, or other H1s follow. */
 START_TEST(test_first_h1_is_title)
@@ -903,6 +927,7 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_title_heading_not_platform);
 	tcase_add_test(tc, test_section_heading_not_platform);
 	tcase_add_test(tc, test_first_h1_is_title);
+	tcase_add_test(tc, test_platform_name_among_section_words);
 	tcase_add_test(tc, test_label_paragraphs);
 	tcase_add_test(tc, test_numbered_cause_headings);
 	tcase_add_test(tc, test_deep_platform_headings);

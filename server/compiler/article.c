@@ -541,29 +541,49 @@ static int repeats_title(const char *heading, const char *title)
 	return same;
 }
 
-/* 1 when name (as platform_name gives it) can be a platform's: at most
- * four words, not a question or a label, and no word of a section
- * heading's ("Troubleshooting", "Why it happens", "Known issues"). */
-static int is_platform_name(const char *name)
+/* Trims from name (as platform_name gives it) the words of a section
+ * heading's before and after it ("Android troubleshooting" -> "Android",
+ * "your iPhone" -> "iPhone"), and returns 1 when what is left can be a
+ * platform's name: something, at most four words, from a heading that
+ * is no question or label. "Troubleshooting", "Why it happens" and
+ * "Known issues" are not. */
+static int platform_words(struct sbuf *name)
 {
 	int words = 0;
+	const char *p;
 
-	if (!*name || strpbrk(name, "?:!"))
+	if (strpbrk(name->buf, "?:!"))
 		return 0;
-	for (const char *p = name; *p;) {
-		size_t n = strcspn(p, " \t");
+	for (;;) {
+		size_t n = strcspn(name->buf, " \t");
 		struct sbuf word = SBUF_INIT;
-		int generic;
+		int drop;
 
-		sbuf_add(&word, p, n);
-		generic = in_list(word.buf, section_words, COUNT(section_words));
+		sbuf_add(&word, name->buf, n);
+		drop = n && (in_list(word.buf, section_words, COUNT(section_words)) ||
+			     in_list(word.buf, lead_words, COUNT(lead_words)));
 		sbuf_release(&word);
-		if (generic || ++words > 4)
-			return 0;
-		p += n;
-		p += strspn(p, " \t");
+		if (!drop)
+			break;
+		p = text_ltrim(name->buf + n);
+		memmove(name->buf, p, strlen(p) + 1);
+		name->len = strlen(name->buf);
 	}
-	return words > 0;
+	for (;;) {
+		char *sp = strrchr(name->buf, ' ');
+		const char *last = sp ? sp + 1 : name->buf;
+
+		if (!*last || !(in_list(last, section_words, COUNT(section_words)) ||
+				in_list(last, generic_words, COUNT(generic_words))))
+			break;
+		sbuf_setlen(name, sp ? (size_t)(sp - name->buf) : 0);
+		sbuf_rtrim(name);
+	}
+	for (p = name->buf; *p; p += strspn(p, " \t")) {
+		p += strcspn(p, " \t");
+		words++;
+	}
+	return words > 0 && words <= 4;
 }
 
 /* 1 when a level-1 heading follows h: the page's H1s are its sections,
@@ -647,7 +667,7 @@ static const char *heading_platform(struct walk *w, cmark_node *h,
 		if (!mine)
 			continue;
 		platform_name(text, &name);
-		if (is_platform_name(name.buf))
+		if (platform_words(&name))
 			ret = kb_article_add_platform(w->a, name.buf);
 		break;
 	}
