@@ -584,6 +584,10 @@ START_TEST(test_heading_words_and_languages)
 		"## \xd7\xa1\xd7\x99\xd7\x91\xd7\x95\xd7\xaa\n\n1. A.\n2. B.\n\n" /* סיבות */
 		"## \xd7\xa4\xd7\xaa\xd7\xa8\xd7\x95\xd7\xa0\xd7\x95\xd7\xaa\n\n1. C.\n2. D.\n", /* פתרונות */
 		"## Causas\n\n1. A.\n2. B.\n\n## C\xc3\xb3mo solucionarlo\n\n1. C.\n2. D.\n",
+		/* No-break spaces (French typography), an emoji against the
+		 * word, a platform name before a no-break space. */
+		"## Web\xc2\240devices\n\n### Causes\xc2\xa0possibles\n\n1. A.\n2. B.\n\n"
+		"### \xe2\x9c\x85Solutions\xc2\xa0:\n\n1. C.\n2. D.\n",
 		"## Причины\n\n1. A.\n2. B.\n\n## Как исправить\n\n1. C.\n2. D.\n",
 	};
 

@@ -108,10 +108,50 @@ static int in_list(const char *w, const char *const *list, size_t n)
 	return 0;
 }
 
-static int is_word_char(unsigned char c)
+/* The length in bytes of the character at p when it separates words
+ * (blanks, punctuation, symbols, emoji), else 0 (letters and digits, of
+ * any script). Beyond ASCII: Latin-1's signs and no-break space, U+2000 to
+ * U+2FFF (punctuation, spaces, arrows, ✅ and other symbols), CJK
+ * punctuation and the ideographic space, full-width punctuation, variation
+ * selectors, and U+1F000 on (emoji). */
+static size_t break_len(const char *s)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c >= 0x80;
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (p[0] < 0x80)
+		return (p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z') ||
+		       (p[0] >= '0' && p[0] <= '9') ? 0 : 1;
+	if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0xBF)
+		return 2;
+	if (p[0] == 0xC3 && (p[1] == 0x97 || p[1] == 0xB7))
+		return 2;
+	if (p[0] == 0xE2 && p[1] && p[2])
+		return 3;
+	if (p[0] == 0xE3 && p[1] == 0x80 && p[2])
+		return 3;
+	if (p[0] == 0xEF && p[2] &&
+	    ((p[1] == 0xBC && !(p[2] >= 0x90 && p[2] <= 0x99) &&
+	      !(p[2] >= 0xA1 && p[2] <= 0xBA)) ||
+	     (p[1] == 0xBD && p[2] >= 0x9B) || p[1] == 0xB8))
+		return 3;
+	if (p[0] == 0xF0 && p[1] == 0x9F && p[2] && p[3])
+		return 4;
+	return 0;
+}
+
+/* 1 when text[i] begins a word: the character before it, if any, is a
+ * separator. */
+static int starts_word(const char *text, size_t i)
+{
+	size_t j = i;
+
+	if (!i)
+		return 1;
+	/* Back to the first byte of the character before. */
+	do
+		j--;
+	while (j > 0 && ((unsigned char)text[j] & 0xC0) == 0x80);
+	return break_len(text + j) > 0;
 }
 
 /* Returns 1 when name stands in text as a whole word (or words),
@@ -123,10 +163,9 @@ static int has_word(const char *text, const char *name)
 	if (!n)
 		return 0;
 	for (size_t i = 0; i + n <= len; i++) {
-		if ((i && is_word_char((unsigned char)text[i - 1])) ||
-		    !text_ieq_n(text + i, name, n))
+		if (!starts_word(text, i) || !text_ieq_n(text + i, name, n))
 			continue;
-		if (!is_word_char((unsigned char)text[i + n]))
+		if (!text[i + n] || break_len(text + i + n))
 			return 1;
 	}
 	return 0;
@@ -167,14 +206,14 @@ static enum kb_section_kind heading_kind(const char *heading)
 		return KB_SECTION_CAUSES;
 	if (has_run(heading, solution_runs, COUNT(solution_runs)))
 		return KB_SECTION_SOLUTIONS;
-	/* Words: runs of letters, non-ASCII ones included ("Lösungen"). */
+	/* Words: runs of letters, non-ASCII ones included ("Lösungen"),
+	 * between separators of any script ("Causes\u00a0possibles"). */
 	while (*p && kind == KB_SECTION_TEXT) {
-		size_t n = 0;
+		size_t n = 0, b;
 
-		while (*p && !is_word_char((unsigned char)*p))
-			p++;
-		while (p[n] && is_word_char((unsigned char)p[n]) &&
-		       !(p[n] >= '0' && p[n] <= '9'))
+		while (*p && (b = break_len(p)))
+			p += b;
+		while (p[n] && !break_len(p + n) && !(p[n] >= '0' && p[n] <= '9'))
 			n++;
 		if (!n) {
 			p += strspn(p, "0123456789");
