@@ -790,6 +790,28 @@ START_TEST(test_pairing_per_problem)
 }
 END_TEST
 
+/* The page's title, as an H1 over its sections, marks no list; a bold
+ * remark with no colon under Causes is text. */
+START_TEST(test_title_and_remarks_mark_no_lists)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: Headset\n---\n# Fixing Bluetooth headset problems\n\n"
+		"## Android\n\n### Causes\n\n1. A.\n2. B.\n\n"
+		"**Note: this fix erases jobs**\n\nThey run at night.\n\n"
+		"### Solutions\n\n1. C.\n2. D.\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_causes, 2);
+	ck_assert_uint_eq(a->nr_solutions, 2);
+	ck_assert_str_eq(a->solutions[0].title, "C.");
+	ck_assert_uint_eq(a->causes[1].solutions.nr, 1);
+	ck_assert_str_eq(a->causes[1].solutions.items[0], "android-fix-2");
+	kb_article_free(a);
+	diag_release(&d);
+}
+END_TEST
+
 /* "**Cause 1: ...**" in bold is a numbered heading of any length. */
 START_TEST(test_numbered_bold_labels)
 {
@@ -947,6 +969,7 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_unique_anchors);
 	tcase_add_test(tc, test_subheading_items_or_groups);
 	tcase_add_test(tc, test_numbered_bold_labels);
+	tcase_add_test(tc, test_title_and_remarks_mark_no_lists);
 	tcase_add_test(tc, test_pairing_per_problem);
 	tcase_add_test(tc, test_empty_items);
 	tcase_add_test(tc, test_non_ascii);

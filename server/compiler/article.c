@@ -636,6 +636,33 @@ static int another_h1(cmark_node *h)
 	return 0;
 }
 
+/* Words in text (runs of non-blanks). */
+static int count_words(const char *text)
+{
+	int n = 0;
+
+	for (const char *p = text; *p;) {
+		p += strspn(p, " \t");
+		if (!*p)
+			break;
+		n++;
+		p += strcspn(p, " \t");
+	}
+	return n;
+}
+
+/* 1 when h is the page's title, as written in its body: it repeats the
+ * front matter's, or it is the first heading, an H1 of more than three
+ * words ("# Reasons" is a label), and no other H1 follows. */
+static int is_title_heading(const struct walk *w, cmark_node *h,
+			    const char *text)
+{
+	if (w->a->title && repeats_title(text, w->a->title))
+		return 1;
+	return cmark_node_get_heading_level(h) == 1 && w->headings_seen == 0 &&
+	       count_words(text) > 3 && !another_h1(h);
+}
+
 /* Returns the platform a heading names, adding it to the article; NULL
  * when the heading is not a platform heading. Headings of level 1 and 2
  * may name one in passing; deeper ones ("### Windows" under "## Causes")
@@ -1132,7 +1159,10 @@ static void walk_block(struct walk *w, cmark_node *n)
 			w->platform = platform;
 			w->platform_level = level;
 		}
-		kind = heading_kind(text.buf);
+		/* The page's title ("# Fixing Bluetooth headset problems")
+		 * says what the page is about, not what its lists are. */
+		kind = is_title_heading(w, n, text.buf) ? KB_SECTION_TEXT :
+		       heading_kind(text.buf);
 		if (w->mode != KB_SECTION_TEXT &&
 		    (kind == KB_SECTION_TEXT || platform)) {
 			/* A sub-heading of a Reasons/Solutions heading (one
@@ -1357,21 +1387,6 @@ static int check_unused_annotations(struct mdtree *t, struct diag *d)
 	return ret;
 }
 
-/* Words in text (runs of non-blanks). */
-static int count_words(const char *text)
-{
-	int n = 0;
-
-	for (const char *p = text; *p;) {
-		p += strspn(p, " \t");
-		if (!*p)
-			break;
-		n++;
-		p += strcspn(p, " \t");
-	}
-	return n;
-}
-
 /* 1 when paragraph's last inline is text ending in ':' ("Causes:"). */
 static int ends_with_colon(cmark_node *paragraph)
 {
@@ -1391,7 +1406,8 @@ static int ends_with_colon(cmark_node *paragraph)
 /* "**Reasons**" or "Possible causes:" alone in a paragraph, as many FAQ
  * pages write their sub-headings, is read as the heading it stands for:
  * one level under the heading above it. Only labels of three words at
- * most (six in bold) that name causes or solutions, and not the kind of
+ * most (six in bold before a colon) that name causes or solutions, and
+ * not the kind of
  * the Reasons or Solutions heading they stand under ("The possible
  * reasons include:" there is its text); "**Fix:** restart the app."
  * stays a paragraph. */
@@ -1431,7 +1447,8 @@ static void promote_labels(cmark_node *root)
 			words = 0;
 		/* In a Reasons section, "Possible reasons are:" is its text;
 		 * "**What you can do:**" begins the solutions. */
-		if (text.len && (words <= 3 || (span && words <= 6)) &&
+		if (text.len && (words <= 3 ||
+				 (span && words <= 6 && ends_with_colon(n))) &&
 		    !strchr(text.buf, '\n') && kind != KB_SECTION_TEXT &&
 		    kind != under)
 			mdtree_promote_to_heading(n, level + 1);
