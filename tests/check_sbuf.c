@@ -111,7 +111,8 @@ START_TEST(test_make_id)
 	id_is("Windows Phone", "windows-phone");
 	id_is("Betriebssystem Ä", "betriebssystem-a");
 	id_is("安卓", "u5b89-u5353");
-	id_is("鸿蒙 OS", "os");
+	id_is("鸿蒙 OS", "os-u9e3f-u8499");
+	id_is("麒麟 OS", "os-u9e92-u9e9f");
 	id_is("--", "");
 }
 END_TEST

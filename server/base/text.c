@@ -58,13 +58,14 @@ static uint32_t next_code(const unsigned char **p)
 }
 
 /* The slug of text_slugify, and with make_id: "+" as "plus" and "#" as
- * "sharp" ("C++" -> "cplusplus"), and, when no letter or digit is left,
- * the code points of the other characters ("安卓" -> "u5b89-u5353"). */
+ * "sharp" ("C++" -> "cplusplus"), and the code points of the characters
+ * it has no letters for after it ("安卓" -> "u5b89-u5353", "鸿蒙 OS" ->
+ * "os-u9e3f-u8499"). */
 static void slugify(struct sbuf *out, const char *s, int make_id)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t start = out->len;
-	int pending_dash = 0;
+	int pending_dash = 0, dropped = 0;
 
 	while (*p) {
 		uint32_t c = next_code(&p);
@@ -86,10 +87,13 @@ static void slugify(struct sbuf *out, const char *s, int make_id)
 			sbuf_adds(out, word);
 		} else if (c < 0x80 || (word && !*word)) {
 			pending_dash = 1;
+		} else if (c != 0xFFFD) {
+			dropped = 1;
 		}
 	}
-	if (!make_id || out->len > start)
+	if (!make_id || !dropped)
 		return;
+	/* Characters left out would make "鸿蒙 OS" and "麒麟 OS" one id. */
 	for (p = (const unsigned char *)s; *p;) {
 		uint32_t c = next_code(&p);
 

@@ -16,9 +16,10 @@ void text_slugify(struct sbuf *out, const char *s);
 
 /* Appends an id for s (a platform's name, a file's): its slug, with "+"
  * read as "plus" and "#" as "sharp" ("C++ SDK" -> "cplusplus-sdk", "C#"
- * -> "csharp"); when that is empty, the code points of its characters
- * ("安卓" -> "u5b89-u5353"). Empty only when s has no character but
- * ASCII punctuation and blanks. */
+ * -> "csharp"), then the code points of the characters the slug left out
+ * ("安卓" -> "u5b89-u5353", "鸿蒙 OS" -> "os-u9e3f-u8499"), so that names
+ * that differ there differ. Empty only when s has no character but ASCII
+ * punctuation and blanks. */
 void text_make_id(struct sbuf *out, const char *s);
 
 /* ASCII case-insensitive equality of two NUL-terminated strings. */
