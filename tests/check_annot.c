@@ -13,6 +13,11 @@ START_TEST(test_ordinary_comment_is_not_ours)
 				     &d, &a), ANNOT_NONE);
 	ck_assert_int_eq(annot_parse(" causes are many ", "f.md", 3, 1, &d, &a),
 			 ANNOT_NONE);
+	/* Editorial comments that start like one are not near misses. */
+	ck_assert_int_eq(annot_parse("<!-- Question: ask the iOS team -->", "f.md",
+				     3, 1, &d, &a), ANNOT_NONE);
+	ck_assert_int_eq(annot_parse("<!-- TODO: check when: it fails -->", "f.md",
+				     3, 1, &d, &a), ANNOT_NONE);
 	ck_assert_int_eq(d.nr, 0);
 }
 END_TEST

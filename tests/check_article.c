@@ -524,6 +524,17 @@ START_TEST(test_unclosed_comment)
 	ck_assert_ptr_null(a);
 	ck_assert(tu_diag_has(&d, "x.md:6:4: error: HTML comment not closed"));
 	diag_release(&d);
+
+	/* Empty comments, and a comment that a blank line cuts inside other
+	 * HTML, hide nothing after them. */
+	a = parse("x.md", "---\ntitle: T\n---\n<!--> Seen.\n\n<!---> Also.\n\n"
+		  "<div>\n<!-- a\n\nb -->\n</div>\n\nText.\n", &d);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(d.errors, 0);
+	ck_assert_ptr_nonnull(strstr(a->html, "Seen."));
+	ck_assert_ptr_nonnull(strstr(a->html, "Also."));
+	kb_article_free(a);
+	diag_release(&d);
 }
 END_TEST
 

@@ -85,6 +85,7 @@ START_TEST(test_slugify)
 	slug_is("Café au lait", "cafe-au-lait");
 	slug_is("Über uns: Größe & Æther", "uber-uns-grosse-aether");
 	slug_is("Łódź × 2", "lodz-2");
+	slug_is("Ŧŧ", "tt");
 	slug_is("蓝牙", "");
 	slug_is("HarmonyOS 鸿蒙 Next", "harmonyos-next");
 	slug_is("C++ SDK", "c-sdk");

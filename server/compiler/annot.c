@@ -129,9 +129,11 @@ static int leading_kind(const char *s)
 	return -1;
 }
 
-/* 1 when a comment that is no annotation was likely meant as one: it
- * starts with a kind's name in other case or without its colon ("Cause:
- * c1", "cause c1; when: ..."), or it has an annotation's keys. */
+/* 1 when a comment that is no annotation was likely meant as one: a
+ * kind's name in other case or without its colon, then an id and nothing
+ * else before a ';' or the end ("Cause: c1", "cause c1; when: ..."; not
+ * "Question: ask the iOS team"), or an annotation's keys where fields
+ * start. */
 static int near_miss(const char *s)
 {
 	static const char *const keys[] = { "when:", "solutions:", "fixes:",
@@ -139,16 +141,33 @@ static int near_miss(const char *s)
 
 	for (size_t k = 0; k < sizeof(kind_names) / sizeof(*kind_names); k++) {
 		size_t n = strlen(kind_names[k]);
+		const char *p = s + n;
 
-		if (text_ieq_n(s, kind_names[k], n) &&
-		    (s[n] == ':' || s[n] == ' ' || s[n] == '\t') &&
-		    strpbrk(s + n, ":;"))
+		if (!text_ieq_n(s, kind_names[k], n) ||
+		    (*p != ':' && *p != ' ' && *p != '\t'))
+			continue;
+		p += strspn(p, " \t");
+		if (*p == ':')
+			p++;
+		p += strspn(p, " \t");
+		n = strspn(p, "abcdefghijklmnopqrstuvwxyz"
+			      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
+		if (!n)
+			continue;
+		p += n;
+		p += strspn(p, " \t");
+		if (!*p || *p == ';' || *p == '\n')
 			return 1;
 	}
 	for (size_t k = 0; k < sizeof(keys) / sizeof(*keys); k++)
-		for (const char *p = strstr(s, keys[k]); p; p = strstr(p + 1, keys[k]))
-			if (p == s || p[-1] == ';' || p[-1] == ' ' || p[-1] == '\n')
+		for (const char *p = strstr(s, keys[k]); p; p = strstr(p + 1, keys[k])) {
+			const char *q = p;
+
+			while (q > s && (q[-1] == ' ' || q[-1] == '\t'))
+				q--;
+			if (q == s || q[-1] == ';' || q[-1] == '\n')
 				return 1;
+		}
 	return 0;
 }
 

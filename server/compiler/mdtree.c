@@ -67,12 +67,23 @@ static void collect_from_html(struct mdtree *t, cmark_node *node,
 		char *inner;
 		enum annot_result r;
 
+		/* "<!-->" and "<!--->" are whole (empty) comments. */
+		if (p[4] == '>' || (p[4] == '-' && p[5] == '>')) {
+			p += p[4] == '>' ? 5 : 6;
+			continue;
+		}
 		if (!end) {
-			/* The comment would hide everything after it. */
-			diag_error(d, t->path, line, col,
-				   "HTML comment not closed: '<!--' without '-->' "
-				   "(the text after it would be hidden)");
-			t->annot_errors++;
+			/* A block that starts with the comment runs to the end
+			 * of its list item or page: everything after it would
+			 * be hidden. (One that starts inside other HTML ends
+			 * where that HTML block does.) */
+			if (cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK &&
+			    !strncmp(lit + strspn(lit, " \t"), "<!--", 4)) {
+				diag_error(d, t->path, line, col,
+					   "HTML comment not closed: '<!--' without "
+					   "'-->' (the text after it would be hidden)");
+				t->annot_errors++;
+			}
 			break;
 		}
 		inner = xstrndup(p + 4, (size_t)(end - p - 4));
@@ -119,7 +130,11 @@ static int text_beside_comments(const char *lit, struct sbuf *out)
 			break;
 		}
 		sbuf_add(out, p, (size_t)(c - p));
-		end = strstr(c + 4, "-->");
+		/* "<!-->" and "<!--->" are whole (empty) comments. */
+		if (c[4] == '>' || (c[4] == '-' && c[5] == '>'))
+			end = c + (c[4] == '>' ? 2 : 3);
+		else
+			end = strstr(c + 4, "-->");
 		if (!end)
 			break; /* reported by collect_from_html */
 		p = end + 3;
