@@ -85,6 +85,8 @@ int main(int argc, char **argv)
 		fputs(usage, stdout);
 		return 0;
 	}
+	/* As `clew compile` runs. */
+	compile_tune_process();
 	if (parse_sizes(argc, argv, &sizes, &nr_sizes)) {
 		free(sizes);
 		return 2;

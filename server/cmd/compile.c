@@ -81,6 +81,7 @@ int cmd_compile(int argc, char **argv)
 	 * the compile reports it, instead of the process being killed. */
 	signal(SIGXFSZ, SIG_IGN);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	compile_tune_process();
 	ret = compile_run((const char *const *)argv + optind,
 			  (size_t)(argc - optind), &opts, &d, &st);
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -30,6 +30,11 @@ struct compile_stats {
 	char content_hash[17];
 };
 
+/* Tunes the process's malloc for compile_run (glibc: no fastbins), for
+ * the whole process and for good: for a process that compiles and ends,
+ * as `clew compile` does. Call it before compile_run, or not at all. */
+void compile_tune_process(void);
+
 /* Compiles every file named in inputs (any extension) and every *.md and
  * *.markdown file below the folders named. Every problem is added to d.
  * Returns 0 when the output was written; -1 when it was not (errors, or

@@ -332,14 +332,15 @@ struct rankidx_builder *rankidx_builder_new(sqlite3 *db,
 	b->each_ctx = ctx;
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_cond_init(&b->more, NULL);
-	/* Without a thread, finish() indexes the rows. A small stack: the
-	 * thread's work is flat, and a process under ulimit -v keeps its
+	/* Without a thread, finish() indexes the rows. A stack of 1 MiB, not
+	 * the default 8: the thread tokenizes and runs each_row (SQLite
+	 * inserts, for the writer), and a process under ulimit -v keeps its
 	 * address space for the data. */
 	{
 		pthread_attr_t attr;
 
 		if (!pthread_attr_init(&attr)) {
-			pthread_attr_setstacksize(&attr, 256 * 1024);
+			pthread_attr_setstacksize(&attr, 1024 * 1024);
 			b->started = !pthread_create(&b->thread, &attr, index_rows, b);
 			pthread_attr_destroy(&attr);
 		}
