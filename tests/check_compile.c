@@ -342,6 +342,32 @@ START_TEST(test_unreachable_cause_warned)
 }
 END_TEST
 
+/* A question whose 'applies' leads back to it is never asked: said. */
+START_TEST(test_applies_cycles)
+{
+	struct diag d = DIAG_INIT;
+	char *q = tu_write(dir, "q.md",
+		"---\ntype: questions\n---\n## On?\n<!-- question: on; applies: on=yes -->\n"
+		"- `yes`: Yes\n- `no`: No\n\n## USB?\n<!-- question: usb; applies: "
+		"power=yes -->\n- `yes`: Yes\n- `no`: No\n\n## Power?\n<!-- question: "
+		"power; applies: usb=no -->\n- `yes`: Yes\n- `no`: No\n", -1);
+	char *page = tu_write(dir, "p.md",
+		"---\ntitle: T\nplatform: Web\n---\n## Causes\n\n"
+		"1. <!-- cause: a; when: on=no, usb=no, power=no -->\n   A.\n", -1);
+
+	ck_assert_int_eq(tu_compile(out.buf, &d, 0, q, page, NULL), 0);
+	ck_assert(tu_diag_has(&d, "q.md:4:1: warning: question 'on' applies only "
+			      "after an answer to itself: it is never asked"));
+	ck_assert(tu_diag_has(&d, "q.md:14:1: warning: question 'power' applies "
+			      "only after an answer to 'usb', which applies only "
+			      "after one to 'power'"));
+	ck_assert_int_eq(d.warnings, 2);
+	diag_release(&d);
+	free(q);
+	free(page);
+}
+END_TEST
+
 /* A file that is not UTF-8 text says so, not "missing front matter". */
 START_TEST(test_not_utf8_text)
 {
@@ -705,6 +731,7 @@ Suite *compile_suite(void)
 	tcase_add_test(tc, test_all_errors_of_a_page);
 	tcase_add_test(tc, test_not_utf8_text);
 	tcase_add_test(tc, test_unreachable_cause_warned);
+	tcase_add_test(tc, test_applies_cycles);
 	tcase_add_test(tc, test_failure_leaves_output_untouched);
 	tcase_add_test(tc, test_success_replaces_output);
 	tcase_add_test(tc, test_warnings_and_strict);

@@ -416,6 +416,39 @@ static int check_conds(const struct kb *kb, const struct kb_conds *conds,
 	return ret;
 }
 
+/* Depth-first over the questions' 'applies' (state: 0 not seen, 1 on
+ * the path, 2 done); reports each question that closes a cycle. */
+static void find_cycles(const struct kb *kb, size_t i, char *state,
+			struct diag *d)
+{
+	const struct kb_question *q = &kb->questions.items[i];
+
+	state[i] = 1;
+	for (size_t j = 0; j < q->applies.nr; j++) {
+		const struct kb_question *on =
+			kb_questions_find(&kb->questions, q->applies.items[j].question);
+		size_t k = on ? (size_t)(on - kb->questions.items) : 0;
+
+		if (!on || state[k] == 2)
+			continue;
+		if (state[k] == 1) {
+			if (k == i)
+				diag_warn(d, q->path, q->line, q->col,
+					  "question '%s' applies only after an "
+					  "answer to itself: it is never asked", q->id);
+			else
+				diag_warn(d, q->path, q->line, q->col,
+					  "question '%s' applies only after an "
+					  "answer to '%s', which applies only after "
+					  "one to '%s' (or through others): neither "
+					  "is ever asked", q->id, on->id, q->id);
+			continue;
+		}
+		find_cycles(kb, k, state, d);
+	}
+	state[i] = 2;
+}
+
 static void check_kb(struct kb *kb, struct diag *d)
 {
 	int *used = xcalloc(kb->questions.nr + 1, sizeof(*used));
@@ -441,6 +474,15 @@ static void check_kb(struct kb *kb, struct diag *d)
 		sbuf_reset(&what);
 		sbuf_addf(&what, "'applies' of question '%s'", q->id);
 		check_conds(kb, &q->applies, q->path, what.buf, used, d);
+	}
+	{
+		/* A question whose 'applies' leads back to it is never asked. */
+		char *state = xcalloc(kb->questions.nr + 1, 1);
+
+		for (size_t i = 0; i < kb->questions.nr; i++)
+			if (!state[i])
+				find_cycles(kb, i, state, d);
+		free(state);
 	}
 	for (size_t i = 0; i < kb->nr_articles; i++) {
 		const struct kb_article *a = kb->articles[i];
