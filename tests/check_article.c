@@ -342,6 +342,9 @@ START_TEST(test_title_heading_not_platform)
 	ck_assert_uint_eq(a->nr_platforms, 0);
 	ck_assert_uint_eq(a->nr_causes, 1);
 	ck_assert_uint_eq(a->nr_solutions, 1);
+	/* The page shows the title as its <h1>: the body's is left out. */
+	ck_assert_ptr_null(strstr(a->html, "<h1"));
+	ck_assert_ptr_nonnull(strstr(a->html, "<h3 id=\"reasons\">"));
 	kb_article_free(a);
 	diag_release(&d);
 }

@@ -826,6 +826,14 @@ static void section_begin(struct walk *w, cmark_node *heading,
 	a->nr_sections++;
 	w->section = s;
 
+	/* A first H1 that repeats the title: the page shows the title
+	 * already (as its own <h1>), so the body's is left out of the HTML. */
+	if (heading && s->level == 1 && !w->headings_seen && a->title &&
+	    repeats_title(text, a->title)) {
+		sbuf_adds(&w->text, text);
+		sbuf_addch(&w->text, '\n');
+		return;
+	}
 	if (heading) {
 		struct sbuf h = SBUF_INIT;
 
