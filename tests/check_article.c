@@ -652,18 +652,22 @@ START_TEST(test_titles_first_sentence)
 		"2. DNS is misconfigured, e.g. the resolver points nowhere. Check.\n"
 		"3. ![warning](x.png) The disk is full on the server. Free space.\n"
 		"4. The request goes to J. Smith in the network team. Then retry.\n"
-		"5. The cable is loose at the back. Push it in!\n", &d);
+		"5. The cable is loose at the back. Push it in!\n"
+		"6. The disk is full. Free some space.\n"
+		"7. Is the VPN on? Some sites block it.\n", &d);
 	static const char *const want[] = {
 		"Use the Forgot password? link to reset it.",
 		"DNS is misconfigured, e.g. the resolver points nowhere.",
 		"The disk is full on the server.",
 		"The request goes to J. Smith in the network team.",
 		"The cable is loose at the back.",
+		"The disk is full.",
+		"Is the VPN on?",
 	};
 
 	ck_assert_ptr_nonnull(a);
-	ck_assert_uint_eq(a->nr_causes, 5);
-	for (size_t i = 0; i < 5; i++)
+	ck_assert_uint_eq(a->nr_causes, 7);
+	for (size_t i = 0; i < 7; i++)
 		ck_assert_str_eq(a->causes[i].title, want[i]);
 	kb_article_free(a);
 	diag_release(&d);

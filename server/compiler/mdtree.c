@@ -559,8 +559,9 @@ void mdtree_title_from_text(const char *text, struct sbuf *out)
 	const char *s = text_ltrim(text);
 	size_t n = strcspn(s, "\n"), cut = n;
 
-	/* The first sentence: up to ". " (or a CJK full stop) past a few words. */
-	for (size_t i = 20; i + 1 < n; i++) {
+	/* The first sentence: up to ". " (or a CJK full stop), after a word
+	 * or two. */
+	for (size_t i = 8; i + 1 < n; i++) {
 		if ((s[i] == '.' || s[i] == '?' || s[i] == '!') && s[i + 1] == ' ' &&
 		    ends_sentence(s, i, n)) {
 			cut = i + 1;
