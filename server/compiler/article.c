@@ -534,33 +534,21 @@ static void platform_name(const char *text, struct sbuf *name)
 	}
 }
 
-/* Appends the letters and digits of s, lowercased (ASCII), and its other
- * characters but blanks and punctuation: ASCII's, dashes and quotes
- * (U+2000-U+206F), CJK's (U+3000-U+303F) and full-width ones. */
+/* Appends the letters and digits of s, of any script, ASCII ones
+ * lowercased; separators (break_len: blanks, punctuation, symbols) are
+ * left out. */
 static void letters(const char *s, struct sbuf *out)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	while (*s) {
+		size_t b = break_len(s);
 
-	while (*p) {
-		if (*p >= 'A' && *p <= 'Z') {
-			sbuf_addch(out, *p + 32);
-		} else if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) {
-			sbuf_addch(out, *p);
-		} else if (*p >= 0x80) {
-			size_t n = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
-			int punct = (p[0] == 0xE2 && p[1] >= 0x80 && p[1] <= 0x81) ||
-				    (p[0] == 0xE3 && p[1] == 0x80) ||
-				    (p[0] == 0xEF && p[1] == 0xBC &&
-				     ((p[2] >= 0x81 && p[2] <= 0x8F) ||
-				      (p[2] >= 0x9A && p[2] <= 0xA0)));
-
-			for (size_t i = 0; i < n && p[i]; i++)
-				if (!punct)
-					sbuf_addch(out, p[i]);
-			while (n-- > 1 && p[1])
-				p++;
+		if (b) {
+			for (size_t i = 0; i < b && *s; i++)
+				s++;
+			continue;
 		}
-		p++;
+		sbuf_addch(out, *s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
+		s++;
 	}
 }
 
