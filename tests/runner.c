@@ -7,6 +7,7 @@ Suite *arena_suite(void);
 Suite *text_suite(void);
 Suite *annot_suite(void);
 Suite *frontmatter_suite(void);
+Suite *headings_suite(void);
 Suite *article_suite(void);
 Suite *compile_suite(void);
 Suite *store_suite(void);
@@ -30,6 +31,7 @@ int main(void)
 	srunner_add_suite(sr, text_suite());
 	srunner_add_suite(sr, annot_suite());
 	srunner_add_suite(sr, frontmatter_suite());
+	srunner_add_suite(sr, headings_suite());
 	srunner_add_suite(sr, article_suite());
 	srunner_add_suite(sr, compile_suite());
 	srunner_add_suite(sr, store_suite());

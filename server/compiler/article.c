@@ -10,92 +10,12 @@
 #include "../base/sbuf.h"
 #include "../base/text.h"
 #include "../base/xalloc.h"
+#include "headings.h"
 
 /* Front-matter keys with a meaning of their own; all others are metadata. */
 static const char *const known_keys[] = {
 	"title", "platform", "platforms", "updatedAt", "updated_at",
 	"Products", "product", "slug", "lang", "type",
-};
-
-/* Words of a heading that make the list below it causes or solutions,
- * in English and in other languages FAQ pages are written in (matched
- * without case for ASCII letters; Russian in both cases). */
-static const char *const cause_words[] = {
-	"reason", "reasons", "cause", "causes",
-	"ursache", "ursachen", "grund", "gr\xc3\xbcnde",       /* de */
-	"raison", "raisons",                                   /* fr */
-	"causa", "causas", "motivo", "motivos", "motivi",      /* es pt it */
-	"raz\xc3\xb3n", "razones", "oorzaak", "oorzaken",      /* es nl */
-	"\xd0\xbf\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd0\xb0",             /* причина */
-	"\xd0\xbf\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd1\x8b",             /* причины */
-	"\xd0\x9f\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd0\xb0",             /* Причина */
-	"\xd0\x9f\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd1\x8b",             /* Причины */
-	"\xd8\xa7\xd9\x84\xd8\xb3\xd8\xa8\xd8\xa8",                         /* السبب */
-	"\xd8\xa7\xd9\x84\xd8\xa3\xd8\xb3\xd8\xa8\xd8\xa7\xd8\xa8",             /* الأسباب */
-	"\xd7\xa1\xd7\x99\xd7\x91\xd7\x94", "\xd7\xa1\xd7\x99\xd7\x91\xd7\x95\xd7\xaa", /* סיבה סיבות */
-};
-static const char *const solution_words[] = {
-	"solution", "solutions", "fix", "fixes", "workaround", "workarounds",
-	"resolution", "resolving", "fixing", "remedy", "remedies",
-	"l\xc3\xb6sung", "l\xc3\xb6sungen", "abhilfe", "behebung",      /* de */
-	"r\xc3\xa9solution", "correctif", "correctifs",               /* fr */
-	"soluci\xc3\xb3n", "soluciones", "solu\xc3\xa7\xc3\xa3o",        /* es pt */
-	"solu\xc3\xa7\xc3\265es", "soluzione", "soluzioni",             /* pt it */
-	"oplossing", "oplossingen",                                    /* nl */
-	"solucionar", "solucionarlo", "arreglarlo",                    /* es */
-	"\xd0\xb8\xd1\x81\xd0\xbf\xd1\x80\xd0\xb0\xd0\xb2\xd0\xb8\xd1\x82\xd1\x8c",   /* исправить */
-	"\xd8\xa7\xd9\x84\xd8\xad\xd9\x84", "\xd8\xa7\xd9\x84\xd8\xad\xd9\x84\xd9\x88\xd9\x84", /* الحل الحلول */
-	"\xd7\xa4\xd7\xaa\xd7\xa8\xd7\x95\xd7\x9f",                         /* פתרון */
-	"\xd7\xa4\xd7\xaa\xd7\xa8\xd7\x95\xd7\xa0\xd7\x95\xd7\xaa",             /* פתרונות */
-	"\xd1\x80\xd0\xb5\xd1\x88\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5",             /* решение */
-	"\xd1\x80\xd0\xb5\xd1\x88\xd0\xb5\xd0\xbd\xd0\xb8\xd1\x8f",             /* решения */
-	"\xd0\xa0\xd0\xb5\xd1\x88\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5",             /* Решение */
-	"\xd0\xa0\xd0\xb5\xd1\x88\xd0\xb5\xd0\xbd\xd0\xb8\xd1\x8f",             /* Решения */
-};
-/* In scripts written without spaces, found anywhere in the heading. */
-static const char *const cause_runs[] = {
-	"\xe5\x8e\x9f\xe5\x9b\xa0",             /* 原因 (zh, ja) */
-	"\xec\x9b\x90\xec\x9d\xb8",             /* 원인 (ko) */
-};
-static const char *const solution_runs[] = {
-	"\xe8\xa7\xa3\xe5\x86\xb3",             /* 解决 (zh) */
-	"\xe8\xa7\xa3\xe6\xb1\xba",             /* 解決 (ja, zh-Hant) */
-	"\xe5\xaf\xbe\xe5\x87\xa6",             /* 対処 (ja) */
-	"\xe5\xaf\xbe\xe7\xad\x96",             /* 対策 (ja) */
-	"\xe5\xaf\xb9\xe7\xad\x96",             /* 对策 (zh) */
-	"\xe4\xbf\xae\xe5\xa4\x8d",             /* 修复 (zh) */
-	"\xed\x95\xb4\xea\xb2\xb0",             /* 해결 (ko) */
-};
-/* English phrases, as the heading's lowercase words joined by spaces. */
-static const char *const cause_phrases[] = {
-	"why does this happen", "why this happens", "why it happens",
-	"why does it happen", "what causes",
-};
-static const char *const solution_phrases[] = {
-	"what to do", "what you can do", "how to solve", "what can i do",
-	"how to resolve", "steps to resolve", "como resolver",
-};
-/* Trailing words dropped from a platform heading: "iOS devices" -> "iOS". */
-static const char *const generic_words[] = {
-	"devices", "device", "users", "hosts", "host", "systems", "computers",
-	"phones", "tablets", "platform", "clients",
-};
-
-/* Leading words dropped from a platform heading: "On Windows" -> "Windows". */
-static const char *const lead_words[] = {
-	"for", "on", "in", "with", "using", "troubleshooting", "fixes",
-};
-
-/* Words of a section heading that is not a platform's name, though causes
- * stand under it ("## Troubleshooting", "## Why it happens"). */
-static const char *const section_words[] = {
-	"troubleshooting", "troubleshoot", "overview", "problem", "problems",
-	"issue", "issues", "symptom", "symptoms", "why", "what", "how", "when",
-	"where", "happens", "happen", "step", "steps", "summary", "details",
-	"background", "introduction", "description", "information", "info",
-	"more", "general", "common", "known", "guide", "help", "faq", "note",
-	"notes", "tips", "diagnosis", "diagnostics", "check", "checks", "quick",
-	"other", "additional", "further", "about", "the", "this", "it", "your",
 };
 
 #define COUNT(a) (sizeof(a) / sizeof(*(a)))
@@ -106,188 +26,6 @@ static int in_list(const char *w, const char *const *list, size_t n)
 		if (text_ieq(w, list[i]))
 			return 1;
 	return 0;
-}
-
-/* The length in bytes of the character at p when it separates words
- * (blanks, punctuation, symbols, emoji), else 0 (letters and digits, of
- * any script). Beyond ASCII: Latin-1's signs and no-break space, U+2000 to
- * U+2FFF (punctuation, spaces, arrows, ✅ and other symbols), CJK
- * punctuation and the ideographic space, full-width punctuation, variation
- * selectors, and U+1F000 on (emoji). */
-static size_t break_len(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	if (p[0] < 0x80)
-		return (p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z') ||
-		       (p[0] >= '0' && p[0] <= '9') ? 0 : 1;
-	if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0xBF)
-		return 2;
-	if (p[0] == 0xC3 && (p[1] == 0x97 || p[1] == 0xB7))
-		return 2;
-	if (p[0] == 0xE2 && p[1] && p[2])
-		return 3;
-	if (p[0] == 0xE3 && p[1] == 0x80 && p[2])
-		return 3;
-	if (p[0] == 0xEF && p[2] &&
-	    ((p[1] == 0xBC && !(p[2] >= 0x90 && p[2] <= 0x99) &&
-	      !(p[2] >= 0xA1 && p[2] <= 0xBA)) ||
-	     (p[1] == 0xBD && p[2] >= 0x9B) || p[1] == 0xB8))
-		return 3;
-	if (p[0] == 0xF0 && p[1] == 0x9F && p[2] && p[3])
-		return 4;
-	return 0;
-}
-
-/* 1 when text[i] begins a word: the character before it, if any, is a
- * separator. */
-static int starts_word(const char *text, size_t i)
-{
-	size_t j = i;
-
-	if (!i)
-		return 1;
-	/* Back to the first byte of the character before. */
-	do
-		j--;
-	while (j > 0 && ((unsigned char)text[j] & 0xC0) == 0x80);
-	return break_len(text + j) > 0;
-}
-
-/* Returns 1 when name stands in text as a whole word (or words),
- * case-insensitively. */
-static int has_word(const char *text, const char *name)
-{
-	size_t n = strlen(name), len = strlen(text);
-
-	if (!n)
-		return 0;
-	for (size_t i = 0; i + n <= len; i++) {
-		if (!starts_word(text, i) || !text_ieq_n(text + i, name, n))
-			continue;
-		if (!text[i + n] || break_len(text + i + n))
-			return 1;
-	}
-	return 0;
-}
-
-static int has_run(const char *text, const char *const *runs, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strstr(text, runs[i]))
-			return 1;
-	return 0;
-}
-
-/* 1 when phrase (lowercase words, one space apart) stands in words (the
- * same form) as whole words. */
-static int has_phrase(const char *words, const char *const *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		size_t len = strlen(list[i]);
-
-		for (const char *p = strstr(words, list[i]); p;
-		     p = strstr(p + 1, list[i]))
-			if ((p == words || p[-1] == ' ') &&
-			    (p[len] == ' ' || !p[len]))
-				return 1;
-	}
-	return 0;
-}
-
-/* Returns KB_SECTION_CAUSES/SOLUTIONS when a word of heading says so. */
-static enum kb_section_kind heading_kind(const char *heading)
-{
-	struct sbuf w = SBUF_INIT, all = SBUF_INIT;
-	enum kb_section_kind kind = KB_SECTION_TEXT;
-	const char *p = heading;
-
-	if (has_run(heading, cause_runs, COUNT(cause_runs)))
-		return KB_SECTION_CAUSES;
-	if (has_run(heading, solution_runs, COUNT(solution_runs)))
-		return KB_SECTION_SOLUTIONS;
-	/* Words: runs of letters, non-ASCII ones included ("Lösungen"),
-	 * between separators of any script ("Causes\u00a0possibles"). */
-	while (*p && kind == KB_SECTION_TEXT) {
-		size_t n = 0, b;
-
-		while (*p && (b = break_len(p)))
-			p += b;
-		while (p[n] && !break_len(p + n) && !(p[n] >= '0' && p[n] <= '9'))
-			n++;
-		if (!n) {
-			p += strspn(p, "0123456789");
-			continue;
-		}
-		sbuf_reset(&w);
-		sbuf_add(&w, p, n);
-		if (in_list(w.buf, cause_words, COUNT(cause_words)))
-			kind = KB_SECTION_CAUSES;
-		else if (in_list(w.buf, solution_words, COUNT(solution_words)))
-			kind = KB_SECTION_SOLUTIONS;
-		if (all.len)
-			sbuf_addch(&all, ' ');
-		for (size_t i = 0; i < n; i++)
-			sbuf_addch(&all, p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 : p[i]);
-		p += n;
-	}
-	if (kind == KB_SECTION_TEXT) {
-		if (has_phrase(all.buf, cause_phrases, COUNT(cause_phrases)))
-			kind = KB_SECTION_CAUSES;
-		else if (has_phrase(all.buf, solution_phrases,
-				    COUNT(solution_phrases)))
-			kind = KB_SECTION_SOLUTIONS;
-	}
-	sbuf_release(&w);
-	sbuf_release(&all);
-	return kind;
-}
-
-/* For a Reasons or Solutions heading written as "Cause 1: The adapter is
- * off" or "Solution 2 - Pair it again": sets *number (1 when a number
- * follows the word, else 0) and returns the text after the separator
- * (borrowed from heading), or NULL when there is none ("Possible causes",
- * "Solution 1"). */
-static const char *heading_label(const char *heading, int *number)
-{
-	const char *p = heading;
-
-	*number = 0;
-	while (*p) {
-		size_t n = 0;
-		struct sbuf word = SBUF_INIT;
-		int kind;
-
-		while (*p && !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
-			p++;
-		while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z'))
-			n++;
-		if (!n)
-			return NULL;
-		sbuf_add(&word, p, n);
-		kind = in_list(word.buf, cause_words, COUNT(cause_words)) ||
-		       in_list(word.buf, solution_words, COUNT(solution_words));
-		sbuf_release(&word);
-		p += n;
-		if (!kind)
-			continue;
-		p += strspn(p, " \t");
-		if (*p >= '0' && *p <= '9') {
-			*number = 1;
-			p += strspn(p, "0123456789");
-			p += strspn(p, " \t");
-		}
-		/* A separator, then the label: ":", ".", "-", an en or em dash. */
-		if (*p == ':' || *p == '.' || *p == '-')
-			p++;
-		else if (!strncmp(p, "\xe2\x80\x93", 3) || !strncmp(p, "\xe2\x80\x94", 3))
-			p += 3;
-		else
-			return NULL;
-		p = text_ltrim(p);
-		return *p ? p : NULL;
-	}
-	return NULL;
 }
 
 /* The field's text without blanks around it (a folded "title: >" ends in
@@ -507,112 +245,6 @@ struct walk {
 	size_t nr_anchors, alloc_anchors; /* alloc_anchors: a power of 2 */
 };
 
-/* Appends the platform name a heading's text gives, without leading and
- * trailing generic words: "On Windows hosts" -> "Windows". */
-static void platform_name(const char *text, struct sbuf *name)
-{
-	for (const char *p = text;;) {
-		size_t wlen = strcspn(p, " ");
-		struct sbuf word = SBUF_INIT;
-		int generic;
-
-		sbuf_add(&word, p, wlen);
-		generic = p[wlen] == ' ' && in_list(word.buf, lead_words, COUNT(lead_words));
-		sbuf_release(&word);
-		if (!generic) {
-			sbuf_adds(name, p);
-			break;
-		}
-		p = text_ltrim(p + wlen);
-	}
-	for (;;) {
-		char *sp = strrchr(name->buf, ' ');
-		if (!sp || !in_list(sp + 1, generic_words, COUNT(generic_words)))
-			break;
-		sbuf_setlen(name, (size_t)(sp - name->buf));
-		sbuf_rtrim(name);
-	}
-}
-
-/* Appends the letters and digits of s, of any script, ASCII ones
- * lowercased; separators (break_len: blanks, punctuation, symbols) are
- * left out. */
-static void letters(const char *s, struct sbuf *out)
-{
-	while (*s) {
-		size_t b = break_len(s);
-
-		if (b) {
-			for (size_t i = 0; i < b && *s; i++)
-				s++;
-			continue;
-		}
-		sbuf_addch(out, *s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
-		s++;
-	}
-}
-
-/* 1 when a heading repeats the title, but for case, blanks and
- * punctuation ("# Printer offline - troubleshooting guide" for the title
- * "Printer offline: troubleshooting guide"). */
-static int repeats_title(const char *heading, const char *title)
-{
-	struct sbuf h = SBUF_INIT, t = SBUF_INIT;
-	int same;
-
-	letters(heading, &h);
-	letters(title, &t);
-	same = h.len && !strcmp(h.buf, t.buf);
-	sbuf_release(&h);
-	sbuf_release(&t);
-	return same;
-}
-
-/* Trims from name (as platform_name gives it) the words of a section
- * heading's before and after it ("Android troubleshooting" -> "Android",
- * "your iPhone" -> "iPhone"), and returns 1 when what is left can be a
- * platform's name: something, at most four words, from a heading that
- * is no question or label. "Troubleshooting", "Why it happens" and
- * "Known issues" are not. */
-static int platform_words(struct sbuf *name)
-{
-	int words = 0;
-	const char *p;
-
-	if (strpbrk(name->buf, "?:!"))
-		return 0;
-	for (;;) {
-		size_t n = strcspn(name->buf, " \t");
-		struct sbuf word = SBUF_INIT;
-		int drop;
-
-		sbuf_add(&word, name->buf, n);
-		drop = n && (in_list(word.buf, section_words, COUNT(section_words)) ||
-			     in_list(word.buf, lead_words, COUNT(lead_words)));
-		sbuf_release(&word);
-		if (!drop)
-			break;
-		p = text_ltrim(name->buf + n);
-		memmove(name->buf, p, strlen(p) + 1);
-		name->len = strlen(name->buf);
-	}
-	for (;;) {
-		char *sp = strrchr(name->buf, ' ');
-		const char *last = sp ? sp + 1 : name->buf;
-
-		if (!*last || !(in_list(last, section_words, COUNT(section_words)) ||
-				in_list(last, generic_words, COUNT(generic_words))))
-			break;
-		sbuf_setlen(name, sp ? (size_t)(sp - name->buf) : 0);
-		sbuf_rtrim(name);
-	}
-	for (p = name->buf; *p; p += strspn(p, " \t")) {
-		p += strcspn(p, " \t");
-		words++;
-	}
-	return words > 0 && words <= 4;
-}
-
 /* 1 when a level-1 heading follows h: the page's H1s are its sections,
  * not one title. */
 static int another_h1(cmark_node *h)
@@ -624,31 +256,16 @@ static int another_h1(cmark_node *h)
 	return 0;
 }
 
-/* Words in text (runs of non-blanks). */
-static int count_words(const char *text)
-{
-	int n = 0;
-
-	for (const char *p = text; *p;) {
-		p += strspn(p, " \t");
-		if (!*p)
-			break;
-		n++;
-		p += strcspn(p, " \t");
-	}
-	return n;
-}
-
 /* 1 when h is the page's title, as written in its body: it repeats the
  * front matter's, or it is the first heading, an H1 of more than three
  * words ("# Reasons" is a label), and no other H1 follows. */
 static int is_title_heading(const struct walk *w, cmark_node *h,
 			    const char *text)
 {
-	if (w->a->title && repeats_title(text, w->a->title))
+	if (w->a->title && heading_repeats_title(text, w->a->title))
 		return 1;
 	return cmark_node_get_heading_level(h) == 1 && w->headings_seen == 0 &&
-	       count_words(text) > 3 && !another_h1(h);
+	       heading_count_words(text) > 3 && !another_h1(h);
 }
 
 /* Returns the platform a heading names, adding it to the article; NULL
@@ -664,14 +281,14 @@ static const char *heading_platform(struct walk *w, cmark_node *h,
 
 	/* The article's own title ("# Printer offline on Windows") is not
 	 * one. */
-	if (w->a->title && repeats_title(text, w->a->title))
+	if (w->a->title && heading_repeats_title(text, w->a->title))
 		return NULL;
 	/* Deeper headings, and a page's first heading when it is an H1 (the
 	 * page's title, as written in its body: "# Teams camera not working
 	 * on Windows"), must be just a platform's name; such an H1 is found
 	 * by the causes under it only when other H1s follow. */
 	if (level > 2 || (level == 1 && w->headings_seen == 0)) {
-		platform_name(text_ltrim(text), &name);
+		heading_platform_name(text_ltrim(text), &name);
 		for (size_t i = 0; i < w->a->nr_platforms && !ret; i++)
 			if (text_ieq(name.buf, w->a->platforms[i].name))
 				ret = w->a->platforms[i].id;
@@ -684,7 +301,7 @@ static const char *heading_platform(struct walk *w, cmark_node *h,
 		 * as a word ("iOS devices", "For iOS users", "Troubleshooting
 		 * on iOS"). */
 		for (size_t i = 0; i < w->a->nr_platforms; i++)
-			if (has_word(text, w->a->platforms[i].name))
+			if (heading_names(text, w->a->platforms[i].name))
 				return w->a->platforms[i].id;
 	}
 	/* Nor is a Reasons or Solutions heading ("## Causas" over
@@ -720,8 +337,8 @@ static const char *heading_platform(struct walk *w, cmark_node *h,
 		}
 		if (!mine)
 			continue;
-		platform_name(text, &name);
-		if (platform_words(&name))
+		heading_platform_name(text, &name);
+		if (heading_platform_words(&name))
 			ret = kb_article_add_platform(w->a, name.buf);
 		break;
 	}
@@ -817,7 +434,7 @@ static void section_begin(struct walk *w, cmark_node *heading,
 	/* A first H1 that repeats the title: the page shows the title
 	 * already (as its own <h1>), so the body's is left out of the HTML. */
 	if (heading && s->level == 1 && !w->headings_seen && a->title &&
-	    repeats_title(text, a->title)) {
+	    heading_repeats_title(text, a->title)) {
 		sbuf_adds(&w->text, text);
 		sbuf_addch(&w->text, '\n');
 		return;
@@ -1435,7 +1052,7 @@ static void promote_labels(cmark_node *root)
 			continue;
 		mdtree_plain_text(n, &text);
 		sbuf_rtrim(&text);
-		words = count_words(text.buf);
+		words = heading_count_words(text.buf);
 		kind = heading_kind(text.buf);
 		/* "**Cause 1: The keyboard's battery is low.**" is a heading
 		 * of any length, as "### Cause 1: ..." would be. */
