@@ -783,6 +783,45 @@ START_TEST(test_empty_items)
 }
 END_TEST
 
+/* "**Cause:** ..." and "*Fix*: ..." paragraphs, outside Reasons and
+ * Solutions sections, are a cause and a solution each, paired under their
+ * heading; other bold lead-ins are text. */
+START_TEST(test_labelled_paragraphs)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: Printer FAQ\nplatform: Windows\n---\n"
+		"## Q: The printer shows offline\n\n**Cause:** The spooler stopped.\n\n"
+		"**Fix:** Restart the `Print Spooler` service.\n\n"
+		"## Q: Pages come out blank\n\n**Cause**: The ink is empty.\n\n"
+		"*Solution:* Replace the cartridge.\n\n**Note:** call us.\n\n"
+		"**Cause 1: Not a label with a sentence.**\n\n"
+		"## More\n\n**Cause:** The mixer mutes it.\n**Fix:** Unmute it in "
+		"**Settings > Sound**.\n\n**Cause:** The cable is loose.\n"
+		"**Fix:** Push it in.\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_causes, 4);
+	ck_assert_uint_eq(a->nr_solutions, 4);
+	/* A cause and a fix in one paragraph go together. */
+	ck_assert_str_eq(a->causes[2].title, "The mixer mutes it.");
+	ck_assert_str_eq(a->solutions[2].html,
+			 "Unmute it in <strong>Settings &gt; Sound</strong>.");
+	ck_assert_uint_eq(a->causes[3].solutions.nr, 1);
+	ck_assert_str_eq(a->causes[3].solutions.items[0], "windows-fix-4");
+	ck_assert_str_eq(a->causes[1].title, "The ink is empty.");
+	ck_assert_str_eq(a->solutions[0].html,
+			 "Restart the <code>Print Spooler</code> service.");
+	ck_assert_uint_eq(a->causes[0].solutions.nr, 1);
+	ck_assert_str_eq(a->causes[0].solutions.items[0], "windows-fix-1");
+	ck_assert_str_eq(a->causes[1].solutions.items[0], "windows-fix-2");
+	/* The page still shows the paragraphs, labels and all. */
+	ck_assert_ptr_nonnull(strstr(a->html, "<strong>Cause:</strong> The spooler"));
+	kb_article_free(a);
+	diag_release(&d);
+}
+END_TEST
+
 /* Two problems on one page pair their causes and fixes apart. */
 START_TEST(test_pairing_per_problem)
 {
@@ -990,6 +1029,7 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_title_and_remarks_mark_no_lists);
 	tcase_add_test(tc, test_pairing_per_problem);
 	tcase_add_test(tc, test_empty_items);
+	tcase_add_test(tc, test_labelled_paragraphs);
 	tcase_add_test(tc, test_non_ascii);
 	tcase_add_test(tc, test_bom_crlf);
 	tcase_add_loop_test(tc, test_annotation_errors, 0, sizeof(bad) / sizeof(*bad));

@@ -481,13 +481,14 @@ static int heading_above(const struct walk *w, int level)
 	return 0;
 }
 
-/* An entry's group: its Reasons/Solutions heading's, or, for an
- * annotated item outside one, the heading its section is under. */
+/* An entry's group: its Reasons/Solutions heading's, or, outside one
+ * (an annotated item, a labelled paragraph), its section's heading. */
 static int entry_group(const struct walk *w)
 {
 	if (w->mode != KB_SECTION_TEXT)
 		return w->mode_group;
-	return heading_above(w, w->section ? w->section->level : 1);
+	return w->section && w->section->level ?
+	       w->open_heading[w->section->level] : 0;
 }
 
 static const char *item_platform(struct walk *w)
@@ -644,6 +645,98 @@ static void add_item(struct walk *w, cmark_node *item, int ordered)
 	sbuf_release(&text);
 	sbuf_release(&html);
 	sbuf_release(&title);
+}
+
+/* The kind a bold or emphasised label names ("**Cause:**", "*Fix*"), or
+ * KB_SECTION_TEXT: three words at most, and not a numbered heading of its
+ * own ("**Cause 1: ...**"). */
+static enum kb_section_kind label_kind(cmark_node *n)
+{
+	struct sbuf name = SBUF_INIT;
+	enum kb_section_kind kind = KB_SECTION_TEXT;
+	int number;
+
+	if (cmark_node_get_type(n) != CMARK_NODE_STRONG &&
+	    cmark_node_get_type(n) != CMARK_NODE_EMPH)
+		return kind;
+	mdtree_plain_text(n, &name);
+	while (name.len && (name.buf[name.len - 1] == ':' ||
+			    name.buf[name.len - 1] == ' '))
+		sbuf_setlen(&name, name.len - 1);
+	if (heading_count_words(name.buf) <= 3 && !heading_label(name.buf, &number))
+		kind = heading_kind(name.buf);
+	sbuf_release(&name);
+	return kind;
+}
+
+/* Appends the text of inline nodes from..to (exclusive): literals, and a
+ * blank for a line break. */
+static void inline_text(cmark_node *from, cmark_node *to, struct sbuf *out)
+{
+	for (cmark_node *n = from; n && n != to; n = cmark_node_next(n)) {
+		cmark_iter *it = cmark_iter_new(n);
+		cmark_event_type ev;
+
+		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+			cmark_node *c = cmark_iter_get_node(it);
+			cmark_node_type ty = cmark_node_get_type(c);
+			const char *lit;
+
+			if (ev != CMARK_EVENT_ENTER)
+				continue;
+			if ((ty == CMARK_NODE_TEXT || ty == CMARK_NODE_CODE) &&
+			    (lit = cmark_node_get_literal(c)))
+				sbuf_adds(out, lit);
+			else if (ty == CMARK_NODE_SOFTBREAK || ty == CMARK_NODE_LINEBREAK)
+				sbuf_addch(out, ' ');
+		}
+		cmark_iter_free(it);
+	}
+}
+
+/* "**Cause:** The driver is old." then "**Fix:** Update it." outside any
+ * Reasons or Solutions section: a paragraph led by a bold or emphasised
+ * label that names causes or solutions gives one cause or solution per
+ * label in it, made of what follows the label up to the next one; the
+ * causes of a paragraph are fixed by its solutions. */
+static void add_labelled(struct walk *w, cmark_node *para)
+{
+	cmark_node *label = cmark_node_first_child(para);
+	enum kb_section_kind kind = label ? label_kind(label) : KB_SECTION_TEXT;
+	size_t causes = w->a->nr_causes, solutions = w->a->nr_solutions;
+
+	while (kind != KB_SECTION_TEXT) {
+		struct sbuf text = SBUF_INIT, html = SBUF_INIT;
+		enum kb_section_kind next_kind = KB_SECTION_TEXT;
+		cmark_node *next;
+		const char *t, *h;
+
+		for (next = cmark_node_next(label); next; next = cmark_node_next(next))
+			if ((next_kind = label_kind(next)) != KB_SECTION_TEXT)
+				break;
+		inline_text(cmark_node_next(label), next, &text);
+		for (cmark_node *n = cmark_node_next(label); n != next;
+		     n = cmark_node_next(n))
+			mdtree_render(n, &html);
+		sbuf_rtrim(&text);
+		sbuf_rtrim(&html);
+		/* The label's own ':' (or one right after it) aside. */
+		t = text.buf + strspn(text.buf, ": \t");
+		h = html.buf + strspn(html.buf, ": \t\n");
+		if (*t)
+			add_entry(w, NULL, kind, t, NULL, h, mdtree_line(w->t, para),
+				  cmark_node_get_start_column(para), 0);
+		sbuf_release(&text);
+		sbuf_release(&html);
+		label = next;
+		kind = next_kind;
+	}
+	/* A cause and its fix in one paragraph go together. */
+	if (w->a->nr_solutions > solutions)
+		for (size_t i = causes; i < w->a->nr_causes; i++)
+			for (size_t j = solutions; j < w->a->nr_solutions; j++)
+				kb_strs_add(&w->a->causes[i].solutions,
+					    w->a->solutions[j].id);
 }
 
 /* Ends a Reasons/Solutions heading's scope. When none of its blocks was a
@@ -815,6 +908,9 @@ static void walk_block(struct walk *w, cmark_node *n)
 	mdtree_render(n, &w->html);
 	mdtree_plain_text(n, &w->text);
 	sbuf_addch(&w->text, '\n');
+	if (w->mode == KB_SECTION_TEXT &&
+	    cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH)
+		add_labelled(w, n);
 	if (cmark_node_get_type(n) == CMARK_NODE_LIST) {
 		int ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
 
