@@ -798,11 +798,14 @@ START_TEST(test_labelled_paragraphs)
 		"**Cause 1: Not a label with a sentence.**\n\n"
 		"## More\n\n**Cause:** The mixer mutes it.\n**Fix:** Unmute it in "
 		"**Settings > Sound**.\n\n**Cause:** The cable is loose.\n"
-		"**Fix:** Push it in.\n", &d);
+		"**Fix:** Push it in.\n\n- **Cause:** Exclusive mode is on. "
+		"**Solution:** Turn it off.\n- Plain item.\n", &d);
 
 	ck_assert_ptr_nonnull(a);
-	ck_assert_uint_eq(a->nr_causes, 4);
-	ck_assert_uint_eq(a->nr_solutions, 4);
+	ck_assert_uint_eq(a->nr_causes, 5);
+	ck_assert_uint_eq(a->nr_solutions, 5);
+	ck_assert_str_eq(a->causes[4].title, "Exclusive mode is on.");
+	ck_assert_str_eq(a->causes[4].solutions.items[0], "windows-fix-5");
 	/* A cause and a fix in one paragraph go together. */
 	ck_assert_str_eq(a->causes[2].title, "The mixer mutes it.");
 	ck_assert_str_eq(a->solutions[2].html,

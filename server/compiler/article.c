@@ -613,13 +613,22 @@ static void add_entry(struct walk *w, struct mdtree_annot *ma,
 	sbuf_release(&id);
 }
 
+static void add_labelled(struct walk *w, cmark_node *para);
+
 static void add_item(struct walk *w, cmark_node *item, int ordered)
 {
 	struct mdtree_annot *ma = mdtree_annot_for(w->t, item);
 	struct sbuf text = SBUF_INIT, html = SBUF_INIT, title = SBUF_INIT;
 	cmark_node *first, *lead;
 
-	if (!ma && (w->mode == KB_SECTION_TEXT || w->mode_by_headings))
+	if (!ma && w->mode == KB_SECTION_TEXT) {
+		/* "- **Cause:** ... **Fix:** ..." reads as the paragraph. */
+		first = cmark_node_first_child(item);
+		if (first && cmark_node_get_type(first) == CMARK_NODE_PARAGRAPH)
+			add_labelled(w, first);
+		return;
+	}
+	if (!ma && w->mode_by_headings)
 		return;
 	mdtree_plain_text(item, &text);
 	mdtree_render_children(item, &html);
