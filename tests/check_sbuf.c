@@ -120,6 +120,14 @@ END_TEST
 
 START_TEST(test_ids_and_case)
 {
+	{
+		static const char *const words[] = { "cause", "Fix" };
+
+		ck_assert(text_ieq_any("CAUSE", words, 2));
+		ck_assert(text_ieq_any("fix", words, 2));
+		ck_assert(!text_ieq_any("fixes", words, 2));
+		ck_assert(!text_ieq_any("cause", words, 0));
+	}
 	ck_assert(text_is_id("android-a2dp-only"));
 	ck_assert(text_is_id("sco_supported"));
 	ck_assert(text_is_id("v1.2"));

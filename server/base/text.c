@@ -123,6 +123,14 @@ int text_ieq(const char *a, const char *b)
 	return *a == *b;
 }
 
+int text_ieq_any(const char *s, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (text_ieq(s, list[i]))
+			return 1;
+	return 0;
+}
+
 int text_ieq_n(const char *a, const char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

@@ -25,6 +25,9 @@ void text_make_id(struct sbuf *out, const char *s);
 /* ASCII case-insensitive equality of two NUL-terminated strings. */
 int text_ieq(const char *a, const char *b);
 
+/* 1 when s equals one of the n strings of list, ASCII case-insensitively. */
+int text_ieq_any(const char *s, const char *const *list, size_t n);
+
 /* ASCII case-insensitive equality of the first n bytes of a and b. */
 int text_ieq_n(const char *a, const char *b, size_t n);
 

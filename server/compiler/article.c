@@ -20,14 +20,6 @@ static const char *const known_keys[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof(*(a)))
 
-static int in_list(const char *w, const char *const *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (text_ieq(w, list[i]))
-			return 1;
-	return 0;
-}
-
 /* The field's text without blanks around it (a folded "title: >" ends in
  * a newline), or NULL. A list, where one value is meant, is reported. */
 static char *str_field(const struct mdtree *t, const char *key, struct diag *d)
@@ -200,7 +192,7 @@ static int read_front_matter(struct kb_article *a, struct mdtree *t,
 
 	a->meta = cJSON_CreateObject();
 	cJSON_ArrayForEach(it, t->fm.fields)
-		if (!in_list(it->string, known_keys, COUNT(known_keys)))
+		if (!text_ieq_any(it->string, known_keys, COUNT(known_keys)))
 			cJSON_AddItemToObject(a->meta, it->string,
 					      cJSON_Duplicate(it, 1));
 	return ret;

@@ -8,14 +8,6 @@
 
 #define COUNT(a) (sizeof(a) / sizeof(*(a)))
 
-static int in_list(const char *w, const char *const *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (text_ieq(w, list[i]))
-			return 1;
-	return 0;
-}
-
 /* Words of a heading that make the list below it causes or solutions,
  * in English and in other languages FAQ pages are written in (matched
  * without case for ASCII letters; Russian in both cases). */
@@ -210,9 +202,9 @@ enum kb_section_kind heading_kind(const char *heading)
 		}
 		sbuf_reset(&w);
 		sbuf_add(&w, p, n);
-		if (in_list(w.buf, cause_words, COUNT(cause_words)))
+		if (text_ieq_any(w.buf, cause_words, COUNT(cause_words)))
 			kind = KB_SECTION_CAUSES;
-		else if (in_list(w.buf, solution_words, COUNT(solution_words)))
+		else if (text_ieq_any(w.buf, solution_words, COUNT(solution_words)))
 			kind = KB_SECTION_SOLUTIONS;
 		if (all.len)
 			sbuf_addch(&all, ' ');
@@ -254,8 +246,8 @@ const char *heading_label(const char *heading, int *number)
 		if (!n)
 			return NULL;
 		sbuf_add(&word, p, n);
-		kind = in_list(word.buf, cause_words, COUNT(cause_words)) ||
-		       in_list(word.buf, solution_words, COUNT(solution_words));
+		kind = text_ieq_any(word.buf, cause_words, COUNT(cause_words)) ||
+		       text_ieq_any(word.buf, solution_words, COUNT(solution_words));
 		sbuf_release(&word);
 		p += n;
 		if (!kind)
@@ -289,7 +281,7 @@ void heading_platform_name(const char *text, struct sbuf *name)
 		int generic;
 
 		sbuf_add(&word, p, wlen);
-		generic = p[wlen] == ' ' && in_list(word.buf, lead_words, COUNT(lead_words));
+		generic = p[wlen] == ' ' && text_ieq_any(word.buf, lead_words, COUNT(lead_words));
 		sbuf_release(&word);
 		if (!generic) {
 			sbuf_adds(name, p);
@@ -299,7 +291,7 @@ void heading_platform_name(const char *text, struct sbuf *name)
 	}
 	for (;;) {
 		char *sp = strrchr(name->buf, ' ');
-		if (!sp || !in_list(sp + 1, generic_words, COUNT(generic_words)))
+		if (!sp || !text_ieq_any(sp + 1, generic_words, COUNT(generic_words)))
 			break;
 		sbuf_setlen(name, (size_t)(sp - name->buf));
 		sbuf_rtrim(name);
@@ -359,8 +351,8 @@ int heading_platform_words(struct sbuf *name)
 		int drop;
 
 		sbuf_add(&word, name->buf, n);
-		drop = n && (in_list(word.buf, section_words, COUNT(section_words)) ||
-			     in_list(word.buf, lead_words, COUNT(lead_words)));
+		drop = n && (text_ieq_any(word.buf, section_words, COUNT(section_words)) ||
+			     text_ieq_any(word.buf, lead_words, COUNT(lead_words)));
 		sbuf_release(&word);
 		if (!drop)
 			break;
@@ -372,8 +364,8 @@ int heading_platform_words(struct sbuf *name)
 		char *sp = strrchr(name->buf, ' ');
 		const char *last = sp ? sp + 1 : name->buf;
 
-		if (!*last || !(in_list(last, section_words, COUNT(section_words)) ||
-				in_list(last, generic_words, COUNT(generic_words))))
+		if (!*last || !(text_ieq_any(last, section_words, COUNT(section_words)) ||
+				text_ieq_any(last, generic_words, COUNT(generic_words))))
 			break;
 		sbuf_setlen(name, sp ? (size_t)(sp - name->buf) : 0);
 		sbuf_rtrim(name);
