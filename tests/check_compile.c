@@ -290,8 +290,7 @@ END_TEST
 START_TEST(test_all_errors_of_a_page)
 {
 	struct diag d = DIAG_INIT;
-	char *src = tu_tmpdir();
-	char *page = tu_write(src, "page.md",
+	char *page = tu_write(dir, "page.md",
 		"---\ntitle: T\n---\n"
 		"<!-- cause: loose; when: platform=web -->\n\n"  /* line 4 */
 		"## Causes\n\n"
@@ -310,8 +309,6 @@ START_TEST(test_all_errors_of_a_page)
 	ck_assert(tu_diag_has(&d, "unknown solution 'nope'"));
 	diag_release(&d);
 	free(page);
-	tu_rmtree(src);
-	free(src);
 }
 END_TEST
 
@@ -320,11 +317,10 @@ END_TEST
 START_TEST(test_unreachable_cause_warned)
 {
 	struct diag d = DIAG_INIT;
-	char *src = tu_tmpdir();
-	char *ranked = tu_write(src, "ranked.md",
+	char *ranked = tu_write(dir, "ranked.md",
 		"---\ntitle: T\nplatform: Web\n---\n## Causes\n\n"
 		"1. <!-- cause: a; weight: 3 -->\n   A is off.\n2. B is off.\n", -1);
-	char *plain = tu_write(src, "plain.md",
+	char *plain = tu_write(dir, "plain.md",
 		"---\ntitle: P\nplatform: Web\n---\n## Causes\n\n"
 		"1. A is off.\n2. B is off.\n", -1);
 
@@ -337,8 +333,6 @@ START_TEST(test_unreachable_cause_warned)
 	diag_release(&d);
 	free(ranked);
 	free(plain);
-	tu_rmtree(src);
-	free(src);
 }
 END_TEST
 
@@ -373,9 +367,8 @@ START_TEST(test_not_utf8_text)
 {
 	static const char utf16[] = "\xff\xfe-\0-\0-\0\n\0t\0";
 	struct diag d = DIAG_INIT;
-	char *src = tu_tmpdir();
-	char *a = tu_write(src, "a.md", utf16, sizeof(utf16) - 1);
-	char *b = tu_write(src, "b.md", "---\ntitle: T\0\n---\n", 18);
+	char *a = tu_write(dir, "a.md", utf16, sizeof(utf16) - 1);
+	char *b = tu_write(dir, "b.md", "---\ntitle: T\0\n---\n", 18);
 
 	ck_assert_int_eq(tu_compile(out.buf, &d, 0, a, b, NULL), -1);
 	ck_assert(tu_diag_has(&d, "a.md:1:1: error: the file is UTF-16 text"));
@@ -383,8 +376,6 @@ START_TEST(test_not_utf8_text)
 	diag_release(&d);
 	free(a);
 	free(b);
-	tu_rmtree(src);
-	free(src);
 }
 END_TEST
 
