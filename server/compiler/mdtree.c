@@ -47,6 +47,21 @@ int mdtree_line(const struct mdtree *t, cmark_node *node)
 	return line > 0 ? line + t->line_offset : 0;
 }
 
+/* Past the end of the HTML comment that opens at c ("<!--"), or NULL
+ * when it is not closed. "<!-->" and "<!--->" are whole (empty) comments,
+ * as CommonMark reads them. */
+static const char *comment_close(const char *c)
+{
+	const char *end;
+
+	if (c[4] == '>')
+		return c + 5;
+	if (c[4] == '-' && c[5] == '>')
+		return c + 6;
+	end = strstr(c + 4, "-->");
+	return end ? end + 3 : NULL;
+}
+
 /* Parses every "<!-- ... -->" in the literal of an HTML node. */
 static void collect_from_html(struct mdtree *t, cmark_node *node,
 			      struct diag *d)
@@ -62,16 +77,11 @@ static void collect_from_html(struct mdtree *t, cmark_node *node,
 		col = cmark_node_get_start_column(owner);
 	}
 	while ((p = strstr(p, "<!--"))) {
-		const char *end = strstr(p + 4, "-->");
+		const char *end = comment_close(p);
 		struct annot a;
 		char *inner;
 		enum annot_result r;
 
-		/* "<!-->" and "<!--->" are whole (empty) comments. */
-		if (p[4] == '>' || (p[4] == '-' && p[5] == '>')) {
-			p += p[4] == '>' ? 5 : 6;
-			continue;
-		}
 		if (!end) {
 			/* A block that starts with the comment runs to the end
 			 * of its list item or page: everything after it would
@@ -86,7 +96,8 @@ static void collect_from_html(struct mdtree *t, cmark_node *node,
 			}
 			break;
 		}
-		inner = xstrndup(p + 4, (size_t)(end - p - 4));
+		/* Between "<!--" and "-->" (nothing for "<!-->"). */
+		inner = xstrndup(p + 4, end - p >= 7 ? (size_t)(end - p - 7) : 0);
 		r = annot_parse(inner, t->path, line, col ? col : 0, d, &a);
 		free(inner);
 		if (r == ANNOT_FAILED) {
@@ -109,7 +120,7 @@ static void collect_from_html(struct mdtree *t, cmark_node *node,
 				t->nr_annots++;
 			}
 		}
-		p = end + 3;
+		p = end;
 	}
 }
 
@@ -130,14 +141,10 @@ static int text_beside_comments(const char *lit, struct sbuf *out)
 			break;
 		}
 		sbuf_add(out, p, (size_t)(c - p));
-		/* "<!-->" and "<!--->" are whole (empty) comments. */
-		if (c[4] == '>' || (c[4] == '-' && c[5] == '>'))
-			end = c + (c[4] == '>' ? 2 : 3);
-		else
-			end = strstr(c + 4, "-->");
+		end = comment_close(c);
 		if (!end)
 			break; /* reported by collect_from_html */
-		p = end + 3;
+		p = end;
 		if (out->len == start)
 			p += strspn(p, " \t"); /* not an indented code block */
 	}
