@@ -762,6 +762,59 @@ START_TEST(test_subheading_items_or_groups)
 }
 END_TEST
 
+/* A list announced as steps ("follow these steps:") under a Solutions
+ * heading is one solution; the lists around it keep one an item, and
+ * annotated steps stay items. */
+START_TEST(test_steps_are_one_solution)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: Printer offline\nplatform: Windows\n---\n"
+		"## Causes\n\n1. The spooler stopped.\n2. The port changed.\n"
+		"3. The driver is old.\n\n## Resolution\n\n"
+		"To restart the spooler, follow these steps:\n\n"
+		"1. Open `services.msc`.\n2. Select **Print Spooler**.\n"
+		"3. Click **Restart**.\n\nIf that does not help, try these:\n\n"
+		"- Add the printer again.\n- Update the driver.\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_causes, 3);
+	ck_assert_uint_eq(a->nr_solutions, 3);
+	ck_assert_str_eq(a->solutions[0].title, "To restart the spooler, follow these steps");
+	ck_assert_ptr_nonnull(strstr(a->solutions[0].html,
+				     "<li>Click <strong>Restart</strong>.</li>"));
+	ck_assert_ptr_null(strstr(a->solutions[0].html, "follow these"));
+	ck_assert_ptr_nonnull(strstr(a->solutions[0].text, "follow these steps"));
+	ck_assert_str_eq(a->solutions[2].title, "Update the driver.");
+	/* Three causes and one procedure: not paired one to one. */
+	ck_assert_uint_eq(a->causes[2].solutions.nr, 3);
+	ck_assert_str_eq(a->causes[2].solutions.items[0], "windows-fix-1");
+	kb_article_free(a);
+	diag_release(&d);
+
+	/* The heading's label titles it; a full-width colon ends a lead-in. */
+	a = parse("x.md",
+		"---\ntitle: T\n---\n## Solution: Reset the adapter\n\n"
+		"Steps:\n\n- Turn it off.\n- Turn it on.\n\n"
+		"## \xe8\xa7\xa3\xe5\x86\xb3\xe6\x96\xb9\xe6\xb3\x95\n\n" /* 解决方法 */
+		"\xe8\xaf\xb7\xe6\x8c\x89\xe4\xbb\xa5\xe4\xb8\x8b"   /* 请按以下 */
+		"\xe6\xad\xa5\xe9\xaa\xa4\xe6\x93\x8d\xe4\xbd\x9c"   /* 步骤操作 */
+		"\xef\xbc\x9a\n\n1. A\n2. B\n\n"
+		"## Fixes\n\nTry these steps:\n\n"
+		"1. <!-- solution: one -->\n   Restart.\n2. Reinstall.\n", &d);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_solutions, 4);
+	ck_assert_str_eq(a->solutions[0].title, "Reset the adapter");
+	ck_assert_str_eq(a->solutions[1].title,
+			 "\xe8\xaf\xb7\xe6\x8c\x89\xe4\xbb\xa5\xe4\xb8\x8b"
+			 "\xe6\xad\xa5\xe9\xaa\xa4\xe6\x93\x8d\xe4\xbd\x9c");
+	ck_assert_str_eq(a->solutions[2].id, "one");
+	ck_assert_str_eq(a->solutions[3].title, "Reinstall.");
+	kb_article_free(a);
+	diag_release(&d);
+}
+END_TEST
+
 /* Empty items: left out, or, when annotated, kept with a warning. */
 START_TEST(test_empty_items)
 {
@@ -1031,6 +1084,7 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_numbered_bold_labels);
 	tcase_add_test(tc, test_title_and_remarks_mark_no_lists);
 	tcase_add_test(tc, test_pairing_per_problem);
+	tcase_add_test(tc, test_steps_are_one_solution);
 	tcase_add_test(tc, test_empty_items);
 	tcase_add_test(tc, test_labelled_paragraphs);
 	tcase_add_test(tc, test_non_ascii);

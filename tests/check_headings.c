@@ -34,6 +34,23 @@ START_TEST(test_kind)
 }
 END_TEST
 
+START_TEST(test_says_steps)
+{
+	ck_assert(heading_says_steps("To reset it, follow these steps:"));
+	ck_assert(heading_says_steps("Steps:"));
+	ck_assert(heading_says_steps("Gehen Sie diese Schritte durch:"));
+	ck_assert(heading_says_steps("Suivez ces \xc3\xa9tapes :"));        /* étapes */
+	ck_assert(heading_says_steps("\xe8\xaf\xb7\xe6\x8c\x89\xe4\xbb\xa5\xe4\xb8\x8b"
+				     "\xe6\xad\xa5\xe9\xaa\xa4\xef\xbc\x9a")); /* 请按以下步骤： */
+	ck_assert(heading_says_steps("\xd0\x92\xd1\x8b\xd0\xbf\xd0\xbe\xd0\xbb\xd0\xbd\xd0\xb8\xd1\x82\xd0\xb5 "
+				     "\xd1\x88\xd0\xb0\xd0\xb3\xd0\xb8:"));  /* Выполните шаги: */
+	ck_assert(!heading_says_steps("Choose one of the following solutions:"));
+	ck_assert(!heading_says_steps("Try the following:"));
+	ck_assert(!heading_says_steps("Stepping motors can stall:"));
+	ck_assert(!heading_says_steps(""));
+}
+END_TEST
+
 START_TEST(test_label)
 {
 	int number;
@@ -110,6 +127,7 @@ Suite *headings_suite(void)
 
 	tcase_add_test(tc, test_kind);
 	tcase_add_test(tc, test_label);
+	tcase_add_test(tc, test_says_steps);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_platform_words);
 	tcase_add_test(tc, test_repeats_title);

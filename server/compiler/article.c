@@ -845,6 +845,74 @@ static int headings_are_items(struct walk *w, cmark_node *first)
 	return !has_list;
 }
 
+static int ends_with_colon(cmark_node *paragraph);
+
+/* The paragraph right before a list under a Solutions heading, when it
+ * announces the list as the steps of one procedure ("To reset the
+ * adapter, follow these steps:"); else NULL. Lists whose items carry
+ * annotations keep one solution an item. */
+static cmark_node *steps_lead_in(struct walk *w, cmark_node *list)
+{
+	cmark_node *lead = cmark_node_previous(list);
+	struct sbuf text = SBUF_INIT;
+	int steps;
+
+	if (w->mode != KB_SECTION_SOLUTIONS || w->mode_by_headings || !lead ||
+	    cmark_node_get_type(lead) != CMARK_NODE_PARAGRAPH ||
+	    !ends_with_colon(lead))
+		return NULL;
+	for (cmark_node *it = cmark_node_first_child(list); it;
+	     it = cmark_node_next(it))
+		if (mdtree_annot_for(w->t, it))
+			return NULL;
+	mdtree_plain_text(lead, &text);
+	steps = heading_says_steps(text.buf);
+	sbuf_release(&text);
+	return steps ? lead : NULL;
+}
+
+/* One solution from a procedure: titled by its Solutions heading's label
+ * ("Solution: Reset the adapter") or else by the lead-in's first sentence
+ * without the colon; its text is the lead-in and the steps, its HTML the
+ * steps. */
+static void add_procedure(struct walk *w, cmark_node *lead, cmark_node *list)
+{
+	struct sbuf text = SBUF_INIT, html = SBUF_INIT, title = SBUF_INIT,
+		    heading = SBUF_INIT;
+	const char *label = NULL;
+	int numbered;
+
+	if (w->mode_heading) {
+		mdtree_plain_text(w->mode_heading, &heading);
+		label = heading_label(heading.buf, &numbered);
+	}
+	if (label) {
+		sbuf_adds(&title, label);
+	} else {
+		mdtree_plain_text(lead, &text);
+		mdtree_title_from_text(text.buf, &title);
+		sbuf_reset(&text);
+		sbuf_rtrim(&title);
+		if (title.len && title.buf[title.len - 1] == ':')
+			sbuf_setlen(&title, title.len - 1);
+		else if (title.len >= 3 &&
+			 !strcmp(title.buf + title.len - 3, "\xef\xbc\x9a"))
+			sbuf_setlen(&title, title.len - 3); /* full-width */
+		sbuf_rtrim(&title);
+	}
+	mdtree_plain_text(lead, &text);
+	sbuf_addch(&text, '\n');
+	mdtree_plain_text(list, &text);
+	mdtree_render(list, &html);
+	w->mode_items++;
+	add_entry(w, NULL, w->mode, text.buf, title.buf, html.buf,
+		  mdtree_line(w->t, lead), cmark_node_get_start_column(lead), 0);
+	sbuf_release(&heading);
+	sbuf_release(&text);
+	sbuf_release(&html);
+	sbuf_release(&title);
+}
+
 static void walk_block(struct walk *w, cmark_node *n)
 {
 	if (cmark_node_get_type(n) == CMARK_NODE_HEADING) {
@@ -914,7 +982,12 @@ static void walk_block(struct walk *w, cmark_node *n)
 		add_labelled(w, n);
 	if (cmark_node_get_type(n) == CMARK_NODE_LIST) {
 		int ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+		cmark_node *lead = steps_lead_in(w, n);
 
+		if (lead) {
+			add_procedure(w, lead, n);
+			return;
+		}
 		for (cmark_node *it = cmark_node_first_child(n); it;
 		     it = cmark_node_next(it))
 			add_item(w, it, ordered);
@@ -1097,7 +1170,8 @@ static int check_unused_annotations(struct mdtree *t, struct diag *d)
 	return ret;
 }
 
-/* 1 when paragraph's last inline is text ending in ':' ("Causes:"). */
+/* 1 when paragraph's last inline is text ending in ':' ("Causes:"), or in
+ * a full-width colon ("原因："). */
 static int ends_with_colon(cmark_node *paragraph)
 {
 	cmark_node *last = cmark_node_last_child(paragraph);
@@ -1110,7 +1184,8 @@ static int ends_with_colon(cmark_node *paragraph)
 	n = strlen(lit);
 	while (n && (lit[n - 1] == ' ' || lit[n - 1] == '\t'))
 		n--;
-	return n && lit[n - 1] == ':';
+	return (n && lit[n - 1] == ':') ||
+	       (n >= 3 && !memcmp(lit + n - 3, "\xef\xbc\x9a", 3)); /* full-width */
 }
 
 /* "**Reasons**" or "Possible causes:" alone in a paragraph, as many FAQ

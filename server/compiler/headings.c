@@ -66,6 +66,23 @@ static const char *const solution_phrases[] = {
 	"what to do", "what you can do", "how to solve", "what can i do",
 	"how to resolve", "steps to resolve", "como resolver",
 };
+/* Words of a lead-in that announces a procedure ("To reset the adapter,
+ * follow these steps:"), and runs for scripts written without spaces. */
+static const char *const step_words[] = {
+	"step", "steps", "schritte", "schritten",                  /* de */
+	"\xc3\xa9tapes", "pasos", "passos", "passaggi", "stappen",  /* fr es pt it nl */
+	"\xd1\x88\xd0\xb0\xd0\xb3\xd0\xb8",                   /* шаги */
+	"\xd1\x88\xd0\xb0\xd0\xb3\xd0\xb0\xd0\xbc",           /* шагам */
+	"\xd8\xa7\xd9\x84\xd8\xae\xd8\xb7\xd9\x88\xd8\xa7\xd8\xaa", /* الخطوات */
+	"\xd7\x94\xd7\xa9\xd7\x9c\xd7\x91\xd7\x99\xd7\x9d",   /* השלבים */
+};
+static const char *const step_runs[] = {
+	"\xe6\xad\xa5\xe9\xaa\xa4",             /* 步骤 (zh) */
+	"\xe6\xad\xa5\xe9\xa9\x9f",             /* 步驟 (zh-Hant) */
+	"\xe6\x89\x8b\xe9\xa0\x86",             /* 手順 (ja) */
+	"\xeb\x8b\xa8\xea\xb3\x84",             /* 단계 (ko) */
+};
+
 /* Trailing words dropped from a platform heading: "iOS devices" -> "iOS". */
 static const char *const generic_words[] = {
 	"devices", "device", "users", "hosts", "host", "systems", "computers",
@@ -392,3 +409,14 @@ int heading_count_words(const char *text)
 	return n;
 }
 
+/* 1 when text announces a procedure: it names steps ("Follow these
+ * steps:", "Gehen Sie folgende Schritte durch:", "请按以下步骤操作："). */
+int heading_says_steps(const char *text)
+{
+	if (has_run(text, step_runs, COUNT(step_runs)))
+		return 1;
+	for (size_t i = 0; i < COUNT(step_words); i++)
+		if (heading_names(text, step_words[i]))
+			return 1;
+	return 0;
+}

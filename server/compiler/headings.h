@@ -40,6 +40,10 @@ int heading_platform_words(struct sbuf *name);
  * offline: troubleshooting guide"). */
 int heading_repeats_title(const char *heading, const char *title);
 
+/* 1 when text (a lead-in paragraph) names steps, in one of the languages
+ * heading_kind knows: "To reset the adapter, follow these steps:". */
+int heading_says_steps(const char *text);
+
 /* The words of text: runs of non-blanks. */
 int heading_count_words(const char *text);
 
