@@ -322,9 +322,15 @@
       if (c.solutions && c.solutions.length) li.appendChild(el('h4', null, 'How to fix it'));
       (c.solutions || []).forEach(function (so) {
         var d = el('details', 'solution'), body = el('div', 'body');
+        body.innerHTML = so.html;  /* sanitised by the server (cmark) */
+        /* A body that only repeats the title is shown once, as the server does. */
+        if (body.textContent.replace(/\s+/g, '') === String(so.title).replace(/\s+/g, '')) {
+          body.className = 'solution brief';
+          li.appendChild(body);
+          return;
+        }
         d.open = rank === 0;
         d.appendChild(el('summary', null, so.title));
-        body.innerHTML = so.html;  /* sanitised by the server (cmark) */
         d.appendChild(body);
         li.appendChild(d);
       });

@@ -1467,6 +1467,34 @@ START_TEST(test_wizard_language)
 }
 END_TEST
 
+/* A solution whose body only repeats its title is shown once, not as a
+ * summary over the same sentence; and where no cause asks what the
+ * Bluetooth probe reads (Android articles only), no page offers to
+ * detect. */
+START_TEST(test_wizard_brief_solutions)
+{
+	static const char *const pages[] = {
+		"/", "/wizard", "/wizard?problem=earpiece-silent",
+	};
+	struct reply r = get(lang_srv.port, "/wizard?problem=earpiece-silent"
+			     "&voice_profile=no");
+
+	assert_status(r, 200);
+	assert_has(r.body.buf, "<div class=\"solution brief\">Pair the device "
+		   "again and allow calls when asked.</div>");
+	ck_assert_ptr_null(strstr(r.body.buf, "<summary>Pair the device"));
+	reply_release(&r);
+
+	for (size_t i = 0; i < sizeof(pages) / sizeof(*pages); i++) {
+		r = get(lang_srv.port, pages[i]);
+		assert_status(r, 200);
+		ck_assert_msg(!strstr(r.body.buf, "action=\"/wizard/detect\""), "%s",
+			      pages[i]);
+		reply_release(&r);
+	}
+}
+END_TEST
+
 /* ---- the probe's access rule over a real connection --------------------- */
 
 /* --probe loopback (the default): this test's client is on loopback, so it
@@ -2458,6 +2486,7 @@ Suite *http_suite(void)
 
 	tc = tcase(s, "lang", lang_setup, lang_teardown);
 	tcase_add_test(tc, test_wizard_language);
+	tcase_add_test(tc, test_wizard_brief_solutions);
 
 	tc = tcase(s, "no-kb", nokb_setup, nokb_teardown);
 	tcase_add_test(tc, test_no_kb_then_sighup);

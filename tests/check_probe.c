@@ -1321,6 +1321,17 @@ START_TEST(test_rig_http)
 	cJSON_Delete(doc);
 	free(body);
 
+	/* The wizard offers detection where the causes ask what the probe
+	 * reads (the Linux article), not for phones. */
+	body = http_get(port, "/wizard?problem=linux-bluetooth-headset-audio", &status);
+	ck_assert_int_eq(status, 200);
+	ck_assert_ptr_nonnull(strstr(body, "action=\"/wizard/detect\""));
+	free(body);
+	body = http_get(port, "/wizard?problem=bluetooth-call-audio", &status);
+	ck_assert_int_eq(status, 200);
+	ck_assert_ptr_null(strstr(body, "action=\"/wizard/detect\""));
+	free(body);
+
 	/* Detect: a 303 to the wizard with the answers and which were
 	 * detected; the page marks them. */
 	sbuf_addf(&line, "curl -s -o /dev/null -w '%%{http_code} %%{redirect_url}' "

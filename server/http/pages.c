@@ -179,6 +179,28 @@ static cJSON *site_json(const struct http_request *req, const char *title)
 	return site;
 }
 
+/* 1 when "Detect from this computer" can tell something: a cause for
+ * Linux (or for any platform) names a question the probe answers, other
+ * than the platform; of problem's article only, when problem is given. */
+static int probe_useful(const struct eng_model *m, const char *problem)
+{
+	int a = problem ? eng_model_option(m, m->q_problem, problem) : -1;
+	int linux_opt = eng_model_option(m, m->q_platform, "linux");
+
+	for (int q = 0; q < m->nr_questions; q++) {
+		if (q == m->q_platform || !probe_answers_question(m->questions[q].id))
+			continue;
+		for (int k = m->named_start[q]; k < m->named_start[q + 1]; k++) {
+			const struct eng_cause *c = &m->causes[m->named[k].cause];
+
+			if ((a < 0 || c->article == a) &&
+			    (c->platform < 0 || c->platform == linux_opt))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /* Renders template name over ctx (freed here) into rep as an HTML page. */
 static void render(struct http_request *req, struct http_reply *rep, int status,
 		   const char *name, cJSON *ctx)
@@ -229,8 +251,7 @@ void page_index(struct http_request *req, struct http_reply *rep, const char *pa
 	}
 	cJSON_AddItemToObject(ctx, "articles", cJSON_Duplicate(req->kb->list, 1));
 	cJSON_AddItemToObject(ctx, "platforms", cJSON_Duplicate(req->kb->platforms, 1));
-	if (api_probe_allowed(req) &&
-	    eng_model_option(req->kb->model, req->kb->model->q_platform, "linux") >= 0)
+	if (api_probe_allowed(req) && probe_useful(req->kb->model, NULL))
 		cJSON_AddBoolToObject(ctx, "can_detect", 1);
 	/* With --probe loopback the page differs by client (the detect
 	 * button): then it has no ETag, which would claim it does not. */
@@ -365,6 +386,54 @@ static int in_csv(const char *list, const char *word)
 	return 0;
 }
 
+/* Skips blanks and tags; the next character of html's text. */
+static const char *html_next_char(const char *p)
+{
+	for (;;) {
+		if (*p == '<') {
+			const char *end = strchr(p, '>');
+
+			p = end ? end + 1 : p + strlen(p);
+		} else if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
+			p++;
+		} else {
+			return p;
+		}
+	}
+}
+
+/* 1 when html (as cmark renders it) says no more than text: the same
+ * characters, tags and blanks aside, so a solution whose body is its
+ * title is shown once. cmark escapes only &, <, > and ". */
+static int html_is_text(const char *html, const char *text)
+{
+	static const struct { const char *ent; char c; } ents[] = {
+		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' },
+	};
+	const char *h, *t = text;
+
+	if (!html || !text)
+		return 0;
+	for (h = html_next_char(html);; h = html_next_char(h)) {
+		char c = *h;
+		size_t n = 1;
+
+		while (*t == ' ' || *t == '\n' || *t == '\t' || *t == '\r')
+			t++;
+		if (!c || !*t)
+			return !c && !*t;
+		for (size_t i = 0; c == '&' && i < sizeof(ents) / sizeof(*ents); i++)
+			if (!strncmp(h, ents[i].ent, strlen(ents[i].ent))) {
+				c = ents[i].c;
+				n = strlen(ents[i].ent);
+			}
+		if (c != *t)
+			return 0;
+		h += n;
+		t++;
+	}
+}
+
 /* Adds to ctx what the wizard page needs beyond the diagnose document:
  * the answers given (with "change" links), back / start over / skip links,
  * and the hidden fields that carry the answers so far. */
@@ -435,6 +504,7 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 
 		cJSON_ArrayForEach(c, cJSON_GetObjectItem(ctx, "causes")) {
 			struct sbuf u = SBUF_INIT;
+			cJSON *so;
 
 			cJSON_AddNumberToObject(c, "rank", ++rank);
 			cJSON_AddBoolToObject(c, "top", rank == 1);
@@ -442,6 +512,10 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 				cJSON_GetObjectItem(c, "explanation")) > 0);
 			cJSON_AddBoolToObject(c, "has_solutions", cJSON_GetArraySize(
 				cJSON_GetObjectItem(c, "solutions")) > 0);
+			cJSON_ArrayForEach(so, cJSON_GetObjectItem(c, "solutions"))
+				cJSON_AddBoolToObject(so, "brief", html_is_text(
+					cJSON_GetStringValue(cJSON_GetObjectItem(so, "html")),
+					cJSON_GetStringValue(cJSON_GetObjectItem(so, "title"))));
 			sbuf_adds(&u, "/articles/");
 			page_url_encode(&u, cJSON_GetObjectItem(c, "article")->valuestring);
 			add_owned_string(c, "article_url", sbuf_detach(&u, NULL));
@@ -503,12 +577,14 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 	only_language(req, doc);
 	wizard_links(req, doc);
 	/* "Detect from this computer": for Linux (or before the platform is
-	 * known), when this client may use the probe. */
+	 * known), when this client may use the probe and the problem's
+	 * causes (any problem's, before one is chosen) ask what it reads. */
 	{
 		const char *platform = http_arg(req, "platform");
 
 		if (api_probe_allowed(req) && !http_arg(req, "detected") &&
-		    (!platform || !strcmp(platform, "linux")))
+		    (!platform || !strcmp(platform, "linux")) &&
+		    probe_useful(req->kb->model, http_arg(req, "problem")))
 			cJSON_AddBoolToObject(doc, "can_detect", 1);
 	}
 	if (cJSON_IsString(cJSON_GetObjectItem(doc, "problem"))) {

@@ -1,6 +1,7 @@
 /* facts: BlueZ objects into Bluetooth audio facts and engine answers (pure). */
 #include "facts.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -459,8 +460,23 @@ int probe_facts_adapter_of(const struct probe_facts *f, int d)
 	return f->nr_adapters ? 0 : -1;
 }
 
+/* Every question probe_facts_answers may answer. */
+static const char *const answered[] = {
+	"platform", "bluez_running", "adapter_powered", "device_connected",
+	"sco_supported", "hfp_gateway", "controller_sco",
+};
+
+int probe_answers_question(const char *question)
+{
+	for (size_t i = 0; i < sizeof(answered) / sizeof(*answered); i++)
+		if (!strcmp(question, answered[i]))
+			return 1;
+	return 0;
+}
+
 static void add(struct probe_answers *out, const char *q, const char *v)
 {
+	assert(probe_answers_question(q));
 	if (out->nr < PROBE_MAX_ANSWERS) {
 		out->v[out->nr].question = q;
 		out->v[out->nr].value = v;

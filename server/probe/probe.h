@@ -64,6 +64,11 @@ const char *probe_device(const struct probe_result *r);
  * controller_sco; unknown ones left out); *nr is set to their count. Borrowed; valid until probe_result_free. */
 const struct probe_answer *probe_answers(const struct probe_result *r, int *nr);
 
+/* 1 when a probe may answer question (an id of kb/questions.md:
+ * "platform", "bluez_running", "adapter_powered", "device_connected",
+ * "sco_supported", "hfp_gateway", "controller_sco"), else 0. */
+int probe_answers_question(const char *question);
+
 /* Builds the document (docs/probe.md): {"bluez": {"available", "reason",
  * "error"}, "adapters": [...], "devices": [...], "errors": [{"stage",
  * "message"}], "answers": {question: value}, "device": address|null}.
