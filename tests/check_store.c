@@ -148,6 +148,9 @@ START_TEST(test_search_words_and_snippets)
 	cJSON_Delete(doc);
 	doc = search("manif", NULL);
 	ck_assert_int_ge(total(doc), 1);
+	/* Ending in a sign, the last word is whole: "manif." is no prefix. */
+	ck_assert_int_eq(matches("manif.", NULL), 0);
+	ck_assert_int_eq(matches("manif++", NULL), 0);
 	/* The snippet is escaped: the manifest's XML comes back as text. */
 	for (int i = 0; i < total(doc); i++)
 		ck_assert(!strstr(str(hit(doc, i), "snippet"), "<uses"));

@@ -494,12 +494,16 @@ static int next_word(const unsigned char **p, int min_chars,
 }
 
 /* Whether the last word of text is being typed, and so also matches as a
- * prefix: the text does not end in a blank. */
+ * prefix: the text ends in a word's character (as next_word reads them),
+ * not in a blank or a sign ("C++" is the word "c", not every word that
+ * starts with c). */
 static int ends_in_word(const char *text)
 {
 	size_t n = strlen(text);
+	unsigned char c = n ? (unsigned char)text[n - 1] : 0;
 
-	return n && !strchr(" \t", text[n - 1]);
+	return n && (c >= 0x80 || (c >= '0' && c <= '9') ||
+		     ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'));
 }
 
 /* Builds an FTS5 query that cannot be a syntax error: every word of text
