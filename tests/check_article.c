@@ -24,7 +24,7 @@ static struct kb_article *parse(const char *path, const char *text,
 	sbuf_adds(&buf, text);
 	text_normalize_newlines(&buf);
 	if (!mdtree_parse(&t, path, buf.buf, buf.len, &arena, d)) {
-		a = article_from_tree(&t, "default-slug", d);
+		a = article_from_tree(&t, "default-slug", d, NULL);
 		mdtree_release(&t);
 	}
 	arena_release(&arena);

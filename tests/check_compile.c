@@ -312,6 +312,47 @@ START_TEST(test_all_errors_of_a_page)
 }
 END_TEST
 
+/* A page whose front matter fails still has its body checked, its
+ * conditions too; a catalogue whose YAML fails still gives its questions,
+ * so that the articles do not each report them unknown. */
+START_TEST(test_header_errors_hide_nothing)
+{
+	struct diag d = DIAG_INIT;
+	char *yaml = tu_write(dir, "yaml.md",
+		"---\ntitle: [oops\n---\n## Causes\n\n"
+		"1. <!-- cause: a; weight: heavy -->\n   A.\n"      /* line 6 */
+		"2. <!-- cause: b; when: nosuch=yes -->\n   B.\n", /* line 8 */
+		-1);
+	char *untitled = tu_write(dir, "untitled.md",
+		"---\nplatform: iOS\n---\n## Causes\n\n"
+		"1. <!-- cause: c; when: callkit=maybe -->\n   C.\n", -1);
+	char *catalog = tu_write(dir, "questions.md",
+		"---\ntype: questions\nowner: [support\n---\n"
+		"## Does the app use CallKit?\n<!-- question: callkit -->\n\n"
+		"- `yes`: Yes\n- `no`: No\n", -1);
+	char *user = tu_write(dir, "user.md",
+		"---\ntitle: Uses the catalogue\n---\n## Causes\n\n"
+		"1. <!-- cause: d; when: callkit=no -->\n   D.\n", -1);
+
+	ck_assert_int_eq(tu_compile(out.buf, &d, 0, yaml, untitled, catalog, user,
+				    NULL), -1);
+	ck_assert(tu_diag_has(&d, "yaml.md:3:1: error: YAML syntax error"));
+	ck_assert(tu_diag_has(&d, "yaml.md:6:4: error: malformed annotation: "
+			      "weight 'heavy'"));
+	ck_assert(tu_diag_has(&d, "yaml.md:8:4: error: unknown question 'nosuch'"));
+	ck_assert(tu_diag_has(&d, "untitled.md:1:1: error: missing title"));
+	ck_assert(tu_diag_has(&d, "untitled.md:6:4: error: unknown option 'maybe' "
+			      "of question 'callkit'"));
+	ck_assert(tu_diag_has(&d, "questions.md:4:1: error: YAML syntax error"));
+	ck_assert_int_eq(d.errors, 6);
+	diag_release(&d);
+	free(yaml);
+	free(untitled);
+	free(catalog);
+	free(user);
+}
+END_TEST
+
 /* Once a page ranks some causes by weight or conditions, a cause that
  * can never come first is named; a plain page is not checked. */
 START_TEST(test_unreachable_cause_warned)
@@ -720,6 +761,7 @@ Suite *compile_suite(void)
 	tcase_add_test(tc, test_duplicate_slug);
 	tcase_add_test(tc, test_all_errors_reported_in_one_run);
 	tcase_add_test(tc, test_all_errors_of_a_page);
+	tcase_add_test(tc, test_header_errors_hide_nothing);
 	tcase_add_test(tc, test_not_utf8_text);
 	tcase_add_test(tc, test_unreachable_cause_warned);
 	tcase_add_test(tc, test_applies_cycles);

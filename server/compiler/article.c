@@ -1242,14 +1242,16 @@ static void promote_labels(cmark_node *root)
 }
 
 struct kb_article *article_from_tree(struct mdtree *t, const char *slug_default,
-				     struct diag *d)
+				     struct diag *d, struct kb_article **rejected)
 {
 	struct kb_article *a = xcalloc(1, sizeof(*a));
 	struct walk w = { 0 };
 	int failed = 0;
 
 	a->path = xstrdup(t->path);
-	if (read_front_matter(a, t, slug_default, d))
+	/* With its header wrong (reported), a page is read only for the
+	 * errors of its body. */
+	if (t->fm_failed || read_front_matter(a, t, slug_default, d))
 		failed = 1;
 	w.a = a;
 	w.t = t;
@@ -1282,8 +1284,11 @@ struct kb_article *article_from_tree(struct mdtree *t, const char *slug_default,
 		failed = 1;
 	if (link_solutions(a, t->path, d))
 		failed = 1;
+	if (rejected)
+		*rejected = failed ? a : NULL;
 	if (failed) {
-		kb_article_free(a);
+		if (!rejected)
+			kb_article_free(a);
 		return NULL;
 	}
 	return a;

@@ -31,6 +31,7 @@ struct unit {
 	const char *path;        /* borrowed from the file list */
 	struct diag diag;        /* this file's problems, merged in order */
 	struct kb_article *article;
+	struct kb_article *rejected; /* a page that failed, for check_kb */
 	struct kb_questions questions;
 	int is_catalog;
 	uint64_t hash;
@@ -86,7 +87,7 @@ static void parse_unit(struct unit *u, struct parser *ps)
 		sbuf_adds(&slug, base);
 		if (strrchr(slug.buf, '.') && strrchr(slug.buf, '.') != slug.buf)
 			sbuf_setlen(&slug, (size_t)(strrchr(slug.buf, '.') - slug.buf));
-		u->article = article_from_tree(&t, slug.buf, &u->diag);
+		u->article = article_from_tree(&t, slug.buf, &u->diag, &u->rejected);
 		if (u->article) {
 			snprintf(hex, sizeof(hex), "%016llx",
 				 (unsigned long long)u->hash);
@@ -449,7 +450,11 @@ static void find_cycles(const struct kb *kb, size_t i, char *state,
 	state[i] = 2;
 }
 
-static void check_kb(struct kb *kb, struct diag *d)
+/* The checks that need the whole KB. rejected are the pages that failed
+ * on their own: their causes' conditions are checked too, so that one
+ * run reports all the errors. */
+static void check_kb(struct kb *kb, struct kb_article *const *rejected,
+		     size_t nr_rejected, struct diag *d)
 {
 	int *used = xcalloc(kb->questions.nr + 1, sizeof(*used));
 	struct sbuf what = SBUF_INIT;
@@ -499,6 +504,14 @@ static void check_kb(struct kb *kb, struct diag *d)
 				    used, d);
 		}
 	}
+	for (size_t i = 0; i < nr_rejected; i++)
+		for (size_t j = 0; j < rejected[i]->nr_causes; j++) {
+			const struct kb_cause *c = &rejected[i]->causes[j];
+
+			sbuf_reset(&what);
+			sbuf_addf(&what, "'when' of cause '%s'", c->id);
+			check_conds(kb, &c->when, rejected[i]->path, what.buf, used, d);
+		}
 	for (size_t i = 0; i < kb->questions.nr; i++) {
 		const struct kb_question *q = &kb->questions.items[i];
 
@@ -558,6 +571,8 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 	struct pool pool = { 0 };
 	struct article_writer aw = { &pool, NULL, 0 };
 	struct eng_model *model = NULL;
+	struct kb_article **rejected = NULL; /* borrowed from the units */
+	size_t nr_rejected = 0, alloc_rejected = 0;
 	struct output_meta meta = { st.content_hash, 0, 0, 0 };
 	pthread_t writer;
 	int ret = -1, writing;
@@ -587,6 +602,10 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 
 		diag_sort_lines(&u->diag);
 		diag_merge(d, &u->diag);
+		if (u->rejected) {
+			ALLOC_GROW(rejected, nr_rejected + 1, alloc_rejected);
+			rejected[nr_rejected++] = u->rejected;
+		}
 		if (u->article) {
 			ALLOC_GROW(kb.articles, kb.nr_articles + 1, kb.alloc_articles);
 			u->article->order = kb.nr_articles;
@@ -611,7 +630,7 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 		}
 	}
 	fill_reserved(&kb);
-	check_kb(&kb, d);
+	check_kb(&kb, rejected, nr_rejected, d);
 
 	st.sources = files.nr;
 	st.articles = kb.nr_articles;
@@ -661,10 +680,12 @@ cleanup:
 		*stats = st;
 	for (size_t i = 0; i < files.nr; i++) {
 		kb_article_free(units[i].article);
+		kb_article_free(units[i].rejected);
 		kb_questions_release(&units[i].questions);
 		diag_release(&units[i].diag);
 	}
 	free(units);
+	free(rejected);
 	free(kb.articles);
 	for (size_t i = 0; i < kb.nr_platforms; i++) {
 		free(kb.platforms[i].id);

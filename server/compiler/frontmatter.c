@@ -194,18 +194,17 @@ int frontmatter_parse(const char *buf, size_t len, const char *path,
 		if (!fields)
 			goto cleanup;
 	}
-	out->fields = fields;
-	out->body_offset = (size_t)(p - buf);
-	out->body_line = line + 1;
-	fields = NULL;
 	ret = 0;
 cleanup:
-	cJSON_Delete(fields);
+	/* Wrong YAML leaves the body's place known: 1, with no fields. */
+	out->fields = fields ? fields : cJSON_CreateObject();
+	out->body_offset = (size_t)(p - buf);
+	out->body_line = line + 1;
 	if (doc_ok)
 		yaml_document_delete(&doc);
 	if (parser_ok)
 		yaml_parser_delete(&parser);
-	return ret;
+	return ret ? 1 : 0;
 }
 
 void frontmatter_release(struct frontmatter *fm)

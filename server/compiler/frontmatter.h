@@ -17,8 +17,11 @@ struct frontmatter {
 
 /* Parses the front matter at the start of buf (BOM and CR already removed).
  * Scalars become strings, sequences arrays, mappings objects. Returns 0 and
- * fills *out (release with frontmatter_release), or -1 after reporting the
- * problem to d as path:line:col. */
+ * fills *out (release with frontmatter_release); 1 after reporting to d, as
+ * path:line:col, that the YAML between the '---' lines is wrong: *out then
+ * has an empty fields object but the body's place, so that the body can
+ * still be checked; or -1 after reporting that there is no header to read
+ * (none, unclosed, or not UTF-8 text): *out is then untouched. */
 int frontmatter_parse(const char *buf, size_t len, const char *path,
 		      struct diag *d, struct frontmatter *out);
 

@@ -435,7 +435,13 @@ int mdtree_parse(struct mdtree *t, const char *path, const char *buf,
 		tree_arena = arena;
 		t->arena = arena;
 	}
-	if (frontmatter_parse(buf, len, path, d, &t->fm)) {
+	switch (frontmatter_parse(buf, len, path, d, &t->fm)) {
+	case 0:
+		break;
+	case 1:
+		t->fm_failed = 1;
+		break;
+	default:
 		mdtree_release(t);
 		return -1;
 	}

@@ -30,6 +30,8 @@ struct mdtree {
 	struct mdtree_annot *annots;
 	size_t nr_annots, alloc_annots;
 	int annot_errors;     /* annotations that failed to parse */
+	int fm_failed;        /* the front matter's YAML was wrong (reported):
+			       * the body is only there to be checked */
 	struct arena *arena;  /* borrowed; reset by mdtree_release */
 };
 
@@ -37,7 +39,10 @@ struct mdtree {
  * body with cmark. Every HTML comment that is an annotation is parsed and
  * recorded; then every raw HTML node is removed from the tree, so nothing
  * an author wrote as HTML reaches rendered output. Returns 0, or -1 after
- * reporting to d (t is then empty). Release with mdtree_release.
+ * reporting to d (t is then empty). When the front matter is there but
+ * its YAML is wrong, returns 0 with t->fm_failed set (and no fields), so
+ * that the body's errors are reported in the same run. Release with
+ * mdtree_release.
  *
  * arena, when not NULL, holds cmark's memory for the tree (nodes and what
  * the helpers below render) until mdtree_release, which resets it: the

@@ -14,6 +14,13 @@ int questions_is_catalog(const struct mdtree *t)
 {
 	const cJSON *type = frontmatter_get(&t->fm, "type");
 
+	/* A catalogue with a YAML slip: read as one, so that its body's
+	 * errors are reported and the articles' conditions still find its
+	 * questions (not one "unknown question" per condition). */
+	if (t->fm_failed)
+		for (size_t i = 0; i < t->nr_annots; i++)
+			if (t->annots[i].a.kind == ANNOT_QUESTION)
+				return 1;
 	return cJSON_IsString(type) && text_ieq(type->valuestring, "questions");
 }
 

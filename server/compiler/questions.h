@@ -8,7 +8,9 @@
 #include "mdtree.h"
 #include "model.h"
 
-/* Returns 1 when the tree's front matter marks a question catalogue. */
+/* Returns 1 when the tree's front matter marks a question catalogue
+ * ("type: questions"), or, when its front matter could not be read, when
+ * its body holds question annotations. */
 int questions_is_catalog(const struct mdtree *t);
 
 /* Appends the questions of t to qs. Returns 0, or -1 after reporting every

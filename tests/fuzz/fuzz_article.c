@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sbuf_add(&buf, data, size);
 	text_normalize_newlines(&buf);
 	if (!mdtree_parse(&t, "fuzz.md", buf.buf, buf.len, &arena, &d)) {
-		a = article_from_tree(&t, "fuzz", &d);
+		a = article_from_tree(&t, "fuzz", &d, NULL);
 		mdtree_release(&t);
 	}
 	if (a) {
