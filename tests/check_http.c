@@ -1081,6 +1081,23 @@ START_TEST(test_api_diagnose)
 	cJSON_Delete(doc);
 	reply_release(&r);
 
+	/* With the problem chosen, 'platform' offers its platforms only:
+	 * the KB's Linux article does not make Linux a choice here. */
+	r = get(main_srv.port, "/api/v1/diagnose?problem=" ARTICLE);
+	assert_status(r, 200);
+	doc = json_body(&r);
+	{
+		const cJSON *next = cJSON_GetObjectItem(doc, "next_question");
+		const cJSON *opts = cJSON_GetObjectItem(next, "options");
+
+		ck_assert_str_eq(json_str(next, "id"), "platform");
+		ck_assert_int_eq(cJSON_GetArraySize(opts), 2);
+		ck_assert_str_eq(json_str(cJSON_GetArrayItem(opts, 0), "value"), "ios");
+		ck_assert_str_eq(json_str(cJSON_GetArrayItem(opts, 1), "value"), "android");
+	}
+	cJSON_Delete(doc);
+	reply_release(&r);
+
 	/* Content-Type parameters are fine. */
 	{
 		static const char *const h[] = {
@@ -1635,6 +1652,8 @@ START_TEST(test_wizard_tree)
 	assert_header_has(&r, "Content-Type", "text/html");
 	assert_has(r.body.buf, "<svg class=\"tree\"");
 	assert_has(r.body.buf, "Which platform is the call app running on?");
+	/* No branch for a platform the article has no cause for. */
+	ck_assert_ptr_null(strstr(r.body.buf, "platform=linux"));
 	/* A leaf link carries the path: problem, then platform, ... */
 	leaf = strstr(r.body.buf, "<a href=\"/wizard?problem=bluetooth-call-audio&amp;platform=android&amp;");
 	ck_assert_ptr_nonnull(leaf);

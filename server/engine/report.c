@@ -53,7 +53,26 @@ static const char *answer_value(const struct eng_model *m, int q, int a)
 	return a == ENG_UNKNOWN ? "unknown" : m->questions[q].options[a].value;
 }
 
-cJSON *eng_question_json(const struct eng_model *m, int q)
+/* 1 when option v of question q is worth offering under answers: every
+ * option is, but for 'platform' once a problem is chosen: then only the
+ * platforms that problem's causes are for (all, when one is for any). */
+static int option_offered(const struct eng_model *m, const int *answers,
+			  int q, int v)
+{
+	int a = answers ? answers[m->q_problem] : -1;
+
+	if (q != m->q_platform || a < 0)
+		return 1;
+	for (int i = m->article_start[a]; i < m->article_start[a + 1]; i++) {
+		int p = m->causes[m->by_article[i]].platform;
+
+		if (p < 0 || p == v)
+			return 1;
+	}
+	return 0;
+}
+
+cJSON *eng_question_json(const struct eng_model *m, const int *answers, int q)
 {
 	const struct eng_question *qu = &m->questions[q];
 	cJSON *o = cJSON_CreateObject(), *opts;
@@ -63,7 +82,11 @@ cJSON *eng_question_json(const struct eng_model *m, int q)
 	cJSON_AddStringToObject(o, "help", qu->help);
 	opts = cJSON_AddArrayToObject(o, "options");
 	for (int i = 0; i < qu->nr_options; i++) {
-		cJSON *opt = cJSON_CreateObject();
+		cJSON *opt;
+
+		if (!option_offered(m, answers, q, i))
+			continue;
+		opt = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(opt, "value", qu->options[i].value);
 		cJSON_AddStringToObject(opt, "label", qu->options[i].label);
@@ -72,9 +95,10 @@ cJSON *eng_question_json(const struct eng_model *m, int q)
 	return o;
 }
 
-static cJSON *question_json(const struct eng_model *m, int q, double gain)
+static cJSON *question_json(const struct eng_model *m, const int *answers,
+			    int q, double gain)
 {
-	cJSON *o = eng_question_json(m, q);
+	cJSON *o = eng_question_json(m, answers, q);
 
 	cJSON_AddNumberToObject(o, "information_gain", gain);
 	return o;
@@ -150,7 +174,7 @@ cJSON *eng_result_json(const struct eng_model *m, const int *answers,
 	cJSON_AddNumberToObject(doc, "other_probability", r->other);
 	if (r->next >= 0)
 		cJSON_AddItemToObject(doc, "next_question",
-				      question_json(m, r->next, r->gain));
+				      question_json(m, answers, r->next, r->gain));
 	else
 		cJSON_AddNullToObject(doc, "next_question");
 	return doc;
@@ -202,8 +226,11 @@ static cJSON *tree_node(struct tree_state *ts)
 	cJSON_AddNumberToObject(node, "information_gain", round(r.gain * 1000) / 1000);
 	edges = cJSON_AddArrayToObject(node, "answers");
 	for (int v = 0; v < qu->nr_options; v++) {
-		cJSON *e = cJSON_CreateObject();
+		cJSON *e;
 
+		if (!option_offered(m, ts->answers, q, v))
+			continue;
+		e = cJSON_CreateObject();
 		cJSON_AddStringToObject(e, "value", qu->options[v].value);
 		cJSON_AddStringToObject(e, "label", qu->options[v].label);
 		ts->answers[q] = v;

@@ -20,8 +20,12 @@ int eng_answer_set(const struct eng_model *m, int *answers, const char *q,
 
 /* Builds {"id", "text", "help", "options": [{"value", "label"}]} for
  * question q (caller frees): the catalogue's and the next question's
- * shape. */
-struct cJSON *eng_question_json(const struct eng_model *m, int q);
+ * shape. With answers (may be NULL: every option), the options are those
+ * worth offering under them: once a problem is chosen, 'platform' offers
+ * only the platforms its causes are for (all, when one of them is for any
+ * platform). */
+struct cJSON *eng_question_json(const struct eng_model *m, const int *answers,
+				int q);
 
 /* Builds the diagnose document: {"problem", "answers", "causes": [{"id",
  * "title", "article", "platform", "probability", "explanation",

@@ -60,7 +60,7 @@ static cJSON *questions_doc(const struct eng_model *m)
 	cJSON *arr = cJSON_AddArrayToObject(doc, "questions");
 
 	for (int q = 0; q < m->nr_questions; q++)
-		cJSON_AddItemToArray(arr, eng_question_json(m, q));
+		cJSON_AddItemToArray(arr, eng_question_json(m, NULL, q));
 	return doc;
 }
 

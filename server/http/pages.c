@@ -529,11 +529,18 @@ static void ask_again(struct http_request *req, cJSON *doc)
 {
 	const struct eng_model *m = req->kb->model;
 	const char *ask = http_arg(req, "ask");
-	int q = ask ? eng_model_question(m, ask) : -1;
+	const cJSON *problem = cJSON_GetObjectItem(doc, "problem");
+	int q = ask ? eng_model_question(m, ask) : -1, *answers;
 
 	if (q < 0 || http_arg(req, ask))
 		return;
-	cJSON_ReplaceItemInObject(doc, "next_question", eng_question_json(m, q));
+	/* The options as the problem chosen (if any) allows them. */
+	answers = eng_answers_new(m);
+	if (cJSON_IsString(problem))
+		answers[m->q_problem] = eng_model_option(m, m->q_problem,
+							 problem->valuestring);
+	cJSON_ReplaceItemInObject(doc, "next_question", eng_question_json(m, answers, q));
+	free(answers);
 }
 
 /* With 'lang' naming a language the KB has, the problems offered are the
