@@ -12,6 +12,28 @@
     return e;
   }
 
+  /* Removes title's text (blanks aside) from the start of body's text,
+     when it starts so: the summary above the body already reads it. The
+     paragraph it was alone in goes too. As the server's solution_body. */
+  function dropTitle(body, title) {
+    var want = String(title).replace(/\s+/g, ''), got = 0, cuts = [], n, i;
+    var walk = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+    while (got < want.length && (n = walk.nextNode())) {
+      for (i = 0; i < n.data.length && got < want.length; i++) {
+        if (/\s/.test(n.data[i])) continue;
+        if (n.data[i] !== want[got]) return;
+        got++;
+      }
+      cuts.push([n, i]);
+    }
+    if (got < want.length) return;
+    cuts.forEach(function (c) { c[0].data = c[0].data.slice(c[1]).replace(/^\s+/, ''); });
+    var first = body.firstElementChild;
+    if (first && first.tagName === 'P' && !first.textContent.trim() && !first.querySelector('img')) {
+      first.remove();
+    }
+  }
+
   function percent(p) {
     var d = Math.floor((Number(p) || 0) * 100 + 0.5 + 1e-9);
     return Math.max(0, Math.min(100, d));
@@ -323,12 +345,14 @@
       (c.solutions || []).forEach(function (so) {
         var d = el('details', 'solution'), body = el('div', 'body');
         body.innerHTML = so.html;  /* sanitised by the server (cmark) */
-        /* A body that only repeats the title is shown once, as the server does. */
+        /* As the server does: a body that only repeats the title is shown
+           once; else the title's sentence leaves the body's start. */
         if (body.textContent.replace(/\s+/g, '') === String(so.title).replace(/\s+/g, '')) {
           body.className = 'solution brief';
           li.appendChild(body);
           return;
         }
+        dropTitle(body, so.title);
         d.open = rank === 0;
         d.appendChild(el('summary', null, so.title));
         d.appendChild(body);

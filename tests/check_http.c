@@ -1485,7 +1485,8 @@ START_TEST(test_wizard_language)
 END_TEST
 
 /* A solution whose body only repeats its title is shown once, not as a
- * summary over the same sentence; and where no cause asks what the
+ * summary over the same sentence, and a longer body does not open with
+ * the summary's sentence again; and where no cause asks what the
  * Bluetooth probe reads (Android articles only), no page offers to
  * detect. */
 START_TEST(test_wizard_brief_solutions)
@@ -1497,9 +1498,13 @@ START_TEST(test_wizard_brief_solutions)
 			     "&voice_profile=no");
 
 	assert_status(r, 200);
-	assert_has(r.body.buf, "<div class=\"solution brief\">Pair the device "
-		   "again and allow calls when asked.</div>");
+	assert_has(r.body.buf, "<div class=\"solution brief\"><p>Pair the device "
+		   "again and allow calls when asked.</p>");
 	ck_assert_ptr_null(strstr(r.body.buf, "<summary>Pair the device"));
+	/* A longer one keeps its summary; the body goes on after it. */
+	assert_has(r.body.buf, "<summary>Use a headset that can carry calls &amp; "
+		   "music.</summary>\n        <div class=\"body\"><p>Look for "
+		   "<strong>&quot;Hands-Free&quot;</strong> in its specifications.</p>");
 	reply_release(&r);
 
 	for (size_t i = 0; i < sizeof(pages) / sizeof(*pages); i++) {

@@ -402,36 +402,92 @@ static const char *html_next_char(const char *p)
 	}
 }
 
-/* 1 when html (as cmark renders it) says no more than text: the same
- * characters, tags and blanks aside, so a solution whose body is its
- * title is shown once. cmark escapes only &, <, > and ". */
-static int html_is_text(const char *html, const char *text)
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
+
+/* The character at h, an entity decoded (cmark escapes only &, <, > and
+ * "); *n is set to its length in html. */
+static char html_char(const char *h, size_t *n)
 {
 	static const struct { const char *ent; char c; } ents[] = {
 		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' },
 	};
-	const char *h, *t = text;
 
-	if (!html || !text)
-		return 0;
-	for (h = html_next_char(html);; h = html_next_char(h)) {
-		char c = *h;
-		size_t n = 1;
+	*n = 1;
+	for (size_t i = 0; *h == '&' && i < sizeof(ents) / sizeof(*ents); i++)
+		if (!strncmp(h, ents[i].ent, strlen(ents[i].ent))) {
+			*n = strlen(ents[i].ent);
+			return ents[i].c;
+		}
+	return *h;
+}
 
-		while (*t == ' ' || *t == '\n' || *t == '\t' || *t == '\r')
+/* Matches title against the start of html's text, blanks aside, copying
+ * the tags it passes to tags (when not NULL). Returns where html goes on
+ * after the title, or NULL when its text does not start with title. */
+static const char *html_skip_title(const char *html, const char *title,
+				   struct sbuf *tags)
+{
+	const char *h = html, *t = title;
+
+	for (;;) {
+		size_t n;
+
+		while (is_blank(*t))
 			t++;
-		if (!c || !*t)
-			return !c && !*t;
-		for (size_t i = 0; c == '&' && i < sizeof(ents) / sizeof(*ents); i++)
-			if (!strncmp(h, ents[i].ent, strlen(ents[i].ent))) {
-				c = ents[i].c;
-				n = strlen(ents[i].ent);
-			}
-		if (c != *t)
-			return 0;
-		h += n;
-		t++;
+		if (!*t)
+			return h;
+		if (*h == '<') {
+			const char *end = strchr(h, '>');
+
+			end = end ? end + 1 : h + strlen(h);
+			if (tags)
+				sbuf_add(tags, h, (size_t)(end - h));
+			h = end;
+		} else if (is_blank(*h)) {
+			h++;
+		} else if (!*h || html_char(h, &n) != *t) {
+			return NULL;
+		} else {
+			h += n;
+			t++;
+		}
 	}
+}
+
+/* A solution as the wizard shows it: "brief" when its body says no more
+ * than its title (shown once, not as a summary over the same sentence);
+ * else its body without the title's sentence at its start, as the
+ * summary above it already reads it. */
+static void solution_body(cJSON *so)
+{
+	const char *html = cJSON_GetStringValue(cJSON_GetObjectItem(so, "html"));
+	const char *title = cJSON_GetStringValue(cJSON_GetObjectItem(so, "title"));
+	struct sbuf body = SBUF_INIT;
+	const char *rest;
+
+	if (!html || !title)
+		return;
+	rest = html_skip_title(html, title, &body);
+	if (rest && !*html_next_char(rest)) {
+		cJSON_AddBoolToObject(so, "brief", 1);
+	} else if (rest) {
+		while (is_blank(*rest))
+			rest++;
+		/* The paragraph the title was alone in goes with it. */
+		if (body.len >= 3 && !strcmp(body.buf + body.len - 3, "<p>") &&
+		    !strncmp(rest, "</p>", 4)) {
+			sbuf_setlen(&body, body.len - 3);
+			rest += 4;
+			while (is_blank(*rest))
+				rest++;
+		}
+		sbuf_adds(&body, rest);
+		cJSON_ReplaceItemInObject(so, "html", cJSON_CreateString(body.buf));
+	}
+	sbuf_release(&body);
 }
 
 /* Adds to ctx what the wizard page needs beyond the diagnose document:
@@ -513,9 +569,7 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 			cJSON_AddBoolToObject(c, "has_solutions", cJSON_GetArraySize(
 				cJSON_GetObjectItem(c, "solutions")) > 0);
 			cJSON_ArrayForEach(so, cJSON_GetObjectItem(c, "solutions"))
-				cJSON_AddBoolToObject(so, "brief", html_is_text(
-					cJSON_GetStringValue(cJSON_GetObjectItem(so, "html")),
-					cJSON_GetStringValue(cJSON_GetObjectItem(so, "title"))));
+				solution_body(so);
 			sbuf_adds(&u, "/articles/");
 			page_url_encode(&u, cJSON_GetObjectItem(c, "article")->valuestring);
 			add_owned_string(c, "article_url", sbuf_detach(&u, NULL));

@@ -110,6 +110,20 @@ test('the JS wizard goes from / to a ranked answer by clicks, in place', async (
   }
   assert.ok(steps >= 2, `answered ${steps} questions`);
   await assertRanked(page);
+  // Solutions, drawn in place by app.js: a body never opens with its
+  // summary's sentence again, and a one-sentence one is shown once.
+  const shown = await page.evaluate(() => [...document.querySelectorAll('li.cause .solution')]
+    .map((d) => ({
+      brief: d.classList.contains('brief'),
+      summary: (d.querySelector('summary')?.textContent || '').replace(/\s+/g, ''),
+      body: (d.querySelector('.body')?.textContent || d.textContent).replace(/\s+/g, ''),
+    })));
+  assert.ok(shown.length > 0, 'solutions are shown');
+  for (const so of shown) {
+    if (so.brief) continue;
+    assert.ok(so.summary && so.body, 'a summary over a body');
+    assert.ok(!so.body.startsWith(so.summary), `body repeats "${so.summary}"`);
+  }
   const barAfter = await page.locator('li.cause.first .bar-fill').getAttribute('data-pct');
   assert.ok(barBefore !== null && barAfter !== null);
   // The bar's width follows the probability (set through CSSOM: the CSP allows it).
