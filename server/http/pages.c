@@ -386,6 +386,11 @@ static int in_csv(const char *list, const char *word)
 	return 0;
 }
 
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
+
 /* Skips blanks and tags; the next character of html's text. */
 static const char *html_next_char(const char *p)
 {
@@ -394,17 +399,12 @@ static const char *html_next_char(const char *p)
 			const char *end = strchr(p, '>');
 
 			p = end ? end + 1 : p + strlen(p);
-		} else if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
+		} else if (is_blank(*p)) {
 			p++;
 		} else {
 			return p;
 		}
 	}
-}
-
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
 }
 
 /* The character at h, an entity decoded (cmark escapes only &, <, > and
