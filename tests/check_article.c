@@ -812,6 +812,19 @@ START_TEST(test_steps_are_one_solution)
 	ck_assert_str_eq(a->solutions[3].title, "Reinstall.");
 	kb_article_free(a);
 	diag_release(&d);
+
+	/* A heading that names the steps, right over the list, does too. */
+	a = parse("x.md",
+		"---\ntitle: T\n---\n## Cause\n\nThe firmware is old.\n\n"
+		"## Steps to resolve\n\n1. Open the app.\n2. Update.\n\n"
+		"## Other fixes\n\n1. Reset it.\n2. Replace it.\n", &d);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_solutions, 3);
+	ck_assert_str_eq(a->solutions[0].title, "Steps to resolve");
+	ck_assert_ptr_nonnull(strstr(a->solutions[0].html, "<li>Update.</li>"));
+	ck_assert_str_eq(a->solutions[2].title, "Replace it.");
+	kb_article_free(a);
+	diag_release(&d);
 }
 END_TEST
 

@@ -847,34 +847,38 @@ static int headings_are_items(struct walk *w, cmark_node *first)
 
 static int ends_with_colon(cmark_node *paragraph);
 
-/* The paragraph right before a list under a Solutions heading, when it
- * announces the list as the steps of one procedure ("To reset the
- * adapter, follow these steps:"); else NULL. Lists whose items carry
- * annotations keep one solution an item. */
-static cmark_node *steps_lead_in(struct walk *w, cmark_node *list)
+/* 1 when list, under a Solutions heading, is the steps of one procedure:
+ * the paragraph right before it announces them ("To reset the adapter,
+ * follow these steps:"; *lead is set to it), or it stands right under a
+ * heading that does ("### Steps to reset the adapter"; *lead is NULL).
+ * Lists whose items carry annotations keep one solution an item. */
+static int is_procedure(struct walk *w, cmark_node *list, cmark_node **lead)
 {
-	cmark_node *lead = cmark_node_previous(list);
+	cmark_node *prev = cmark_node_previous(list);
 	struct sbuf text = SBUF_INIT;
 	int steps;
 
-	if (w->mode != KB_SECTION_SOLUTIONS || w->mode_by_headings || !lead ||
-	    cmark_node_get_type(lead) != CMARK_NODE_PARAGRAPH ||
-	    !ends_with_colon(lead))
-		return NULL;
+	*lead = NULL;
+	if (w->mode != KB_SECTION_SOLUTIONS || w->mode_by_headings || !prev)
+		return 0;
+	if (cmark_node_get_type(prev) == CMARK_NODE_PARAGRAPH && ends_with_colon(prev))
+		*lead = prev;
+	else if (prev != w->mode_heading)
+		return 0;
 	for (cmark_node *it = cmark_node_first_child(list); it;
 	     it = cmark_node_next(it))
 		if (mdtree_annot_for(w->t, it))
-			return NULL;
-	mdtree_plain_text(lead, &text);
+			return 0;
+	mdtree_plain_text(prev, &text);
 	steps = heading_says_steps(text.buf);
 	sbuf_release(&text);
-	return steps ? lead : NULL;
+	return steps;
 }
 
 /* One solution from a procedure: titled by its Solutions heading's label
- * ("Solution: Reset the adapter") or else by the lead-in's first sentence
- * without the colon; its text is the lead-in and the steps, its HTML the
- * steps. */
+ * ("Solution: Reset the adapter"), else by the lead-in's first sentence
+ * without the colon, else by the heading ("Steps to reset the adapter");
+ * its text is the lead-in and the steps, its HTML the steps. */
 static void add_procedure(struct walk *w, cmark_node *lead, cmark_node *list)
 {
 	struct sbuf text = SBUF_INIT, html = SBUF_INIT, title = SBUF_INIT,
@@ -882,13 +886,11 @@ static void add_procedure(struct walk *w, cmark_node *lead, cmark_node *list)
 	const char *label = NULL;
 	int numbered;
 
-	if (w->mode_heading) {
-		mdtree_plain_text(w->mode_heading, &heading);
-		label = heading_label(heading.buf, &numbered);
-	}
+	mdtree_plain_text(w->mode_heading, &heading);
+	label = heading_label(heading.buf, &numbered);
 	if (label) {
 		sbuf_adds(&title, label);
-	} else {
+	} else if (lead) {
 		mdtree_plain_text(lead, &text);
 		mdtree_title_from_text(text.buf, &title);
 		sbuf_reset(&text);
@@ -899,14 +901,19 @@ static void add_procedure(struct walk *w, cmark_node *lead, cmark_node *list)
 			 !strcmp(title.buf + title.len - 3, "\xef\xbc\x9a"))
 			sbuf_setlen(&title, title.len - 3); /* full-width */
 		sbuf_rtrim(&title);
+	} else {
+		sbuf_adds(&title, heading.buf);
 	}
-	mdtree_plain_text(lead, &text);
-	sbuf_addch(&text, '\n');
+	if (lead) {
+		mdtree_plain_text(lead, &text);
+		sbuf_addch(&text, '\n');
+	}
 	mdtree_plain_text(list, &text);
 	mdtree_render(list, &html);
 	w->mode_items++;
 	add_entry(w, NULL, w->mode, text.buf, title.buf, html.buf,
-		  mdtree_line(w->t, lead), cmark_node_get_start_column(lead), 0);
+		  mdtree_line(w->t, lead ? lead : list),
+		  cmark_node_get_start_column(lead ? lead : list), 0);
 	sbuf_release(&heading);
 	sbuf_release(&text);
 	sbuf_release(&html);
@@ -982,9 +989,9 @@ static void walk_block(struct walk *w, cmark_node *n)
 		add_labelled(w, n);
 	if (cmark_node_get_type(n) == CMARK_NODE_LIST) {
 		int ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
-		cmark_node *lead = steps_lead_in(w, n);
+		cmark_node *lead;
 
-		if (lead) {
+		if (is_procedure(w, n, &lead)) {
 			add_procedure(w, lead, n);
 			return;
 		}
