@@ -762,6 +762,36 @@ START_TEST(test_subheading_items_or_groups)
 }
 END_TEST
 
+/* Labels that name solutions by a phrase or with the colon inside the
+ * bold end the causes' list, as a heading would. */
+START_TEST(test_fix_labels)
+{
+	static const char *const labels[] = {
+		"**How to fix it:**", "How to fix it:", "**What you can do:**",
+		"Here's what you can do:", "**Try this:**",
+	};
+
+	for (size_t i = 0; i < sizeof(labels) / sizeof(*labels); i++) {
+		struct diag d = DIAG_INIT;
+		struct sbuf page = SBUF_INIT;
+		struct kb_article *a;
+
+		sbuf_addf(&page, "---\ntitle: OneDrive does not sync\nplatform: Windows\n"
+			  "---\n**Possible causes:**\n\n- Sync is paused.\n"
+			  "- The disk is full.\n\n%s\n\n1. Resume syncing.\n"
+			  "2. Free some space.\n", labels[i]);
+		a = parse("x.md", page.buf, &d);
+		ck_assert_ptr_nonnull(a);
+		ck_assert_msg(a->nr_causes == 2 && a->nr_solutions == 2,
+			      "%s: %zu causes, %zu solutions", labels[i],
+			      a->nr_causes, a->nr_solutions);
+		kb_article_free(a);
+		diag_release(&d);
+		sbuf_release(&page);
+	}
+}
+END_TEST
+
 /* A list announced as steps ("follow these steps:") under a Solutions
  * heading is one solution; the lists around it keep one an item, and
  * annotated steps stay items. */
@@ -1097,6 +1127,7 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_numbered_bold_labels);
 	tcase_add_test(tc, test_title_and_remarks_mark_no_lists);
 	tcase_add_test(tc, test_pairing_per_problem);
+	tcase_add_test(tc, test_fix_labels);
 	tcase_add_test(tc, test_steps_are_one_solution);
 	tcase_add_test(tc, test_empty_items);
 	tcase_add_test(tc, test_labelled_paragraphs);

@@ -34,6 +34,18 @@ START_TEST(test_kind)
 }
 END_TEST
 
+START_TEST(test_phrase_kind)
+{
+	ck_assert(heading_phrase_kind("Here's what you can do:") == KB_SECTION_SOLUTIONS);
+	ck_assert(heading_phrase_kind("How to fix it") == KB_SECTION_SOLUTIONS);
+	ck_assert(heading_phrase_kind("Why does this happen?") == KB_SECTION_CAUSES);
+	/* A word alone is not a phrase. */
+	ck_assert(heading_phrase_kind("If the cause persists, try:") == KB_SECTION_TEXT);
+	ck_assert(heading_phrase_kind("Fixes") == KB_SECTION_TEXT);
+	ck_assert(heading_kind("Fixes") == KB_SECTION_SOLUTIONS);
+}
+END_TEST
+
 START_TEST(test_says_steps)
 {
 	ck_assert(heading_says_steps("To reset it, follow these steps:"));
@@ -128,6 +140,7 @@ Suite *headings_suite(void)
 	tcase_add_test(tc, test_kind);
 	tcase_add_test(tc, test_label);
 	tcase_add_test(tc, test_says_steps);
+	tcase_add_test(tc, test_phrase_kind);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_platform_words);
 	tcase_add_test(tc, test_repeats_title);

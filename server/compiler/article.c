@@ -1213,7 +1213,7 @@ static void promote_labels(cmark_node *root)
 		struct sbuf text = SBUF_INIT;
 		cmark_node_type type = cmark_node_get_type(n);
 		enum kb_section_kind kind;
-		int span, words, numbered;
+		int span, words, numbered, colon;
 
 		next = cmark_node_next(n);
 		if (type == CMARK_NODE_HEADING) {
@@ -1233,14 +1233,21 @@ static void promote_labels(cmark_node *root)
 		sbuf_rtrim(&text);
 		words = heading_count_words(text.buf);
 		kind = heading_kind(text.buf);
+		/* The colon may stand inside the bold ("**How to fix it:**"). */
+		colon = text.len && (text.buf[text.len - 1] == ':' ||
+				     (text.len >= 3 && !strcmp(text.buf + text.len - 3,
+							       "\xef\xbc\x9a")));
 		/* "**Cause 1: The keyboard's battery is low.**" is a heading
 		 * of any length, as "### Cause 1: ..." would be. */
 		if (span && heading_label(text.buf, &numbered) && numbered)
 			words = 0;
+		/* "Here's what you can do:" says it by a whole phrase. */
+		if (!span && colon && words <= 6 &&
+		    heading_phrase_kind(text.buf) != KB_SECTION_TEXT)
+			words = 0;
 		/* In a Reasons section, "Possible reasons are:" is its text;
 		 * "**What you can do:**" begins the solutions. */
-		if (text.len && (words <= 3 ||
-				 (span && words <= 6 && ends_with_colon(n))) &&
+		if (text.len && (words <= 3 || (span && words <= 6 && colon)) &&
 		    !strchr(text.buf, '\n') && kind != KB_SECTION_TEXT &&
 		    kind != under)
 			mdtree_promote_to_heading(n, level + 1);

@@ -64,7 +64,9 @@ static const char *const cause_phrases[] = {
 };
 static const char *const solution_phrases[] = {
 	"what to do", "what you can do", "how to solve", "what can i do",
-	"how to resolve", "steps to resolve", "como resolver",
+	"how to resolve", "how to fix", "steps to resolve", "como resolver",
+	"try this", "try these", "try the following", "next steps",
+	"here s how", "here is how",
 };
 /* Words of a lead-in that announces a procedure ("To reset the adapter,
  * follow these steps:"), and runs for scripts written without spaces. */
@@ -193,20 +195,20 @@ static int has_phrase(const char *words, const char *const *list, size_t n)
 	return 0;
 }
 
-/* Returns KB_SECTION_CAUSES/SOLUTIONS when a word of heading says so. */
-enum kb_section_kind heading_kind(const char *heading)
+/* Reads heading's words: returns the kind the first word naming causes
+ * or solutions says (KB_SECTION_TEXT when none does; words_only: the words
+ * are not looked up), and appends every word, lowercase, one space apart,
+ * to all. */
+static enum kb_section_kind read_words(const char *heading, int words_only,
+				       struct sbuf *all)
 {
-	struct sbuf w = SBUF_INIT, all = SBUF_INIT;
+	struct sbuf w = SBUF_INIT;
 	enum kb_section_kind kind = KB_SECTION_TEXT;
 	const char *p = heading;
 
-	if (has_run(heading, cause_runs, COUNT(cause_runs)))
-		return KB_SECTION_CAUSES;
-	if (has_run(heading, solution_runs, COUNT(solution_runs)))
-		return KB_SECTION_SOLUTIONS;
 	/* Words: runs of letters, non-ASCII ones included ("Lösungen"),
 	 * between separators of any script ("Causes\u00a0possibles"). */
-	while (*p && kind == KB_SECTION_TEXT) {
+	while (*p) {
 		size_t n = 0, b;
 
 		while (*p && (b = break_len(p)))
@@ -219,24 +221,57 @@ enum kb_section_kind heading_kind(const char *heading)
 		}
 		sbuf_reset(&w);
 		sbuf_add(&w, p, n);
-		if (text_ieq_any(w.buf, cause_words, COUNT(cause_words)))
-			kind = KB_SECTION_CAUSES;
-		else if (text_ieq_any(w.buf, solution_words, COUNT(solution_words)))
-			kind = KB_SECTION_SOLUTIONS;
-		if (all.len)
-			sbuf_addch(&all, ' ');
+		if (!words_only && kind == KB_SECTION_TEXT) {
+			if (text_ieq_any(w.buf, cause_words, COUNT(cause_words)))
+				kind = KB_SECTION_CAUSES;
+			else if (text_ieq_any(w.buf, solution_words,
+					      COUNT(solution_words)))
+				kind = KB_SECTION_SOLUTIONS;
+		}
+		if (all->len)
+			sbuf_addch(all, ' ');
 		for (size_t i = 0; i < n; i++)
-			sbuf_addch(&all, p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 : p[i]);
+			sbuf_addch(all, p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 : p[i]);
 		p += n;
 	}
-	if (kind == KB_SECTION_TEXT) {
-		if (has_phrase(all.buf, cause_phrases, COUNT(cause_phrases)))
-			kind = KB_SECTION_CAUSES;
-		else if (has_phrase(all.buf, solution_phrases,
-				    COUNT(solution_phrases)))
-			kind = KB_SECTION_SOLUTIONS;
-	}
 	sbuf_release(&w);
+	return kind;
+}
+
+/* The kind the phrases of words (as read_words gives them) say. */
+static enum kb_section_kind phrase_kind(const char *words)
+{
+	if (has_phrase(words, cause_phrases, COUNT(cause_phrases)))
+		return KB_SECTION_CAUSES;
+	if (has_phrase(words, solution_phrases, COUNT(solution_phrases)))
+		return KB_SECTION_SOLUTIONS;
+	return KB_SECTION_TEXT;
+}
+
+/* Returns KB_SECTION_CAUSES/SOLUTIONS when a word of heading says so. */
+enum kb_section_kind heading_kind(const char *heading)
+{
+	struct sbuf all = SBUF_INIT;
+	enum kb_section_kind kind;
+
+	if (has_run(heading, cause_runs, COUNT(cause_runs)))
+		return KB_SECTION_CAUSES;
+	if (has_run(heading, solution_runs, COUNT(solution_runs)))
+		return KB_SECTION_SOLUTIONS;
+	kind = read_words(heading, 0, &all);
+	if (kind == KB_SECTION_TEXT)
+		kind = phrase_kind(all.buf);
+	sbuf_release(&all);
+	return kind;
+}
+
+enum kb_section_kind heading_phrase_kind(const char *text)
+{
+	struct sbuf all = SBUF_INIT;
+	enum kb_section_kind kind;
+
+	read_words(text, 1, &all);
+	kind = phrase_kind(all.buf);
 	sbuf_release(&all);
 	return kind;
 }

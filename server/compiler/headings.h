@@ -13,6 +13,11 @@
  * KB_SECTION_TEXT. */
 enum kb_section_kind heading_kind(const char *text);
 
+/* As heading_kind, but by whole phrases only ("Here's what you can do",
+ * "Why does this happen"), not single words: for lead-in sentences, where
+ * a word such as "cause" alone says little. */
+enum kb_section_kind heading_phrase_kind(const char *text);
+
 /* For a Reasons or Solutions heading written as "Cause 1: The adapter is
  * off" or "Solution 2 - Pair it again": sets *number (1 when a number
  * follows the word, else 0) and returns the text after the separator
