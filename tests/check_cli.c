@@ -264,7 +264,18 @@ START_TEST(test_diagnose_and_tree)
 	sbuf_addf(&args, "diagnose --db %s/kb.sqlite problem=linux-bluetooth-headset-audio", dir);
 	r = clew(args.buf);
 	ck_assert_int_eq(r.status, 0);
+	/* A Linux-only problem: its platform is no question, and the Linux
+	 * questions apply at once. */
+	ck_assert(strstr(r.out, "next question (") != NULL);
+	ck_assert(strstr(r.out, "next question (platform") == NULL);
+	tu_run_free(&r);
+
+	sbuf_reset(&args);
+	sbuf_addf(&args, "diagnose --db %s/kb.sqlite problem=bluetooth-call-audio", dir);
+	r = clew(args.buf);
+	ck_assert_int_eq(r.status, 0);
 	ck_assert(strstr(r.out, "next question (platform") != NULL);
+	ck_assert(strstr(r.out, "platform=linux") == NULL);
 	tu_run_free(&r);
 
 	sbuf_reset(&args);

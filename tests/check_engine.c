@@ -310,6 +310,22 @@ START_TEST(test_properties)
 }
 END_TEST
 
+/* The platform a chosen problem implies (its causes are all for one
+ * platform), else ENG_UNANSWERED. */
+static int implied_platform(const int *a)
+{
+	int v = ENG_UNANSWERED, n = 0;
+
+	if (a[m->q_problem] < 0)
+		return ENG_UNANSWERED;
+	for (int i = 0; i < m->questions[m->q_platform].nr_options; i++)
+		if (eng_option_offered(m, a, m->q_platform, i)) {
+			v = i;
+			n++;
+		}
+	return n == 1 ? v : ENG_UNANSWERED;
+}
+
 START_TEST(test_next_question_is_unanswered_and_applicable)
 {
 	int *a = eng_answers_new(m);
@@ -326,8 +342,14 @@ START_TEST(test_next_question_is_unanswered_and_applicable)
 		ck_assert(r.gain >= ENG_MIN_GAIN);
 		ck_assert(r.nr == 0 || r.p[0] < ENG_CONFIDENT);
 		qu = &m->questions[r.next];
+		/* Never a platform question with one platform to pick. */
+		if (r.next == m->q_platform)
+			ck_assert_int_eq(implied_platform(a), ENG_UNANSWERED);
 		for (int i = 0; i < qu->nr_applies; i++) {
 			int v = a[qu->applies[i].q];
+
+			if (v == ENG_UNANSWERED && qu->applies[i].q == m->q_platform)
+				v = implied_platform(a);
 			ck_assert(v == ENG_UNKNOWN ||
 				  (v >= 0 && (qu->applies[i].mask >> v) & 1));
 		}

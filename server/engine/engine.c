@@ -120,14 +120,63 @@ static double xlogx(double x)
 	return x > 0 ? x * log2(x) : 0;
 }
 
+int eng_option_offered(const struct eng_model *m, const int *answers, int q,
+		       int v)
+{
+	int a = answers ? answers[m->q_problem] : -1;
+
+	if (q != m->q_platform || a < 0)
+		return 1;
+	for (int i = m->article_start[a]; i < m->article_start[a + 1]; i++) {
+		int p = m->causes[m->by_article[i]].platform;
+
+		if (p < 0 || p == v)
+			return 1;
+	}
+	return 0;
+}
+
+/* The platform the chosen problem implies when its causes are all for one
+ * platform (an iOS-only article), else -1; and how many platforms it
+ * leaves to choose from, in *offered (up to 2). */
+static int implied_platform(const struct eng_model *m, const int *answers,
+			    int *offered)
+{
+	const struct eng_question *qu = &m->questions[m->q_platform];
+	int v = -1;
+
+	*offered = 0;
+	for (int i = 0; i < qu->nr_options && *offered < 2; i++)
+		if (eng_option_offered(m, answers, m->q_platform, i)) {
+			v = i;
+			(*offered)++;
+		}
+	return *offered == 1 && answers[m->q_problem] >= 0 ? v : -1;
+}
+
 static int applicable(const struct eng_model *m, const int *answers, int q)
 {
 	const struct eng_question *qu = &m->questions[q];
+	int offered, implied = -2;
 
 	if (answers[q] != ENG_UNANSWERED || qu->nr_options == 0)
 		return 0;
+	/* An iOS-only problem's platform is no question. */
+	if (q == m->q_platform) {
+		implied_platform(m, answers, &offered);
+		if (offered < 2)
+			return 0;
+	}
 	for (int i = 0; i < qu->nr_applies; i++) {
 		int a = answers[qu->applies[i].q];
+
+		/* ... but it answers the questions that apply on it. */
+		if (a == ENG_UNANSWERED && qu->applies[i].q == m->q_platform) {
+			if (implied == -2)
+				implied = implied_platform(m, answers, &offered);
+			if (implied >= 0)
+				a = implied;
+		}
 
 		if (a == ENG_UNKNOWN)
 			continue;

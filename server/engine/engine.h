@@ -49,6 +49,14 @@ struct eng_result {
 void eng_diagnose(struct eng_work *w, const int *answers, const double *boost,
 		  struct eng_result *out);
 
+/* 1 when option v of question q is worth offering under answers (may be
+ * NULL: every option is): every option is, but for 'platform' once a
+ * problem is chosen, when only the platforms that problem's causes are
+ * for are (all, when one of them is for any platform). A question with
+ * fewer than two options worth offering is not asked. */
+int eng_option_offered(const struct eng_model *m, const int *answers, int q,
+		       int v);
+
 /* +1 when answer value of question q supports cause c, -1 when it
  * contradicts it, 0 when c says nothing about q. */
 int eng_effect(const struct eng_model *m, int c, int q, int value);

@@ -53,25 +53,6 @@ static const char *answer_value(const struct eng_model *m, int q, int a)
 	return a == ENG_UNKNOWN ? "unknown" : m->questions[q].options[a].value;
 }
 
-/* 1 when option v of question q is worth offering under answers: every
- * option is, but for 'platform' once a problem is chosen: then only the
- * platforms that problem's causes are for (all, when one is for any). */
-static int option_offered(const struct eng_model *m, const int *answers,
-			  int q, int v)
-{
-	int a = answers ? answers[m->q_problem] : -1;
-
-	if (q != m->q_platform || a < 0)
-		return 1;
-	for (int i = m->article_start[a]; i < m->article_start[a + 1]; i++) {
-		int p = m->causes[m->by_article[i]].platform;
-
-		if (p < 0 || p == v)
-			return 1;
-	}
-	return 0;
-}
-
 cJSON *eng_question_json(const struct eng_model *m, const int *answers, int q)
 {
 	const struct eng_question *qu = &m->questions[q];
@@ -84,7 +65,7 @@ cJSON *eng_question_json(const struct eng_model *m, const int *answers, int q)
 	for (int i = 0; i < qu->nr_options; i++) {
 		cJSON *opt;
 
-		if (!option_offered(m, answers, q, i))
+		if (!eng_option_offered(m, answers, q, i))
 			continue;
 		opt = cJSON_CreateObject();
 
@@ -228,7 +209,7 @@ static cJSON *tree_node(struct tree_state *ts)
 	for (int v = 0; v < qu->nr_options; v++) {
 		cJSON *e;
 
-		if (!option_offered(m, ts->answers, q, v))
+		if (!eng_option_offered(m, ts->answers, q, v))
 			continue;
 		e = cJSON_CreateObject();
 		cJSON_AddStringToObject(e, "value", qu->options[v].value);

@@ -21,9 +21,7 @@ int eng_answer_set(const struct eng_model *m, int *answers, const char *q,
 /* Builds {"id", "text", "help", "options": [{"value", "label"}]} for
  * question q (caller frees): the catalogue's and the next question's
  * shape. With answers (may be NULL: every option), the options are those
- * worth offering under them: once a problem is chosen, 'platform' offers
- * only the platforms its causes are for (all, when one of them is for any
- * platform). */
+ * worth offering under them (eng_option_offered). */
 struct cJSON *eng_question_json(const struct eng_model *m, const int *answers,
 				int q);
 
