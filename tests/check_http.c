@@ -1484,6 +1484,34 @@ START_TEST(test_wizard_language)
 }
 END_TEST
 
+/* The home page's platforms each link to that platform's problems and
+ * articles; an id the KB lacks lists everything. */
+START_TEST(test_index_by_platform)
+{
+	struct reply r = get(main_srv.port, "/");
+
+	assert_status(r, 200);
+	assert_has(r.body.buf, "<a class=\"chip\" href=\"/?platform=android\">Android</a>");
+	ck_assert_ptr_null(strstr(r.body.buf, "/search?q="));
+	reply_release(&r);
+
+	r = get(main_srv.port, "/?platform=android");
+	assert_status(r, 200);
+	assert_has(r.body.buf, "Start troubleshooting on Android");
+	assert_has(r.body.buf, "href=\"/wizard?problem=bluetooth-call-audio\"");
+	ck_assert_ptr_null(strstr(r.body.buf, "/wizard?problem=linux-bluetooth-headset-audio"));
+	ck_assert_ptr_null(strstr(r.body.buf, "href=\"/articles/linux-bluetooth-headset-audio\""));
+	ck_assert_ptr_null(strstr(r.body.buf, "action=\"/wizard/detect\""));
+	assert_has(r.body.buf, "href=\"/?platform=android\" aria-current=\"page\"");
+	reply_release(&r);
+
+	r = get(main_srv.port, "/?platform=nosuch");
+	assert_status(r, 200);
+	assert_has(r.body.buf, "/wizard?problem=linux-bluetooth-headset-audio");
+	reply_release(&r);
+}
+END_TEST
+
 /* A solution whose body only repeats its title is shown once, not as a
  * summary over the same sentence, and a longer body does not open with
  * the summary's sentence again; and where no cause asks what the
@@ -2496,6 +2524,7 @@ Suite *http_suite(void)
 	tcase_add_test(tc, test_wizard_walk);
 	tcase_add_test(tc, test_wizard_change);
 	tcase_add_test(tc, test_wizard_tree);
+	tcase_add_test(tc, test_index_by_platform);
 	tcase_add_test(tc, test_path_traversal);
 	tcase_add_test(tc, test_encoded_nul);
 	tcase_add_test(tc, test_malformed_requests);

@@ -229,18 +229,38 @@ void page_error(struct http_request *req, struct http_reply *rep, int status,
 	render(req, rep, status, "error", ctx);
 }
 
+/* The platform of the KB's list whose id is id (borrowed), or NULL. */
+static const cJSON *find_platform(const cJSON *platforms, const char *id)
+{
+	const cJSON *p;
+
+	cJSON_ArrayForEach(p, platforms)
+		if (id && !strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(p, "id")), id))
+			return p;
+	return NULL;
+}
+
+/* GET /[?platform=ID]: the problems to troubleshoot and every article (a
+ * platform's only, with ?platform= naming one of the KB's), and the
+ * platforms, each a link to its own list. */
 void page_index(struct http_request *req, struct http_reply *rep, const char *param)
 {
-	cJSON *ctx = cJSON_CreateObject(), *problems, *it;
+	cJSON *ctx = cJSON_CreateObject(), *problems, *articles, *platforms, *it;
+	const cJSON *chosen = find_platform(req->kb->platforms, http_arg(req, "platform"));
+	const char *only = chosen ? cJSON_GetObjectItem(chosen, "id")->valuestring : NULL;
 
 	(void)param;
 	rep->route = "/";
 	cJSON_AddItemToObject(ctx, "site", site_json(req, "Troubleshooting"));
 	problems = cJSON_AddArrayToObject(ctx, "problems");
+	articles = cJSON_AddArrayToObject(ctx, "articles");
 	cJSON_ArrayForEach(it, req->kb->list) {
 		cJSON *p;
 		struct sbuf u = SBUF_INIT;
 
+		if (only && !find_platform(cJSON_GetObjectItem(it, "platforms"), only))
+			continue;
+		cJSON_AddItemToArray(articles, cJSON_Duplicate(it, 1));
 		if (cJSON_GetObjectItem(it, "causes")->valueint == 0)
 			continue;
 		p = cJSON_Duplicate(it, 1);
@@ -249,9 +269,16 @@ void page_index(struct http_request *req, struct http_reply *rep, const char *pa
 		add_owned_string(p, "wizard_url", sbuf_detach(&u, NULL));
 		cJSON_AddItemToArray(problems, p);
 	}
-	cJSON_AddItemToObject(ctx, "articles", cJSON_Duplicate(req->kb->list, 1));
-	cJSON_AddItemToObject(ctx, "platforms", cJSON_Duplicate(req->kb->platforms, 1));
-	if (api_probe_allowed(req) && probe_useful(req->kb->model, NULL))
+	platforms = cJSON_Duplicate(req->kb->platforms, 1);
+	cJSON_ArrayForEach(it, platforms)
+		cJSON_AddBoolToObject(it, "current", only && !strcmp(only,
+				      cJSON_GetObjectItem(it, "id")->valuestring));
+	cJSON_AddItemToObject(ctx, "platforms", platforms);
+	if (chosen)
+		cJSON_AddItemToObject(ctx, "platform_name", cJSON_Duplicate(
+			cJSON_GetObjectItem(chosen, "name"), 1));
+	if (api_probe_allowed(req) && probe_useful(req->kb->model, NULL) &&
+	    (!only || !strcmp(only, "linux")))
 		cJSON_AddBoolToObject(ctx, "can_detect", 1);
 	/* With --probe loopback the page differs by client (the detect
 	 * button): then it has no ETag, which would claim it does not. */
