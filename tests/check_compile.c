@@ -314,7 +314,9 @@ END_TEST
 
 /* A page whose front matter fails still has its body checked, its
  * conditions too; a catalogue whose YAML fails still gives its questions,
- * so that the articles do not each report them unknown. */
+ * so that the articles do not each report them unknown; and the platform
+ * of a page that failed ('ios', only untitled.md's) is still one the
+ * catalogue's 'applies' may name. */
 START_TEST(test_header_errors_hide_nothing)
 {
 	struct diag d = DIAG_INIT;
@@ -328,7 +330,8 @@ START_TEST(test_header_errors_hide_nothing)
 		"1. <!-- cause: c; when: callkit=maybe -->\n   C.\n", -1);
 	char *catalog = tu_write(dir, "questions.md",
 		"---\ntype: questions\nowner: [support\n---\n"
-		"## Does the app use CallKit?\n<!-- question: callkit -->\n\n"
+		"## Does the app use CallKit?\n"
+		"<!-- question: callkit; applies: platform=ios -->\n\n"
 		"- `yes`: Yes\n- `no`: No\n", -1);
 	char *user = tu_write(dir, "user.md",
 		"---\ntitle: Uses the catalogue\n---\n## Causes\n\n"

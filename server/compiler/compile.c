@@ -322,8 +322,36 @@ static void add_builtin(struct kb *kb, const char *id, const char *text,
 	kb->questions.nr++;
 }
 
-/* Fills the options of the reserved questions from the content. */
-static void fill_reserved(struct kb *kb)
+/* Adds article a's platforms (new ones) and, when it has causes, a itself
+ * to the options of the reserved questions. */
+static void add_reserved_options(struct kb *kb, const struct kb_article *a,
+				 struct kb_question *problem,
+				 struct kb_question *platform)
+{
+	if (a->nr_causes && a->slug && a->title)
+		kb_question_add_option(problem, a->slug, a->title);
+	for (size_t j = 0; j < a->nr_platforms; j++) {
+		size_t k;
+
+		for (k = 0; k < kb->nr_platforms; k++)
+			if (!strcmp(kb->platforms[k].id, a->platforms[j].id))
+				break;
+		if (k < kb->nr_platforms)
+			continue;
+		ALLOC_GROW(kb->platforms, kb->nr_platforms + 1, kb->alloc_platforms);
+		kb->platforms[kb->nr_platforms].id = xstrdup(a->platforms[j].id);
+		kb->platforms[kb->nr_platforms].name = xstrdup(a->platforms[j].name);
+		kb->nr_platforms++;
+		kb_question_add_option(platform, a->platforms[j].id,
+				       a->platforms[j].name);
+	}
+}
+
+/* Fills the options of the reserved questions from the content. The pages
+ * that failed (rejected) count too: the run fails anyway, and without
+ * them the conditions naming their platforms would be reported as well. */
+static void fill_reserved(struct kb *kb, struct kb_article *const *rejected,
+			  size_t nr_rejected)
 {
 	struct kb_question *problem, *platform;
 
@@ -331,28 +359,10 @@ static void fill_reserved(struct kb *kb)
 	add_builtin(kb, KB_Q_PROBLEM, "What is the problem?", "");
 	problem = kb_questions_find(&kb->questions, KB_Q_PROBLEM);
 	platform = kb_questions_find(&kb->questions, KB_Q_PLATFORM);
-	for (size_t i = 0; i < kb->nr_articles; i++) {
-		struct kb_article *a = kb->articles[i];
-
-		if (a->nr_causes)
-			kb_question_add_option(problem, a->slug, a->title);
-		for (size_t j = 0; j < a->nr_platforms; j++) {
-			size_t k;
-
-			for (k = 0; k < kb->nr_platforms; k++)
-				if (!strcmp(kb->platforms[k].id, a->platforms[j].id))
-					break;
-			if (k < kb->nr_platforms)
-				continue;
-			ALLOC_GROW(kb->platforms, kb->nr_platforms + 1,
-				   kb->alloc_platforms);
-			kb->platforms[kb->nr_platforms].id = xstrdup(a->platforms[j].id);
-			kb->platforms[kb->nr_platforms].name = xstrdup(a->platforms[j].name);
-			kb->nr_platforms++;
-			kb_question_add_option(platform, a->platforms[j].id,
-					       a->platforms[j].name);
-		}
-	}
+	for (size_t i = 0; i < kb->nr_articles; i++)
+		add_reserved_options(kb, kb->articles[i], problem, platform);
+	for (size_t i = 0; i < nr_rejected; i++)
+		add_reserved_options(kb, rejected[i], problem, platform);
 }
 
 static const struct kb_option *find_option(const struct kb_question *q,
@@ -629,7 +639,7 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 			memset(q, 0, sizeof(*q));
 		}
 	}
-	fill_reserved(&kb);
+	fill_reserved(&kb, rejected, nr_rejected);
 	check_kb(&kb, rejected, nr_rejected, d);
 
 	st.sources = files.nr;
