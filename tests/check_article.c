@@ -309,6 +309,14 @@ START_TEST(test_first_h1_is_title)
 		else
 			ck_assert_msg(!a->causes[0].platform, "case %zu: '%s'", i,
 				      a->causes[0].platform);
+		/* The H1 that repeats the title is not in the HTML, so its
+		 * section has no heading nor anchor to link to. */
+		if (i == 0) {
+			ck_assert_ptr_null(strstr(a->html, "<h1"));
+			ck_assert_str_eq(a->sections[0].heading, "");
+			ck_assert_str_eq(a->sections[0].anchor, "");
+			ck_assert_int_eq(a->sections[0].level, 0);
+		}
 		kb_article_free(a);
 		diag_release(&d);
 	}

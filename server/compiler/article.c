@@ -404,11 +404,17 @@ static void section_begin(struct walk *w, cmark_node *heading,
 	struct kb_article *a = w->a;
 	struct kb_section *s;
 	struct sbuf anchor = SBUF_INIT;
+	/* A first H1 that repeats the title: the page shows the title
+	 * already (as its own <h1>), so the body's is left out of the HTML,
+	 * and its section is untitled, as the intro is: no anchor to link. */
+	int title_h1 = heading && cmark_node_get_heading_level(heading) == 1 &&
+		       !w->headings_seen && a->title &&
+		       heading_repeats_title(text, a->title);
 
 	ALLOC_GROW(a->sections, a->nr_sections + 1, a->alloc_sections);
 	s = &a->sections[a->nr_sections];
 	memset(s, 0, sizeof(*s));
-	if (heading) {
+	if (heading && !title_h1) {
 		text_slugify(&anchor, text);
 		if (!anchor.len)
 			sbuf_addf(&anchor, "section-%zu", a->nr_sections + 1);
@@ -417,16 +423,13 @@ static void section_begin(struct walk *w, cmark_node *heading,
 	}
 	s->anchor = sbuf_detach(&anchor, NULL);
 	anchor_add(w, s->anchor);
-	s->heading = xstrdup(text);
+	s->heading = xstrdup(title_h1 ? "" : text);
 	s->platform = w->platform ? xstrdup(w->platform) : NULL;
 	s->kind = w->mode;
 	a->nr_sections++;
 	w->section = s;
 
-	/* A first H1 that repeats the title: the page shows the title
-	 * already (as its own <h1>), so the body's is left out of the HTML. */
-	if (heading && s->level == 1 && !w->headings_seen && a->title &&
-	    heading_repeats_title(text, a->title)) {
+	if (title_h1) {
 		sbuf_adds(&w->text, text);
 		sbuf_addch(&w->text, '\n');
 		return;
