@@ -1535,6 +1535,15 @@ START_TEST(test_wizard_brief_solutions)
 		   "<strong>&quot;Hands-Free&quot;</strong> in its specifications.</p>");
 	reply_release(&r);
 
+	/* An article with no causes has nothing to troubleshoot: its page. */
+	r = get(lang_srv.port, "/wizard?problem=glossary");
+	assert_status(r, 303);
+	assert_header_has(&r, "Location", "/articles/glossary");
+	reply_release(&r);
+	r = get(lang_srv.port, "/wizard?problem=nosuch");
+	assert_status(r, 400);
+	reply_release(&r);
+
 	for (size_t i = 0; i < sizeof(pages) / sizeof(*pages); i++) {
 		r = get(lang_srv.port, pages[i]);
 		assert_status(r, 200);

@@ -654,6 +654,27 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 
 	(void)param;
 	rep->route = "/wizard";
+	/* An article with nothing to troubleshoot (no causes, so no answer
+	 * to 'problem'; an old link, say): the article itself. */
+	{
+		const char *problem = http_arg(req, "problem");
+		const struct eng_model *m = req->kb->model;
+
+		if (problem && *problem && eng_model_option(m, m->q_problem, problem) < 0 &&
+		    kbstate_article(req->kb, problem)) {
+			struct sbuf url = SBUF_INIT;
+
+			sbuf_adds(&url, "/articles/");
+			page_url_encode(&url, problem);
+			rep->status = 303;
+			rep->content_type = "text/plain; charset=utf-8";
+			http_reply_header(rep, "Location", url.buf);
+			sbuf_addf(&rep->body, "'%s' has no causes to troubleshoot; see %s\n",
+				  problem, url.buf);
+			sbuf_release(&url);
+			return;
+		}
+	}
 	doc = api_diagnose_doc(req, NULL, ui_args, &status, &code, &err);
 	if (!doc) {
 		page_error(req, rep, status, err.buf);
