@@ -546,6 +546,16 @@ START_TEST(test_unclosed_comment)
 	ck_assert_ptr_nonnull(strstr(a->html, "Also."));
 	kb_article_free(a);
 	diag_release(&d);
+
+	/* Inside a line it hides nothing, but shows: a warning. Not in code. */
+	a = parse("x.md", "---\ntitle: T\n---\n## Causes\n\n- A <!-- cause: x\n"
+		  "- B is off.\n\nWrite `<!--` to start a comment.\n", &d);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(d.errors, 0);
+	ck_assert_int_eq(d.warnings, 1);
+	ck_assert(tu_diag_has(&d, "x.md:6: warning: '<!--' without '-->' is shown"));
+	kb_article_free(a);
+	diag_release(&d);
 }
 END_TEST
 

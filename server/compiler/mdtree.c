@@ -256,6 +256,18 @@ static void collect_and_strip_html(struct mdtree *t, struct diag *d)
 			collect_from_html(t, node, d);
 			ALLOC_GROW(doomed, nr + 1, alloc);
 			doomed[nr++] = node;
+		} else if (ty == CMARK_NODE_TEXT && cmark_node_get_literal(node) &&
+			   strstr(cmark_node_get_literal(node), "<!--")) {
+			/* Inside a line, an unclosed comment is text to
+			 * CommonMark: it hides nothing, but shows. */
+			cmark_node *block = node;
+
+			while (cmark_node_get_type(block) >= CMARK_NODE_FIRST_INLINE &&
+			       cmark_node_get_type(block) <= CMARK_NODE_LAST_INLINE)
+				block = cmark_node_parent(block);
+			diag_warn(d, t->path, mdtree_line(t, block), 0,
+				  "'<!--' without '-->' is shown as text (close the "
+				  "comment, or write it as `<!--` to show it)");
 		}
 	}
 	cmark_iter_free(it);
