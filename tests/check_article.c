@@ -810,6 +810,63 @@ START_TEST(test_fix_labels)
 }
 END_TEST
 
+/* GFM pipe tables become tables (our own tags, cells parsed as Markdown
+ * inlines, raw HTML stripped); lines before the header row stay text, and
+ * pipes that make no table stay as they are. Under a Reasons heading, a
+ * table's rows are causes. */
+START_TEST(test_pipe_tables)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: VPN errors\n---\nThe client shows one of these:\n"
+		"| Message | Meaning |\n|:---|---:|\n"
+		"| `Gateway unreachable` | No route, <b>check</b> **Wi-Fi**. |\n"
+		"| Auth \\| 7 |\n\n"
+		"- In a list:\n\n  | a | b |\n  | - | - |\n  | 1 | 2 |\n\n"
+		"Not a table | just pipes\n| x |\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(d.errors, 0);
+	ck_assert_ptr_nonnull(strstr(a->html, "<p>The client shows one of these:</p>\n<table>"));
+	ck_assert_ptr_nonnull(strstr(a->html, "<th class=\"align-left\">\nMessage\n</th>"));
+	ck_assert_ptr_nonnull(strstr(a->html, "<td class=\"align-right\">\nNo route, "
+				     "check <strong>Wi-Fi</strong>.\n</td>"));
+	ck_assert_ptr_nonnull(strstr(a->html, "<code>Gateway unreachable</code>"));
+	ck_assert_ptr_nonnull(strstr(a->html, "\nAuth | 7\n</td>\n<td class=\"align-right\">\n</td>"));
+	ck_assert_ptr_null(strstr(a->html, "<b>"));
+	ck_assert_ptr_nonnull(strstr(a->html, "<li>\n<p>In a list:</p>\n<table>"));
+	ck_assert_ptr_nonnull(strstr(a->html, "<p>Not a table | just pipes\n| x |</p>"));
+	ck_assert_ptr_nonnull(strstr(a->sections[0].text, "No route, check Wi-Fi."));
+	ck_assert_uint_eq(a->nr_causes, 0);
+	kb_article_free(a);
+	diag_release(&d);
+
+	/* Under a Causes heading each row is a cause, titled by its "Cause"
+	 * cell; a "Resolution" column gives each its own solution. */
+	a = parse("x.md",
+		"---\ntitle: VPN errors\nplatform: Windows\n---\n## Causes\n\n"
+		"| Error | Cause | Resolution |\n|---|---|---|\n"
+		"| 691 | The password is wrong. | Enter it again. |\n"
+		"| 809 | A firewall blocks the port. | Open UDP 500. |\n\n"
+		"## More causes\n\n| Cause | Details |\n|---|---|\n"
+		"| Expired certificate | It is past its end date. |\n\n"
+		"## Solutions\n\n1. Renew the certificate.\n", &d);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_causes, 3);
+	ck_assert_str_eq(a->causes[0].title, "The password is wrong.");
+	ck_assert_str_eq(a->causes[0].html, "<p><strong>Error</strong>: 691</p>\n");
+	ck_assert_str_eq(a->causes[2].title, "Expired certificate");
+	ck_assert_uint_eq(a->nr_solutions, 3);
+	ck_assert_str_eq(a->solutions[1].title, "Open UDP 500.");
+	ck_assert_uint_eq(a->causes[1].solutions.nr, 1);
+	ck_assert_str_eq(a->causes[1].solutions.items[0], a->solutions[1].id);
+	ck_assert_uint_eq(a->causes[2].solutions.nr, 1);
+	ck_assert_str_eq(a->causes[2].solutions.items[0], "windows-fix-3");
+	kb_article_free(a);
+	diag_release(&d);
+}
+END_TEST
+
 /* A list announced as steps ("follow these steps:") under a Solutions
  * heading is one solution; the lists around it keep one an item, and
  * annotated steps stay items. */
@@ -1146,6 +1203,7 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_title_and_remarks_mark_no_lists);
 	tcase_add_test(tc, test_pairing_per_problem);
 	tcase_add_test(tc, test_fix_labels);
+	tcase_add_test(tc, test_pipe_tables);
 	tcase_add_test(tc, test_steps_are_one_solution);
 	tcase_add_test(tc, test_empty_items);
 	tcase_add_test(tc, test_labelled_paragraphs);

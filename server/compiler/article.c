@@ -923,8 +923,94 @@ static void add_procedure(struct walk *w, cmark_node *lead, cmark_node *list)
 	sbuf_release(&title);
 }
 
+/* Under a Reasons or Solutions heading, each row of a table is an item:
+ * titled by its cell in the column whose header names the heading's kind
+ * ("Cause" in a Causes section), else by its first cell; its HTML the
+ * other cells, each after its column's header. Under a Reasons heading, a
+ * column whose header names solutions ("Resolution") gives each row's
+ * cause its own solution. */
+static void add_table_rows(struct walk *w, cmark_node *table, cmark_node *head,
+			   cmark_node *row)
+{
+	int key = -1, fix = -1, col = 0;
+
+	for (cmark_node *th = cmark_node_first_child(head); th;
+	     th = cmark_node_next(th), col++) {
+		struct sbuf h = SBUF_INIT;
+		enum kb_section_kind kind;
+
+		mdtree_plain_text(th, &h);
+		kind = heading_kind(h.buf);
+		if (kind == w->mode && key < 0)
+			key = col;
+		else if (kind == KB_SECTION_SOLUTIONS && fix < 0)
+			fix = col;
+		sbuf_release(&h);
+	}
+	if (key < 0)
+		key = 0;
+	if (fix == key)
+		fix = -1;
+	for (; row; row = cmark_node_next(row)) {
+		struct sbuf text = SBUF_INIT, html = SBUF_INIT, title = SBUF_INIT,
+			    cell = SBUF_INIT, fix_text = SBUF_INIT, fix_html = SBUF_INIT;
+		cmark_node *th = cmark_node_first_child(head), *td;
+		int line = mdtree_line(w->t, table);
+
+		col = 0;
+		for (td = cmark_node_first_child(row); td;
+		     td = cmark_node_next(td), th = th ? cmark_node_next(th) : NULL, col++) {
+			sbuf_reset(&cell);
+			mdtree_plain_text(td, &cell);
+			if (!cell.len)
+				continue;
+			if (col == fix) {
+				sbuf_adds(&fix_text, cell.buf);
+				mdtree_render_children(td, &fix_html);
+				continue;
+			}
+			if (col == key) {
+				mdtree_title_from_text(cell.buf, &title);
+			} else {
+				sbuf_adds(&html, "<p>");
+				if (th && cmark_node_first_child(th)) {
+					sbuf_adds(&html, "<strong>");
+					mdtree_render_children(th, &html);
+					sbuf_adds(&html, "</strong>: ");
+				}
+				mdtree_render_children(td, &html);
+				sbuf_adds(&html, "</p>\n");
+			}
+			sbuf_adds(&text, cell.buf);
+			sbuf_addch(&text, '\n');
+		}
+		if (text.len) {
+			size_t c = w->a->nr_causes;
+
+			w->mode_items++;
+			add_entry(w, NULL, w->mode, text.buf, title.buf,
+				  html.len ? html.buf : title.buf, line, 1, 0);
+			/* The row's own fix, for its cause only. */
+			if (fix_text.len && w->a->nr_causes > c) {
+				add_entry(w, NULL, KB_SECTION_SOLUTIONS, fix_text.buf,
+					  NULL, fix_html.buf, line, 1, 0);
+				kb_strs_add(&w->a->solutions[w->a->nr_solutions - 1].fixes,
+					    w->a->causes[c].id);
+			}
+		}
+		sbuf_release(&text);
+		sbuf_release(&html);
+		sbuf_release(&title);
+		sbuf_release(&cell);
+		sbuf_release(&fix_text);
+		sbuf_release(&fix_html);
+	}
+}
+
 static void walk_block(struct walk *w, cmark_node *n)
 {
+	cmark_node *head, *rows;
+
 	if (cmark_node_get_type(n) == CMARK_NODE_HEADING) {
 		struct sbuf text = SBUF_INIT;
 		int level = cmark_node_get_heading_level(n);
@@ -990,6 +1076,9 @@ static void walk_block(struct walk *w, cmark_node *n)
 	if (w->mode == KB_SECTION_TEXT &&
 	    cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH)
 		add_labelled(w, n);
+	if (w->mode != KB_SECTION_TEXT && !w->mode_by_headings &&
+	    mdtree_table(n, &head, &rows))
+		add_table_rows(w, n, head, rows);
 	if (cmark_node_get_type(n) == CMARK_NODE_LIST) {
 		int ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
 		cmark_node *lead;

@@ -431,6 +431,276 @@ cmark_node *mdtree_promote_to_heading(cmark_node *paragraph, int level)
 	return h;
 }
 
+/* ---- Pipe tables ----
+ * CommonMark has no tables; GitHub's Markdown (GFM) does, and help desks
+ * write them. A paragraph with a row of cells, then a delimiter row
+ * ("|---|:---:|"), then more rows is turned into a table here: nodes of
+ * cmark's custom block type, whose tags are Clew's own constant strings,
+ * around the cells' text parsed as Markdown inlines (so raw HTML in a cell
+ * is stripped like any other). */
+
+/* Up to this many cells a row; more are dropped, as GFM drops cells
+ * beyond the header's. */
+#define TABLE_MAX_COLS 64
+
+struct row {
+	const char *cell[TABLE_MAX_COLS];
+	size_t len[TABLE_MAX_COLS];
+	int nr;
+};
+
+/* Splits line (len bytes) at its unescaped '|' (the outer ones optional)
+ * into trimmed cells. Returns 1 when the line holds a '|' at all. */
+static int split_row(const char *line, size_t len, struct row *r)
+{
+	const char *p = line, *end = line + len, *start;
+	int pipes = 0;
+
+	r->nr = 0;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	if (p < end && *p == '|') {
+		p++;
+		pipes++;
+	}
+	if (end > p && end[-1] == '|' && !(end - 1 > p && end[-2] == '\\')) {
+		end--;
+		pipes++;
+	}
+	for (start = p;; p++) {
+		if (p == end || (*p == '|' && p[-1] != '\\')) {
+			const char *a = start, *b = p;
+
+			while (a < b && (*a == ' ' || *a == '\t'))
+				a++;
+			while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+				b--;
+			if (r->nr < TABLE_MAX_COLS) {
+				r->cell[r->nr] = a;
+				r->len[r->nr++] = (size_t)(b - a);
+			}
+			if (p == end)
+				break;
+			pipes++;
+			start = p + 1;
+		}
+	}
+	return pipes > 0;
+}
+
+/* 1 when every cell of r is a delimiter ("---", ":--", "--:", ":-:"). */
+static int is_delimiter_row(const struct row *r)
+{
+	for (int i = 0; i < r->nr; i++) {
+		const char *c = r->cell[i];
+		size_t n = r->len[i], j = 0;
+
+		if (j < n && c[j] == ':')
+			j++;
+		if (j >= n || c[j] != '-')
+			return 0;
+		while (j < n && c[j] == '-')
+			j++;
+		if (j < n && c[j] == ':')
+			j++;
+		if (j != n)
+			return 0;
+	}
+	return r->nr > 0;
+}
+
+static cmark_node *tag_node(cmark_node *parent, const char *open,
+			    const char *close)
+{
+	cmark_node *n = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, &xalloc_mem);
+
+	cmark_node_set_on_enter(n, open);
+	cmark_node_set_on_exit(n, close);
+	if (parent)
+		cmark_node_append_child(parent, n);
+	return n;
+}
+
+/* One row of cells (header: th, else td), as many as the header has. */
+static void table_row(cmark_node *group, const struct row *r, int header,
+		      const char *const *align, int cols)
+{
+	cmark_node *tr = tag_node(group, "<tr>", "</tr>");
+	struct sbuf text = SBUF_INIT;
+
+	for (int i = 0; i < cols; i++) {
+		static const char *const open[2][4] = {
+			{ "<td>", "<td class=\"align-left\">", "<td class=\"align-center\">",
+			  "<td class=\"align-right\">" },
+			{ "<th>", "<th class=\"align-left\">", "<th class=\"align-center\">",
+			  "<th class=\"align-right\">" },
+		};
+		int a = align[i] ? (align[i][0] == 'l' ? 1 : align[i][0] == 'c' ? 2 : 3) : 0;
+		cmark_node *cell = tag_node(tr, open[header][a], header ? "</th>" : "</td>");
+		cmark_node *doc, *para, *c;
+
+		if (i >= r->nr)
+			continue;
+		/* "\|" is a '|' in the cell. */
+		sbuf_reset(&text);
+		for (size_t j = 0; j < r->len[i]; j++)
+			if (!(r->cell[i][j] == '\\' && j + 1 < r->len[i] &&
+			      r->cell[i][j + 1] == '|'))
+				sbuf_addch(&text, r->cell[i][j]);
+		doc = parse_markdown(text.buf, text.len);
+		para = cmark_node_first_child(doc);
+		if (para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH)
+			while ((c = cmark_node_first_child(para))) {
+				cmark_node_unlink(c);
+				cmark_node_append_child(cell, c);
+			}
+		cmark_node_free(doc);
+	}
+	sbuf_release(&text);
+}
+
+/* Turns paragraph para, whose lines are lines[0 .. nr) of the body (each
+ * without its container's indent), into a table when it holds one: a row
+ * of cells, a delimiter row with as many, then rows. Lines before the
+ * header row stay a paragraph. */
+static void convert_table(cmark_node *para, const char *const *lines,
+			  const size_t *lens, int nr)
+{
+	struct row head, r;
+	const char *align[TABLE_MAX_COLS];
+	cmark_node *table, *body;
+	int h = -1;
+
+	for (int i = 1; i < nr && h < 0; i++)
+		if (split_row(lines[i - 1], lens[i - 1], &head) &&
+		    split_row(lines[i], lens[i], &r) && is_delimiter_row(&r) &&
+		    r.nr == head.nr)
+			h = i - 1;
+	if (h < 0)
+		return;
+	for (int i = 0; i < r.nr; i++) {
+		int left = r.cell[i][0] == ':', right = r.cell[i][r.len[i] - 1] == ':';
+
+		align[i] = left && right ? "center" : left ? "left" : right ? "right" : NULL;
+	}
+	if (h > 0) {
+		/* The paragraph's first lines, as they were. */
+		cmark_node *doc = parse_markdown(lines[0],
+						 (size_t)(lines[h - 1] + lens[h - 1] - lines[0]));
+		cmark_node *c;
+
+		while ((c = cmark_node_first_child(doc))) {
+			cmark_node_unlink(c);
+			cmark_node_insert_before(para, c);
+			cmark_node_set_user_data(c, (void *)(intptr_t)
+				cmark_node_get_start_line(para));
+		}
+		cmark_node_free(doc);
+	}
+	table = tag_node(NULL, "<table>", "</table>");
+	cmark_node_insert_before(para, table);
+	/* mdtree_line: the table's line is its header row's. */
+	cmark_node_set_user_data(table, (void *)(intptr_t)
+		(cmark_node_get_start_line(para) + h + 1));
+	table_row(tag_node(table, "<thead>", "</thead>"), &head, 1, align, head.nr);
+	body = tag_node(table, "<tbody>", "</tbody>");
+	for (int i = h + 2; i < nr; i++) {
+		split_row(lines[i], lens[i], &r);
+		table_row(body, &r, 0, align, head.nr);
+	}
+	if (h + 2 == nr)
+		cmark_node_free(body);
+	cmark_node_free(para);
+}
+
+int mdtree_table(cmark_node *node, cmark_node **head, cmark_node **body)
+{
+	const char *tag;
+	cmark_node *thead, *tbody;
+
+	if (cmark_node_get_type(node) != CMARK_NODE_CUSTOM_BLOCK ||
+	    !(tag = cmark_node_get_on_enter(node)) || strcmp(tag, "<table>"))
+		return 0;
+	thead = cmark_node_first_child(node);
+	tbody = cmark_node_next(thead);
+	*head = cmark_node_first_child(thead);
+	*body = tbody ? cmark_node_first_child(tbody) : NULL;
+	return 1;
+}
+
+/* Finds the tables among the paragraphs of the page and of its list
+ * items: body is the text cmark parsed. */
+static void convert_tables(cmark_node *root, const char *body, size_t len)
+{
+	cmark_iter *it;
+	cmark_node **paras = NULL;
+	size_t nr = 0, alloc = 0, nr_starts = 0, alloc_starts = 0, *starts = NULL;
+	cmark_event_type ev;
+
+	/* Most pages have no table: a delimiter row needs "-|" or "|-"
+	 * (body is NUL-terminated; one NUL inside ends the look early). */
+	if (!strstr(body, "-|") && !strstr(body, "|-") && !strstr(body, "- |") &&
+	    !strstr(body, "| -") && !strstr(body, "|:") && !strstr(body, ":|"))
+		return;
+	it = cmark_iter_new(root);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node *up = cmark_node_parent(n);
+
+		if (ev == CMARK_EVENT_ENTER &&
+		    cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH &&
+		    (cmark_node_get_type(up) == CMARK_NODE_DOCUMENT ||
+		     cmark_node_get_type(up) == CMARK_NODE_ITEM) &&
+		    cmark_node_get_end_line(n) > cmark_node_get_start_line(n)) {
+			ALLOC_GROW(paras, nr + 1, alloc);
+			paras[nr++] = n;
+		}
+	}
+	cmark_iter_free(it);
+	/* Where each line of body starts. */
+	for (size_t i = 0; i <= len; i++)
+		if (i == 0 || body[i - 1] == '\n') {
+			ALLOC_GROW(starts, nr_starts + 1, alloc_starts);
+			starts[nr_starts++] = i;
+		}
+	for (size_t i = 0; i < nr; i++) {
+		int first = cmark_node_get_start_line(paras[i]);
+		int last = cmark_node_get_end_line(paras[i]);
+		int n = last - first + 1;
+		const char **lines;
+		size_t *lens;
+
+		if (first < 1 || (size_t)last > nr_starts || n > 10000)
+			continue;
+		lines = xcalloc((size_t)n, sizeof(*lines));
+		lens = xcalloc((size_t)n, sizeof(*lens));
+		for (int j = 0; j < n; j++) {
+			size_t at = starts[first - 1 + j];
+			size_t end = (size_t)(first + j) < nr_starts ?
+				     starts[first + j] - 1 : len;
+
+			/* The first line from the paragraph's column (after a
+			 * list marker); the others without their indent. */
+			if (j == 0)
+				at += (size_t)(cmark_node_get_start_column(paras[i]) - 1);
+			else
+				while (at < end && (body[at] == ' ' || body[at] == '\t'))
+					at++;
+			if (at > end)
+				at = end;
+			lines[j] = body + at;
+			lens[j] = end - at;
+		}
+		convert_table(paras[i], lines, lens, n);
+		free(lines);
+		free(lens);
+	}
+	free(starts);
+	free(paras);
+}
+
 int mdtree_parse(struct mdtree *t, const char *path, const char *buf,
 		 size_t len, struct arena *arena, struct diag *d)
 {
@@ -460,6 +730,7 @@ int mdtree_parse(struct mdtree *t, const char *path, const char *buf,
 	t->line_offset = t->fm.body_line - 1;
 	t->root = parse_markdown(buf + t->fm.body_offset,
 				 len - t->fm.body_offset);
+	convert_tables(t->root, buf + t->fm.body_offset, len - t->fm.body_offset);
 	collect_and_strip_html(t, d);
 	return 0;
 }

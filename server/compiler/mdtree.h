@@ -64,6 +64,13 @@ void mdtree_render(cmark_node *node, struct sbuf *out);
 /* Appends the safe HTML of the children of node (an item's body). */
 void mdtree_render_children(cmark_node *node, struct sbuf *out);
 
+/* When node is a table (a GitHub pipe table, which mdtree_parse turns
+ * into nodes of its own): sets *head to its header row and *body to its
+ * first body row (NULL: none; the next rows follow it); a row's children
+ * are its cells, each holding the cell's inlines. Returns 1, or 0 when
+ * node is no table. */
+int mdtree_table(cmark_node *node, cmark_node **head, cmark_node **body);
+
 /* Appends a short title: the first sentence of text, at most ~160 bytes,
  * cut at a word boundary with an ellipsis. */
 void mdtree_title_from_text(const char *text, struct sbuf *out);
