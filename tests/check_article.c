@@ -810,6 +810,33 @@ START_TEST(test_fix_labels)
 }
 END_TEST
 
+/* Outside Reasons and Solutions sections, a sentence ending in a colon
+ * that names reasons or solutions (plurals, or a phrase) makes the list
+ * after it causes or solutions; "the fix" alone does not. */
+START_TEST(test_lead_in_sentences)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: Reset email does not arrive\n---\n"
+		"The fix is in version 2 for these systems:\n\n- Windows\n- macOS\n\n"
+		"There are a few common reasons why the email does not reach you:\n\n"
+		"- It went to the spam folder.\n- The address is old.\n\n"
+		"Here's what you can do:\n\n1. Check the spam folder.\n"
+		"2. Ask an admin to update it.\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_causes, 2);
+	ck_assert_str_eq(a->causes[0].title, "It went to the spam folder.");
+	ck_assert_uint_eq(a->nr_solutions, 2);
+	ck_assert_str_eq(a->solutions[1].title, "Ask an admin to update it.");
+	/* As many numbered fixes as reasons: paired one to one. */
+	ck_assert_uint_eq(a->causes[1].solutions.nr, 1);
+	ck_assert_str_eq(a->causes[1].solutions.items[0], a->solutions[1].id);
+	kb_article_free(a);
+	diag_release(&d);
+}
+END_TEST
+
 /* GFM pipe tables become tables (our own tags, cells parsed as Markdown
  * inlines, raw HTML stripped); lines before the header row stay text, and
  * pipes that make no table stay as they are. Under a Reasons heading, a
@@ -1204,6 +1231,7 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_pairing_per_problem);
 	tcase_add_test(tc, test_fix_labels);
 	tcase_add_test(tc, test_pipe_tables);
+	tcase_add_test(tc, test_lead_in_sentences);
 	tcase_add_test(tc, test_steps_are_one_solution);
 	tcase_add_test(tc, test_empty_items);
 	tcase_add_test(tc, test_labelled_paragraphs);

@@ -43,6 +43,11 @@ START_TEST(test_phrase_kind)
 	ck_assert(heading_phrase_kind("If the cause persists, try:") == KB_SECTION_TEXT);
 	ck_assert(heading_phrase_kind("Fixes") == KB_SECTION_TEXT);
 	ck_assert(heading_kind("Fixes") == KB_SECTION_SOLUTIONS);
+	ck_assert(heading_lead_kind("There are a few common reasons why it fails:") ==
+		  KB_SECTION_CAUSES);
+	ck_assert(heading_lead_kind("If none of these fixes work:") == KB_SECTION_SOLUTIONS);
+	ck_assert(heading_lead_kind("The fix is in version 2 for:") == KB_SECTION_TEXT);
+	ck_assert(heading_lead_kind("Because of this:") == KB_SECTION_TEXT);
 }
 END_TEST
 

@@ -1007,6 +1007,23 @@ static void add_table_rows(struct walk *w, cmark_node *table, cmark_node *head,
 	}
 }
 
+/* What the paragraph right before list, ending in a colon, says list is
+ * (heading_lead_kind), or KB_SECTION_TEXT. */
+static enum kb_section_kind lead_in_kind(cmark_node *list)
+{
+	cmark_node *prev = cmark_node_previous(list);
+	struct sbuf text = SBUF_INIT;
+	enum kb_section_kind kind;
+
+	if (!prev || cmark_node_get_type(prev) != CMARK_NODE_PARAGRAPH ||
+	    !ends_with_colon(prev))
+		return KB_SECTION_TEXT;
+	mdtree_plain_text(prev, &text);
+	kind = heading_lead_kind(text.buf);
+	sbuf_release(&text);
+	return kind;
+}
+
 static void walk_block(struct walk *w, cmark_node *n)
 {
 	cmark_node *head, *rows;
@@ -1083,13 +1100,25 @@ static void walk_block(struct walk *w, cmark_node *n)
 		int ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
 		cmark_node *lead;
 
+		enum kb_section_kind mode = w->mode;
+		int group = w->mode_group;
+
 		if (is_procedure(w, n, &lead)) {
 			add_procedure(w, lead, n);
 			return;
 		}
+		/* Outside Reasons and Solutions sections, a sentence right
+		 * before the list may say what it is: "There are a few
+		 * common reasons why the email does not arrive:". */
+		if (mode == KB_SECTION_TEXT) {
+			w->mode_group = entry_group(w);
+			w->mode = lead_in_kind(n);
+		}
 		for (cmark_node *it = cmark_node_first_child(n); it;
 		     it = cmark_node_next(it))
 			add_item(w, it, ordered);
+		w->mode = mode;
+		w->mode_group = group;
 	}
 }
 

@@ -85,6 +85,20 @@ static const char *const step_runs[] = {
 	"\xeb\x8b\xa8\xea\xb3\x84",             /* 단계 (ko) */
 };
 
+/* Words by which a sentence before a list says the list is causes or
+ * solutions ("There are a few common reasons why ...:"): plurals only, as
+ * "The fix is in version 2 for:" says no such thing. */
+static const char *const lead_cause_words[] = {
+	"reasons", "causes", "ursachen", "gr\xc3\xbcnde", "raisons", "causas",
+	"motivos", "razones", "oorzaken",
+	"\xd0\xbf\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd1\x8b",       /* причины */
+};
+static const char *const lead_solution_words[] = {
+	"solutions", "fixes", "workarounds", "remedies", "l\xc3\xb6sungen",
+	"soluciones", "solu\xc3\xa7\xc3\265es", "soluzioni", "oplossingen",
+	"\xd1\x80\xd0\xb5\xd1\x88\xd0\xb5\xd0\xbd\xd0\xb8\xd1\x8f",       /* решения */
+};
+
 /* Trailing words dropped from a platform heading: "iOS devices" -> "iOS". */
 static const char *const generic_words[] = {
 	"devices", "device", "users", "hosts", "host", "systems", "computers",
@@ -454,4 +468,17 @@ int heading_says_steps(const char *text)
 		if (heading_names(text, step_words[i]))
 			return 1;
 	return 0;
+}
+
+enum kb_section_kind heading_lead_kind(const char *text)
+{
+	enum kb_section_kind kind = heading_phrase_kind(text);
+
+	for (size_t i = 0; kind == KB_SECTION_TEXT && i < COUNT(lead_cause_words); i++)
+		if (heading_names(text, lead_cause_words[i]))
+			kind = KB_SECTION_CAUSES;
+	for (size_t i = 0; kind == KB_SECTION_TEXT && i < COUNT(lead_solution_words); i++)
+		if (heading_names(text, lead_solution_words[i]))
+			kind = KB_SECTION_SOLUTIONS;
+	return kind;
 }

@@ -18,6 +18,12 @@ enum kb_section_kind heading_kind(const char *text);
  * a word such as "cause" alone says little. */
 enum kb_section_kind heading_phrase_kind(const char *text);
 
+/* What a sentence that introduces a list says the list is: by a phrase
+ * (heading_phrase_kind), or by a plural such as "reasons", "causes",
+ * "solutions", "fixes" ("There are a few common reasons why the email
+ * does not arrive:"); else KB_SECTION_TEXT. */
+enum kb_section_kind heading_lead_kind(const char *text);
+
 /* For a Reasons or Solutions heading written as "Cause 1: The adapter is
  * off" or "Solution 2 - Pair it again": sets *number (1 when a number
  * follows the word, else 0) and returns the text after the separator
