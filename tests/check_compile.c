@@ -356,6 +356,53 @@ START_TEST(test_header_errors_hide_nothing)
 }
 END_TEST
 
+/* The first column of the first row of sql's result on the file at path
+ * (caller frees), or NULL. */
+static char *sql_text(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	char *v = NULL;
+
+	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+			 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = strdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+/* A link to another page by its file name goes to that page's article;
+ * one to a page the KB lacks, and an image by a path from the page (which
+ * clew cannot serve), are warned. */
+START_TEST(test_links_between_pages)
+{
+	struct diag d = DIAG_INIT;
+	char *a = tu_write(dir, "a.md",
+		"---\ntitle: Printer offline help\n---\n"
+		"See [the reset guide](Reset-Guide.md#steps), [gone](gone.md) and "
+		"[site](https://example.com/a.md).\n\n![shot](img/x.png)\n", -1);
+	char *b = tu_write(dir, "Reset-Guide.md",
+		"---\ntitle: Reset guide page\n---\n## Steps\n\nDo it.\n", -1);
+	char *html;
+
+	ck_assert_int_eq(tu_compile(out.buf, &d, 0, a, b, NULL), 0);
+	ck_assert(tu_diag_has(&d, "a.md:6: warning: image 'img/x.png' is a path "
+			      "from the page"));
+	ck_assert(tu_diag_has(&d, "a.md: warning: a link goes to '/articles/gone', "
+			      "but no article has slug 'gone'"));
+	html = sql_text(out.buf, "SELECT html FROM articles WHERE slug = 'a'");
+	ck_assert_ptr_nonnull(strstr(html, "<a href=\"/articles/reset-guide#steps\">"));
+	ck_assert_ptr_nonnull(strstr(html, "<a href=\"https://example.com/a.md\">"));
+	free(html);
+	diag_release(&d);
+	free(a);
+	free(b);
+}
+END_TEST
+
 /* Once a page ranks some causes by weight or conditions, a cause that
  * can never come first is named; a plain page is not checked. */
 START_TEST(test_unreachable_cause_warned)
@@ -765,6 +812,7 @@ Suite *compile_suite(void)
 	tcase_add_test(tc, test_all_errors_reported_in_one_run);
 	tcase_add_test(tc, test_all_errors_of_a_page);
 	tcase_add_test(tc, test_header_errors_hide_nothing);
+	tcase_add_test(tc, test_links_between_pages);
 	tcase_add_test(tc, test_not_utf8_text);
 	tcase_add_test(tc, test_unreachable_cause_warned);
 	tcase_add_test(tc, test_applies_cycles);

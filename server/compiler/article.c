@@ -138,6 +138,22 @@ static char *normalize_date(char *s)
 	return s;
 }
 
+/* The slug of a page named name (len bytes, no extension) that sets none:
+ * the name as it is when it is a valid id, lowercase, else made one. */
+static void file_slug(struct sbuf *out, const char *name, size_t len)
+{
+	struct sbuf raw = SBUF_INIT;
+
+	sbuf_add(&raw, name, len);
+	for (size_t i = 0; i < len; i++)
+		sbuf_addch(out, name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
+	if (!text_is_id(out->buf)) {
+		sbuf_reset(out);
+		text_make_id(out, raw.buf);
+	}
+	sbuf_release(&raw);
+}
+
 static int read_front_matter(struct kb_article *a, struct mdtree *t,
 			     const char *slug_default, struct diag *d)
 {
@@ -155,13 +171,7 @@ static int read_front_matter(struct kb_article *a, struct mdtree *t,
 	if (!a->slug) {
 		struct sbuf s = SBUF_INIT;
 
-		/* The file name as it is when it is a valid id, else its slug. */
-		for (const char *p = slug_default; *p; p++)
-			sbuf_addch(&s, *p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-		if (!text_is_id(s.buf)) {
-			sbuf_reset(&s);
-			text_make_id(&s, slug_default);
-		}
+		file_slug(&s, slug_default, strlen(slug_default));
 		a->slug = sbuf_detach(&s, NULL);
 	}
 	if (!text_is_id(a->slug)) {
@@ -1376,6 +1386,84 @@ static void promote_labels(cmark_node *root)
 	}
 }
 
+/* 1 when url reaches past the page by itself: a scheme ("https:",
+ * "mailto:"), a path from the site's root, or an anchor in the page. */
+static int url_is_absolute(const char *url)
+{
+	size_t n = 0;
+
+	if (*url == '/' || *url == '#')
+		return 1;
+	if (!((*url >= 'a' && *url <= 'z') || (*url >= 'A' && *url <= 'Z')))
+		return 0;
+	while (url[n] && (strchr("+-.", url[n]) || (url[n] >= '0' && url[n] <= '9') ||
+			  (url[n] >= 'a' && url[n] <= 'z') || (url[n] >= 'A' && url[n] <= 'Z')))
+		n++;
+	return url[n] == ':';
+}
+
+/* The line of the block that holds inline node n. */
+static int block_line(struct mdtree *t, cmark_node *n)
+{
+	while (n && cmark_node_get_type(n) >= CMARK_NODE_FIRST_INLINE &&
+	       cmark_node_get_type(n) <= CMARK_NODE_LAST_INLINE)
+		n = cmark_node_parent(n);
+	return n ? mdtree_line(t, n) : 0;
+}
+
+/* Links between pages ("[the reset guide](reset-guide.md#steps)") point
+ * at a file beside this one, which a served page cannot reach: they go to
+ * "/articles/reset-guide#steps" (the slug a page of that name gets when it
+ * sets none), kept in a->links for the check that it exists. An image by
+ * a path relative to the page cannot be served either: warned. */
+static void fix_links(struct kb_article *a, struct mdtree *t, struct diag *d)
+{
+	cmark_iter *it = cmark_iter_new(t->root);
+	cmark_event_type ev;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type ty = cmark_node_get_type(n);
+		const char *url, *base;
+		size_t len;
+
+		if (ev != CMARK_EVENT_ENTER ||
+		    (ty != CMARK_NODE_LINK && ty != CMARK_NODE_IMAGE) ||
+		    !(url = cmark_node_get_url(n)) || !*url || url_is_absolute(url))
+			continue;
+		if (ty == CMARK_NODE_IMAGE) {
+			diag_warn(d, t->path, block_line(t, n), 0, "image '%s' is a "
+				  "path from the page: Clew serves no files beside its "
+				  "articles, so it will not show (use a full https:// "
+				  "address)", url);
+			continue;
+		}
+		len = strcspn(url, "#?");
+		base = url;
+		for (size_t i = 0; i < len; i++)
+			if (url[i] == '/')
+				base = url + i + 1;
+		if (len >= 3 && text_ieq_n(url + len - 3, ".md", 3))
+			len -= 3;
+		else if (len >= 9 && text_ieq_n(url + len - 9, ".markdown", 9))
+			len -= 9;
+		else
+			continue;
+		if (url + len > base) {
+			struct sbuf slug = SBUF_INIT, to = SBUF_INIT;
+
+			file_slug(&slug, base, (size_t)(url + len - base));
+			sbuf_addf(&to, "/articles/%s%s", slug.buf,
+				  url + strcspn(url, "#?"));
+			kb_strs_add(&a->links, slug.buf);
+			cmark_node_set_url(n, to.buf);
+			sbuf_release(&slug);
+			sbuf_release(&to);
+		}
+	}
+	cmark_iter_free(it);
+}
+
 struct kb_article *article_from_tree(struct mdtree *t, const char *slug_default,
 				     struct diag *d, struct kb_article **rejected)
 {
@@ -1393,6 +1481,7 @@ struct kb_article *article_from_tree(struct mdtree *t, const char *slug_default,
 	w.d = d;
 	sbuf_init(&w.html);
 	sbuf_init(&w.text);
+	fix_links(a, t, d);
 	promote_labels(t->root);
 	for (cmark_node *n = cmark_node_first_child(t->root); n;
 	     n = cmark_node_next(n))

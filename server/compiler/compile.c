@@ -460,6 +460,11 @@ static void find_cycles(const struct kb *kb, size_t i, char *state,
 	state[i] = 2;
 }
 
+static int cmp_slug_key(const void *key, const void *elem)
+{
+	return strcmp(key, (*(struct kb_article *const *)elem)->slug);
+}
+
 /* The checks that need the whole KB. rejected are the pages that failed
  * on their own: their causes' conditions are checked too, so that one
  * run reports all the errors. */
@@ -480,6 +485,20 @@ static void check_kb(struct kb *kb, struct kb_article *const *rejected,
 			diag_error(d, a->path, 1, 1,
 				   "duplicate slug '%s' (also used by %s); set "
 				   "'slug:' in the front matter", a->slug, prev->path);
+		}
+		/* Links to other pages by file name: is there such a page? */
+		for (size_t i = 0; i < kb->nr_articles; i++) {
+			const struct kb_article *a = kb->articles[i];
+
+			for (size_t j = 0; j < a->links.nr; j++)
+				if (!bsearch(a->links.items[j], sorted, kb->nr_articles,
+					     sizeof(*sorted), cmp_slug_key))
+					diag_warn(d, a->path, 0, 0, "a link goes to "
+						  "'/articles/%s', but no article has slug "
+						  "'%s' (link to a page by its file name, as "
+						  "'%s.md', when it sets no other slug)",
+						  a->links.items[j], a->links.items[j],
+						  a->links.items[j]);
 		}
 		free(sorted);
 	}

@@ -103,6 +103,7 @@ void kb_article_free(struct kb_article *a)
 	}
 	free(a->platforms);
 	kb_strs_release(&a->products);
+	kb_strs_release(&a->links);
 	cJSON_Delete(a->meta);
 	free(a->html);
 	free(a->source_hash);

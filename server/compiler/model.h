@@ -94,6 +94,7 @@ struct kb_article {
 	size_t nr_causes, alloc_causes;
 	struct kb_solution *solutions;
 	size_t nr_solutions, alloc_solutions;
+	struct kb_strs links; /* slugs of the pages its links name by file */
 };
 
 struct kb_option {
