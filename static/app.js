@@ -34,6 +34,18 @@
     }
   }
 
+  /* What the wizard says when it asks no more: as the server's done_text. */
+  function doneText(doc) {
+    var top = (doc.causes || [])[0], p = top ? Number(top.probability) : 0;
+    if (!top) return 'No listed cause fits these answers.';
+    if (Number(doc.other_probability) >= p) {
+      return 'No further question would tell these apart, and a cause not listed ' +
+        'here is as likely: the article may not cover your case.';
+    }
+    if (p < 0.5) return 'No further question would tell these apart: here they are, most likely first.';
+    return 'That is as far as the questions go: here is the most likely cause.';
+  }
+
   function percent(p) {
     var d = Math.floor((Number(p) || 0) * 100 + 0.5 + 1e-9);
     return Math.max(0, Math.min(100, d));
@@ -287,9 +299,7 @@
       if (form) form.remove();
       if (!done) { done = el('p', 'done'); nav.before(done); }
       done.setAttribute('tabindex', '-1');
-      done.textContent = (doc.causes || []).length ?
-        'That is as far as the questions go: here is the most likely cause.' :
-        'No listed cause fits these answers.';
+      done.textContent = doneText(doc);
     }
 
     /* Back / start over. */

@@ -1484,6 +1484,27 @@ START_TEST(test_wizard_language)
 }
 END_TEST
 
+/* When the questions run out, the wizard says whether one cause stands
+ * out: with every answer "I don't know", none does. */
+START_TEST(test_wizard_done_text)
+{
+	struct reply r = get(main_srv.port, "/wizard?problem=" ARTICLE "&platform=ios"
+			     "&symptom=unknown&call_type=unknown&answered_on=unknown"
+			     "&bt_device=unknown&callkit=unknown&sends_audio=unknown");
+
+	assert_status(r, 200);
+	assert_has(r.body.buf, "<p class=\"done\">No further question would tell "
+		   "these apart: here they are, most likely first.</p>");
+	reply_release(&r);
+	r = get(main_srv.port, "/wizard?problem=" ARTICLE "&platform=android"
+		"&sco_supported=no&bt_permissions=yes");
+	assert_status(r, 200);
+	assert_has(r.body.buf, "<p class=\"done\">That is as far as the questions "
+		   "go: here is the most likely cause.</p>");
+	reply_release(&r);
+}
+END_TEST
+
 /* The home page's platforms each link to that platform's problems and
  * articles; an id the KB lacks lists everything. */
 START_TEST(test_index_by_platform)
@@ -2534,6 +2555,7 @@ Suite *http_suite(void)
 	tcase_add_test(tc, test_wizard_change);
 	tcase_add_test(tc, test_wizard_tree);
 	tcase_add_test(tc, test_index_by_platform);
+	tcase_add_test(tc, test_wizard_done_text);
 	tcase_add_test(tc, test_path_traversal);
 	tcase_add_test(tc, test_encoded_nul);
 	tcase_add_test(tc, test_malformed_requests);

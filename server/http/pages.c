@@ -517,6 +517,27 @@ static void solution_body(cJSON *so)
 	sbuf_release(&body);
 }
 
+/* What the wizard says when it asks no more (as app.js's doneText): that
+ * here is the likely cause only when one stands out; that a cause the
+ * article does not list is as likely, when it is. */
+static const char *done_text(const cJSON *doc)
+{
+	const cJSON *top = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "causes"), 0);
+	double p = top ? cJSON_GetNumberValue(cJSON_GetObjectItem(top, "probability")) : 0;
+	double other = cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "other_probability"));
+
+	if (!top)
+		return "No listed cause fits these answers.";
+	if (other >= p)
+		return "No further question would tell these apart, and a cause "
+		       "not listed here is as likely: the article may not cover "
+		       "your case.";
+	if (p < 0.5)
+		return "No further question would tell these apart: here they "
+		       "are, most likely first.";
+	return "That is as far as the questions go: here is the most likely cause.";
+}
+
 /* Adds to ctx what the wizard page needs beyond the diagnose document:
  * the answers given (with "change" links), back / start over / skip links,
  * and the hidden fields that carry the answers so far. */
@@ -564,6 +585,7 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 	cJSON_AddBoolToObject(ctx, "has_steps", cJSON_GetArraySize(steps) > 0);
 	cJSON_AddBoolToObject(ctx, "has_causes",
 			      cJSON_GetArraySize(cJSON_GetObjectItem(ctx, "causes")) > 0);
+	cJSON_AddStringToObject(ctx, "done_text", done_text(ctx));
 	if (last >= 0)
 		add_owned_string(ctx, "back_url", url_with(req, "/wizard", req->nr_args, last, NULL, NULL));
 	/* Start over: the page's own arguments, and the problem. */
