@@ -17,6 +17,7 @@
      paragraph it was alone in goes too. As the server's solution_body. */
   function dropTitle(body, title) {
     var want = String(title).replace(/\s+/g, ''), got = 0, cuts = [], n, i;
+    var sentence = /[.!?:\u3002\uff01\uff1f\uff1a]$/.test(want);
     var walk = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
     while (got < want.length && (n = walk.nextNode())) {
       for (i = 0; i < n.data.length && got < want.length; i++) {
@@ -27,6 +28,15 @@
       cuts.push([n, i]);
     }
     if (got < want.length) return;
+    /* A title that is no sentence ("Restart" may begin "Restarting the
+       PC ...") goes only when it was all of its paragraph or item. */
+    var last = cuts[cuts.length - 1], blk = last[0].parentNode.closest('p, li, h1, h2, h3, h4, h5, h6');
+    if (!sentence) {
+      var after = document.createRange();
+      after.setStart(last[0], last[1]);
+      after.setEndAfter(blk || body.lastChild);
+      if (after.toString().trim()) return;
+    }
     cuts.forEach(function (c) { c[0].data = c[0].data.slice(c[1]).replace(/^\s+/, ''); });
     var first = body.firstElementChild;
     if (first && first.tagName === 'P' && !first.textContent.trim() && !first.querySelector('img')) {

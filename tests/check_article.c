@@ -834,6 +834,20 @@ START_TEST(test_lead_in_sentences)
 	ck_assert_str_eq(a->causes[1].solutions.items[0], a->solutions[1].id);
 	kb_article_free(a);
 	diag_release(&d);
+
+	/* "Here is how" heads no solutions as a heading; steps announced by
+	 * a lead-in are one solution. */
+	a = parse("x.md",
+		"---\ntitle: Pairing and resets\n---\n## Here is how pairing works\n\n"
+		"- The phone scans.\n- It pairs.\n\n## Resets\n\n"
+		"If that does not help, try these steps:\n\n1. Open Settings.\n"
+		"2. Tap Reset.\n", &d);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_causes, 0);
+	ck_assert_uint_eq(a->nr_solutions, 1);
+	ck_assert_str_eq(a->solutions[0].title, "If that does not help, try these steps");
+	kb_article_free(a);
+	diag_release(&d);
 }
 END_TEST
 
@@ -889,6 +903,23 @@ START_TEST(test_pipe_tables)
 	ck_assert_str_eq(a->causes[1].solutions.items[0], a->solutions[1].id);
 	ck_assert_uint_eq(a->causes[2].solutions.nr, 1);
 	ck_assert_str_eq(a->causes[2].solutions.items[0], "windows-fix-3");
+	kb_article_free(a);
+	diag_release(&d);
+
+	/* A row of only its key cell: that cell, rendered, is the HTML (its
+	 * text escaped, never passed as HTML); a cell that reads as another
+	 * block keeps its text; a second solutions column under Solutions
+	 * is text. */
+	a = parse("x.md",
+		"---\ntitle: T\n---\n## Solutions\n\n| Solution | Notes |\n|---|---|\n"
+		"| \\<img src=x onerror=alert(1)\\> | |\n| 1. Update it | - n/a |\n\n"
+		"| Fix | Workaround |\n|---|---|\n| A | B |\n", &d);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_solutions, 3);
+	ck_assert_str_eq(a->solutions[0].html, "<p>&lt;img src=x onerror=alert(1)&gt;</p>\n");
+	ck_assert_str_eq(a->solutions[1].title, "1. Update it");
+	ck_assert_str_eq(a->solutions[1].html, "<p><strong>Notes</strong>: - n/a</p>\n");
+	ck_assert_str_eq(a->solutions[2].html, "<p><strong>Workaround</strong>: B</p>\n");
 	kb_article_free(a);
 	diag_release(&d);
 }

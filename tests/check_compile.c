@@ -337,8 +337,16 @@ START_TEST(test_header_errors_hide_nothing)
 		"---\ntitle: Uses the catalogue\n---\n## Causes\n\n"
 		"1. <!-- cause: d; when: callkit=no -->\n   D.\n", -1);
 
+	/* Its header unread, a page names no platform: its conditions on
+	 * one are not judged. */
+	char *colon = tu_write(dir, "colon.md",
+		"---\ntitle: Broken: yes\nplatforms: [macos]\n---\n## Causes\n\n"
+		"1. <!-- cause: low; when: platform=macos -->\n   Low.\n", -1);
+
 	ck_assert_int_eq(tu_compile(out.buf, &d, 0, yaml, untitled, catalog, user,
-				    NULL), -1);
+				    colon, NULL), -1);
+	ck_assert(tu_diag_has(&d, "colon.md:2:14: error: YAML syntax error"));
+	ck_assert(!tu_diag_has(&d, "'macos'"));
 	ck_assert(tu_diag_has(&d, "yaml.md:3:1: error: YAML syntax error"));
 	ck_assert(tu_diag_has(&d, "yaml.md:6:4: error: malformed annotation: "
 			      "weight 'heavy'"));
@@ -347,8 +355,9 @@ START_TEST(test_header_errors_hide_nothing)
 	ck_assert(tu_diag_has(&d, "untitled.md:6:4: error: unknown option 'maybe' "
 			      "of question 'callkit'"));
 	ck_assert(tu_diag_has(&d, "questions.md:4:1: error: YAML syntax error"));
-	ck_assert_int_eq(d.errors, 6);
+	ck_assert_int_eq(d.errors, 7);
 	diag_release(&d);
+	free(colon);
 	free(yaml);
 	free(untitled);
 	free(catalog);

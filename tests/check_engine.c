@@ -310,14 +310,12 @@ START_TEST(test_properties)
 }
 END_TEST
 
-/* The platform a chosen problem implies (its causes are all for one
- * platform), else ENG_UNANSWERED. */
+/* The platform implied when one is left to choose (the chosen problem's
+ * causes are all for one, or the KB has one), else ENG_UNANSWERED. */
 static int implied_platform(const int *a)
 {
 	int v = ENG_UNANSWERED, n = 0;
 
-	if (a[m->q_problem] < 0)
-		return ENG_UNANSWERED;
 	for (int i = 0; i < m->questions[m->q_platform].nr_options; i++)
 		if (eng_option_offered(m, a, m->q_platform, i)) {
 			v = i;

@@ -1554,6 +1554,9 @@ START_TEST(test_wizard_brief_solutions)
 	assert_has(r.body.buf, "<summary>Use a headset that can carry calls &amp; "
 		   "music.</summary>\n        <div class=\"body\"><p>Look for "
 		   "<strong>&quot;Hands-Free&quot;</strong> in its specifications.</p>");
+	/* A title that is no sentence goes only as a paragraph of its own. */
+	assert_has(r.body.buf, "<summary>Restart</summary>\n        <div class=\"body\">"
+		   "<p>Restarting the phone clears the audio route.</p>");
 	reply_release(&r);
 
 	/* An article with no causes has nothing to troubleshoot: its page. */

@@ -860,10 +860,11 @@ static int headings_are_items(struct walk *w, cmark_node *first)
 
 static int ends_with_colon(cmark_node *paragraph);
 
-/* 1 when list, under a Solutions heading, is the steps of one procedure:
- * the paragraph right before it announces them ("To reset the adapter,
- * follow these steps:"; *lead is set to it), or it stands right under a
- * heading that does ("### Steps to reset the adapter"; *lead is NULL).
+/* 1 when list, under a Solutions heading (or a lead-in naming solutions),
+ * is the steps of one procedure: the paragraph right before it announces
+ * them ("To reset the adapter, follow these steps:"; *lead is set to it),
+ * or it stands right under a Solutions heading that does ("## Steps to
+ * resolve"; *lead is NULL).
  * Lists whose items carry annotations keep one solution an item. */
 static int is_procedure(struct walk *w, cmark_node *list, cmark_node **lead)
 {
@@ -899,8 +900,10 @@ static void add_procedure(struct walk *w, cmark_node *lead, cmark_node *list)
 	const char *label = NULL;
 	int numbered;
 
-	mdtree_plain_text(w->mode_heading, &heading);
-	label = heading_label(heading.buf, &numbered);
+	if (w->mode_heading) {
+		mdtree_plain_text(w->mode_heading, &heading);
+		label = heading_label(heading.buf, &numbered);
+	}
 	if (label) {
 		sbuf_adds(&title, label);
 	} else if (lead) {
@@ -953,7 +956,8 @@ static void add_table_rows(struct walk *w, cmark_node *table, cmark_node *head,
 		kind = heading_kind(h.buf);
 		if (kind == w->mode && key < 0)
 			key = col;
-		else if (kind == KB_SECTION_SOLUTIONS && fix < 0)
+		else if (kind == KB_SECTION_SOLUTIONS && fix < 0 &&
+			 w->mode == KB_SECTION_CAUSES)
 			fix = col;
 		sbuf_release(&h);
 	}
@@ -964,7 +968,7 @@ static void add_table_rows(struct walk *w, cmark_node *table, cmark_node *head,
 	for (; row; row = cmark_node_next(row)) {
 		struct sbuf text = SBUF_INIT, html = SBUF_INIT, title = SBUF_INIT,
 			    cell = SBUF_INIT, fix_text = SBUF_INIT, fix_html = SBUF_INIT;
-		cmark_node *th = cmark_node_first_child(head), *td;
+		cmark_node *th = cmark_node_first_child(head), *td, *key_td = NULL;
 		int line = mdtree_line(w->t, table);
 
 		col = 0;
@@ -981,6 +985,7 @@ static void add_table_rows(struct walk *w, cmark_node *table, cmark_node *head,
 			}
 			if (col == key) {
 				mdtree_title_from_text(cell.buf, &title);
+				key_td = td;
 			} else {
 				sbuf_adds(&html, "<p>");
 				if (th && cmark_node_first_child(th)) {
@@ -995,17 +1000,24 @@ static void add_table_rows(struct walk *w, cmark_node *table, cmark_node *head,
 			sbuf_addch(&text, '\n');
 		}
 		if (text.len) {
-			size_t c = w->a->nr_causes;
+			size_t c = w->a->nr_causes, sol = w->a->nr_solutions;
 
+			/* Only the key cell: it is the item's HTML too. */
+			if (!html.len && key_td) {
+				sbuf_adds(&html, "<p>");
+				mdtree_render_children(key_td, &html);
+				sbuf_adds(&html, "</p>\n");
+			}
 			w->mode_items++;
-			add_entry(w, NULL, w->mode, text.buf, title.buf,
-				  html.len ? html.buf : title.buf, line, 1, 0);
+			add_entry(w, NULL, w->mode, text.buf, title.buf, html.buf,
+				  line, 1, 0);
 			/* The row's own fix, for its cause only. */
 			if (fix_text.len && w->a->nr_causes > c) {
 				add_entry(w, NULL, KB_SECTION_SOLUTIONS, fix_text.buf,
 					  NULL, fix_html.buf, line, 1, 0);
-				kb_strs_add(&w->a->solutions[w->a->nr_solutions - 1].fixes,
-					    w->a->causes[c].id);
+				if (w->a->nr_solutions > sol)
+					kb_strs_add(&w->a->solutions[sol].fixes,
+						    w->a->causes[c].id);
 			}
 		}
 		sbuf_release(&text);
@@ -1108,27 +1120,27 @@ static void walk_block(struct walk *w, cmark_node *n)
 		add_table_rows(w, n, head, rows);
 	if (cmark_node_get_type(n) == CMARK_NODE_LIST) {
 		int ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
-		cmark_node *lead;
-
 		enum kb_section_kind mode = w->mode;
 		int group = w->mode_group;
+		cmark_node *heading = w->mode_heading, *lead;
 
-		if (is_procedure(w, n, &lead)) {
-			add_procedure(w, lead, n);
-			return;
-		}
 		/* Outside Reasons and Solutions sections, a sentence right
 		 * before the list may say what it is: "There are a few
 		 * common reasons why the email does not arrive:". */
 		if (mode == KB_SECTION_TEXT) {
 			w->mode_group = entry_group(w);
 			w->mode = lead_in_kind(n);
+			w->mode_heading = NULL;
 		}
-		for (cmark_node *it = cmark_node_first_child(n); it;
-		     it = cmark_node_next(it))
-			add_item(w, it, ordered);
+		if (is_procedure(w, n, &lead))
+			add_procedure(w, lead, n);
+		else
+			for (cmark_node *it = cmark_node_first_child(n); it;
+			     it = cmark_node_next(it))
+				add_item(w, it, ordered);
 		w->mode = mode;
 		w->mode_group = group;
+		w->mode_heading = heading;
 	}
 }
 

@@ -387,10 +387,12 @@ static void list_values(struct sbuf *out, const struct kb_question *q)
 	sbuf_adds(out, KB_UNKNOWN);
 }
 
-/* Checks that every condition names a known question and option. */
+/* Checks that every condition names a known question and option; with
+ * authored_only, the conditions on the questions whose options come from
+ * the content (problem, platform) are left out. */
 static int check_conds(const struct kb *kb, const struct kb_conds *conds,
-		       const char *path, const char *what, int *used,
-		       struct diag *d)
+		       const char *path, const char *what, int authored_only,
+		       int *used, struct diag *d)
 {
 	int ret = 0;
 
@@ -399,6 +401,10 @@ static int check_conds(const struct kb *kb, const struct kb_conds *conds,
 		const struct kb_question *q =
 			kb_questions_find(&kb->questions, c->question);
 		struct sbuf valid = SBUF_INIT;
+
+		if (authored_only && (!strcmp(c->question, KB_Q_PROBLEM) ||
+				      !strcmp(c->question, KB_Q_PLATFORM)))
+			continue;
 
 		if (!q) {
 			list_ids(&valid, &kb->questions);
@@ -507,7 +513,7 @@ static void check_kb(struct kb *kb, struct kb_article *const *rejected,
 
 		sbuf_reset(&what);
 		sbuf_addf(&what, "'applies' of question '%s'", q->id);
-		check_conds(kb, &q->applies, q->path, what.buf, used, d);
+		check_conds(kb, &q->applies, q->path, what.buf, 0, used, d);
 	}
 	{
 		/* A question whose 'applies' leads back to it is never asked. */
@@ -529,7 +535,7 @@ static void check_kb(struct kb *kb, struct kb_article *const *rejected,
 		for (size_t j = 0; j < a->nr_causes; j++) {
 			sbuf_reset(&what);
 			sbuf_addf(&what, "'when' of cause '%s'", a->causes[j].id);
-			check_conds(kb, &a->causes[j].when, a->path, what.buf,
+			check_conds(kb, &a->causes[j].when, a->path, what.buf, 0,
 				    used, d);
 		}
 	}
@@ -539,7 +545,10 @@ static void check_kb(struct kb *kb, struct kb_article *const *rejected,
 
 			sbuf_reset(&what);
 			sbuf_addf(&what, "'when' of cause '%s'", c->id);
-			check_conds(kb, &c->when, rejected[i]->path, what.buf, used, d);
+			/* A page whose header could not be read named no
+			 * platform: its conditions on one are not judged. */
+			check_conds(kb, &c->when, rejected[i]->path, what.buf,
+				    !rejected[i]->slug, used, d);
 		}
 	for (size_t i = 0; i < kb->questions.nr; i++) {
 		const struct kb_question *q = &kb->questions.items[i];

@@ -66,6 +66,10 @@ static const char *const solution_phrases[] = {
 	"what to do", "what you can do", "how to solve", "what can i do",
 	"how to resolve", "how to fix", "steps to resolve", "como resolver",
 	"try this", "try these", "try the following", "next steps",
+};
+/* Phrases that name solutions in a label or lead-in only: "Here's how:"
+ * before a list, but not "## Here is how pairing works". */
+static const char *const lead_solution_phrases[] = {
 	"here s how", "here is how",
 };
 /* Words of a lead-in that announces a procedure ("To reset the adapter,
@@ -286,6 +290,9 @@ enum kb_section_kind heading_phrase_kind(const char *text)
 
 	read_words(text, 1, &all);
 	kind = phrase_kind(all.buf);
+	if (kind == KB_SECTION_TEXT &&
+	    has_phrase(all.buf, lead_solution_phrases, COUNT(lead_solution_phrases)))
+		kind = KB_SECTION_SOLUTIONS;
 	sbuf_release(&all);
 	return kind;
 }

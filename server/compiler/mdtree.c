@@ -551,11 +551,21 @@ static void table_row(cmark_node *group, const struct row *r, int header,
 				sbuf_addch(&text, r->cell[i][j]);
 		doc = parse_markdown(text.buf, text.len);
 		para = cmark_node_first_child(doc);
-		if (para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH)
+		if (para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH &&
+		    !cmark_node_next(para)) {
 			while ((c = cmark_node_first_child(para))) {
 				cmark_node_unlink(c);
 				cmark_node_append_child(cell, c);
 			}
+		} else if (text.len && !(para && !cmark_node_next(para) &&
+					 cmark_node_get_type(para) == CMARK_NODE_HTML_BLOCK)) {
+			/* A cell that reads as another block ("1. Old", "- n/a",
+			 * "# of users", "> 5 GB"): its text as it is. (Raw
+			 * HTML alone is left out, as everywhere.) */
+			c = cmark_node_new_with_mem(CMARK_NODE_TEXT, &xalloc_mem);
+			cmark_node_set_literal(c, text.buf);
+			cmark_node_append_child(cell, c);
+		}
 		cmark_node_free(doc);
 	}
 	sbuf_release(&text);

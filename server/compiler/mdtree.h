@@ -35,8 +35,9 @@ struct mdtree {
 	struct arena *arena;  /* borrowed; reset by mdtree_release */
 };
 
-/* Parses buf (BOM and CR already removed) into t: front matter, then the
- * body with cmark. Every HTML comment that is an annotation is parsed and
+/* Parses buf (BOM and CR already removed; NUL-terminated at len, as an
+ * sbuf is) into t: front matter, then the body with cmark, GitHub's pipe
+ * tables made tables. Every HTML comment that is an annotation is parsed and
  * recorded; then every raw HTML node is removed from the tree, so nothing
  * an author wrote as HTML reaches rendered output. Returns 0, or -1 after
  * reporting to d (t is then empty). When the front matter is there but

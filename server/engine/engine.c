@@ -136,9 +136,10 @@ int eng_option_offered(const struct eng_model *m, const int *answers, int q,
 	return 0;
 }
 
-/* The platform the chosen problem implies when its causes are all for one
- * platform (an iOS-only article), else -1; and how many platforms it
- * leaves to choose from, in *offered (up to 2). */
+/* The platform implied when one is left to choose: the chosen problem's
+ * causes are all for one platform (an iOS-only article), or the KB has
+ * one platform; else -1. *offered is set to how many platforms are left
+ * to choose from (up to 2). */
 static int implied_platform(const struct eng_model *m, const int *answers,
 			    int *offered)
 {
@@ -151,7 +152,7 @@ static int implied_platform(const struct eng_model *m, const int *answers,
 			v = i;
 			(*offered)++;
 		}
-	return *offered == 1 && answers[m->q_problem] >= 0 ? v : -1;
+	return *offered == 1 ? v : -1;
 }
 
 static int applicable(const struct eng_model *m, const int *answers, int q)

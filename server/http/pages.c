@@ -241,8 +241,8 @@ static const cJSON *find_platform(const cJSON *platforms, const char *id)
 }
 
 /* GET /[?platform=ID]: the problems to troubleshoot and every article (a
- * platform's only, with ?platform= naming one of the KB's), and the
- * platforms, each a link to its own list. */
+ * platform's and those for no platform in particular, with ?platform=
+ * naming one of the KB's), and the platforms, each a link to its list. */
 void page_index(struct http_request *req, struct http_reply *rep, const char *param)
 {
 	cJSON *ctx = cJSON_CreateObject(), *problems, *articles, *platforms, *it;
@@ -258,7 +258,9 @@ void page_index(struct http_request *req, struct http_reply *rep, const char *pa
 		cJSON *p;
 		struct sbuf u = SBUF_INIT;
 
-		if (only && !find_platform(cJSON_GetObjectItem(it, "platforms"), only))
+		/* An article for no platform in particular is for each. */
+		if (only && cJSON_GetArraySize(cJSON_GetObjectItem(it, "platforms")) &&
+		    !find_platform(cJSON_GetObjectItem(it, "platforms"), only))
 			continue;
 		cJSON_AddItemToArray(articles, cJSON_Duplicate(it, 1));
 		if (cJSON_GetObjectItem(it, "causes")->valueint == 0)
@@ -484,10 +486,36 @@ static const char *html_skip_title(const char *html, const char *title,
 	}
 }
 
+/* 1 when text ends a sentence: '.', '!', '?' or ':', or their full-width
+ * forms, blanks aside. */
+static int ends_sentence(const char *text)
+{
+	size_t n = strlen(text);
+
+	while (n && is_blank(text[n - 1]))
+		n--;
+	if (n && strchr(".!?:", text[n - 1]))
+		return 1;
+	return n >= 3 && (!strncmp(text + n - 3, "\xe3\x80\x82", 3) ||  /* 。 */
+			  !strncmp(text + n - 3, "\xef\xbc\x81", 3) ||  /* ！ */
+			  !strncmp(text + n - 3, "\xef\xbc\x9f", 3) ||  /* ？ */
+			  !strncmp(text + n - 3, "\xef\xbc\x9a", 3));   /* ： */
+}
+
+/* 1 when html, blanks aside, starts by closing a block: what came before
+ * was all of a paragraph, item or heading. */
+static int ends_block(const char *html)
+{
+	while (is_blank(*html))
+		html++;
+	return !strncmp(html, "</p>", 4) || !strncmp(html, "</li>", 5) ||
+	       !strncmp(html, "</h", 3);
+}
+
 /* A solution as the wizard shows it: "brief" when its body says no more
  * than its title (shown once, not as a summary over the same sentence);
- * else its body without the title's sentence at its start, as the
- * summary above it already reads it. */
+ * else, when its body starts with the title as a sentence or a block of
+ * its own, the body without it, as the summary above it already reads it. */
 static void solution_body(cJSON *so)
 {
 	const char *html = cJSON_GetStringValue(cJSON_GetObjectItem(so, "html"));
@@ -500,7 +528,9 @@ static void solution_body(cJSON *so)
 	rest = html_skip_title(html, title, &body);
 	if (rest && !*html_next_char(rest)) {
 		cJSON_AddBoolToObject(so, "brief", 1);
-	} else if (rest) {
+	} else if (rest && (ends_sentence(title) || ends_block(rest))) {
+		/* (A title that is no sentence, "Restart", may be the start
+		 * of one: "Restarting the PC often fixes it.") */
 		while (is_blank(*rest))
 			rest++;
 		/* The paragraph the title was alone in goes with it. */
