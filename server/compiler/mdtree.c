@@ -649,10 +649,12 @@ static void convert_tables(cmark_node *root, const char *body, size_t len)
 	size_t nr = 0, alloc = 0, nr_starts = 0, alloc_starts = 0, *starts = NULL;
 	cmark_event_type ev;
 
-	/* Most pages have no table: a delimiter row needs "-|" or "|-"
-	 * (body is NUL-terminated; one NUL inside ends the look early). */
-	if (!strstr(body, "-|") && !strstr(body, "|-") && !strstr(body, "- |") &&
-	    !strstr(body, "| -") && !strstr(body, "|:") && !strstr(body, ":|"))
+	/* Most pages have no table: no '|' at all, or no delimiter row,
+	 * which needs "-|" or "|-" (or ':' beside the '|'); body is
+	 * NUL-terminated, and one NUL inside ends the look early. */
+	if (!memchr(body, '|', len) ||
+	    (!strstr(body, "-|") && !strstr(body, "|-") && !strstr(body, "- |") &&
+	     !strstr(body, "| -") && !strstr(body, "|:") && !strstr(body, ":|")))
 		return;
 	it = cmark_iter_new(root);
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
