@@ -896,6 +896,8 @@ START_TEST(test_pipe_tables)
 	ck_assert_uint_eq(a->nr_causes, 3);
 	ck_assert_str_eq(a->causes[0].title, "The password is wrong.");
 	ck_assert_str_eq(a->causes[0].html, "<p><strong>Error</strong>: 691</p>\n");
+	ck_assert_int_eq(a->causes[0].line, 9); /* each row's own line */
+	ck_assert_int_eq(a->causes[1].line, 10);
 	ck_assert_str_eq(a->causes[2].title, "Expired certificate");
 	ck_assert_uint_eq(a->nr_solutions, 3);
 	ck_assert_str_eq(a->solutions[1].title, "Open UDP 500.");

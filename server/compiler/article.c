@@ -942,8 +942,7 @@ static void add_procedure(struct walk *w, cmark_node *lead, cmark_node *list)
  * other cells, each after its column's header. Under a Reasons heading, a
  * column whose header names solutions ("Resolution") gives each row's
  * cause its own solution. */
-static void add_table_rows(struct walk *w, cmark_node *table, cmark_node *head,
-			   cmark_node *row)
+static void add_table_rows(struct walk *w, cmark_node *head, cmark_node *row)
 {
 	int key = -1, fix = -1, col = 0;
 
@@ -969,7 +968,7 @@ static void add_table_rows(struct walk *w, cmark_node *table, cmark_node *head,
 		struct sbuf text = SBUF_INIT, html = SBUF_INIT, title = SBUF_INIT,
 			    cell = SBUF_INIT, fix_text = SBUF_INIT, fix_html = SBUF_INIT;
 		cmark_node *th = cmark_node_first_child(head), *td, *key_td = NULL;
-		int line = mdtree_line(w->t, table);
+		int line = mdtree_line(w->t, row);
 
 		col = 0;
 		for (td = cmark_node_first_child(row); td;
@@ -1117,7 +1116,7 @@ static void walk_block(struct walk *w, cmark_node *n)
 		add_labelled(w, n);
 	if (w->mode != KB_SECTION_TEXT && !w->mode_by_headings &&
 	    mdtree_table(n, &head, &rows))
-		add_table_rows(w, n, head, rows);
+		add_table_rows(w, head, rows);
 	if (cmark_node_get_type(n) == CMARK_NODE_LIST) {
 		int ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
 		enum kb_section_kind mode = w->mode;

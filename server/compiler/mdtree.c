@@ -35,12 +35,13 @@ int mdtree_line(const struct mdtree *t, cmark_node *node)
 
 	/* Blocks parsed from the text beside a comment carry the line their
 	 * text began on (keep_text_beside_comments); their lines count from
-	 * it. */
+	 * it. A table's nodes, made here, have no position of their own:
+	 * each row carries its line. */
 	for (cmark_node *p = node; p; p = cmark_node_parent(p)) {
 		intptr_t first = (intptr_t)cmark_node_get_user_data(p);
 
 		if (first) {
-			line += (int)first - 1;
+			line = line ? line + (int)first - 1 : (int)first;
 			break;
 		}
 	}
@@ -523,13 +524,15 @@ static cmark_node *tag_node(cmark_node *parent, const char *open,
 	return n;
 }
 
-/* One row of cells (header: th, else td), as many as the header has. */
+/* One row of cells (header: th, else td), as many as the header has; it
+ * was written on line (of the body). */
 static void table_row(cmark_node *group, const struct row *r, int header,
-		      const char *const *align, int cols)
+		      const char *const *align, int cols, int line)
 {
 	cmark_node *tr = tag_node(group, "<tr>", "</tr>");
 	struct sbuf text = SBUF_INIT;
 
+	cmark_node_set_user_data(tr, (void *)(intptr_t)line);
 	for (int i = 0; i < cols; i++) {
 		static const char *const open[2][4] = {
 			{ "<td>", "<td class=\"align-left\">", "<td class=\"align-center\">",
@@ -611,14 +614,16 @@ static void convert_table(cmark_node *para, const char *const *lines,
 	}
 	table = tag_node(NULL, "<table>", "</table>");
 	cmark_node_insert_before(para, table);
-	/* mdtree_line: the table's line is its header row's. */
+	/* mdtree_line: the table's line is its header row's, a row's its. */
 	cmark_node_set_user_data(table, (void *)(intptr_t)
-		(cmark_node_get_start_line(para) + h + 1));
-	table_row(tag_node(table, "<thead>", "</thead>"), &head, 1, align, head.nr);
+		(cmark_node_get_start_line(para) + h));
+	table_row(tag_node(table, "<thead>", "</thead>"), &head, 1, align, head.nr,
+		  cmark_node_get_start_line(para) + h);
 	body = tag_node(table, "<tbody>", "</tbody>");
 	for (int i = h + 2; i < nr; i++) {
 		split_row(lines[i], lens[i], &r);
-		table_row(body, &r, 0, align, head.nr);
+		table_row(body, &r, 0, align, head.nr,
+			  cmark_node_get_start_line(para) + i);
 	}
 	if (h + 2 == nr)
 		cmark_node_free(body);
