@@ -391,7 +391,8 @@ START_TEST(test_links_between_pages)
 	struct diag d = DIAG_INIT;
 	char *a = tu_write(dir, "a.md",
 		"---\ntitle: Printer offline help\n---\n"
-		"See [the reset guide](Reset-Guide.md#steps), [gone](gone.md) and "
+		"See [the reset guide](Reset-Guide.md#steps), [gone](gone.md), "
+		"[spaced](../x/Spooler%20Guide.md) and "
 		"[site](https://example.com/a.md).\n\n![shot](img/x.png)\n", -1);
 	char *b = tu_write(dir, "Reset-Guide.md",
 		"---\ntitle: Reset guide page\n---\n## Steps\n\nDo it.\n", -1);
@@ -405,6 +406,7 @@ START_TEST(test_links_between_pages)
 	html = sql_text(out.buf, "SELECT html FROM articles WHERE slug = 'a'");
 	ck_assert_ptr_nonnull(strstr(html, "<a href=\"/articles/reset-guide#steps\">"));
 	ck_assert_ptr_nonnull(strstr(html, "<a href=\"https://example.com/a.md\">"));
+	ck_assert_ptr_nonnull(strstr(html, "<a href=\"/articles/spooler-guide\">"));
 	free(html);
 	diag_release(&d);
 	free(a);

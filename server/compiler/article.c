@@ -1413,6 +1413,16 @@ static int url_is_absolute(const char *url)
 	return url[n] == ':';
 }
 
+/* The value of hex digit c, or -1. */
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		return (c | 0x20) - 'a' + 10;
+	return -1;
+}
+
 /* The line of the block that holds inline node n. */
 static int block_line(struct mdtree *t, cmark_node *n)
 {
@@ -1461,9 +1471,23 @@ static void fix_links(struct kb_article *a, struct mdtree *t, struct diag *d)
 		else
 			continue;
 		if (url + len > base) {
-			struct sbuf slug = SBUF_INIT, to = SBUF_INIT;
+			struct sbuf slug = SBUF_INIT, to = SBUF_INIT, name = SBUF_INIT;
 
-			file_slug(&slug, base, (size_t)(url + len - base));
+			/* "Reset%20Guide.md" names "Reset Guide.md". */
+			for (const char *c = base; c < url + len; c++) {
+				int hi, lo;
+
+				if (*c == '%' && c + 2 < url + len &&
+				    (hi = hex_digit(c[1])) >= 0 &&
+				    (lo = hex_digit(c[2])) >= 0) {
+					sbuf_addch(&name, (char)(hi * 16 + lo));
+					c += 2;
+				} else {
+					sbuf_addch(&name, *c);
+				}
+			}
+			file_slug(&slug, name.buf, name.len);
+			sbuf_release(&name);
 			sbuf_addf(&to, "/articles/%s%s", slug.buf,
 				  url + strcspn(url, "#?"));
 			kb_strs_add(&a->links, slug.buf);

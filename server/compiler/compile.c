@@ -466,6 +466,16 @@ static void find_cycles(const struct kb *kb, size_t i, char *state,
 	state[i] = 2;
 }
 
+/* 1 when a page that failed (and is reported) has slug. */
+static int rejected_slug(struct kb_article *const *rejected, size_t nr,
+			 const char *slug)
+{
+	for (size_t i = 0; i < nr; i++)
+		if (rejected[i]->slug && !strcmp(rejected[i]->slug, slug))
+			return 1;
+	return 0;
+}
+
 static int cmp_slug_key(const void *key, const void *elem)
 {
 	return strcmp(key, (*(struct kb_article *const *)elem)->slug);
@@ -498,7 +508,8 @@ static void check_kb(struct kb *kb, struct kb_article *const *rejected,
 
 			for (size_t j = 0; j < a->links.nr; j++)
 				if (!bsearch(a->links.items[j], sorted, kb->nr_articles,
-					     sizeof(*sorted), cmp_slug_key))
+					     sizeof(*sorted), cmp_slug_key) &&
+				    !rejected_slug(rejected, nr_rejected, a->links.items[j]))
 					diag_warn(d, a->path, 0, 0, "a link goes to "
 						  "'/articles/%s', but no article has slug "
 						  "'%s' (link to a page by its file name, as "
