@@ -128,6 +128,11 @@ START_TEST(test_ids_and_case)
 		ck_assert(!text_ieq_any("fixes", words, 2));
 		ck_assert(!text_ieq_any("cause", words, 0));
 	}
+	ck_assert_uint_eq(text_colon_len("Causes:", 7), 1);
+	ck_assert_uint_eq(text_colon_len("\xe5\x8e\x9f\xe5\x9b\xa0\xef\xbc\x9a", 9), 3); /* 原因： */
+	ck_assert_uint_eq(text_colon_len("Causes", 6), 0);
+	ck_assert_uint_eq(text_colon_len("Causes: ", 8), 0);
+	ck_assert_uint_eq(text_colon_len("", 0), 0);
 	ck_assert(text_is_id("android-a2dp-only"));
 	ck_assert(text_is_id("sco_supported"));
 	ck_assert(text_is_id("v1.2"));

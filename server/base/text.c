@@ -156,6 +156,15 @@ size_t text_rtrim_len(const char *s, size_t len)
 	return len;
 }
 
+size_t text_colon_len(const char *s, size_t len)
+{
+	if (len && s[len - 1] == ':')
+		return 1;
+	if (len >= 3 && !memcmp(s + len - 3, "\xef\xbc\x9a", 3))
+		return 3;
+	return 0;
+}
+
 int text_is_id(const char *s)
 {
 	if (!*s || !((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))

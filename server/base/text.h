@@ -37,6 +37,11 @@ const char *text_ltrim(const char *s);
 /* Returns the length of s without trailing ASCII white space. */
 size_t text_rtrim_len(const char *s, size_t len);
 
+/* The length in bytes of the colon s[0 .. len) ends with: 1 for ':', 3
+ * for the full-width '\xef\xbc\x9a' of CJK text, 0 for none (trailing blanks
+ * are not skipped). */
+size_t text_colon_len(const char *s, size_t len);
+
 /* Returns 1 when s is a valid identifier: [a-z0-9] then [a-z0-9_.-]*. */
 int text_is_id(const char *s);
 

@@ -911,11 +911,7 @@ static void add_procedure(struct walk *w, cmark_node *lead, cmark_node *list)
 		mdtree_title_from_text(text.buf, &title);
 		sbuf_reset(&text);
 		sbuf_rtrim(&title);
-		if (title.len && title.buf[title.len - 1] == ':')
-			sbuf_setlen(&title, title.len - 1);
-		else if (title.len >= 3 &&
-			 !strcmp(title.buf + title.len - 3, "\xef\xbc\x9a"))
-			sbuf_setlen(&title, title.len - 3); /* full-width */
+		sbuf_setlen(&title, title.len - text_colon_len(title.buf, title.len));
 		sbuf_rtrim(&title);
 	} else {
 		sbuf_adds(&title, heading.buf);
@@ -1333,8 +1329,7 @@ static int ends_with_colon(cmark_node *paragraph)
 	n = strlen(lit);
 	while (n && (lit[n - 1] == ' ' || lit[n - 1] == '\t'))
 		n--;
-	return (n && lit[n - 1] == ':') ||
-	       (n >= 3 && !memcmp(lit + n - 3, "\xef\xbc\x9a", 3)); /* full-width */
+	return text_colon_len(lit, n) > 0;
 }
 
 /* "**Reasons**" or "Possible causes:" alone in a paragraph, as many FAQ
@@ -1376,9 +1371,7 @@ static void promote_labels(cmark_node *root)
 		words = heading_count_words(text.buf);
 		kind = heading_kind(text.buf);
 		/* The colon may stand inside the bold ("**How to fix it:**"). */
-		colon = text.len && (text.buf[text.len - 1] == ':' ||
-				     (text.len >= 3 && !strcmp(text.buf + text.len - 3,
-							       "\xef\xbc\x9a")));
+		colon = text_colon_len(text.buf, text.len) > 0;
 		/* "**Cause 1: The keyboard's battery is low.**" is a heading
 		 * of any length, as "### Cause 1: ..." would be. */
 		if (span && heading_label(text.buf, &numbered) && numbered)

@@ -421,8 +421,8 @@ cmark_node *mdtree_promote_to_heading(cmark_node *paragraph, int level)
 
 		sbuf_adds(&lit, cmark_node_get_literal(last));
 		sbuf_rtrim(&lit);
-		while (lit.len && lit.buf[lit.len - 1] == ':')
-			sbuf_setlen(&lit, lit.len - 1);
+		while (text_colon_len(lit.buf, lit.len))
+			sbuf_setlen(&lit, lit.len - text_colon_len(lit.buf, lit.len));
 		sbuf_rtrim(&lit);
 		cmark_node_set_literal(last, lit.buf);
 		sbuf_release(&lit);
