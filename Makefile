@@ -35,7 +35,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 KB_DB := $(BUILD)/kb.sqlite
 
-.PHONY: all deps deps-test run check check-unit check-api check-browser check-container bench clean
+.PHONY: all deps deps-test run check check-unit check-api check-browser check-container check-fresh bench clean
 
 all: $(BUILD)/clew
 
@@ -113,6 +113,12 @@ check-unit: $(BUILD)/check_clew $(BUILD)/clew
 # validated offline. See tests/container/run.
 check-container:
 	tests/container/run
+
+# The README's first lines on a fresh Debian 12 system: a debootstrap'd
+# root in a podman container, a clean clone of HEAD, the README's install
+# line, make run until /healthz answers, then make check. See tests/fresh/run.
+check-fresh:
+	tests/fresh/run
 
 # mhd_floor is a server that bench/http runs, not a benchmark of its own.
 bench: $(BUILD)/clew $(BENCH_BIN)
