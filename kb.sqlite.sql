@@ -144,8 +144,10 @@ CREATE TABLE question_conditions (
 ) WITHOUT ROWID;
 
 -- Full-text index, one row per section (rowid = sections.id), words
--- stemmed (Porter) and case/diacritics folded. Rank with
--- bm25(search, 10.0, 4.0, 1.0) to favour titles, then headings.
+-- stemmed (Porter) and case/diacritics folded. Clew ranks with BM25 weighted
+-- title 10, heading 4, body 1, with Lucene's IDF (docs/search.md); another
+-- SQLite client gets the same order from FTS5's bm25(search, 10.0, 4.0, 1.0)
+-- but for words found in most sections, which that IDF scores as nothing.
 -- article_id (not indexed) saves a join to group hits by article.
 -- (The ranking index below cuts terms with this same tokenizer: its
 -- arguments are repeated in server/store/rankidx.c, tok_init.)
@@ -166,8 +168,8 @@ CREATE VIRTUAL TABLE search_trigram USING fts5(
 
 -- Ranking index over `search`: for each term its tokenizer wrote, the
 -- rows (sections) that hold it, so that a query is ranked by reading one
--- list per word instead of scoring every match with bm25() in SQL. Ranks
--- exactly as bm25(search, 10.0, 4.0, 1.0) does. postings is a packed list,
+-- list per word instead of scoring every match in SQL. Ranks exactly as
+-- Clew's clew_bm25(search, 10.0, 4.0, 1.0) does (server/store/bm25.c). postings is a packed list,
 -- one entry per row in increasing rowid order, of six unsigned LEB128
 -- varints: rowid minus the previous entry's (0 before the first),
 -- article_id minus the previous entry's, the term's count in title, in

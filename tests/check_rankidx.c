@@ -1,7 +1,8 @@
 /* check_rankidx: search ranked by the ranking index (search_terms) gives
- * what FTS5 itself gives: the same articles matched, the same bm25 scores
- * and order, the section FTS5 would pick and its snippet() text. FTS5 is
- * asked directly, over SQL, on a generated corpus. */
+ * what FTS5 itself gives: the same articles matched, the same scores and
+ * order (clew_bm25, bm25.h, which FTS5 computes over its own hits), the
+ * section FTS5 would pick and its snippet() text. FTS5 is asked directly,
+ * over SQL, on a generated corpus. And clew_bm25 itself, by hand. */
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
@@ -12,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "../server/base/sbuf.h"
+#include "../server/store/bm25.h"
 #include "../server/store/store.h"
 #include "testutil.h"
 
@@ -124,6 +126,7 @@ static void setup(void)
 	ck_assert_msg(st != NULL, "%s", err);
 	ck_assert_int_eq(sqlite3_open_v2(db_path.buf, &db, SQLITE_OPEN_READONLY,
 					 NULL), SQLITE_OK);
+	ck_assert_int_eq(bm25_register(db), 0);
 }
 
 static void teardown(void)
@@ -184,7 +187,7 @@ static sqlite3_stmt *prep(const char *sql)
 static int fts_rank(const char *match, const char *platform, struct truth **out)
 {
 	sqlite3_stmt *s = prep(
-		"SELECT article_id, -bm25(search, 10.0, 4.0, 1.0, 0.0) AS r "
+		"SELECT article_id, -clew_bm25(search, 10.0, 4.0, 1.0, 0.0) AS r "
 		"FROM search WHERE search MATCH ?1 AND (?2 IS NULL OR article_id IN "
 		"(SELECT article_id FROM article_platforms WHERE platform_id = ?2)) "
 		"ORDER BY r DESC");
@@ -221,7 +224,7 @@ static double round3(double v)
 
 /* Whether the hit's section is one FTS5 ranks first for its article: by
  * heading and body when some section holds the words there, else by
- * bm25(search, 10, 4, 1). Sets *row to it. */
+ * clew_bm25(search, 10, 4, 1). Sets *row to it. */
 static int section_is_best(const char *match, sqlite3_int64 art,
 			   const char *anchor, sqlite3_int64 *row)
 {
@@ -232,10 +235,10 @@ static int section_is_best(const char *match, sqlite3_int64 art,
 
 	sbuf_addf(&cols, "{heading body} : (%s)", match);
 	for (int pass = 0; pass < 2 && !rows; pass++) {
-		s = prep(pass ? "SELECT x.rowid, -bm25(search, 10.0, 4.0, 1.0, 0.0) AS r, "
+		s = prep(pass ? "SELECT x.rowid, -clew_bm25(search, 10.0, 4.0, 1.0, 0.0) AS r, "
 				"s.anchor FROM search AS x JOIN sections AS s ON s.id = x.rowid "
 				"WHERE search MATCH ?1 AND x.article_id = ?2 ORDER BY r DESC"
-			      : "SELECT x.rowid, -rank AS r, s.anchor FROM search AS x "
+			      : "SELECT x.rowid, -clew_bm25(search) AS r, s.anchor FROM search AS x "
 				"JOIN sections AS s ON s.id = x.rowid "
 				"WHERE search MATCH ?1 AND x.article_id = ?2 ORDER BY r DESC");
 		sqlite3_bind_text(s, 1, pass ? match : cols.buf, -1, SQLITE_STATIC);
@@ -436,6 +439,51 @@ START_TEST(test_word_of_two_terms)
 }
 END_TEST
 
+/* clew_bm25 by hand, on three rows that all hold the word: FTS5's own
+ * bm25() gives each a score of about 1e-6 (its IDF goes to nothing for a
+ * word in most rows), clew_bm25 ranks them by how well they match. */
+START_TEST(test_bm25_by_hand)
+{
+	sqlite3 *m = NULL;
+	sqlite3_stmt *s = NULL;
+	/* Lucene's IDF for a word in 3 rows of 3: log(1 + 0.5 / 3.5). Rows
+	 * of 3, 4 and 2 tokens (mean 3); weights a 2, b 1; k1 1.2, b 0.75. */
+	const double idf = log(8.0 / 7.0);
+	const double want[3] = {
+		idf * (2 * 2.2) / (2 + 1.2 * (0.25 + 0.75 * 3 / 3)), /* f 2 */
+		idf * (3 * 2.2) / (3 + 1.2 * (0.25 + 0.75 * 4 / 3)), /* f 3 */
+		idf * (1 * 2.2) / (1 + 1.2 * (0.25 + 0.75 * 2 / 3)), /* f 1 */
+	};
+	int n = 0;
+
+	ck_assert_int_eq(sqlite3_open(":memory:", &m), SQLITE_OK);
+	ck_assert_int_eq(bm25_register(m), 0);
+	ck_assert_int_eq(sqlite3_exec(m,
+		"CREATE VIRTUAL TABLE t USING fts5(a, b);"
+		"INSERT INTO t(rowid, a, b) VALUES (1, 'alpha beta', 'gamma'),"
+		" (2, 'alpha', 'alpha delta epsilon'), (3, 'zeta', 'alpha');",
+		NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(m,
+		"SELECT rowid, clew_bm25(t, 2.0, 1.0), bm25(t, 2.0, 1.0) FROM t "
+		"WHERE t MATCH 'alpha' ORDER BY 2", -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		int row = sqlite3_column_int(s, 0);
+
+		ck_assert_int_eq(row, n == 0 ? 2 : n == 1 ? 1 : 3);
+		ck_assert_double_eq_tol(-sqlite3_column_double(s, 1), want[row - 1], 1e-12);
+		ck_assert_double_lt(fabs(sqlite3_column_double(s, 2)), 1e-5);
+		n++;
+	}
+	ck_assert_int_eq(n, 3);
+	sqlite3_finalize(s);
+	/* The C half agrees. */
+	ck_assert_double_eq_tol(bm25_idf(3, 3), idf, 1e-15);
+	ck_assert_double_eq_tol(bm25_term(idf, 3, 4, 3), want[1], 1e-15);
+	ck_assert_double_gt(bm25_idf(1000, 1000), 0);
+	sqlite3_close(m);
+}
+END_TEST
+
 Suite *rankidx_suite(void)
 {
 	Suite *s = suite_create("rankidx");
@@ -448,6 +496,9 @@ Suite *rankidx_suite(void)
 	tcase_add_test(tc, test_several_words);
 	tcase_add_test(tc, test_platform_filter);
 	tcase_add_test(tc, test_word_of_two_terms);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("bm25");
+	tcase_add_test(tc, test_bm25_by_hand);
 	suite_add_tcase(s, tc);
 	return s;
 }

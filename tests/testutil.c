@@ -97,21 +97,40 @@ int tu_compile(const char *out, struct diag *d, int strict, ...)
 	return compile_run(inputs, n, &opts, d, &st);
 }
 
-int tu_diag_has(const struct diag *d, const char *needle)
+/* The diagnostics as text; caller frees. */
+static char *diag_text(const struct diag *d)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	int found;
 
 	diag_print(d, f);
 	fclose(f);
-	found = strstr(buf, needle) != NULL;
+	return buf;
+}
+
+int tu_diag_has(const struct diag *d, const char *needle)
+{
+	char *buf = diag_text(d);
+	int found = strstr(buf, needle) != NULL;
+
 	if (!found)
 		fprintf(stderr, "expected diagnostic containing '%s'; got:\n%s",
 			needle, buf);
 	free(buf);
 	return found;
+}
+
+int tu_diag_lacks(const struct diag *d, const char *needle)
+{
+	char *buf = diag_text(d);
+	int found = strstr(buf, needle) != NULL;
+
+	if (found)
+		fprintf(stderr, "expected no diagnostic containing '%s'; got:\n%s",
+			needle, buf);
+	free(buf);
+	return !found;
 }
 
 void tu_diag_dump(const struct diag *d)

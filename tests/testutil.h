@@ -39,8 +39,13 @@ void tu_nap_ms(long ms);
 
 /* Compiles inputs into out; returns compile_run's result, diagnostics in d. */
 int tu_compile(const char *out, struct diag *d, int strict, ...);
-/* Returns 1 when some diagnostic's printed form contains needle. */
+/* Returns 1 when some diagnostic's printed form contains needle; else
+ * prints them all to stderr (for the failing test's log) and returns 0. */
 int tu_diag_has(const struct diag *d, const char *needle);
+/* Returns 1 when no diagnostic's printed form contains needle; else prints
+ * them all to stderr and returns 0. Use for "must not warn" checks, so a
+ * passing run prints nothing. */
+int tu_diag_lacks(const struct diag *d, const char *needle);
 /* Prints the diagnostics (for a failing test's log). */
 void tu_diag_dump(const struct diag *d);
 

@@ -10,11 +10,12 @@
 #include <string.h>
 
 #include "../base/sbuf.h"
+#include "bm25.h"
 #include "../base/xalloc.h"
 
 /* FTS5 cuts longer tokens to this many bytes, and so do we. */
 #define MAX_TOKEN 32768
-/* The column weights of bm25(search, 10, 4, 1), title, heading, body. */
+/* The column weights of clew_bm25(search, 10, 4, 1), title, heading, body. */
 static const double col_weight[3] = { 10.0, 4.0, 1.0 };
 
 /* The search table's tokenizer, created from a connection's FTS5. */
@@ -687,22 +688,6 @@ static int load_phrase(struct rankidx *ri, const char *term, size_t len,
 	return ret;
 }
 
-/* FTS5's bm25 inverse document frequency for a phrase in hits rows. */
-static double idf(double nrow, double hits)
-{
-	double v = log((nrow - hits + 0.5) / (hits + 0.5));
-
-	return v <= 0.0 ? 1e-6 : v;
-}
-
-/* One term of bm25: f the phrase's weighted count in a row of d tokens. */
-static double bm25_term(double idf, double f, double d, double avgdl)
-{
-	const double k1 = 1.2, b = 0.75;
-
-	return idf * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + b * d / avgdl)));
-}
-
 struct best {
 	sqlite3_int64 art;
 	double score, score_hb;
@@ -798,8 +783,8 @@ int rankidx_search(struct rankidx *ri, const struct rankidx_word *words,
 
 		for (size_t j = 0; j < lists[i].nr; j++)
 			hb += lists[i].p[j].tf[1] + lists[i].p[j].tf[2] > 0;
-		lists[i].idf = idf(ri->nrow, (double)lists[i].nr);
-		lists[i].idf_hb = idf(ri->nrow, (double)hb);
+		lists[i].idf = bm25_idf(ri->nrow, (double)lists[i].nr);
+		lists[i].idf_hb = bm25_idf(ri->nrow, (double)hb);
 	}
 	/* Walk the shortest list; find each of its rows in the others. */
 	order = xcalloc((size_t)nr_words, sizeof(*order));

@@ -1,6 +1,6 @@
 /* rankidx: the term → sections index (table search_terms) that ranks
- * full-text hits as bm25(search, 10, 4, 1) does, without scoring every
- * match in SQL. Store-internal: built by the writer, read by the store. */
+ * full-text hits as clew_bm25(search, 10, 4, 1) does (bm25.h), without
+ * scoring every match in SQL. Store-internal: built by the writer, read by the store. */
 #ifndef CLEW_RANKIDX_H
 #define CLEW_RANKIDX_H
 
@@ -75,7 +75,7 @@ enum { RANKIDX_CANNOT = -2 };
 
 /* Ranks the rows holding every word (the last also as a prefix when
  * prefix_last), as FTS5 would for the query '"w1" "w2" ... "wn"[*]':
- * articles by their best row's bm25(search, 10, 4, 1), best first, ties
+ * articles by their best row's clew_bm25(search, 10, 4, 1), best first, ties
  * to the lower rowid. allow, when not NULL, has max_article + 1 flags and
  * keeps the articles whose flag is set. Fills hits (at most limit) and
  * *nr_hits, and returns the number of articles matched. Returns

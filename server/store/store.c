@@ -17,6 +17,7 @@
 #include "../base/text.h"
 #include "../base/xalloc.h"
 #include "../engine/model.h"
+#include "bm25.h"
 #include "rankidx.h"
 #include "store_internal.h"
 
@@ -166,6 +167,10 @@ static int check_kb(struct store *st, const char *path, struct sbuf *msg)
 	 * mapped file, or the image's bytes) instead of copied. */
 	sqlite3_exec(st->db, "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384;",
 		     NULL, NULL, NULL);
+	if (bm25_register(st->db)) {
+		sbuf_addf(msg, "%s: this SQLite has no FTS5, which search needs", path);
+		goto fail;
+	}
 	version = store_meta(st, "schema_version");
 	if (!version) {
 		sbuf_addf(msg, "%s is not a Clew knowledge base (%s)", path,
@@ -560,7 +565,7 @@ static sqlite3_stmt *rank_stmt(struct store *st, int idx, int platform)
 	if (st->rank[idx][platform])
 		return st->rank[idx][platform];
 	sbuf_addf(&sql,
-		  "SELECT article_id, rowid, bm25(%s, 10.0, 4.0, 1.0, 0.0) AS r "
+		  "SELECT article_id, rowid, clew_bm25(%s, 10.0, 4.0, 1.0, 0.0) AS r "
 		  "FROM %s WHERE %s MATCH ?1 %s ORDER BY r",
 		  t, t, t,
 		  platform ? "AND article_id IN (SELECT article_id FROM "
@@ -612,7 +617,7 @@ static void pick_section(struct store *st, int idx, const char *match,
 		sbuf_addf(&sql, "SELECT rowid FROM %s WHERE %s MATCH ?1 "
 			  "AND rowid BETWEEN (SELECT min(id) FROM sections WHERE article_id = ?2) "
 			  "AND (SELECT max(id) FROM sections WHERE article_id = ?2) "
-			  "AND article_id = ?2 ORDER BY rank LIMIT 1", t, t);
+			  "AND article_id = ?2 ORDER BY clew_bm25(%s) LIMIT 1", t, t, t);
 		if (sqlite3_prepare_v3(st->db, sql.buf, -1, SQLITE_PREPARE_PERSISTENT,
 				       &st->section[idx], NULL) != SQLITE_OK) {
 			sbuf_release(&sql);
