@@ -6,18 +6,9 @@
 
 #include "../base/xalloc.h"
 
-/* The usual constants: term-frequency saturation and length damping. */
-#define K1 1.2
-#define B 0.75
-
 double bm25_idf(double nrow, double hits)
 {
 	return log(1.0 + (nrow - hits + 0.5) / (hits + 0.5));
-}
-
-double bm25_term(double idf, double f, double len, double avgdl)
-{
-	return idf * ((f * (K1 + 1.0)) / (f + K1 * (1.0 - B + B * len / avgdl)));
 }
 
 /* What one query needs for every row it scores, computed at its first. */

@@ -13,9 +13,18 @@
 /* The inverse document frequency of a phrase found in hits of nrow rows. */
 double bm25_idf(double nrow, double hits);
 
+/* Term-frequency saturation and length damping: the usual constants. */
+#define BM25_K1 1.2
+#define BM25_B 0.75
+
 /* One phrase's part of a row's score: f its weighted count in the row, len
- * the row's length in tokens, avgdl the mean row length. */
-double bm25_term(double idf, double f, double len, double avgdl);
+ * the row's length in tokens, avgdl the mean row length. Inline: the
+ * ranking index calls it for every row a query matches. */
+static inline double bm25_term(double idf, double f, double len, double avgdl)
+{
+	return idf * ((f * (BM25_K1 + 1.0)) /
+		      (f + BM25_K1 * (1.0 - BM25_B + BM25_B * len / avgdl)));
+}
 
 /* Registers clew_bm25(TABLE, W1, W2, ...) with db's FTS5: the row's
  * score, negated as FTS5's bm25() is (lower is better, for ORDER BY), with
