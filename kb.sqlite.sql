@@ -8,7 +8,7 @@
 -- output (authors' raw HTML never passes through).
 
 -- Facts about the build, one row per key:
---   schema_version  this file's version ("3")
+--   schema_version  this file's version ("4")
 --   clew_version    the clew that wrote the file
 --   built_at        UTC time of the build, ISO 8601
 --   content_hash    hash of the sources: the same sources give the same hash
@@ -37,7 +37,10 @@ CREATE TABLE articles (
     source_path TEXT NOT NULL,        -- the path given to clew compile
     source_hash TEXT NOT NULL,        -- hash of that file's text
     html        TEXT NOT NULL,        -- the whole body, headings with ids
-    meta        TEXT NOT NULL         -- JSON object of other front matter keys
+    meta        TEXT NOT NULL,        -- JSON object of other front matter keys
+    -- What the page says to do when no step fixed the problem ("If the
+    -- issue persists, contact support with ..."), HTML; '' when nothing.
+    escalation_html TEXT NOT NULL
 );
 
 CREATE TABLE article_platforms (
@@ -95,7 +98,9 @@ CREATE TABLE cause_conditions (
     PRIMARY KEY (article_id, cause_id, question_id, value)
 ) WITHOUT ROWID;
 
--- Solutions: the items of "Solutions" lists (or annotated items).
+-- Solutions: the items of "Solutions" lists (or annotated items). Each is
+-- a repair step the troubleshooter may offer ("Try this: ... Did it fix
+-- the problem?"), at a cost.
 CREATE TABLE solutions (
     article_id  INTEGER NOT NULL REFERENCES articles(id),
     id          TEXT NOT NULL,        -- annotated, else '<platform>-fix-<n>'
@@ -103,15 +108,23 @@ CREATE TABLE solutions (
     platform_id TEXT,
     title       TEXT NOT NULL,
     html        TEXT NOT NULL,
+    cost        REAL NOT NULL,        -- minutes a typical user needs for it
+    -- where the cost comes from: 'authored' ('cost:' annotation), else
+    -- 'default' or the signal in the text that set it ('restart', 'check',
+    -- 'reinstall', 'support', 'long'; docs/authoring.md)
+    cost_basis  TEXT NOT NULL,
     PRIMARY KEY (article_id, id)
 ) WITHOUT ROWID;
 
--- Which solutions fix which cause, in the order to show them.
+-- Which solutions fix which cause, in the order to show them, and how
+-- likely each is to fix the problem when that is its cause (authored in
+-- 'fixes:' or 'solutions:', else 0.9).
 CREATE TABLE cause_solutions (
     article_id  INTEGER NOT NULL,
     cause_id    TEXT NOT NULL,
     solution_id TEXT NOT NULL,
     position    INTEGER NOT NULL,
+    probability REAL NOT NULL CHECK (probability > 0 AND probability <= 1),
     PRIMARY KEY (article_id, cause_id, solution_id)
 ) WITHOUT ROWID;
 

@@ -1,7 +1,9 @@
-/* engine: benchmark of one diagnose (ranking + next-question selection),
- * single thread, on a synthetic KB of 1,000 causes and 100 questions and
- * on the shipped kb/. Prints figures; asserts nothing about time. */
+/* engine: benchmark of one diagnose (ranking, the repair plan and the
+ * next-action choice), single thread, on a synthetic KB of 1,000 causes,
+ * 100 questions and 300 steps and on the shipped kb/. Prints figures;
+ * asserts nothing about time. */
 #define _GNU_SOURCE
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,8 +40,11 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* 1,000 causes over 50 articles and 4 platforms, 100 questions of 2 to 4
- * options, each cause conditioned on 2 to 6 of them. */
-static struct eng_model *synthetic(int nr_causes, int nr_questions)
+ * options, each cause conditioned on 2 to 6 of them; 300 steps, 6 an
+ * article, each cause fixed by one of its article's and each step fixing
+ * up to two more, with fix probabilities from 0.5 to 0.95 and costs from
+ * 1 to 20 minutes. */
+static struct eng_model *synthetic(int nr_causes, int nr_questions, int nr_steps)
 {
 	static const char *const platforms[] = { "ios", "android", "linux", "macos" };
 	struct eng_model *m = eng_model_new();
@@ -75,7 +80,6 @@ static struct eng_model *synthetic(int nr_causes, int nr_questions)
 		sbuf_addf(&id, "cause-%d", c);
 		ci = eng_model_add_cause(m, c % nr_articles, id.buf, id.buf,
 					 platforms[rnd(4)], 1.0 / (1 + 0.1 * (c / nr_articles)));
-		eng_model_add_solution(m, ci, "fix", "Fix it", "<p>Fix it</p>");
 		for (int j = 0; j < k; j++) {
 			sbuf_reset(&id);
 			sbuf_addf(&id, "q%u", rnd((unsigned)nr_questions - 2));
@@ -84,22 +88,74 @@ static struct eng_model *synthetic(int nr_causes, int nr_questions)
 			eng_model_add_condition(m, ci, id.buf, v.buf);
 		}
 	}
+	for (int i = 0; i < nr_steps; i++) {
+		sbuf_reset(&id);
+		sbuf_addf(&id, "step-%d", i);
+		eng_model_add_step(m, i % nr_articles, id.buf, "Try this",
+				   "<p>Try this.</p>", rnd(3) ? NULL : platforms[rnd(4)],
+				   1 + rnd(20));
+	}
 	eng_model_finish(m);
+	{
+		int per = nr_steps / nr_articles, per_c = nr_causes / nr_articles;
+
+		for (int c = 0; c < nr_causes; c++) {
+			int a = c % nr_articles;
+
+			eng_model_link(m, c, m->steps_by_article[m->step_start[a] + (int)rnd((unsigned)per)],
+				       0.5 + 0.05 * rnd(10));
+		}
+		for (int i = 0; i < nr_steps; i++)
+			for (int k = (int)rnd(3); k > 0; k--)
+				eng_model_link(m, (i % nr_articles) + nr_articles * (int)rnd((unsigned)per_c),
+					       i, 0.5 + 0.05 * rnd(10));
+	}
 	sbuf_release(&id);
 	sbuf_release(&v);
 	return m;
 }
 
-static void random_answers(const struct eng_model *m, int *a, int max_answers)
+/* A session as a user with a true cause c would bring it: the problem
+ * (half the time) and then the platform (half of those), and up to
+ * max_answers questions answered as c says 9 times in 10 (at random where
+ * c says nothing). */
+static int random_answers(const struct eng_model *m, int *a, int max_answers)
 {
-	int k = (int)rnd((unsigned)max_answers + 1);
+	int c = (int)rnd((unsigned)m->nr_causes), k = (int)rnd((unsigned)max_answers + 1);
 
 	for (int q = 0; q < m->nr_questions; q++)
 		a[q] = ENG_UNANSWERED;
-	for (int i = 0; i < k; i++) {
-		int q = (int)rnd((unsigned)m->nr_questions);
-		a[q] = (int)rnd((unsigned)m->questions[q].nr_options);
+	if (rnd(2)) {
+		a[m->q_problem] = m->causes[c].article;
+		if (rnd(2) && m->causes[c].platform >= 0)
+			a[m->q_platform] = m->causes[c].platform;
 	}
+	for (int i = 0; i < k; i++) {
+		int q = (int)rnd((unsigned)m->nr_questions), n = m->questions[q].nr_options;
+		uint64_t mask = m->mask[(size_t)c * (size_t)m->nr_questions + (size_t)q];
+
+		if (q == m->q_problem || q == m->q_platform || n == 0)
+			continue;
+		a[q] = (int)rnd((unsigned)n);
+		if (mask && rnd(10))
+			while (!((mask >> a[q]) & 1))
+				a[q] = (a[q] + 1) % n;
+	}
+	return c;
+}
+
+/* Marks up to three random steps of c's article failed or skipped, half
+ * the time. */
+static void random_tried(const struct eng_model *m, int c, unsigned char *t)
+{
+	int a = m->causes[c].article, n = m->step_start[a + 1] - m->step_start[a];
+
+	memset(t, ENG_UNTRIED, (size_t)m->nr_steps + 1);
+	if (!n || rnd(2))
+		return;
+	for (int k = (int)rnd(4); k > 0; k--)
+		t[m->steps_by_article[m->step_start[a] + (int)rnd((unsigned)n)]] =
+			rnd(4) ? ENG_FAILED : ENG_SKIPPED;
 }
 
 /* Times n diagnoses; prints rate and latency percentiles. */
@@ -108,29 +164,33 @@ static void run(const char *name, const struct eng_model *m, int n,
 {
 	struct eng_work *w = eng_work_new(m);
 	int *a = eng_answers_new(m);
+	unsigned char *t = calloc((size_t)m->nr_steps + 1, 1);
 	double *lat = calloc((size_t)n, sizeof(*lat)), t0, total = 0;
 	struct eng_result r;
-	long asked = 0;
+	long asked = 0, tries = 0;
 
 	for (int i = 0; i < 1000; i++) { /* warm up */
-		random_answers(m, a, max_answers);
-		eng_diagnose(w, a, NULL, &r);
+		random_tried(m, random_answers(m, a, max_answers), t);
+		eng_diagnose(w, a, t, NULL, &r);
 	}
 	for (int i = 0; i < n; i++) {
-		random_answers(m, a, max_answers);
+		random_tried(m, random_answers(m, a, max_answers), t);
 		t0 = now();
-		eng_diagnose(w, a, NULL, &r);
+		eng_diagnose(w, a, t, NULL, &r);
 		lat[i] = now() - t0;
 		total += lat[i];
-		asked += r.next >= 0;
+		asked += r.action == ENG_ACT_ASK;
+		tries += r.action == ENG_ACT_TRY;
 	}
 	qsort(lat, (size_t)n, sizeof(*lat), cmp_double);
-	printf("%-34s %6d causes %4d questions: %9.0f diagnoses/s  "
-	       "median %.1f us  p99 %.1f us  max %.1f us  (next question in %ld%%)\n",
-	       name, m->nr_causes, m->nr_questions, n / total,
+	printf("%-14s %5d causes %4d questions %4d steps: %9.0f diagnoses/s  "
+	       "median %.1f us  p99 %.1f us  max %.1f us  (next: a question %ld%%, "
+	       "a step %ld%%)\n",
+	       name, m->nr_causes, m->nr_questions, m->nr_steps, n / total,
 	       lat[n / 2] * 1e6, lat[n * 99 / 100] * 1e6, lat[n - 1] * 1e6,
-	       asked * 100 / n);
+	       asked * 100 / n, tries * 100 / n);
 	free(lat);
+	free(t);
 	free(a);
 	eng_work_free(w);
 }
@@ -148,7 +208,7 @@ int main(int argc, char **argv)
 	char *err = NULL;
 	int ret = 1;
 
-	m = synthetic(1000, 100);
+	m = synthetic(1000, 100, 300);
 	run("synthetic KB", m, 20000, 8);
 	eng_model_free(m);
 

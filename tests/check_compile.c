@@ -630,14 +630,35 @@ END_TEST
 /* The reachability check runs on a model built from the parsed sources
  * (reach.c), not read back from the file: it must be the very model the
  * server loads from the file (store_load_model). */
-static void same_solutions(const struct eng_cause *a, const struct eng_cause *b)
+static void same_links(const struct eng_cause *a, const struct eng_cause *b)
 {
-	ck_assert_int_eq(a->nr_solutions, b->nr_solutions);
-	for (int i = 0; i < a->nr_solutions; i++) {
-		ck_assert_str_eq(a->solutions[i].id, b->solutions[i].id);
-		ck_assert_str_eq(a->solutions[i].title, b->solutions[i].title);
-		ck_assert_str_eq(a->solutions[i].html, b->solutions[i].html);
+	ck_assert_int_eq(a->nr_steps, b->nr_steps);
+	for (int i = 0; i < a->nr_steps; i++) {
+		ck_assert_int_eq(a->steps[i], b->steps[i]);
+		ck_assert_double_eq(a->fix[i], b->fix[i]);
 	}
+}
+
+static void same_steps(const struct eng_model *a, const struct eng_model *b)
+{
+	ck_assert_int_eq(a->nr_steps, b->nr_steps);
+	for (int i = 0; i < a->nr_steps; i++) {
+		const struct eng_step *x = &a->steps[i], *y = &b->steps[i];
+
+		ck_assert_str_eq(x->id, y->id);
+		ck_assert_str_eq(x->title, y->title);
+		ck_assert_str_eq(x->html, y->html);
+		ck_assert_int_eq(x->article, y->article);
+		ck_assert_int_eq(x->platform, y->platform);
+		ck_assert_double_eq(x->cost, y->cost);
+		ck_assert_int_eq(x->nr_causes, y->nr_causes);
+		for (int j = 0; j < x->nr_causes; j++) {
+			ck_assert_int_eq(x->causes[j], y->causes[j]);
+			ck_assert_double_eq(x->fix[j], y->fix[j]);
+		}
+	}
+	for (int i = 0; i <= a->nr_articles; i++)
+		ck_assert_int_eq(a->step_start[i], b->step_start[i]);
 }
 
 static void same_model(const struct eng_model *a, const struct eng_model *b)
@@ -667,6 +688,7 @@ static void same_model(const struct eng_model *a, const struct eng_model *b)
 		ck_assert_str_eq(a->articles[i].slug, b->articles[i].slug);
 		ck_assert_str_eq(a->articles[i].title, b->articles[i].title);
 		ck_assert_pstr_eq(a->articles[i].lang, b->articles[i].lang);
+		ck_assert_str_eq(a->articles[i].escalation, b->articles[i].escalation);
 	}
 	ck_assert_int_eq(a->nr_causes, b->nr_causes);
 	for (int i = 0; i < a->nr_causes; i++) {
@@ -677,8 +699,9 @@ static void same_model(const struct eng_model *a, const struct eng_model *b)
 		ck_assert_int_eq(x->article, y->article);
 		ck_assert_int_eq(x->platform, y->platform);
 		ck_assert_double_eq(x->prior, y->prior);
-		same_solutions(x, y);
+		same_links(x, y);
 	}
+	same_steps(a, b);
 	for (size_t i = 0; i < (size_t)a->nr_causes * (size_t)a->nr_questions; i++)
 		ck_assert_uint_eq(a->mask[i], b->mask[i]);
 	for (int q = 0; q <= a->nr_questions; q++)

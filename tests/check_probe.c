@@ -859,7 +859,7 @@ static char *first_cause(const struct probe_result *r)
 		ck_assert_msg(!eng_answer_set(m, answers, a[i].question, a[i].value,
 					      &err), "%s", err.buf);
 	w = eng_work_new(m);
-	eng_diagnose(w, answers, NULL, &res);
+	eng_diagnose(w, answers, NULL, NULL, &res);
 	ck_assert_int_gt(res.nr, 0);
 	id = xstrdup(m->causes[res.causes[0]].id);
 	eng_work_free(w);

@@ -14,6 +14,7 @@ Suite *store_suite(void);
 Suite *rankidx_suite(void);
 Suite *cli_suite(void);
 Suite *engine_suite(void);
+Suite *repair_suite(void);
 Suite *http_suite(void);
 Suite *template_suite(void);
 Suite *probe_suite(void);
@@ -37,6 +38,7 @@ int main(void)
 	srunner_add_suite(sr, store_suite());
 	srunner_add_suite(sr, rankidx_suite());
 	srunner_add_suite(sr, engine_suite());
+	srunner_add_suite(sr, repair_suite());
 	srunner_add_suite(sr, template_suite());
 	srunner_add_suite(sr, cli_suite());
 	srunner_add_suite(sr, probe_suite());

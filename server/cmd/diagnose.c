@@ -1,5 +1,6 @@
 /* diagnose: `clew diagnose [--db F] [--json] [problem=SLUG] [q=TEXT]
- * [question=value ...]`: ranked causes and the next question. */
+ * [question=value ...] [tried=STEP:RESULT ...]`: ranked causes, the steps
+ * in the order to try them, and the next action (a question or a step). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,30 +16,97 @@
 #include "cmd.h"
 
 static const char usage[] =
-	"usage: clew diagnose [--db FILE] [--json] [problem=SLUG] [q=TEXT] [QUESTION=VALUE ...]\n"
+	"usage: clew diagnose [--db FILE] [--json] [problem=SLUG] [q=TEXT]\n"
+	"                     [QUESTION=VALUE ...] [tried=STEP:RESULT ...]\n"
 	"\n"
 	"Ranks the likely causes for the answers given, most likely first, with\n"
-	"the answers that moved each one and its solutions, and names the next\n"
-	"question worth asking (the one with the largest expected information\n"
-	"gain). Any subset of answers works, in any order; every question also\n"
-	"takes 'unknown'. problem=SLUG limits the causes to one article; q=TEXT\n"
-	"weights articles by a full-text match. 'clew diagnose --db F' with no\n"
-	"answers lists where to start. With --json, prints the document\n"
-	"POST /api/v1/diagnose serves.\n"
+	"the answers that moved each one and its solutions; lists the repair\n"
+	"steps in the order that costs least on average; and names the next\n"
+	"action: a question worth asking, or a step to try. Any subset of\n"
+	"answers works, in any order; every question also takes 'unknown'.\n"
+	"tried=STEP:RESULT says what came of a step (RESULT is failed, fixed or\n"
+	"skipped; STEP is a step id of the problem, or SLUG/ID; several may be\n"
+	"given, or one comma-separated list). problem=SLUG limits the causes to\n"
+	"one article; q=TEXT weights articles by a full-text match. 'clew\n"
+	"diagnose --db F' with no answers lists where to start. With --json,\n"
+	"prints the document POST /api/v1/diagnose serves.\n"
 	"\n"
 	"      --db FILE  the database (default: $CLEW_DB, else build/kb.sqlite)\n"
 	"      --json     print JSON (errors too, as {\"error\": {...}})\n"
 	"  -h, --help     show this help\n"
 	"\n"
-	"Example:\n"
+	"Examples:\n"
 	"  clew diagnose problem=bluetooth-call-audio platform=android sco_supported=no\n"
+	"  clew diagnose problem=bluetooth-call-audio platform=android sco_supported=yes \\\n"
+	"      bt_permissions=yes call_type=voip tried=android-check-offcall-sco:failed\n"
 	"\n"
 	"Exit status: 0 diagnosed, 1 unreadable database, 2 bad usage or an\n"
-	"unknown question or value (the message lists the valid ones).\n";
+	"unknown question, value or step (the message lists the valid ones).\n";
+
+static const char *str_of(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItem(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static double num_of(const cJSON *o, const char *key)
+{
+	return cJSON_GetNumberValue(cJSON_GetObjectItem(o, key));
+}
+
+/* The plan, then what to do next, or how the session ended. */
+static void print_steps_and_action(const cJSON *doc)
+{
+	const cJSON *s, *e, *next = cJSON_GetObjectItem(doc, "next_action");
+	const cJSON *outcome = cJSON_GetObjectItem(doc, "outcome");
+	int i = 0;
+
+	cJSON_ArrayForEach(s, cJSON_GetObjectItem(doc, "tried"))
+		printf("%s %s: %s\n", i++ ? "  " : "\ntried:", str_of(s, "ref"),
+		       str_of(s, "result"));
+	i = 0;
+	cJSON_ArrayForEach(s, cJSON_GetObjectItem(doc, "steps")) {
+		if (!i++)
+			printf("\nsteps in order (expected cost %.1f min):\n",
+			       num_of(doc, "expected_cost"));
+		printf("  %d. %s  %g min, fixes it %.0f%%\n     %s\n", i,
+		       str_of(s, "ref"), num_of(s, "cost"),
+		       num_of(s, "fix_probability") * 100, str_of(s, "title"));
+	}
+	if (cJSON_IsObject(outcome)) {
+		if (!strcmp(str_of(outcome, "status"), "fixed"))
+			printf("\nfixed by %s\n",
+			       str_of(cJSON_GetObjectItem(outcome, "fixed_by"), "ref"));
+		else
+			printf("\nnot fixed (%s): hand it over with this summary:\n%s",
+			       str_of(outcome, "reason"), str_of(outcome, "summary_text"));
+		return;
+	}
+	if (!cJSON_IsObject(next)) {
+		printf("\nno further question would change the ranking\n");
+		return;
+	}
+	if (!strcmp(str_of(next, "type"), "step")) {
+		s = cJSON_GetObjectItem(next, "step");
+		printf("\nnext: try %s (%g min, fixes it %.0f%%): %s\n"
+		       "  tried=%s:fixed  tried=%s:failed  tried=%s:skipped\n",
+		       str_of(s, "ref"), num_of(s, "cost"),
+		       num_of(s, "fix_probability") * 100, str_of(s, "title"),
+		       str_of(s, "ref"), str_of(s, "ref"), str_of(s, "ref"));
+		return;
+	}
+	next = cJSON_GetObjectItem(next, "question");
+	printf("\nnext question (%s, %.3f bits): %s\n", str_of(next, "id"),
+	       num_of(next, "information_gain"), str_of(next, "text"));
+	cJSON_ArrayForEach(e, cJSON_GetObjectItem(next, "options"))
+		printf("  %s=%s  %s\n", str_of(next, "id"), str_of(e, "value"),
+		       str_of(e, "label"));
+}
 
 static void print_text(const cJSON *doc)
 {
-	const cJSON *c, *e, *s, *next;
+	const cJSON *c, *e, *s;
 	int rank = 0;
 
 	cJSON_ArrayForEach(c, cJSON_GetObjectItem(doc, "causes")) {
@@ -48,30 +116,18 @@ static void print_text(const cJSON *doc)
 		       cJSON_GetObjectItem(c, "article")->valuestring,
 		       cJSON_GetObjectItem(c, "title")->valuestring);
 		cJSON_ArrayForEach(e, cJSON_GetObjectItem(c, "explanation"))
-			printf("   %s %s=%s\n",
-			       !strcmp(cJSON_GetObjectItem(e, "effect")->valuestring,
-				       "supports") ? "+" : "-",
-			       cJSON_GetObjectItem(e, "question")->valuestring,
-			       cJSON_GetObjectItem(e, "answer")->valuestring);
+			printf("   %s %s%s=%s\n",
+			       !strcmp(str_of(e, "effect"), "supports") ? "+" : "-",
+			       cJSON_GetObjectItem(e, "step") ? "tried " : "",
+			       cJSON_GetObjectItem(e, "step") ? str_of(e, "step") :
+								 str_of(e, "question"),
+			       str_of(e, "answer"));
 		cJSON_ArrayForEach(s, cJSON_GetObjectItem(c, "solutions"))
 			printf("   fix: %s\n", cJSON_GetObjectItem(s, "title")->valuestring);
 	}
 	printf("other (not in the KB): %.1f%%\n",
 	       cJSON_GetObjectItem(doc, "other_probability")->valuedouble * 100);
-	next = cJSON_GetObjectItem(doc, "next_question");
-	if (cJSON_IsObject(next)) {
-		printf("\nnext question (%s, %.3f bits): %s\n",
-		       cJSON_GetObjectItem(next, "id")->valuestring,
-		       cJSON_GetObjectItem(next, "information_gain")->valuedouble,
-		       cJSON_GetObjectItem(next, "text")->valuestring);
-		cJSON_ArrayForEach(e, cJSON_GetObjectItem(next, "options"))
-			printf("  %s=%s  %s\n",
-			       cJSON_GetObjectItem(next, "id")->valuestring,
-			       cJSON_GetObjectItem(e, "value")->valuestring,
-			       cJSON_GetObjectItem(e, "label")->valuestring);
-	} else {
-		printf("\nno further question would change the ranking\n");
-	}
+	print_steps_and_action(doc);
 }
 
 int cmd_diagnose(int argc, char **argv)
@@ -88,6 +144,8 @@ int cmd_diagnose(int argc, char **argv)
 	struct eng_work *w = NULL;
 	struct sbuf err = SBUF_INIT;
 	struct eng_result r;
+	struct eng_tried tried = { 0 };
+	struct sbuf tried_args = SBUF_INIT;
 	double *boost = NULL;
 	int *answers = NULL;
 	char *open_err = NULL;
@@ -127,6 +185,10 @@ int cmd_diagnose(int argc, char **argv)
 		q = xstrndup(argv[i], (size_t)(eq - argv[i]));
 		if (!strcmp(q, "q")) {
 			text = eq + 1;
+		} else if (!strcmp(q, "tried")) {
+			/* Read once every answer is: a step's id is looked up
+			 * in the problem answered. */
+			sbuf_addf(&tried_args, "%s%s", tried_args.len ? "," : "", eq + 1);
 		} else if (eng_answer_set(m, answers, q, eq + 1, &err)) {
 			cmd_error(json, "bad_answer", "%s", err.buf);
 			free(q);
@@ -134,6 +196,12 @@ int cmd_diagnose(int argc, char **argv)
 			goto cleanup;
 		}
 		free(q);
+	}
+	eng_tried_init(&tried, m);
+	if (eng_tried_parse(m, answers, &tried, tried_args.buf, &err)) {
+		cmd_error(json, "bad_step", "%s", err.buf);
+		ret = 2;
+		goto cleanup;
 	}
 	if (text && *text) {
 		boost = xcalloc((size_t)m->nr_articles + 1, sizeof(*boost));
@@ -143,9 +211,9 @@ int cmd_diagnose(int argc, char **argv)
 		}
 	}
 	w = eng_work_new(m);
-	eng_diagnose(w, answers, boost, &r);
+	eng_diagnose(w, answers, tried.result, boost, &r);
 	{
-		cJSON *doc = eng_result_json(m, answers, &r);
+		cJSON *doc = eng_result_json(m, answers, &tried, &r);
 
 		if (json) {
 			cmd_print_json(doc);
@@ -157,6 +225,8 @@ int cmd_diagnose(int argc, char **argv)
 	ret = 0;
 cleanup:
 	eng_work_free(w);
+	eng_tried_release(&tried);
+	sbuf_release(&tried_args);
 	free(answers);
 	free(boost);
 	eng_model_free(m);

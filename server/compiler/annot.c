@@ -88,14 +88,82 @@ int annot_parse_conds(const char *s, const char *path, int line, int col,
 	return ret;
 }
 
+int annot_parse_probability(const char *s, double *p)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || !isfinite(v))
+		return -1;
+	end = (char *)text_ltrim(end);
+	if (*end == '%') {
+		v /= 100;
+		end = (char *)text_ltrim(end + 1);
+	}
+	if (*end || v <= 0 || v > 1)
+		return -1;
+	*p = v;
+	return 0;
+}
+
+int annot_parse_cost(const char *s, double *minutes)
+{
+	static const struct {
+		const char *unit;
+		double minutes;
+	} units[] = {
+		{ "", 1 }, { "m", 1 }, { "min", 1 }, { "mins", 1 }, { "minute", 1 },
+		{ "minutes", 1 }, { "s", 1.0 / 60 }, { "sec", 1.0 / 60 },
+		{ "secs", 1.0 / 60 }, { "second", 1.0 / 60 }, { "seconds", 1.0 / 60 },
+		{ "h", 60 }, { "hr", 60 }, { "hrs", 60 }, { "hour", 60 }, { "hours", 60 },
+	};
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || !isfinite(v) || v <= 0)
+		return -1;
+	end = (char *)text_ltrim(end);
+	for (size_t i = 0; i < sizeof(units) / sizeof(*units); i++)
+		if (!strcmp(end, units[i].unit)) {
+			v *= units[i].minutes;
+			if (v > 24 * 60)
+				return -1;
+			*minutes = v;
+			return 0;
+		}
+	return -1;
+}
+
+/* Parses "id, id=0.7, id=70%" into out, with each id's probability in
+ * *fix (0 where none is given). */
 static int parse_id_list(const char *s, const char *key, const char *path,
-			 int line, int col, struct diag *d, struct kb_strs *out)
+			 int line, int col, struct diag *d, struct kb_strs *out,
+			 double **fix)
 {
 	struct kb_strs parts = { 0 };
 	int ret = 0;
 
 	split(s, ",", &parts);
 	for (size_t i = 0; i < parts.nr; i++) {
+		char *eq = strchr(parts.items[i], '=');
+		double p = 0;
+
+		if (eq) {
+			if (annot_parse_probability(text_ltrim(eq + 1), &p)) {
+				diag_error(d, path, line, col,
+					   "malformed annotation: '%s' in '%s': the "
+					   "chance it fixes it must be above 0 and at "
+					   "most 1 (0.7, or 70%%)", parts.items[i], key);
+				ret = -1;
+				continue;
+			}
+			*eq = '\0';
+			parts.items[i][text_rtrim_len(parts.items[i], strlen(parts.items[i]))] = '\0';
+		}
 		if (!text_is_id(parts.items[i])) {
 			diag_error(d, path, line, col,
 				   "malformed annotation: '%s' in '%s' is not an id "
@@ -105,6 +173,8 @@ static int parse_id_list(const char *s, const char *key, const char *path,
 			continue;
 		}
 		kb_strs_add(out, parts.items[i]);
+		*fix = xrealloc(*fix, out->nr * sizeof(**fix));
+		(*fix)[out->nr - 1] = p;
 	}
 	out->line = line;
 	out->col = col;
@@ -137,7 +207,7 @@ static int leading_kind(const char *s)
 static int near_miss(const char *s)
 {
 	static const char *const keys[] = { "when:", "solutions:", "fixes:",
-					    "weight:", "applies:" };
+					    "weight:", "applies:", "cost:", "fix:" };
 
 	for (size_t k = 0; k < sizeof(kind_names) / sizeof(*kind_names); k++) {
 		size_t n = strlen(kind_names[k]);
@@ -238,11 +308,30 @@ enum annot_result annot_parse(const char *comment, const char *path, int line,
 			if (annot_parse_conds(val, path, line, col, d, &a.conds))
 				failed = 1;
 		} else if (a.kind == ANNOT_CAUSE && !strcmp(key, "solutions")) {
-			if (parse_id_list(val, key, path, line, col, d, &a.refs))
+			if (parse_id_list(val, key, path, line, col, d, &a.refs,
+					  &a.ref_fix))
 				failed = 1;
 		} else if (a.kind == ANNOT_SOLUTION && !strcmp(key, "fixes")) {
-			if (parse_id_list(val, key, path, line, col, d, &a.refs))
+			if (parse_id_list(val, key, path, line, col, d, &a.refs,
+					  &a.ref_fix))
 				failed = 1;
+		} else if (a.kind == ANNOT_SOLUTION && !strcmp(key, "cost")) {
+			if (annot_parse_cost(val, &a.cost)) {
+				diag_error(d, path, line, col,
+					   "malformed annotation: cost '%s' must be a "
+					   "positive duration of a day or less, in "
+					   "minutes ('5', '5 min') or with a unit "
+					   "('90 s', '1.5 h')", val);
+				failed = 1;
+			}
+		} else if (a.kind == ANNOT_SOLUTION && !strcmp(key, "fix")) {
+			if (annot_parse_probability(val, &a.fix)) {
+				diag_error(d, path, line, col,
+					   "malformed annotation: fix '%s' must be the "
+					   "chance the solution fixes the causes it fixes, "
+					   "above 0 and at most 1 (0.7, or 70%%)", val);
+				failed = 1;
+			}
 		} else if (a.kind == ANNOT_CAUSE && !strcmp(key, "weight")) {
 			char *end;
 			double w;
@@ -261,7 +350,7 @@ enum annot_result annot_parse(const char *comment, const char *path, int line,
 		} else {
 			const char *known = a.kind == ANNOT_CAUSE ?
 				"when, solutions, weight" :
-				a.kind == ANNOT_SOLUTION ? "fixes" : "applies";
+				a.kind == ANNOT_SOLUTION ? "fixes, cost, fix" : "applies";
 			diag_error(d, path, line, col,
 				   "malformed annotation: unknown key '%s' in a %s "
 				   "annotation (known: %s)",
@@ -289,5 +378,6 @@ void annot_release(struct annot *a)
 	free(a->id);
 	kb_conds_release(&a->conds);
 	kb_strs_release(&a->refs);
+	free(a->ref_fix);
 	memset(a, 0, sizeof(*a));
 }

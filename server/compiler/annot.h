@@ -18,7 +18,10 @@ struct annot {
 	char *id;
 	struct kb_conds conds; /* "when" of a cause, "applies" of a question */
 	struct kb_strs refs;   /* "solutions" of a cause, "fixes" of a solution */
+	double *ref_fix;       /* per ref: its "=P" fix probability; 0: none */
 	double weight;         /* cause "weight"; 0 when absent */
+	double cost;           /* solution "cost", minutes; 0 when absent */
+	double fix;            /* solution "fix": its default P; 0: absent */
 	int line, col;
 };
 
@@ -35,6 +38,14 @@ enum annot_result annot_parse(const char *comment, const char *path, int line,
 			      int col, struct diag *d, struct annot *out);
 
 void annot_release(struct annot *a);
+
+/* Parses a cost ("5", "5 min", "90 s", "1.5 h") into minutes. Returns
+ * 0, or -1 when it is no positive duration of a day or less. */
+int annot_parse_cost(const char *s, double *minutes);
+
+/* Parses a probability ("0.7", "70%"). Returns 0, or -1 when it is not
+ * above 0 and at most 1. */
+int annot_parse_probability(const char *s, double *p);
 
 /* Parses "q=v|v, q2=v" into conds; returns 0, or -1 after reporting. */
 int annot_parse_conds(const char *s, const char *path, int line, int col,

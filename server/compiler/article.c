@@ -11,6 +11,7 @@
 #include "../base/text.h"
 #include "../base/xalloc.h"
 #include "headings.h"
+#include "steps.h"
 
 /* Front-matter keys with a meaning of their own; all others are metadata. */
 static const char *const known_keys[] = {
@@ -505,6 +506,29 @@ static const char *item_platform(struct walk *w)
 	return NULL;
 }
 
+/* Records the fix probabilities an annotation gives its links ("fixes:
+ * c1=0.7" on solution, or "solutions: s1=0.7" on cause): fix[i] for
+ * refs->items[i], 0 where none. Both sides giving one pair different
+ * values is an error. */
+static void add_fixes(struct walk *w, const char *cause, const char *solution,
+		      const struct kb_strs *refs, const double *fix)
+{
+	for (size_t i = 0; fix && i < refs->nr; i++) {
+		const char *c = cause ? cause : refs->items[i];
+		const char *s = solution ? solution : refs->items[i];
+
+		if (fix[i] <= 0)
+			continue;
+		if (kb_article_add_fix(w->a, c, s, fix[i], refs->line, refs->col)) {
+			diag_error(w->d, w->a->path, refs->line, refs->col,
+				   "the chance that '%s' fixes '%s' is given twice, "
+				   "as %g and as %g: keep one", s, c, fix[i],
+				   kb_article_fix(w->a, c, s));
+			w->failed = 1;
+		}
+	}
+}
+
 /* Adds one cause or solution (by the annotation if any, else the mode)
  * from its plain text and rendered HTML; title overrides the first
  * sentence of text when given. */
@@ -573,6 +597,7 @@ static void add_entry(struct walk *w, struct mdtree_annot *ma,
 			memset(&ma->a.conds, 0, sizeof(ma->a.conds));
 			c->solutions = ma->a.refs;
 			memset(&ma->a.refs, 0, sizeof(ma->a.refs));
+			add_fixes(w, c->id, NULL, &c->solutions, ma->a.ref_fix);
 		}
 		c->title = sbuf_detach(&title, NULL);
 		c->html = sbuf_detach(&html, NULL);
@@ -603,6 +628,10 @@ static void add_entry(struct walk *w, struct mdtree_annot *ma,
 		if (ma) {
 			s->fixes = ma->a.refs;
 			memset(&ma->a.refs, 0, sizeof(ma->a.refs));
+			add_fixes(w, NULL, s->id, &s->fixes, ma->a.ref_fix);
+			s->cost = ma->a.cost;
+			s->cost_line = ma->a.cost > 0 ? ma->a.line : 0;
+			s->fix = ma->a.fix;
 		}
 		s->ordered = ordered;
 		s->title = sbuf_detach(&title, NULL);
@@ -1536,6 +1565,9 @@ struct kb_article *article_from_tree(struct mdtree *t, const char *slug_default,
 		failed = 1;
 	if (link_solutions(a, t->path, d))
 		failed = 1;
+	for (size_t i = 0; i < a->nr_solutions; i++)
+		steps_cost(&a->solutions[i]);
+	steps_escalation(a, t);
 	if (rejected)
 		*rejected = failed ? a : NULL;
 	if (failed) {

@@ -116,7 +116,45 @@ void kb_article_free(struct kb_article *a)
 	for (size_t i = 0; i < a->nr_solutions; i++)
 		solution_release(&a->solutions[i]);
 	free(a->solutions);
+	for (size_t i = 0; i < a->nr_fixes; i++) {
+		free(a->fixes[i].cause);
+		free(a->fixes[i].solution);
+	}
+	free(a->fixes);
+	free(a->escalation_html);
 	free(a);
+}
+
+int kb_article_add_fix(struct kb_article *a, const char *cause,
+		       const char *solution, double p, int line, int col)
+{
+	struct kb_fix *f;
+
+	for (size_t i = 0; i < a->nr_fixes; i++)
+		if (!strcmp(a->fixes[i].cause, cause) &&
+		    !strcmp(a->fixes[i].solution, solution))
+			return a->fixes[i].p == p ? 0 : -1;
+	ALLOC_GROW(a->fixes, a->nr_fixes + 1, a->alloc_fixes);
+	f = &a->fixes[a->nr_fixes++];
+	f->cause = xstrdup(cause);
+	f->solution = xstrdup(solution);
+	f->p = p;
+	f->line = line;
+	f->col = col;
+	return 0;
+}
+
+double kb_article_fix(const struct kb_article *a, const char *cause,
+		      const char *solution)
+{
+	for (size_t i = 0; i < a->nr_fixes; i++)
+		if (!strcmp(a->fixes[i].cause, cause) &&
+		    !strcmp(a->fixes[i].solution, solution))
+			return a->fixes[i].p;
+	for (size_t i = 0; i < a->nr_solutions; i++)
+		if (!strcmp(a->solutions[i].id, solution) && a->solutions[i].fix > 0)
+			return a->solutions[i].fix;
+	return KB_FIX_DEFAULT;
 }
 
 void kb_question_release(struct kb_question *q)

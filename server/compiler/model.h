@@ -69,11 +69,26 @@ struct kb_solution {
 	char *title;
 	char *html;
 	char *text;
+	double cost;          /* minutes; authored, else set by steps_cost */
+	double fix;           /* authored default fix probability; 0: none */
+	const char *cost_basis; /* "authored", "default", or the signal */
+	int cost_line;        /* where 'cost:' was written; 0 when not */
 	struct kb_strs fixes; /* cause ids this solution names */
 	int ordered;          /* item of an ordered list */
 	int group;            /* as kb_cause's */
 	int line, col;
 };
+
+/* An authored P(solution fixes the problem | cause), from 'fixes:' or
+ * 'solutions:'; unauthored links take KB_FIX_DEFAULT. */
+struct kb_fix {
+	char *cause;
+	char *solution;
+	double p;
+	int line, col;
+};
+
+#define KB_FIX_DEFAULT 0.9
 
 struct kb_article {
 	char *path;
@@ -95,6 +110,11 @@ struct kb_article {
 	struct kb_solution *solutions;
 	size_t nr_solutions, alloc_solutions;
 	struct kb_strs links; /* slugs of the pages its links name by file */
+	struct kb_fix *fixes; /* authored fix probabilities */
+	size_t nr_fixes, alloc_fixes;
+	/* What to do when no step fixed it ("If the issue persists, contact
+	 * support with ..."), safe HTML; NULL when the page says nothing. */
+	char *escalation_html;
 };
 
 struct kb_option {
@@ -157,6 +177,14 @@ const struct kb_cond *kb_conds_find(const struct kb_conds *c,
 				    const char *question);
 
 void kb_article_free(struct kb_article *a);
+/* Records an authored fix probability (strings copied). A second one for
+ * the same pair is ignored; returns -1 then, when it differs. */
+int kb_article_add_fix(struct kb_article *a, const char *cause,
+		       const char *solution, double p, int line, int col);
+/* P(solution fixes the problem | cause): authored for the pair, else the
+ * solution's own 'fix:', else KB_FIX_DEFAULT. */
+double kb_article_fix(const struct kb_article *a, const char *cause,
+		      const char *solution);
 void kb_question_release(struct kb_question *q);
 void kb_question_add_option(struct kb_question *q, const char *value,
 			    const char *label);

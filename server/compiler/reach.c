@@ -107,9 +107,8 @@ static int add_questions(const struct kb *kb, struct kb_article *const *sorted,
 	return 0;
 }
 
-/* One cause, with its conditions and the solutions it names (each once,
- * where first named; a name with no solution in the article is left out,
- * as the database's join leaves it out). */
+/* One cause, with its conditions (its links to steps come once every
+ * step is known: add_links). */
 static void add_cause(const struct kb_article *a, size_t pos, int article,
 		      struct eng_model *m)
 {
@@ -122,22 +121,39 @@ static void add_cause(const struct kb_article *a, size_t pos, int article,
 		for (size_t k = 0; k < c->when.items[j].nr_values; k++)
 			eng_model_add_condition(m, ci, c->when.items[j].question,
 						c->when.items[j].values[k]);
-	for (size_t j = 0; j < c->solutions.nr; j++) {
-		const char *id = c->solutions.items[j];
-		const struct kb_solution *s = NULL;
-		size_t k;
+}
 
-		for (k = 0; k < j; k++)
-			if (!strcmp(c->solutions.items[k], id))
-				break;
-		if (k < j)
-			continue;
-		for (k = 0; k < a->nr_solutions && !s; k++)
-			if (!strcmp(a->solutions[k].id, id))
-				s = &a->solutions[k];
-		if (s)
-			eng_model_add_solution(m, ci, s->id, str(s->title),
-					       str(s->html));
+/* Article a's solutions as steps, and its escalation text. */
+static void add_steps(const struct kb_article *a, int article, struct eng_model *m)
+{
+	for (size_t j = 0; j < a->nr_solutions; j++) {
+		const struct kb_solution *s = &a->solutions[j];
+
+		eng_model_add_step(m, article, str(s->id), str(s->title), str(s->html),
+				   s->platform, s->cost > 0 ? s->cost : 1);
+	}
+	eng_model_set_escalation(m, article, a->escalation_html);
+}
+
+/* Each cause's links to the steps it names (each once, where first named;
+ * a name with no solution in the article is left out, as the database's
+ * join leaves it out), with their fix probabilities. */
+static void add_links(const struct kb_article *a, int article, struct eng_model *m)
+{
+	for (int k = m->article_start[article]; k < m->article_start[article + 1]; k++) {
+		int ci = m->by_article[k];
+		const struct kb_cause *c = NULL;
+
+		for (size_t i = 0; i < a->nr_causes && !c; i++)
+			if (!strcmp(str(a->causes[i].id), m->causes[ci].id))
+				c = &a->causes[i];
+		for (size_t j = 0; c && j < c->solutions.nr; j++) {
+			int step = eng_model_step(m, article, c->solutions.items[j]);
+
+			if (step >= 0)
+				eng_model_link(m, ci, step,
+					       kb_article_fix(a, c->id, c->solutions.items[j]));
+		}
 	}
 }
 
@@ -174,10 +190,16 @@ static struct eng_model *build_model(const struct kb *kb,
 		for (size_t j = 0; article_of[a->order] >= 0 && j < a->nr_causes; j++)
 			add_cause(a, j, article_of[a->order], m);
 	}
+	for (size_t i = 0; i < kb->nr_articles; i++)
+		if (article_of[kb->articles[i]->order] >= 0)
+			add_steps(kb->articles[i], article_of[kb->articles[i]->order], m);
 	if (eng_model_finish(m)) {
 		diag_error(d, NULL, 0, 0, "the KB has no 'problem' or 'platform' question");
 		goto fail;
 	}
+	for (size_t i = 0; i < kb->nr_articles; i++)
+		if (article_of[kb->articles[i]->order] >= 0)
+			add_links(kb->articles[i], article_of[kb->articles[i]->order], m);
 	free(article_of);
 	return m;
 fail:

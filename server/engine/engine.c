@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../base/xalloc.h"
+#include "repair.h"
 
 struct eng_work {
 	const struct eng_model *m;
@@ -22,6 +23,14 @@ struct eng_work {
 	double *pv;     /* per option: P(answer = v) */
 	double *jlogj;  /* per option: sum of j log j */
 	int max_options;
+	struct repair *rp;
+	int *cand;             /* candidate steps (untried), ascending */
+	unsigned char *smark;  /* per step: seen while gathering candidates */
+	double *p2;            /* per cause: the posterior after an answer */
+	int *plan;             /* the plan's steps, and each one's chance */
+	double *plan_p;
+	int top_q[ENG_WEIGHED_QUESTIONS];
+	double top_g[ENG_WEIGHED_QUESTIONS];
 };
 
 struct eng_work *eng_work_new(const struct eng_model *m)
@@ -42,7 +51,18 @@ struct eng_work *eng_work_new(const struct eng_model *m)
 	w->jlogj = xcalloc((size_t)w->max_options, sizeof(*w->jlogj));
 	w->lp = xcalloc(nc, sizeof(*w->lp));
 	w->soft = xcalloc((size_t)m->nr_questions + 1, sizeof(*w->soft));
+	w->rp = repair_new(m);
+	w->cand = xcalloc((size_t)m->nr_steps + 1, sizeof(*w->cand));
+	w->smark = xcalloc((size_t)m->nr_steps + 1, 1);
+	w->p2 = xcalloc(nc, sizeof(*w->p2));
+	w->plan = xcalloc((size_t)m->nr_steps + 1, sizeof(*w->plan));
+	w->plan_p = xcalloc((size_t)m->nr_steps + 1, sizeof(*w->plan_p));
 	return w;
+}
+
+void eng_work_set_exact_steps(struct eng_work *w, int n)
+{
+	repair_set_exact_limit(w->rp, n);
 }
 
 void eng_work_free(struct eng_work *w)
@@ -57,6 +77,12 @@ void eng_work_free(struct eng_work *w)
 	free(w->jlogj);
 	free(w->lp);
 	free(w->soft);
+	repair_free(w->rp);
+	free(w->cand);
+	free(w->smark);
+	free(w->p2);
+	free(w->plan);
+	free(w->plan_p);
 	free(w);
 }
 
@@ -254,7 +280,8 @@ static double gain_of(struct eng_work *w, int nr, int q)
 /* Computes the posterior into w; returns the number of candidates.
  * Invariant: w->p[c] is 0 for every cause that is not a candidate, so
  * only the previous candidates need clearing. */
-static int rank(struct eng_work *w, const int *answers, const double *boost)
+static int rank(struct eng_work *w, const int *answers,
+		const unsigned char *tried, const double *boost)
 {
 	const struct eng_model *m = w->m;
 	double z = 0, prior_sum = 0, leak_l = 1;
@@ -293,6 +320,11 @@ static int rank(struct eng_work *w, const int *answers, const double *boost)
 			else
 				l *= (mask >> a) & 1 ? 1 - ENG_EPS : ENG_EPS;
 		}
+		/* A step that failed is evidence against what it fixes. */
+		if (tried)
+			for (int i = 0; i < m->causes[c].nr_steps; i++)
+				if (tried[m->causes[c].steps[i]] == ENG_FAILED)
+					l *= 1 - m->causes[c].fix[i];
 		prior_sum += prior;
 		w->w[c] = prior * l;
 		z += w->w[c];
@@ -316,31 +348,248 @@ static int rank(struct eng_work *w, const int *answers, const double *boost)
 	return nr;
 }
 
-void eng_diagnose(struct eng_work *w, const int *answers, const double *boost,
+/* The untried steps that fix some candidate cause into w->cand, in
+ * ascending order; returns how many. *any is set when some candidate
+ * cause has a step at all, tried or not. */
+static int candidate_steps(struct eng_work *w, int nr, const unsigned char *tried,
+			   int *any)
+{
+	const struct eng_model *m = w->m;
+	int n = 0;
+
+	*any = 0;
+	for (int i = 0; i < nr; i++) {
+		const struct eng_cause *c = &m->causes[w->order[i]];
+
+		if (w->p[w->order[i]] <= 0)
+			continue;
+		for (int k = 0; k < c->nr_steps; k++) {
+			int s = c->steps[k];
+
+			*any = 1;
+			if (w->smark[s])
+				continue;
+			w->smark[s] = 1;
+			if (!tried || tried[s] == ENG_UNTRIED)
+				w->cand[n++] = s;
+		}
+	}
+	for (int i = 0; i < nr; i++) {
+		const struct eng_cause *c = &m->causes[w->order[i]];
+
+		for (int k = 0; k < c->nr_steps; k++)
+			w->smark[c->steps[k]] = 0;
+	}
+	/* Insertion sort: a problem has few steps, mostly in order. */
+	for (int i = 1; i < n; i++) {
+		int s = w->cand[i], j = i;
+
+		for (; j > 0 && w->cand[j - 1] > s; j--)
+			w->cand[j] = w->cand[j - 1];
+		w->cand[j] = s;
+	}
+	return n;
+}
+
+/* P(answer v to q | cause c), as gain_of counts it: problem and platform
+ * name the cause's own (uniform for a cause of any platform); another
+ * question 1 - EPS over the values the cause names, EPS over the others,
+ * normalised; uniform when the cause says nothing about q. */
+static double predict(const struct eng_model *m, int c, int q, int v, int n)
+{
+	uint64_t mask;
+	int allowed;
+
+	if (q == m->q_problem)
+		return m->causes[c].article == v;
+	if (q == m->q_platform)
+		return m->causes[c].platform < 0 ? 1.0 / n : m->causes[c].platform == v;
+	mask = mask_of(m, c, q);
+	if (!mask)
+		return 1.0 / n;
+	allowed = __builtin_popcountll(mask);
+	return ((mask >> v) & 1 ? 1 - ENG_EPS : ENG_EPS) /
+	       (allowed * (1 - ENG_EPS) + (n - allowed) * ENG_EPS);
+}
+
+/* Expected cost of repair when q is asked first: its cost, plus, over its
+ * answers v, P(v) times the cost of the plan made after hearing v.
+ * Uses w->pv from gain_of(w, nr, q). */
+static double eco_of(struct eng_work *w, int nr, int nr_cand, int q)
+{
+	const struct eng_model *m = w->m;
+	int n = m->questions[q].nr_options;
+	double eco = ENG_QUESTION_COST;
+
+	for (int v = 0; v < n; v++) {
+		double pv = w->pv[v];
+
+		if (pv <= 1e-12)
+			continue;
+		for (int i = 0; i < nr; i++) {
+			int c = w->order[i];
+
+			w->p2[c] = w->p[c] * predict(m, c, q, v, n) / pv;
+		}
+		eco += pv * repair_plan(w->rp, w->p2, w->cand, nr_cand, NULL, NULL, NULL);
+	}
+	for (int i = 0; i < nr; i++)
+		w->p2[w->order[i]] = 0;
+	return eco;
+}
+
+/* A lower bound on the expected cost of repair after any answer: each
+ * cause's own best cost, as if it were known (its untried steps in the
+ * order of fix probability over cost, optimal for one cause), and the
+ * escalation for the rest. No question's expected cost is below it plus
+ * ENG_QUESTION_COST, so when the plan costs no more than that, no
+ * question needs weighing. Returns -1 when a cause has too many steps to
+ * sort here (no bound). */
+static double known_cause_bound(struct eng_work *w, int nr, const unsigned char *tried)
+{
+	const struct eng_model *m = w->m;
+	double lb = 0, covered = 0;
+
+	for (int i = 0; i < nr; i++) {
+		int c = w->order[i], k = 0, idx[16];
+		const struct eng_cause *ca = &m->causes[c];
+		double keep = 1, e = 0;
+
+		if (w->p[c] <= 0)
+			continue;
+		if (ca->nr_steps > 16)
+			return -1;
+		for (int j = 0; j < ca->nr_steps; j++) {
+			int t = k++;
+
+			if (tried && tried[ca->steps[j]] != ENG_UNTRIED) {
+				k--;
+				continue;
+			}
+			/* Insertion by fix / cost, best first. */
+			for (; t > 0 && ca->fix[idx[t - 1]] / m->steps[ca->steps[idx[t - 1]]].cost <
+					ca->fix[j] / m->steps[ca->steps[j]].cost; t--)
+				idx[t] = idx[t - 1];
+			idx[t] = j;
+		}
+		if (!k)
+			continue;
+		for (int j = 0; j < k; j++) {
+			e += keep * m->steps[ca->steps[idx[j]]].cost;
+			keep *= 1 - ca->fix[idx[j]];
+		}
+		lb += w->p[c] * (e + keep * ENG_ESCALATION_COST);
+		covered += w->p[c];
+	}
+	return lb + (1 - covered) * ENG_ESCALATION_COST;
+}
+
+/* Keeps the ENG_WEIGHED_QUESTIONS best questions by gain in w->top_q. */
+static void keep_top(struct eng_work *w, int *nr_top, int q, double g)
+{
+	int i = *nr_top < ENG_WEIGHED_QUESTIONS ? (*nr_top)++ : ENG_WEIGHED_QUESTIONS;
+
+	/* Ties keep the question authored first ahead. */
+	while (i > 0 && w->top_g[i - 1] < g - 1e-12) {
+		if (i < ENG_WEIGHED_QUESTIONS) {
+			w->top_q[i] = w->top_q[i - 1];
+			w->top_g[i] = w->top_g[i - 1];
+		}
+		i--;
+	}
+	if (i < ENG_WEIGHED_QUESTIONS) {
+		w->top_q[i] = q;
+		w->top_g[i] = g;
+	}
+}
+
+void eng_diagnose(struct eng_work *w, const int *answers,
+		  const unsigned char *tried, const double *boost,
 		  struct eng_result *out)
 {
 	const struct eng_model *m = w->m;
-	int nr = rank(w, answers, boost), shown = 0;
+	int nr = rank(w, answers, tried, boost), shown = 0, nr_top = 0, nr_cand;
+	double top = nr ? w->p[w->order[0]] : 0;
 
-	out->next = -1;
-	out->gain = 0;
-	if (!(nr && w->p[w->order[0]] >= ENG_CONFIDENT)) {
+	memset(out, 0, sizeof(*out));
+	out->next = out->step = out->weighed = out->fixed_by = -1;
+	out->plan = w->plan;
+	out->plan_p = w->plan_p;
+	for (int s = 0; tried && s < m->nr_steps && out->fixed_by < 0; s++)
+		if (tried[s] == ENG_FIXED)
+			out->fixed_by = s;
+	nr_cand = candidate_steps(w, nr, tried, &out->has_steps);
+	if (out->fixed_by >= 0) {
+		out->outcome = ENG_RESOLVED;
+		goto ranked;
+	}
+	if (out->has_steps) {
+		out->ecr = repair_plan(w->rp, w->p, w->cand, nr_cand, w->plan,
+				       w->plan_p, &out->nr_plan);
+		if (!out->nr_plan) {
+			out->outcome = ENG_UNRESOLVED;
+			out->end = ENG_END_NO_STEP;
+			goto ranked;
+		}
+		if (w->leak > top) {
+			out->outcome = ENG_UNRESOLVED;
+			out->end = ENG_END_UNLISTED;
+			goto ranked;
+		}
+	}
+	/* The questions worth asking, best first by information gain; none
+	 * when even knowing the cause would not pay for a question. */
+	if (out->has_steps) {
+		double lb = known_cause_bound(w, nr, tried);
+
+		if (lb >= 0 && out->ecr <= ENG_QUESTION_COST + lb + 1e-9) {
+			out->action = ENG_ACT_TRY;
+			out->step = w->plan[0];
+			goto ranked;
+		}
+	}
+	if (out->has_steps || !(nr && top >= ENG_CONFIDENT)) {
 		for (int q = 0; q < m->nr_questions; q++) {
 			double g;
 
 			if (!applicable(m, answers, q))
 				continue;
 			g = gain_of(w, nr, q);
-			if (g > out->gain + 1e-12) {
-				out->gain = g;
-				out->next = q;
-			}
-		}
-		if (out->gain < ENG_MIN_GAIN) {
-			out->next = -1;
-			out->gain = 0;
+			if (g >= ENG_MIN_GAIN)
+				keep_top(w, &nr_top, q, g);
 		}
 	}
+	if (!out->has_steps) {
+		/* No repair loop: ask while a question tells causes apart. */
+		if (nr_top) {
+			out->action = ENG_ACT_ASK;
+			out->next = w->top_q[0];
+			out->gain = w->top_g[0];
+		}
+		goto ranked;
+	}
+	/* A question first when it is expected to save more than it costs:
+	 * the one with the least expected cost, among the best by gain. */
+	for (int i = 0; i < nr_top; i++) {
+		double eco;
+
+		gain_of(w, nr, w->top_q[i]); /* fills w->pv */
+		eco = eco_of(w, nr, nr_cand, w->top_q[i]);
+		if (out->weighed < 0 || eco < out->eco - 1e-12) {
+			out->weighed = w->top_q[i];
+			out->eco = eco;
+			out->weighed_gain = w->top_g[i];
+		}
+	}
+	if (out->weighed >= 0 && out->eco < out->ecr - 1e-9) {
+		out->action = ENG_ACT_ASK;
+		out->next = out->weighed;
+		out->gain = out->weighed_gain;
+	} else {
+		out->action = ENG_ACT_TRY;
+		out->step = w->plan[0];
+	}
+ranked:
 	for (int i = 0; i < nr && w->p[w->order[i]] > 0; i++) {
 		w->sorted[i] = w->p[w->order[i]];
 		shown++;
@@ -353,7 +602,7 @@ void eng_diagnose(struct eng_work *w, const int *answers, const double *boost,
 
 double eng_gain(struct eng_work *w, const int *answers, int q)
 {
-	int nr = rank(w, answers, NULL);
+	int nr = rank(w, answers, NULL, NULL);
 
 	return applicable(w->m, answers, q) ? gain_of(w, nr, q) : 0;
 }
@@ -412,6 +661,6 @@ int eng_witness(struct eng_work *w, int c, int *answers)
 			answers[q] = best;
 	}
 	/* Only the ranking matters here, not the next question. */
-	nr = rank(w, answers, NULL);
+	nr = rank(w, answers, NULL, NULL);
 	return nr > 0 && w->order[0] == c;
 }

@@ -1,6 +1,7 @@
-/* engine: ranks the causes of a problem given any set of answers
- * (Bayesian, with a leak for causes the KB does not list), explains each
- * ranking, and picks the next question by expected information gain.
+/* engine: ranks the causes of a problem given any set of answers and of
+ * steps tried (Bayesian, with a leak for causes the KB does not list),
+ * explains each ranking, plans the repair steps in the order that costs
+ * least on average, and picks the next action: a question or a step.
  * See docs/engine.md for the maths. */
 #ifndef CLEW_ENGINE_H
 #define CLEW_ENGINE_H
@@ -18,10 +19,26 @@
 #define ENG_SILENT 0.5
 /* Prior share of "a cause the KB does not list". */
 #define ENG_LEAK 0.05
-/* No next question once the top cause is this likely ... */
+/* Without steps to try: no next question once the top cause is this
+ * likely ... */
 #define ENG_CONFIDENT 0.9
 /* ... or when no question is expected to gain this many bits. */
 #define ENG_MIN_GAIN 0.001
+
+/* A step's result in a session: one byte per step, by index. */
+#define ENG_UNTRIED 0
+#define ENG_FAILED 1  /* tried; the problem is still there */
+#define ENG_SKIPPED 2 /* "I can't do this": no evidence, not offered again */
+#define ENG_FIXED 3   /* tried, and it fixed the problem: the session ends */
+
+/* Costs, in minutes: answering a question, and handing the problem to a
+ * person when no step fixed it. */
+#define ENG_QUESTION_COST 1.0
+#define ENG_ESCALATION_COST 30.0
+/* Plans of up to this many steps weigh every order (repair.h). */
+#define ENG_EXACT_STEPS 8
+/* The questions (best by information gain) weighed against trying steps. */
+#define ENG_WEIGHED_QUESTIONS 4
 
 /* Scratch space for diagnoses against one model; one per thread. */
 struct eng_work;
@@ -31,6 +48,25 @@ void eng_work_free(struct eng_work *w);
 /* The model w was made for (borrowed). */
 const struct eng_model *eng_work_model(const struct eng_work *w);
 
+enum eng_action {
+	ENG_ACT_NONE, /* nothing more to ask or try */
+	ENG_ACT_ASK,  /* ask question `next` */
+	ENG_ACT_TRY,  /* try step `step` */
+};
+
+enum eng_outcome {
+	ENG_OPEN,       /* the session goes on (or has no steps to try) */
+	ENG_RESOLVED,   /* a step fixed it: `fixed_by` */
+	ENG_UNRESOLVED, /* no step fixed it: hand it to a person */
+};
+
+/* Why a session ended unresolved. */
+enum eng_end {
+	ENG_END_NONE,
+	ENG_END_NO_STEP,  /* every step that could fix it was tried or skipped */
+	ENG_END_UNLISTED, /* a cause the KB does not list is now the likeliest */
+};
+
 struct eng_result {
 	int nr;            /* causes with probability > 0 */
 	const int *causes; /* their indices, most likely first (borrowed from
@@ -39,15 +75,39 @@ struct eng_result {
 	double other;      /* the leak: a cause the KB does not list */
 	int next;          /* question to ask next, or -1 */
 	double gain;       /* its expected information gain, bits */
+	enum eng_action action;
+	int step;          /* the step to try, when action is ENG_ACT_TRY */
+	/* The repair loop applies: some candidate cause has a step. */
+	int has_steps;
+	/* The steps still to try, in the order to try them, and
+	 * plan_p[i] = P(plan[i] fixes it | the steps before it failed)
+	 * (borrowed, as causes). */
+	const int *plan;
+	const double *plan_p;
+	int nr_plan;
+	double ecr;        /* expected cost of repair following plan, minutes */
+	int weighed;       /* the question weighed against the plan, or -1 */
+	double eco;        /* expected cost when asking it first, minutes */
+	double weighed_gain; /* its information gain, bits */
+	enum eng_outcome outcome;
+	int fixed_by;      /* the step that fixed it, or -1 */
+	enum eng_end end;
 };
 
 /* Ranks the causes for answers (m->nr_questions entries: an option index,
- * ENG_UNANSWERED or ENG_UNKNOWN). An answered 'problem' restricts the
- * causes to that article, an answered 'platform' to that platform (and to
- * causes for any platform). boost, when not NULL, multiplies the prior of
- * each article's causes by (1 + boost[article]). Allocates nothing. */
-void eng_diagnose(struct eng_work *w, const int *answers, const double *boost,
+ * ENG_UNANSWERED or ENG_UNKNOWN) and steps tried (m->nr_steps entries,
+ * ENG_UNTRIED ...; NULL: none). An answered 'problem' restricts the causes
+ * to that article, an answered 'platform' to that platform (and to causes
+ * for any platform). A failed step multiplies each cause it fixes by
+ * 1 - P(it fixes that cause). boost, when not NULL, multiplies the prior
+ * of each article's causes by (1 + boost[article]). Then plans the steps
+ * left and picks the next action. Allocates nothing. */
+void eng_diagnose(struct eng_work *w, const int *answers,
+		  const unsigned char *tried, const double *boost,
 		  struct eng_result *out);
+
+/* For tests: plans of up to n steps are exact (0: the P/C rule alone). */
+void eng_work_set_exact_steps(struct eng_work *w, int n);
 
 /* 1 when option v of question q is worth offering under answers (may be
  * NULL: every option is): every option is, but for 'platform' once a

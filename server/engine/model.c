@@ -17,7 +17,7 @@ struct pending {
 struct eng_model_build {
 	struct pending *items;
 	size_t nr, alloc;
-	size_t alloc_questions, alloc_articles, alloc_causes;
+	size_t alloc_questions, alloc_articles, alloc_causes, alloc_steps;
 };
 
 /* The builder state hangs off the model until finish; kept out of the
@@ -84,7 +84,15 @@ int eng_model_add_article(struct eng_model *m, const char *slug,
 	m->articles[m->nr_articles].slug = xstrdup(slug);
 	m->articles[m->nr_articles].title = xstrdup(title);
 	m->articles[m->nr_articles].lang = NULL;
+	m->articles[m->nr_articles].escalation = xstrdup("");
 	return m->nr_articles++;
+}
+
+void eng_model_set_escalation(struct eng_model *m, int article,
+			      const char *html)
+{
+	free(m->articles[article].escalation);
+	m->articles[article].escalation = xstrdup(html ? html : "");
 }
 
 void eng_model_set_article_lang(struct eng_model *m, int article,
@@ -112,17 +120,53 @@ int eng_model_add_cause(struct eng_model *m, int article, const char *id,
 	return m->nr_causes++;
 }
 
-void eng_model_add_solution(struct eng_model *m, int cause, const char *id,
-			    const char *title, const char *html)
+int eng_model_add_step(struct eng_model *m, int article, const char *id,
+		       const char *title, const char *html, const char *platform,
+		       double cost)
+{
+	struct eng_model_build *b = build_of(m);
+	struct eng_step *s;
+
+	ALLOC_GROW(m->steps, (size_t)m->nr_steps + 1, b->alloc_steps);
+	s = &m->steps[m->nr_steps];
+	memset(s, 0, sizeof(*s));
+	s->id = xstrdup(id);
+	s->title = xstrdup(title);
+	s->html = xstrdup(html);
+	s->article = article;
+	s->platform = platform && m->q_platform >= 0 ?
+		eng_model_option(m, m->q_platform, platform) : -1;
+	s->cost = cost > 0 ? cost : 1;
+	return m->nr_steps++;
+}
+
+/* Appends (item, fix) to the parallel arrays items and fixes. */
+static void add_link(int **items, double **fixes, int *nr, int *alloc, int item,
+		     double fix)
+{
+	if (*nr == *alloc) {
+		*alloc = *alloc ? 2 * *alloc : 4;
+		*items = xrealloc(*items, (size_t)*alloc * sizeof(**items));
+		*fixes = xrealloc(*fixes, (size_t)*alloc * sizeof(**fixes));
+	}
+	(*items)[*nr] = item;
+	(*fixes)[(*nr)++] = fix;
+}
+
+void eng_model_link(struct eng_model *m, int cause, int step, double fix)
 {
 	struct eng_cause *c = &m->causes[cause];
+	struct eng_step *s = &m->steps[step];
 
-	c->solutions = xrealloc(c->solutions,
-				((size_t)c->nr_solutions + 1) * sizeof(*c->solutions));
-	c->solutions[c->nr_solutions].id = xstrdup(id);
-	c->solutions[c->nr_solutions].title = xstrdup(title);
-	c->solutions[c->nr_solutions].html = xstrdup(html);
-	c->nr_solutions++;
+	for (int i = 0; i < c->nr_steps; i++)
+		if (c->steps[i] == step)
+			return;
+	if (fix > 1)
+		fix = 1;
+	if (!(fix > 0))
+		fix = 1e-6;
+	add_link(&c->steps, &c->fix, &c->nr_steps, &c->alloc_steps, step, fix);
+	add_link(&s->causes, &s->fix, &s->nr_causes, &s->alloc_causes, cause, fix);
 }
 
 int eng_model_add_condition(struct eng_model *m, int cause, const char *q,
@@ -208,6 +252,23 @@ int eng_model_finish(struct eng_model *m)
 		free(fill);
 	}
 
+	/* The same for the steps. */
+	m->step_start = xcalloc((size_t)m->nr_articles + 2, sizeof(*m->step_start));
+	m->steps_by_article = xcalloc((size_t)m->nr_steps + 1, sizeof(*m->steps_by_article));
+	for (int i = 0; i < m->nr_steps; i++)
+		m->step_start[m->steps[i].article + 1]++;
+	for (int a = 0; a < m->nr_articles; a++)
+		m->step_start[a + 1] += m->step_start[a];
+	{
+		int *fill = xcalloc((size_t)m->nr_articles + 1, sizeof(*fill));
+
+		for (int i = 0; i < m->nr_steps; i++) {
+			int a = m->steps[i].article;
+			m->steps_by_article[m->step_start[a] + fill[a]++] = i;
+		}
+		free(fill);
+	}
+
 	/* Index the matrix by question, with each entry's predictive
 	 * distribution: P(v | c) is proportional to 1 - EPS for the values c
 	 * names and EPS for the others. */
@@ -267,6 +328,7 @@ void eng_model_free(struct eng_model *m)
 		free(m->articles[i].slug);
 		free(m->articles[i].title);
 		free(m->articles[i].lang);
+		free(m->articles[i].escalation);
 	}
 	free(m->articles);
 	for (int i = 0; i < m->nr_causes; i++) {
@@ -274,14 +336,22 @@ void eng_model_free(struct eng_model *m)
 
 		free(c->id);
 		free(c->title);
-		for (int j = 0; j < c->nr_solutions; j++) {
-			free(c->solutions[j].id);
-			free(c->solutions[j].title);
-			free(c->solutions[j].html);
-		}
-		free(c->solutions);
+		free(c->steps);
+		free(c->fix);
 	}
 	free(m->causes);
+	for (int i = 0; i < m->nr_steps; i++) {
+		struct eng_step *st = &m->steps[i];
+
+		free(st->id);
+		free(st->title);
+		free(st->html);
+		free(st->causes);
+		free(st->fix);
+	}
+	free(m->steps);
+	free(m->step_start);
+	free(m->steps_by_article);
 	free(m->mask);
 	free(m->named_start);
 	free(m->named);
@@ -307,4 +377,23 @@ int eng_model_option(const struct eng_model *m, int q, const char *value)
 		if (!strcmp(qu->options[i].value, value))
 			return i;
 	return -1;
+}
+
+int eng_model_step(const struct eng_model *m, int article, const char *id)
+{
+	int found = -1;
+
+	if (article >= 0) {
+		for (int k = m->step_start[article]; k < m->step_start[article + 1]; k++)
+			if (!strcmp(m->steps[m->steps_by_article[k]].id, id))
+				return m->steps_by_article[k];
+		return -1;
+	}
+	for (int i = 0; i < m->nr_steps; i++)
+		if (!strcmp(m->steps[i].id, id)) {
+			if (found >= 0)
+				return -2;
+			found = i;
+		}
+	return found;
 }

@@ -34,10 +34,19 @@ struct eng_question {
 	int nr_applies;
 };
 
-struct eng_solution {
-	char *id;
+/* A step: one repair action (a solution of the KB) that fixes each of its
+ * causes with some probability, at some cost. */
+struct eng_step {
+	char *id;     /* unique within its article */
 	char *title;
 	char *html;
+	int article;  /* index into articles */
+	int platform; /* option index of the platform question; -1: any */
+	double cost;  /* minutes a typical user needs for it; > 0 */
+	/* The causes it fixes, with P(the step fixes it | that cause). */
+	int *causes;
+	double *fix;
+	int nr_causes, alloc_causes;
 };
 
 struct eng_cause {
@@ -46,14 +55,18 @@ struct eng_cause {
 	int article;  /* index into articles */
 	int platform; /* option index of the platform question; -1: any */
 	double prior; /* unnormalised prior weight */
-	struct eng_solution *solutions;
-	int nr_solutions;
+	/* The steps that fix it, in the order the author listed them, with
+	 * their P(fixes | this cause) (the same links as the steps'). */
+	int *steps;
+	double *fix;
+	int nr_steps, alloc_steps;
 };
 
 struct eng_article {
 	char *slug;
 	char *title;
 	char *lang; /* front matter 'lang'; NULL when not given */
+	char *escalation; /* what to do when no step fixed it (HTML); "" */
 };
 
 /* One cause that names a question, with its predictive distribution over
@@ -85,6 +98,11 @@ struct eng_model {
 	 * article_start[a + 1]) are article a's causes, in authored order. */
 	int *article_start;
 	int *by_article;
+	struct eng_step *steps; /* every article's, in the order added */
+	int nr_steps;
+	/* Steps grouped by article, as causes are. */
+	int *step_start;
+	int *steps_by_article;
 };
 
 /* Builder, used by the loader; every string is copied. */
@@ -101,11 +119,20 @@ int eng_model_add_article(struct eng_model *m, const char *slug,
 /* Sets article's language (copied); lang NULL or "" leaves it unset. */
 void eng_model_set_article_lang(struct eng_model *m, int article,
 				const char *lang);
+/* Sets what article says to do when no step fixes the problem (HTML,
+ * copied; NULL or "" for nothing). */
+void eng_model_set_escalation(struct eng_model *m, int article,
+			      const char *html);
 /* Returns the new cause's index. platform may be NULL. */
 int eng_model_add_cause(struct eng_model *m, int article, const char *id,
 			const char *title, const char *platform, double prior);
-void eng_model_add_solution(struct eng_model *m, int cause, const char *id,
-			    const char *title, const char *html);
+/* Returns the new step's index. platform may be NULL; cost > 0. */
+int eng_model_add_step(struct eng_model *m, int article, const char *id,
+		       const char *title, const char *html, const char *platform,
+		       double cost);
+/* Records that step fixes cause with probability fix (0 < fix <= 1); a
+ * second link between the two keeps the first. */
+void eng_model_link(struct eng_model *m, int cause, int step, double fix);
 /* Adds value to cause's (or with cause < 0, question q_of's applies)
  * condition on question q. Returns 0, or -1 for an unknown question or
  * value. */
@@ -122,5 +149,9 @@ void eng_model_free(struct eng_model *m);
 /* Lookups; -1 when absent. */
 int eng_model_question(const struct eng_model *m, const char *id);
 int eng_model_option(const struct eng_model *m, int q, const char *value);
+/* The step named id in article (after eng_model_finish); with article
+ * -1, in any article, and -2 when several articles have a step of that
+ * name. */
+int eng_model_step(const struct eng_model *m, int article, const char *id);
 
 #endif

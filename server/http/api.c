@@ -262,10 +262,12 @@ static int skipped(const char *key, const char *const *skip)
 }
 
 /* Reads the answers (from body when given, else from the query) into
- * answers and the free text into *text (borrowed from the request).
- * Returns 0, or -1 with *status, *code and err set. */
+ * answers, the steps tried into tried and the free text into *text
+ * (borrowed from the request). Returns 0, or -1 with *status, *code and
+ * err set. */
 static int parse_diagnose(struct http_request *req, const cJSON *body,
-			  const char *const *skip, int *answers, const char **text,
+			  const char *const *skip, int *answers,
+			  struct eng_tried *tried, const char **text,
 			  int *status, const char **code, struct sbuf *err)
 {
 	const struct eng_model *m = req->kb->model;
@@ -274,7 +276,7 @@ static int parse_diagnose(struct http_request *req, const cJSON *body,
 	*code = "bad_answer";
 	*text = NULL;
 	if (body) {
-		const cJSON *it, *answers_obj = NULL;
+		const cJSON *it, *answers_obj = NULL, *tried_obj = NULL;
 
 		cJSON_ArrayForEach(it, body) {
 			if (!strcmp(it->string, "problem") && cJSON_IsString(it)) {
@@ -286,11 +288,14 @@ static int parse_diagnose(struct http_request *req, const cJSON *body,
 				*text = it->valuestring;
 			} else if (!strcmp(it->string, "answers") && cJSON_IsObject(it)) {
 				answers_obj = it;
+			} else if (!strcmp(it->string, "tried") && cJSON_IsObject(it)) {
+				tried_obj = it;
 			} else {
 				*code = "bad_request";
 				sbuf_addf(err, "unexpected '%s': the body is {\"problem\": "
 					  "slug, \"q\": text, \"answers\": {question: "
-					  "value}}, each optional", it->string);
+					  "value}, \"tried\": {step: result}}, each optional",
+					  it->string);
 				return -1;
 			}
 		}
@@ -303,24 +308,41 @@ static int parse_diagnose(struct http_request *req, const cJSON *body,
 			if (eng_answer_set(m, answers, it->string, it->valuestring, err))
 				return -1;
 		}
+		*code = "bad_step";
+		cJSON_ArrayForEach(it, tried_obj) {
+			if (!cJSON_IsString(it)) {
+				*code = "bad_request";
+				sbuf_addf(err, "the result of step '%s' must be a string "
+					  "(failed, fixed or skipped)", it->string);
+				return -1;
+			}
+			if (eng_tried_set(m, answers, tried, it->string, it->valuestring, err))
+				return -1;
+		}
 		return 0;
 	}
 	for (size_t i = 0; i < req->nr_args; i++) {
 		const struct http_arg *a = &req->args[i];
 
-		if (skipped(a->key, skip))
+		if (skipped(a->key, skip) || !strcmp(a->key, "tried"))
 			continue;
 		if (!strcmp(a->key, "q"))
 			*text = a->value;
 		else if (eng_answer_set(m, answers, a->key, a->value, err))
 			return -1;
 	}
+	/* Steps once every answer is read: an id is a step of the problem. */
+	*code = "bad_step";
+	for (size_t i = 0; i < req->nr_args; i++)
+		if (!strcmp(req->args[i].key, "tried") &&
+		    eng_tried_parse(m, answers, tried, req->args[i].value, err))
+			return -1;
 	return 0;
 }
 
 /* Ranks for parsed answers; returns the diagnose document (caller frees). */
 static cJSON *run_diagnose(struct http_request *req, const int *answers,
-			   const char *text)
+			   const struct eng_tried *tried, const char *text)
 {
 	const struct eng_model *m = req->kb->model;
 	double *boost = NULL;
@@ -333,8 +355,8 @@ static cJSON *run_diagnose(struct http_request *req, const int *answers,
 		boost_from_text(req, text, boost);
 	}
 	w = kbstate_work_take(req->kb);
-	eng_diagnose(w, answers, boost, &r);
-	doc = eng_result_json(m, answers, &r);
+	eng_diagnose(w, answers, tried->result, boost, &r);
+	doc = eng_result_json(m, answers, tried, &r);
 	kbstate_work_give(req->kb, w);
 	metrics_diagnose(req->app->metrics);
 	free(boost);
@@ -346,21 +368,27 @@ cJSON *api_diagnose_doc(struct http_request *req, const cJSON *body,
 			struct sbuf *err)
 {
 	int *answers = eng_answers_new(req->kb->model);
+	struct eng_tried tried;
 	const char *text;
 	cJSON *doc = NULL;
 
-	if (!parse_diagnose(req, body, skip, answers, &text, status, code, err))
-		doc = run_diagnose(req, answers, text);
+	eng_tried_init(&tried, req->kb->model);
+	if (!parse_diagnose(req, body, skip, answers, &tried, &text, status, code, err))
+		doc = run_diagnose(req, answers, &tried, text);
+	eng_tried_release(&tried);
 	free(answers);
 	return doc;
 }
 
 /* The diagnose document for parsed answers, printed into out: from the
- * KB's memo when the same answers were seen, else ranked and memoised.
- * The key is the answers array (every question's value index, in catalogue
- * order, so argument order and spelling do not matter) and the text. */
+ * KB's memo when the same session was seen, else ranked and memoised. The
+ * key is the answers array (every question's value index, in catalogue
+ * order, so argument order and spelling do not matter), the steps tried
+ * with their results in the order reported (the document lists them so),
+ * and the text. */
 static void diagnose_printed(struct http_request *req, const int *answers,
-			     const char *text, struct sbuf *out)
+			     const struct eng_tried *tried, const char *text,
+			     struct sbuf *out)
 {
 	size_t n = (size_t)req->kb->model->nr_questions * sizeof(*answers);
 	struct sbuf key = SBUF_INIT;
@@ -368,13 +396,20 @@ static void diagnose_printed(struct http_request *req, const int *answers,
 	char *s;
 
 	sbuf_add(&key, answers, n);
+	for (int i = 0; i < tried->nr; i++) {
+		int step = tried->order[i];
+
+		sbuf_add(&key, &step, sizeof(step));
+		sbuf_addch(&key, (char)tried->result[step]);
+	}
+	sbuf_addch(&key, '\0');
 	sbuf_adds(&key, text ? text : "");
 	if (memo_get(req->kb->diagnoses, key.buf, key.len, out)) {
 		metrics_diagnose(req->app->metrics);
 		sbuf_release(&key);
 		return;
 	}
-	doc = run_diagnose(req, answers, text);
+	doc = run_diagnose(req, answers, tried, text);
 	s = cJSON_PrintUnformatted(doc);
 	memo_put(req->kb->diagnoses, key.buf, key.len, s, strlen(s));
 	sbuf_adds(out, s);
@@ -388,6 +423,7 @@ void api_diagnose(struct http_request *req, struct http_reply *rep, const char *
 	struct sbuf err = SBUF_INIT;
 	cJSON *body = NULL;
 	const char *code, *text;
+	struct eng_tried tried;
 	int status, *answers;
 
 	(void)param;
@@ -411,15 +447,17 @@ void api_diagnose(struct http_request *req, struct http_reply *rep, const char *
 		}
 	}
 	answers = eng_answers_new(req->kb->model);
-	if (parse_diagnose(req, body, NULL, answers, &text, &status, &code, &err)) {
+	eng_tried_init(&tried, req->kb->model);
+	if (parse_diagnose(req, body, NULL, answers, &tried, &text, &status, &code, &err)) {
 		api_error(rep, status, code, "%s", err.buf);
 	} else {
 		rep->content_type = "application/json";
-		diagnose_printed(req, answers, text, &rep->body);
+		diagnose_printed(req, answers, &tried, text, &rep->body);
 		if (!body)
 			http_reply_header(rep, "ETag", req->kb->etag);
 	}
 	free(answers);
+	eng_tried_release(&tried);
 	cJSON_Delete(body);
 	sbuf_release(&err);
 }

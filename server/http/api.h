@@ -29,7 +29,7 @@ void api_json(struct http_reply *rep, struct cJSON *doc);
 
 /* The diagnose document for the request's KB, from query arguments (every
  * argument but problem, q and those in skip is an answer) or, when body is
- * given, from {"problem", "q", "answers"}. Returns the document (caller
+ * given, from {"problem", "q", "answers", "tried"}. Returns the document (caller
  * frees), or NULL with an HTTP status set in *status and a message in err
  * (code "bad_request" / "bad_answer"). */
 struct cJSON *api_diagnose_doc(struct http_request *req, const struct cJSON *body,

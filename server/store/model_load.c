@@ -122,14 +122,13 @@ static int find_article(const struct eng_model *m, const int *idx,
 	return -1;
 }
 
-/* Causes, their conditions and their solutions come from three queries
- * in the same order (article, then the cause's position), merged in step:
- * three statements for the whole KB, not two per cause. */
-static int load_causes(struct store *st, struct eng_model *m)
+/* Causes and their conditions come from two queries in the same order
+ * (article, then the cause's position), merged in step: two statements
+ * for the whole KB, not one per cause. */
+static int load_causes(struct store *st, struct eng_model *m, const int *idx)
 {
-	sqlite3_stmt *c = NULL, *cond = NULL, *sol = NULL;
-	int *idx = slug_index(m);
-	int rc, rc_cond, rc_sol, ret = -1;
+	sqlite3_stmt *c = NULL, *cond = NULL;
+	int rc, rc_cond, ret = -1;
 
 	c = store_prepare(st,
 		"SELECT c.article_id, a.slug, c.id, c.title, c.platform_id, "
@@ -141,17 +140,9 @@ static int load_causes(struct store *st, struct eng_model *m)
 		"FROM cause_conditions AS cc JOIN causes AS c "
 		"ON c.article_id = cc.article_id AND c.id = cc.cause_id "
 		"ORDER BY cc.article_id, c.position");
-	sol = store_prepare(st,
-		"SELECT cs.article_id, c.position, s.id, s.title, s.html "
-		"FROM cause_solutions AS cs "
-		"JOIN causes AS c ON c.article_id = cs.article_id AND c.id = cs.cause_id "
-		"JOIN solutions AS s ON s.article_id = cs.article_id "
-		"AND s.id = cs.solution_id "
-		"ORDER BY cs.article_id, c.position, cs.position");
-	if (!c || !cond || !sol)
+	if (!c || !cond)
 		goto cleanup;
 	rc_cond = sqlite3_step(cond);
-	rc_sol = sqlite3_step(sol);
 	while ((rc = sqlite3_step(c)) == SQLITE_ROW) {
 		sqlite3_int64 art = sqlite3_column_int64(c, 0);
 		int pos = sqlite3_column_int(c, 6);
@@ -174,19 +165,8 @@ static int load_causes(struct store *st, struct eng_model *m)
 				eng_model_add_condition(m, ci, col(cond, 2), col(cond, 3));
 			rc_cond = sqlite3_step(cond);
 		}
-		while (rc_sol == SQLITE_ROW &&
-		       (sqlite3_column_int64(sol, 0) < art ||
-			(sqlite3_column_int64(sol, 0) == art &&
-			 sqlite3_column_int(sol, 1) <= pos))) {
-			if (ci >= 0 && sqlite3_column_int64(sol, 0) == art &&
-			    sqlite3_column_int(sol, 1) == pos)
-				eng_model_add_solution(m, ci, col(sol, 2), col(sol, 3),
-						       col(sol, 4));
-			rc_sol = sqlite3_step(sol);
-		}
 	}
-	if (rc != SQLITE_DONE || (rc_cond != SQLITE_ROW && rc_cond != SQLITE_DONE) ||
-	    (rc_sol != SQLITE_ROW && rc_sol != SQLITE_DONE))
+	if (rc != SQLITE_DONE || (rc_cond != SQLITE_ROW && rc_cond != SQLITE_DONE))
 		goto db_error;
 	ret = 0;
 	goto cleanup;
@@ -195,23 +175,103 @@ db_error:
 cleanup:
 	sqlite3_finalize(c);
 	sqlite3_finalize(cond);
-	sqlite3_finalize(sol);
-	free(idx);
 	return ret;
+}
+
+/* The steps (solutions) of the articles offered as problems, and what
+ * each article says to do when none fixed it. */
+static int load_steps(struct store *st, struct eng_model *m, const int *idx)
+{
+	sqlite3_stmt *s = NULL, *e = NULL;
+	int rc, ret = -1;
+
+	s = store_prepare(st,
+		"SELECT a.slug, s.id, s.title, s.html, s.platform_id, s.cost "
+		"FROM solutions AS s JOIN articles AS a ON a.id = s.article_id "
+		"ORDER BY s.article_id, s.position");
+	e = store_prepare(st, "SELECT slug, escalation_html FROM articles "
+			      "WHERE escalation_html <> ''");
+	if (!s || !e)
+		goto cleanup;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int article = find_article(m, idx, col(s, 0));
+
+		if (article >= 0)
+			eng_model_add_step(m, article, col(s, 1), col(s, 2), col(s, 3),
+					   sqlite3_column_type(s, 4) == SQLITE_NULL ?
+						   NULL : col(s, 4),
+					   sqlite3_column_double(s, 5));
+	}
+	if (rc != SQLITE_DONE)
+		goto db_error;
+	while ((rc = sqlite3_step(e)) == SQLITE_ROW) {
+		int article = find_article(m, idx, col(e, 0));
+
+		if (article >= 0)
+			eng_model_set_escalation(m, article, col(e, 1));
+	}
+	if (rc != SQLITE_DONE)
+		goto db_error;
+	ret = 0;
+	goto cleanup;
+db_error:
+	store_db_fail(st);
+cleanup:
+	sqlite3_finalize(s);
+	sqlite3_finalize(e);
+	return ret;
+}
+
+/* Which step fixes which cause, with what probability, in the order the
+ * cause lists them; after eng_model_finish, which indexes the steps. */
+static int load_links(struct store *st, struct eng_model *m, const int *idx)
+{
+	sqlite3_stmt *s = store_prepare(st,
+		"SELECT a.slug, cs.cause_id, cs.solution_id, cs.probability "
+		"FROM cause_solutions AS cs JOIN articles AS a ON a.id = cs.article_id "
+		"JOIN causes AS c ON c.article_id = cs.article_id AND c.id = cs.cause_id "
+		"ORDER BY cs.article_id, c.position, cs.position");
+	int rc;
+
+	if (!s)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int article = find_article(m, idx, col(s, 0)), cause = -1, step;
+
+		if (article < 0)
+			continue;
+		for (int k = m->article_start[article];
+		     k < m->article_start[article + 1] && cause < 0; k++)
+			if (!strcmp(m->causes[m->by_article[k]].id, col(s, 1)))
+				cause = m->by_article[k];
+		step = eng_model_step(m, article, col(s, 2));
+		if (cause >= 0 && step >= 0)
+			eng_model_link(m, cause, step, sqlite3_column_double(s, 3));
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_db_fail(st);
 }
 
 struct eng_model *store_load_model(struct store *st)
 {
 	struct eng_model *m = eng_model_new();
+	int *idx = NULL;
 
-	if (load_questions(st, m) || load_applies(st, m) || load_causes(st, m))
+	if (load_questions(st, m) || load_applies(st, m))
+		goto fail;
+	idx = slug_index(m);
+	if (load_causes(st, m, idx) || load_steps(st, m, idx))
 		goto fail;
 	if (eng_model_finish(m)) {
 		store_set_err(st, "the KB has no 'problem' or 'platform' question");
 		goto fail;
 	}
+	if (load_links(st, m, idx))
+		goto fail;
+	free(idx);
 	return m;
 fail:
+	free(idx);
 	eng_model_free(m);
 	return NULL;
 }

@@ -45,8 +45,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_QCOND] = "INSERT OR IGNORE INTO question_conditions(question_id, on_question, "
 		     "value) VALUES (?1, ?2, ?3)",
 	[ST_ARTICLE] = "INSERT INTO articles(slug, title, updated_at, lang, "
-		       "source_path, source_hash, html, meta) VALUES "
-		       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+		       "source_path, source_hash, html, meta, escalation_html) "
+		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[ST_ART_PLATFORM] = "INSERT INTO article_platforms(article_id, "
 			    "platform_id, position) VALUES (?1, ?2, ?3)",
 	[ST_PRODUCT] = "INSERT INTO article_products(article_id, position, "
@@ -59,9 +59,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_CCOND] = "INSERT OR IGNORE INTO cause_conditions(article_id, cause_id, "
 		     "question_id, value) VALUES (?1, ?2, ?3, ?4)",
 	[ST_SOLUTION] = "INSERT INTO solutions(article_id, id, position, "
-			"platform_id, title, html) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+			"platform_id, title, html, cost, cost_basis) VALUES "
+			"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[ST_CSOL] = "INSERT OR IGNORE INTO cause_solutions(article_id, cause_id, "
-		    "solution_id, position) VALUES (?1, ?2, ?3, ?4)",
+		    "solution_id, position, probability) VALUES (?1, ?2, ?3, ?4, ?5)",
 };
 
 /* The full-text tables are filled beside the other tables: on the ranking
@@ -418,6 +419,7 @@ int writer_add_article(struct writer *w, const struct kb_article *a)
 	bind_text(s, 6, a->source_hash);
 	bind_text(s, 7, a->html);
 	bind_text(s, 8, meta ? meta : "{}");
+	bind_text(s, 9, a->escalation_html ? a->escalation_html : "");
 	if (run(w, s))
 		goto cleanup;
 	art = sqlite3_last_insert_rowid(w->db);
@@ -468,6 +470,8 @@ int writer_add_article(struct writer *w, const struct kb_article *a)
 			bind_text(s, 2, c->id);
 			bind_text(s, 3, c->solutions.items[j]);
 			sqlite3_bind_int(s, 4, (int)j);
+			sqlite3_bind_double(s, 5, kb_article_fix(a, c->id,
+								 c->solutions.items[j]));
 			if (run(w, s))
 				goto cleanup;
 		}
@@ -482,6 +486,8 @@ int writer_add_article(struct writer *w, const struct kb_article *a)
 		bind_text(s, 4, sol->platform);
 		bind_text(s, 5, sol->title);
 		bind_text(s, 6, sol->html);
+		sqlite3_bind_double(s, 7, sol->cost > 0 ? sol->cost : 1);
+		bind_text(s, 8, sol->cost_basis ? sol->cost_basis : "default");
 		if (run(w, s))
 			goto cleanup;
 	}

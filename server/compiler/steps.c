@@ -1,0 +1,206 @@
+/* steps: a solution's cost, and the page's "if nothing helped" text. */
+#include "steps.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/sbuf.h"
+#include "../base/text.h"
+#include "../base/xalloc.h"
+#include "headings.h"
+
+#define COUNT(a) (sizeof(a) / sizeof(*(a)))
+
+/* 1 when text holds one of phrases: as whole words for a phrase written
+ * in ASCII (case aside), anywhere for one in another script (Chinese and
+ * Japanese are written without spaces). */
+static int says(const char *text, const char *const *phrases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (text_has_non_ascii(phrases[i]) ? strstr(text, phrases[i]) != NULL :
+		    heading_names(text, phrases[i]))
+			return 1;
+	}
+	return 0;
+}
+
+static const char *const support_words[] = {
+	"contact support", "contact our support", "contact technical support",
+	"contact customer support", "contact customer service", "contact us",
+	"contact the help desk", "contact your administrator", "support team",
+	"open a ticket", "submit a ticket", "file a ticket", "open a support case",
+	"call support", "support kontaktieren", "wenden sie sich an",
+	"contactez le support", "contactez-nous", "contacte con soporte",
+	"contacte al soporte", "entre em contato", "联系客服", "联系技术支持",
+	"联系支持", "サポートに連絡", "サポートにお問い合わせ",
+};
+
+static const char *const reinstall_words[] = {
+	"reinstall", "re-install", "uninstall", "factory reset", "reset to factory",
+	"factory settings", "factory defaults", "reflash", "re-flash",
+	"update the firmware", "firmware update", "update firmware",
+	"clean install", "neu installieren", "werkseinstellungen", "réinstaller",
+	"réinitialiser", "reinstalar", "restablecer", "重新安装", "恢复出厂",
+	"再インストール", "初期化",
+};
+
+static const char *const restart_words[] = {
+	"restart", "reboot", "power cycle", "power-cycle", "turn it off and on",
+	"turn off and on", "switch it off and on", "unplug", "re-pair",
+	"reconnect", "sign out", "log out", "neu starten", "neustart",
+	"redémarrer", "reiniciar", "重启", "重新启动", "再起動",
+};
+
+static const char *const check_starts[] = {
+	"check", "make sure", "verify", "ensure", "confirm", "see if", "see whether",
+	"look at", "prüfen", "überprüfen", "vérifiez", "comprobar", "compruebe",
+	"verifique", "检查", "确认", "確認",
+};
+
+/* 1 when text starts with one of the words (case aside). */
+static int starts_with(const char *text, const char *const *words, size_t n)
+{
+	text = text_ltrim(text);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(words[i]);
+
+		if (text_ieq_n(text, words[i], len) &&
+		    (text_has_non_ascii(words[i]) || !text[len] ||
+		     strchr(" \t,:.;", text[len])))
+			return 1;
+	}
+	return 0;
+}
+
+/* A procedure: more than 150 words, or six list items or more. */
+static int is_long(const struct kb_solution *s)
+{
+	size_t items = 0;
+
+	for (const char *p = s->html; (p = strstr(p, "<li")); p += 3)
+		items += p[3] == '>' || p[3] == ' ';
+	return heading_count_words(s->text ? s->text : "") > 150 || items >= 6;
+}
+
+void steps_cost(struct kb_solution *s)
+{
+	const char *text = s->text ? s->text : "", *title = s->title ? s->title : "";
+
+	if (s->cost > 0) {
+		s->cost_basis = "authored";
+		return;
+	}
+	if (says(title, support_words, COUNT(support_words)) ||
+	    says(text, support_words, COUNT(support_words))) {
+		s->cost = STEPS_COST_SUPPORT;
+		s->cost_basis = "support";
+	} else if (says(title, reinstall_words, COUNT(reinstall_words)) ||
+		   says(text, reinstall_words, COUNT(reinstall_words))) {
+		s->cost = STEPS_COST_REINSTALL;
+		s->cost_basis = "reinstall";
+	} else if (is_long(s)) {
+		s->cost = STEPS_COST_LONG;
+		s->cost_basis = "long";
+	} else if (says(title, restart_words, COUNT(restart_words))) {
+		s->cost = STEPS_COST_RESTART;
+		s->cost_basis = "restart";
+	} else if (starts_with(title, check_starts, COUNT(check_starts))) {
+		s->cost = STEPS_COST_CHECK;
+		s->cost_basis = "check";
+	} else {
+		s->cost = STEPS_COST_DEFAULT;
+		s->cost_basis = "default";
+	}
+}
+
+/* Headings over what to do when nothing helped. */
+static const char *const escalation_headings[] = {
+	"contact support", "contact us", "contact technical support",
+	"still need help", "need more help", "need help", "get help",
+	"getting help", "further help", "more help", "if the problem persists",
+	"if the issue persists", "if nothing helps", "if nothing works",
+	"still having problems", "still having issues", "still having trouble",
+	"weitere hilfe", "support kontaktieren", "besoin d'aide",
+	"contacter le support", "más ayuda", "contactar con soporte",
+	"联系我们", "联系客服", "联系技术支持", "仍需帮助", "サポートへのお問い合わせ",
+};
+
+/* Sentences that say what to do when nothing helped. */
+static const char *const escalation_phrases[] = {
+	"if the issue persists", "if the problem persists", "if the error persists",
+	"if the issue still occurs", "if the problem still occurs",
+	"if none of these", "if none of the above", "if none of the steps",
+	"if none of the solutions", "if nothing helps", "if nothing works",
+	"if this does not help", "if this doesn't help", "if that does not help",
+	"if that doesn't help", "if you still", "if the problem continues",
+	"if the issue continues", "still need help", "wenn das problem weiterhin",
+	"si le problème persiste", "si el problema persiste",
+	"se o problema persistir", "如果问题仍然存在", "如果问题依然存在",
+	"如果仍无法解决", "問題が解決しない場合",
+};
+
+static void plain(cmark_node *n, struct sbuf *out)
+{
+	sbuf_reset(out);
+	mdtree_plain_text(n, out);
+}
+
+void steps_escalation(struct kb_article *a, struct mdtree *t)
+{
+	struct sbuf text = SBUF_INIT, html = SBUF_INIT;
+	cmark_node *para = NULL;
+
+	/* Under a heading: every block up to the next heading of its level
+	 * or above. */
+	for (cmark_node *n = cmark_node_first_child(t->root); n; n = cmark_node_next(n)) {
+		int level;
+
+		if (cmark_node_get_type(n) != CMARK_NODE_HEADING)
+			continue;
+		plain(n, &text);
+		if (!says(text.buf, escalation_headings, COUNT(escalation_headings)) ||
+		    heading_kind(text.buf) != KB_SECTION_TEXT)
+			continue;
+		level = cmark_node_get_heading_level(n);
+		sbuf_reset(&html);
+		for (cmark_node *b = cmark_node_next(n); b; b = cmark_node_next(b)) {
+			if (cmark_node_get_type(b) == CMARK_NODE_HEADING &&
+			    cmark_node_get_heading_level(b) <= level)
+				break;
+			mdtree_render(b, &html);
+		}
+		if (html.len) {
+			free(a->escalation_html);
+			a->escalation_html = sbuf_detach(&html, NULL);
+		}
+	}
+	if (a->escalation_html)
+		goto cleanup;
+	/* Else the last paragraph that says it. */
+	for (cmark_node *n = cmark_node_first_child(t->root); n; n = cmark_node_next(n)) {
+		if (cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH)
+			continue;
+		plain(n, &text);
+		if (says(text.buf, escalation_phrases, COUNT(escalation_phrases)) ||
+		    says(text.buf, support_words, COUNT(support_words)))
+			para = n;
+	}
+	if (para) {
+		cmark_node *next = cmark_node_next(para);
+		size_t len;
+
+		plain(para, &text);
+		sbuf_reset(&html);
+		mdtree_render(para, &html);
+		/* "... contact support with the following:" and its list. */
+		len = text_rtrim_len(text.buf, text.len);
+
+		if (next && cmark_node_get_type(next) == CMARK_NODE_LIST &&
+		    len && text.buf[len - 1] == ':')
+			mdtree_render(next, &html);
+		a->escalation_html = sbuf_detach(&html, NULL);
+	}
+cleanup:
+	sbuf_release(&text);
+	sbuf_release(&html);
+}
