@@ -1,5 +1,6 @@
 /* pages: the HTML pages and the static files. */
 #include "pages.h"
+#include "pages_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,21 +16,18 @@
 #include "kbstate.h"
 #include "statics.h"
 #include "template.h"
-#include "treeview.h"
-#include "../engine/engine.h"
-#include "../engine/report.h"
 
 /* Query arguments that steer the page, not the diagnosis: 'embed' (the
  * page is the help-desk widget's panel; its value is the host page's
  * origin, or 1), 'detected' (answers read by the probe), 'lang' (the
  * reader's language) and 'ask' (the question to ask next, from a "change"
  * link). */
-static const char *const ui_args[] = { "embed", "detected", "lang", "ask", NULL };
+const char *const page_ui_args[] = { "embed", "detected", "lang", "ask", NULL };
 
-static int is_ui_arg(const char *key)
+int page_is_ui_arg(const char *key)
 {
-	for (size_t i = 0; ui_args[i]; i++)
-		if (!strcmp(key, ui_args[i]))
+	for (size_t i = 0; page_ui_args[i]; i++)
+		if (!strcmp(key, page_ui_args[i]))
 			return 1;
 	return 0;
 }
@@ -43,7 +41,7 @@ static size_t primary_len(const char *tag)
 /* The KB language that best serves want (a BCP 47 tag such as "de-AT"):
  * an article language equal to it, else the first with the same primary
  * subtag. Returns borrowed from m, or NULL when no article has it. */
-static const char *kb_language(const struct eng_model *m, const char *want)
+const char *page_kb_language(const struct eng_model *m, const char *want)
 {
 	const char *near = NULL;
 	size_t n;
@@ -66,7 +64,7 @@ static const char *kb_language(const struct eng_model *m, const char *want)
 
 /* True when article a is in language lang (NULL: any). Articles that do
  * not say their language are offered in every language. */
-static int article_in(const struct eng_article *a, const char *lang)
+int page_article_in(const struct eng_article *a, const char *lang)
 {
 	return !lang || !a->lang || !strcasecmp(a->lang, lang);
 }
@@ -93,8 +91,7 @@ static int is_kept_arg(const char *key)
 	return !strcmp(key, "embed") || !strcmp(key, "lang");
 }
 
-/* Appends "?k=v" to the first argument of u, "&k=v" to the others. */
-static void add_param(struct sbuf *u, int *first, const char *k, const char *v)
+void page_add_param(struct sbuf *u, int *first, const char *k, const char *v)
 {
 	sbuf_addch(u, *first ? '?' : '&');
 	*first = 0;
@@ -108,8 +105,8 @@ static void add_param(struct sbuf *u, int *first, const char *k, const char *v)
  * arguments ('embed', 'lang') are kept wherever they stand, so that a
  * reader stays in the widget and in their language; 'ask' is for this
  * page only and never kept. */
-static char *url_with(const struct http_request *req, const char *path, size_t n,
-		      long skip, const char *extra_key, const char *extra_value)
+char *page_url_with(const struct http_request *req, const char *path, size_t n,
+		    long skip, const char *extra_key, const char *extra_value)
 {
 	struct sbuf u = SBUF_INIT;
 	int first = 1;
@@ -120,14 +117,14 @@ static char *url_with(const struct http_request *req, const char *path, size_t n
 
 		if ((long)i == skip || !strcmp(k, "ask") || (i >= n && !is_kept_arg(k)))
 			continue;
-		add_param(&u, &first, k, req->args[i].value);
+		page_add_param(&u, &first, k, req->args[i].value);
 	}
 	if (extra_key)
-		add_param(&u, &first, extra_key, extra_value);
+		page_add_param(&u, &first, extra_key, extra_value);
 	return sbuf_detach(&u, NULL);
 }
 
-static void add_owned_string(cJSON *o, const char *key, char *s)
+void page_add_owned_string(cJSON *o, const char *key, char *s)
 {
 	cJSON_AddStringToObject(o, key, s);
 	free(s);
@@ -151,7 +148,7 @@ static void set_lang(cJSON *site, const char *lang)
 	cJSON_AddStringToObject(site, "dir", dir);
 }
 
-static cJSON *site_json(const struct http_request *req, const char *title)
+cJSON *page_site(const struct http_request *req, const char *title)
 {
 	cJSON *site = cJSON_CreateObject();
 	const struct static_file *css = statics_get(req->app->statics, "app.css");
@@ -172,7 +169,7 @@ static cJSON *site_json(const struct http_request *req, const char *title)
 		cJSON_AddStringToObject(site, "content_hash", req->kb->content_hash);
 	cJSON_AddBoolToObject(site, "embed", http_arg(req, "embed") != NULL);
 	{
-		const char *lang = req->kb ? kb_language(req->kb->model, http_arg(req, "lang")) : NULL;
+		const char *lang = req->kb ? page_kb_language(req->kb->model, http_arg(req, "lang")) : NULL;
 
 		set_lang(site, lang ? lang : "en");
 	}
@@ -182,7 +179,7 @@ static cJSON *site_json(const struct http_request *req, const char *title)
 /* 1 when "Detect from this computer" can tell something: a cause for
  * Linux (or for any platform) names a question the probe answers, other
  * than the platform; of problem's article only, when problem is given. */
-static int probe_useful(const struct eng_model *m, const char *problem)
+int page_probe_useful(const struct eng_model *m, const char *problem)
 {
 	int a = problem ? eng_model_option(m, m->q_problem, problem) : -1;
 	int linux_opt = eng_model_option(m, m->q_platform, "linux");
@@ -202,8 +199,8 @@ static int probe_useful(const struct eng_model *m, const char *problem)
 }
 
 /* Renders template name over ctx (freed here) into rep as an HTML page. */
-static void render(struct http_request *req, struct http_reply *rep, int status,
-		   const char *name, cJSON *ctx)
+void page_render(struct http_request *req, struct http_reply *rep, int status,
+		 const char *name, cJSON *ctx)
 {
 	rep->content_type = "text/html; charset=utf-8";
 	rep->is_html = 1;
@@ -223,10 +220,10 @@ void page_error(struct http_request *req, struct http_reply *rep, int status,
 {
 	cJSON *ctx = cJSON_CreateObject();
 
-	cJSON_AddItemToObject(ctx, "site", site_json(req, "Error"));
+	cJSON_AddItemToObject(ctx, "site", page_site(req, "Error"));
 	cJSON_AddNumberToObject(ctx, "status", status);
 	cJSON_AddStringToObject(ctx, "message", message);
-	render(req, rep, status, "error", ctx);
+	page_render(req, rep, status, "error", ctx);
 }
 
 /* The platform of the KB's list whose id is id (borrowed), or NULL. */
@@ -251,7 +248,7 @@ void page_index(struct http_request *req, struct http_reply *rep, const char *pa
 
 	(void)param;
 	rep->route = "/";
-	cJSON_AddItemToObject(ctx, "site", site_json(req, "Troubleshooting"));
+	cJSON_AddItemToObject(ctx, "site", page_site(req, "Troubleshooting"));
 	problems = cJSON_AddArrayToObject(ctx, "problems");
 	articles = cJSON_AddArrayToObject(ctx, "articles");
 	cJSON_ArrayForEach(it, req->kb->list) {
@@ -268,7 +265,7 @@ void page_index(struct http_request *req, struct http_reply *rep, const char *pa
 		p = cJSON_Duplicate(it, 1);
 		sbuf_adds(&u, "/wizard?problem=");
 		page_url_encode(&u, cJSON_GetObjectItem(it, "slug")->valuestring);
-		add_owned_string(p, "wizard_url", sbuf_detach(&u, NULL));
+		page_add_owned_string(p, "wizard_url", sbuf_detach(&u, NULL));
 		cJSON_AddItemToArray(problems, p);
 	}
 	platforms = cJSON_Duplicate(req->kb->platforms, 1);
@@ -279,14 +276,14 @@ void page_index(struct http_request *req, struct http_reply *rep, const char *pa
 	if (chosen)
 		cJSON_AddItemToObject(ctx, "platform_name", cJSON_Duplicate(
 			cJSON_GetObjectItem(chosen, "name"), 1));
-	if (api_probe_allowed(req) && probe_useful(req->kb->model, NULL) &&
+	if (api_probe_allowed(req) && page_probe_useful(req->kb->model, NULL) &&
 	    (!only || !strcmp(only, "linux")))
 		cJSON_AddBoolToObject(ctx, "can_detect", 1);
 	/* With --probe loopback the page differs by client (the detect
 	 * button): then it has no ETag, which would claim it does not. */
 	if (req->app->cfg.probe != PROBE_LOOPBACK)
 		http_reply_header(rep, "ETag", req->kb->etag);
-	render(req, rep, 200, "index", ctx);
+	page_render(req, rep, 200, "index", ctx);
 }
 
 /* Gives each of the article's platforms the anchor of its first section,
@@ -325,7 +322,7 @@ void page_article(struct http_request *req, struct http_reply *rep, const char *
 	}
 	ctx = cJSON_Duplicate(d->doc, 1);
 	{
-		cJSON *site = site_json(req, cJSON_GetObjectItem(ctx, "title")->valuestring);
+		cJSON *site = page_site(req, cJSON_GetObjectItem(ctx, "title")->valuestring);
 		const cJSON *lang = cJSON_GetObjectItem(ctx, "lang");
 
 		/* The page is in the article's language when it says one. */
@@ -337,10 +334,10 @@ void page_article(struct http_request *req, struct http_reply *rep, const char *
 	if (cJSON_GetArraySize(cJSON_GetObjectItem(ctx, "causes"))) {
 		sbuf_adds(&u, "/wizard?problem=");
 		page_url_encode(&u, slug);
-		add_owned_string(ctx, "wizard_url", sbuf_detach(&u, NULL));
+		page_add_owned_string(ctx, "wizard_url", sbuf_detach(&u, NULL));
 	}
 	http_reply_header(rep, "ETag", req->kb->etag);
-	render(req, rep, 200, "article", ctx);
+	page_render(req, rep, 200, "article", ctx);
 }
 
 void page_search(struct http_request *req, struct http_reply *rep, const char *param)
@@ -372,7 +369,7 @@ void page_search(struct http_request *req, struct http_reply *rep, const char *p
 		cJSON_AddBoolToObject(ctx, "has_hits",
 				      cJSON_GetArraySize(cJSON_GetObjectItem(doc, "hits")) > 0);
 	}
-	cJSON_AddItemToObject(ctx, "site", site_json(req, q && *q ? q : "Search"));
+	cJSON_AddItemToObject(ctx, "site", page_site(req, q && *q ? q : "Search"));
 	if (!doc)
 		cJSON_AddStringToObject(ctx, "query", q ? q : "");
 	if (err.len) {
@@ -394,475 +391,8 @@ void page_search(struct http_request *req, struct http_reply *rep, const char *p
 		}
 	}
 	http_reply_header(rep, "ETag", req->kb->etag);
-	render(req, rep, status, "search", ctx);
+	page_render(req, rep, status, "search", ctx);
 	sbuf_release(&err);
-}
-
-/* Returns 1 when word is one of the comma-separated words of list. */
-static int in_csv(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (const char *p = list; p && *p;) {
-		size_t len = strcspn(p, ",");
-
-		if (len == n && !strncmp(p, word, n))
-			return 1;
-		p += len;
-		if (*p)
-			p++;
-	}
-	return 0;
-}
-
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
-}
-
-/* Skips blanks and tags; the next character of html's text. */
-static const char *html_next_char(const char *p)
-{
-	for (;;) {
-		if (*p == '<') {
-			const char *end = strchr(p, '>');
-
-			p = end ? end + 1 : p + strlen(p);
-		} else if (is_blank(*p)) {
-			p++;
-		} else {
-			return p;
-		}
-	}
-}
-
-/* The character at h, an entity decoded (cmark escapes only &, <, > and
- * "); *n is set to its length in html. */
-static char html_char(const char *h, size_t *n)
-{
-	static const struct { const char *ent; char c; } ents[] = {
-		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' },
-	};
-
-	*n = 1;
-	for (size_t i = 0; *h == '&' && i < sizeof(ents) / sizeof(*ents); i++)
-		if (!strncmp(h, ents[i].ent, strlen(ents[i].ent))) {
-			*n = strlen(ents[i].ent);
-			return ents[i].c;
-		}
-	return *h;
-}
-
-/* Matches title against the start of html's text, blanks aside, copying
- * the tags it passes to tags (when not NULL). Returns where html goes on
- * after the title, or NULL when its text does not start with title. */
-static const char *html_skip_title(const char *html, const char *title,
-				   struct sbuf *tags)
-{
-	const char *h = html, *t = title;
-
-	for (;;) {
-		size_t n;
-
-		while (is_blank(*t))
-			t++;
-		if (!*t)
-			return h;
-		if (*h == '<') {
-			const char *end = strchr(h, '>');
-
-			end = end ? end + 1 : h + strlen(h);
-			if (tags)
-				sbuf_add(tags, h, (size_t)(end - h));
-			h = end;
-		} else if (is_blank(*h)) {
-			h++;
-		} else if (!*h || html_char(h, &n) != *t) {
-			return NULL;
-		} else {
-			h += n;
-			t++;
-		}
-	}
-}
-
-/* 1 when text ends a sentence: '.', '!', '?' or ':', or their full-width
- * forms, blanks aside. */
-static int ends_sentence(const char *text)
-{
-	size_t n = strlen(text);
-
-	while (n && is_blank(text[n - 1]))
-		n--;
-	if (n && strchr(".!?:", text[n - 1]))
-		return 1;
-	return n >= 3 && (!strncmp(text + n - 3, "\xe3\x80\x82", 3) ||  /* 。 */
-			  !strncmp(text + n - 3, "\xef\xbc\x81", 3) ||  /* ！ */
-			  !strncmp(text + n - 3, "\xef\xbc\x9f", 3) ||  /* ？ */
-			  !strncmp(text + n - 3, "\xef\xbc\x9a", 3));   /* ： */
-}
-
-/* 1 when html, blanks aside, starts by closing a block: what came before
- * was all of a paragraph, item or heading. */
-static int ends_block(const char *html)
-{
-	while (is_blank(*html))
-		html++;
-	return !strncmp(html, "</p>", 4) || !strncmp(html, "</li>", 5) ||
-	       !strncmp(html, "</h", 3);
-}
-
-/* A solution as the wizard shows it: "brief" when its body says no more
- * than its title (shown once, not as a summary over the same sentence);
- * else, when its body starts with the title as a sentence or a block of
- * its own, the body without it, as the summary above it already reads it. */
-static void solution_body(cJSON *so)
-{
-	const char *html = cJSON_GetStringValue(cJSON_GetObjectItem(so, "html"));
-	const char *title = cJSON_GetStringValue(cJSON_GetObjectItem(so, "title"));
-	struct sbuf body = SBUF_INIT;
-	const char *rest;
-
-	if (!html || !title)
-		return;
-	rest = html_skip_title(html, title, &body);
-	if (rest && !*html_next_char(rest)) {
-		cJSON_AddBoolToObject(so, "brief", 1);
-	} else if (rest && (ends_sentence(title) || ends_block(rest))) {
-		/* (A title that is no sentence, "Restart", may be the start
-		 * of one: "Restarting the PC often fixes it.") */
-		while (is_blank(*rest))
-			rest++;
-		/* The paragraph the title was alone in goes with it. */
-		if (body.len >= 3 && !strcmp(body.buf + body.len - 3, "<p>") &&
-		    !strncmp(rest, "</p>", 4)) {
-			sbuf_setlen(&body, body.len - 3);
-			rest += 4;
-			while (is_blank(*rest))
-				rest++;
-		}
-		sbuf_adds(&body, rest);
-		cJSON_ReplaceItemInObject(so, "html", cJSON_CreateString(body.buf));
-	}
-	sbuf_release(&body);
-}
-
-/* What the wizard says when it asks no more (as app.js's doneText): that
- * here is the likely cause only when one stands out; that a cause the
- * article does not list is as likely, when it is. */
-static const char *done_text(const cJSON *doc)
-{
-	const cJSON *top = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "causes"), 0);
-	double p = top ? cJSON_GetNumberValue(cJSON_GetObjectItem(top, "probability")) : 0;
-	double other = cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "other_probability"));
-
-	if (!top)
-		return "No listed cause fits these answers.";
-	if (other >= p)
-		return "No further question would tell these apart, and a cause "
-		       "not listed here is as likely: the article may not cover "
-		       "your case.";
-	if (p < 0.5)
-		return "No further question would tell these apart: here they "
-		       "are, most likely first.";
-	return "That is as far as the questions go: here is the most likely cause.";
-}
-
-/* Adds to ctx what the wizard page needs beyond the diagnose document:
- * the answers given (with "change" links), back / start over / skip links,
- * and the hidden fields that carry the answers so far. */
-static void wizard_links(struct http_request *req, cJSON *ctx)
-{
-	const struct eng_model *m = req->kb->model;
-	const cJSON *next = cJSON_GetObjectItem(ctx, "next_question");
-	cJSON *steps = cJSON_AddArrayToObject(ctx, "steps");
-	cJSON *hidden = cJSON_AddArrayToObject(ctx, "hidden");
-	long last = -1;
-
-	for (size_t i = 0; i < req->nr_args; i++) {
-		const struct http_arg *a = &req->args[i];
-
-		if (strcmp(a->key, "ask")) {
-			cJSON *h = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(h, "name", a->key);
-			cJSON_AddStringToObject(h, "value", a->value);
-			cJSON_AddItemToArray(hidden, h);
-		}
-		if (!strcmp(a->key, "problem") || is_ui_arg(a->key))
-			continue;
-		last = (long)i;
-		if (strcmp(a->key, "q")) {
-			int q = eng_model_question(m, a->key);
-			int v = q >= 0 ? eng_model_option(m, q, a->value) : -1;
-			cJSON *s = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(s, "question", a->key);
-			cJSON_AddStringToObject(s, "text", q >= 0 ? m->questions[q].text : a->key);
-			cJSON_AddStringToObject(s, "answer", a->value);
-			cJSON_AddStringToObject(s, "label", v >= 0 ?
-						m->questions[q].options[v].label :
-						"I don't know");
-			cJSON_AddBoolToObject(s, "detected", in_csv(http_arg(req, "detected"),
-								    a->key));
-			/* "change": this answer left out and its question asked
-			 * again; the other answers stay. */
-			add_owned_string(s, "change_url", url_with(req, "/wizard", req->nr_args,
-								   (long)i, "ask", a->key));
-			cJSON_AddItemToArray(steps, s);
-		}
-	}
-	cJSON_AddBoolToObject(ctx, "has_steps", cJSON_GetArraySize(steps) > 0);
-	cJSON_AddBoolToObject(ctx, "has_causes",
-			      cJSON_GetArraySize(cJSON_GetObjectItem(ctx, "causes")) > 0);
-	cJSON_AddStringToObject(ctx, "done_text", done_text(ctx));
-	if (last >= 0)
-		add_owned_string(ctx, "back_url", url_with(req, "/wizard", req->nr_args, last, NULL, NULL));
-	/* Start over: the page's own arguments, and the problem. */
-	add_owned_string(ctx, "start_over_url",
-			 url_with(req, "/wizard", 0, -1, http_arg(req, "problem") ? "problem" : NULL,
-				  http_arg(req, "problem")));
-	if (cJSON_IsObject(next)) {
-		const char *id = cJSON_GetObjectItem(next, "id")->valuestring;
-		cJSON *opt;
-
-		add_owned_string((cJSON *)next, "skip_url",
-				 url_with(req, "/wizard", req->nr_args, -1, id, "unknown"));
-		cJSON_ArrayForEach(opt, cJSON_GetObjectItem(next, "options"))
-			add_owned_string(opt, "url",
-					 url_with(req, "/wizard", req->nr_args, -1, id,
-						  cJSON_GetObjectItem(opt, "value")->valuestring));
-	}
-	{
-		cJSON *c;
-		int rank = 0;
-
-		cJSON_ArrayForEach(c, cJSON_GetObjectItem(ctx, "causes")) {
-			struct sbuf u = SBUF_INIT;
-			cJSON *so;
-
-			cJSON_AddNumberToObject(c, "rank", ++rank);
-			cJSON_AddBoolToObject(c, "top", rank == 1);
-			cJSON_AddBoolToObject(c, "has_explanation", cJSON_GetArraySize(
-				cJSON_GetObjectItem(c, "explanation")) > 0);
-			cJSON_AddBoolToObject(c, "has_solutions", cJSON_GetArraySize(
-				cJSON_GetObjectItem(c, "solutions")) > 0);
-			cJSON_ArrayForEach(so, cJSON_GetObjectItem(c, "solutions"))
-				solution_body(so);
-			sbuf_adds(&u, "/articles/");
-			page_url_encode(&u, cJSON_GetObjectItem(c, "article")->valuestring);
-			add_owned_string(c, "article_url", sbuf_detach(&u, NULL));
-		}
-	}
-}
-
-/* 'ask=QUESTION' (from a "change" link): that question is the one asked
- * next, when it is a question of the KB and not answered. */
-static void ask_again(struct http_request *req, cJSON *doc)
-{
-	const struct eng_model *m = req->kb->model;
-	const char *ask = http_arg(req, "ask");
-	const cJSON *problem = cJSON_GetObjectItem(doc, "problem");
-	int q = ask ? eng_model_question(m, ask) : -1, *answers;
-
-	if (q < 0 || http_arg(req, ask))
-		return;
-	/* The options as the problem chosen (if any) allows them. */
-	answers = eng_answers_new(m);
-	if (cJSON_IsString(problem))
-		answers[m->q_problem] = eng_model_option(m, m->q_problem,
-							 problem->valuestring);
-	cJSON_ReplaceItemInObject(doc, "next_question", eng_question_json(m, answers, q));
-	free(answers);
-}
-
-/* With 'lang' naming a language the KB has, the problems offered are the
- * articles in that language (and those that do not say theirs). */
-static void only_language(struct http_request *req, cJSON *doc)
-{
-	const struct eng_model *m = req->kb->model;
-	const char *lang = kb_language(m, http_arg(req, "lang"));
-	cJSON *next = cJSON_GetObjectItem(doc, "next_question");
-	cJSON *opts = cJSON_GetObjectItem(next, "options");
-	const cJSON *id = cJSON_GetObjectItem(next, "id");
-
-	if (!lang || !cJSON_IsString(id) || strcmp(id->valuestring, "problem"))
-		return;
-	for (int i = cJSON_GetArraySize(opts) - 1; i >= 0; i--) {
-		const cJSON *v = cJSON_GetObjectItem(cJSON_GetArrayItem(opts, i), "value");
-		int a = cJSON_IsString(v) ? eng_model_option(m, m->q_problem, v->valuestring) : -1;
-
-		if (a >= 0 && !article_in(&m->articles[a], lang))
-			cJSON_DeleteItemFromArray(opts, i);
-	}
-}
-
-void page_wizard(struct http_request *req, struct http_reply *rep, const char *param)
-{
-	struct sbuf err = SBUF_INIT;
-	const char *code;
-	int status;
-	cJSON *doc;
-
-	(void)param;
-	rep->route = "/wizard";
-	/* An article with nothing to troubleshoot (no causes, so no answer
-	 * to 'problem'; an old link, say): the article itself. */
-	{
-		const char *problem = http_arg(req, "problem");
-		const struct eng_model *m = req->kb->model;
-
-		if (problem && *problem && eng_model_option(m, m->q_problem, problem) < 0 &&
-		    kbstate_article(req->kb, problem)) {
-			struct sbuf url = SBUF_INIT;
-
-			sbuf_adds(&url, "/articles/");
-			page_url_encode(&url, problem);
-			rep->status = 303;
-			rep->content_type = "text/plain; charset=utf-8";
-			http_reply_header(rep, "Location", url.buf);
-			sbuf_addf(&rep->body, "'%s' has no causes to troubleshoot; see %s\n",
-				  problem, url.buf);
-			sbuf_release(&url);
-			return;
-		}
-	}
-	doc = api_diagnose_doc(req, NULL, ui_args, &status, &code, &err);
-	if (!doc) {
-		page_error(req, rep, status, err.buf);
-		sbuf_release(&err);
-		return;
-	}
-	cJSON_AddItemToObject(doc, "site", site_json(req, "Troubleshooter"));
-	ask_again(req, doc);
-	only_language(req, doc);
-	wizard_links(req, doc);
-	/* "Detect from this computer": for Linux (or before the platform is
-	 * known), when this client may use the probe and the problem's
-	 * causes (any problem's, before one is chosen) ask what it reads. */
-	{
-		const char *platform = http_arg(req, "platform");
-
-		if (api_probe_allowed(req) && !http_arg(req, "detected") &&
-		    (!platform || !strcmp(platform, "linux")) &&
-		    probe_useful(req->kb->model, http_arg(req, "problem")))
-			cJSON_AddBoolToObject(doc, "can_detect", 1);
-	}
-	if (cJSON_IsString(cJSON_GetObjectItem(doc, "problem"))) {
-		const struct kb_doc *d = kbstate_article(
-			req->kb, cJSON_GetObjectItem(doc, "problem")->valuestring);
-		if (d)
-			cJSON_AddItemToObject(doc, "problem_title", cJSON_Duplicate(
-				cJSON_GetObjectItem(d->doc, "title"), 1));
-	}
-	if (req->app->cfg.probe != PROBE_LOOPBACK)
-		http_reply_header(rep, "ETag", req->kb->etag);
-	render(req, rep, 200, "wizard", doc);
-	sbuf_release(&err);
-}
-
-/* Largest tree drawn; past it the page says the tree was cut. */
-#define TREE_MAX_NODES 2000
-
-/* GET /wizard/tree?problem=SLUG: the whole decision tree the wizard would
- * walk (as `clew tree`), drawn as inline SVG; a leaf opens the wizard at
- * the step its path leads to. */
-void page_tree(struct http_request *req, struct http_reply *rep, const char *param)
-{
-	const struct eng_model *m = req->kb->model;
-	const char *problem = http_arg(req, "problem");
-	struct sbuf err = SBUF_INIT;
-	int *answers = eng_answers_new(m);
-	struct eng_work *w;
-	cJSON *tree, *ctx;
-
-	(void)param;
-	rep->route = "/wizard/tree";
-	if (problem && *problem && eng_answer_set(m, answers, "problem", problem, &err)) {
-		page_error(req, rep, 400, err.buf);
-		goto cleanup;
-	}
-	if (problem && !*problem)
-		problem = NULL;
-	w = kbstate_work_take(req->kb);
-	tree = eng_tree_json(w, answers, TREE_MAX_NODES);
-	kbstate_work_give(req->kb, w);
-	ctx = treeview_layout(tree, problem);
-	cJSON_AddItemToObject(ctx, "site", site_json(req, "Decision tree"));
-	cJSON_AddItemToObject(ctx, "nodes_total",
-			      cJSON_Duplicate(cJSON_GetObjectItem(tree, "nodes"), 1));
-	cJSON_AddItemToObject(ctx, "truncated",
-			      cJSON_Duplicate(cJSON_GetObjectItem(tree, "truncated"), 1));
-	if (problem) {
-		const struct kb_doc *d = kbstate_article(req->kb, problem);
-
-		cJSON_AddStringToObject(ctx, "problem", problem);
-		if (d)
-			cJSON_AddItemToObject(ctx, "problem_title", cJSON_Duplicate(
-				cJSON_GetObjectItem(d->doc, "title"), 1));
-	}
-	cJSON_Delete(tree);
-	http_reply_header(rep, "ETag", req->kb->etag);
-	render(req, rep, 200, "tree", ctx);
-cleanup:
-	free(answers);
-	sbuf_release(&err);
-}
-
-/* GET /wizard/detect: runs the probe, then sends the browser to the
- * wizard step with the detected answers added (answers already given win)
- * and listed in 'detected', so the page can mark them and every step
- * stays a plain, shareable URL. */
-void page_detect(struct http_request *req, struct http_reply *rep, const char *param)
-{
-	struct probe_opts opts = { http_arg(req, "device"), 0, 0 };
-	struct probe_result *r;
-	const struct probe_answer *ans;
-	struct sbuf url = SBUF_INIT, detected = SBUF_INIT;
-	int nr = 0, first = 1;
-
-	(void)param;
-	rep->route = "/wizard/detect";
-	if (!api_probe_allowed(req)) {
-		page_error(req, rep, req->app->cfg.probe == PROBE_OFF ? 404 : 403,
-			   req->app->cfg.probe == PROBE_OFF ?
-			   "Detection is off on this server." :
-			   "Detection works only from the computer that runs this server.");
-		return;
-	}
-	if (opts.device && !*opts.device)
-		opts.device = NULL;
-	r = probe_run(&opts);
-	ans = probe_answers(r, &nr);
-	sbuf_adds(&url, "/wizard");
-	for (size_t i = 0; i < req->nr_args; i++) {
-		const struct http_arg *a = &req->args[i];
-
-		if (!strcmp(a->key, "device") || !strcmp(a->key, "detected"))
-			continue;
-		add_param(&url, &first, a->key, a->value);
-	}
-	for (int i = 0; i < nr; i++) {
-		/* Only questions this KB asks, and not ones answered already. */
-		if (http_arg(req, ans[i].question) ||
-		    eng_model_question(req->kb->model, ans[i].question) < 0)
-			continue;
-		add_param(&url, &first, ans[i].question, ans[i].value);
-		sbuf_addf(&detected, "%s%s", detected.len ? "," : "", ans[i].question);
-	}
-	if (detected.len)
-		add_param(&url, &first, "detected", detected.buf);
-	rep->status = 303;
-	rep->content_type = "text/plain; charset=utf-8";
-	http_reply_header(rep, "Location", url.buf);
-	http_reply_header(rep, "Cache-Control", "no-store");
-	if (!probe_bluez_available(r))
-		sbuf_addf(&rep->body, "BlueZ could not be reached: %s\n",
-			  probe_bluez_errmsg(r) ? probe_bluez_errmsg(r) : "unknown error");
-	sbuf_addf(&rep->body, "See %s\n", url.buf);
-	probe_result_free(r);
-	sbuf_release(&url);
-	sbuf_release(&detected);
 }
 
 /* The reply is file f of the static table, with its ETag. */
