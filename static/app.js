@@ -12,50 +12,6 @@
     return e;
   }
 
-  /* Removes title's text (blanks aside) from the start of body's text,
-     when it starts so: the summary above the body already reads it. The
-     paragraph it was alone in goes too. As the server's solution_body. */
-  function dropTitle(body, title) {
-    var want = String(title).replace(/\s+/g, ''), got = 0, cuts = [], n, i;
-    var sentence = /[.!?:\u3002\uff01\uff1f\uff1a]$/.test(want);
-    var walk = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
-    while (got < want.length && (n = walk.nextNode())) {
-      for (i = 0; i < n.data.length && got < want.length; i++) {
-        if (/\s/.test(n.data[i])) continue;
-        if (n.data[i] !== want[got]) return;
-        got++;
-      }
-      cuts.push([n, i]);
-    }
-    if (got < want.length) return;
-    /* A title that is no sentence ("Restart" may begin "Restarting the
-       PC ...") goes only when it was all of its paragraph or item. */
-    var last = cuts[cuts.length - 1], blk = last[0].parentNode.closest('p, li, h1, h2, h3, h4, h5, h6');
-    if (!sentence) {
-      var after = document.createRange();
-      after.setStart(last[0], last[1]);
-      after.setEndAfter(blk || body.lastChild);
-      if (after.toString().trim()) return;
-    }
-    cuts.forEach(function (c) { c[0].data = c[0].data.slice(c[1]).replace(/^\s+/, ''); });
-    var first = body.firstElementChild;
-    if (first && first.tagName === 'P' && !first.textContent.trim() && !first.querySelector('img')) {
-      first.remove();
-    }
-  }
-
-  /* What the wizard says when it asks no more: as the server's done_text. */
-  function doneText(doc) {
-    var top = (doc.causes || [])[0], p = top ? Number(top.probability) : 0;
-    if (!top) return 'No listed cause fits these answers.';
-    if (Number(doc.other_probability) >= p) {
-      return 'No further question would tell these apart, and a cause not listed ' +
-        'here is as likely: the article may not cover your case.';
-    }
-    if (p < 0.5) return 'No further question would tell these apart: here they are, most likely first.';
-    return 'That is as far as the questions go: here is the most likely cause.';
-  }
-
   function percent(p) {
     var d = Math.floor((Number(p) || 0) * 100 + 0.5 + 1e-9);
     return Math.max(0, Math.min(100, d));
@@ -74,75 +30,84 @@
   /* Arguments that steer the page, not the diagnosis; KEEP stay on every
    * link (the widget's panel, the reader's language). */
   var UI_ARGS = { embed: 1, detected: 1, lang: 1, ask: 1 };
-  var NOT_STEPS = { problem: 1, embed: 1, detected: 1, lang: 1, ask: 1, q: 1 };
   var KEEP = { embed: 1, lang: 1 };
 
+  /* The wizard in place: each answer, each "did it fix it?", each link
+   * within the wizard fetches the next step's page from the server (the
+   * same page a reader without JavaScript gets) and swaps it in, without
+   * reloading: the address follows (Back and reload land on the same
+   * step), the probability bars move from where they were, focus goes to
+   * what is new and screen readers hear it. */
   function Wizard(section) {
     this.section = section;
-    this.questions = {};   /* id -> { text, labels: { value: label } } */
-    this.titles = {};      /* problem slug -> title */
     this.search = location.search;
     this.seq = 0;
-    this.live = liveRegion(section);
-    this.readDom();
+    this.live = liveRegion(section.parentNode);
+    this.enhance({});
     this.bind();
   }
 
-  Wizard.prototype.remember = function (id, text, value, label) {
-    var q = this.questions[id] || (this.questions[id] = { text: text, labels: {} });
-    if (text) q.text = text;
-    if (value !== undefined) q.labels[value] = label;
-  };
-
-  /* What the server rendered: the answers' texts and labels, the question,
-   * the problem's title; meters become animated bars. */
-  Wizard.prototype.readDom = function () {
-    var self = this, params = new URLSearchParams(location.search);
-    var keys = [], lis = this.section.querySelectorAll('.steps > li');
-    params.forEach(function (v, k) { if (!NOT_STEPS[k]) keys.push([k, v]); });
-    if (keys.length === lis.length) {
-      keys.forEach(function (kv, i) {
-        var q = lis[i].querySelector('.q'), l = lis[i].querySelector('strong');
-        self.remember(kv[0], q && q.textContent, kv[1], l && l.textContent);
-      });
-    }
-    var form = this.section.querySelector('form.question');
-    if (form) {
-      var legend = form.querySelector('legend');
-      form.querySelectorAll('input[type=radio]').forEach(function (r) {
-        self.remember(r.name, legend.textContent, r.value,
-                      r.parentNode.textContent.trim());
-      });
-      legend.setAttribute('tabindex', '-1');
-    }
-    var h1 = this.section.querySelector('h1');
-    if (params.get('problem')) this.titles[params.get('problem')] = h1.textContent;
-    this.section.querySelectorAll('.cause').forEach(function (li) {
-      var m = li.querySelector('meter');
-      if (!m) return;
-      var pct = Number(m.value) || 0;
-      li.setAttribute('data-id', li.querySelector('h3').textContent);
-      m.parentNode.replaceChild(self.bar(pct), m);
+  /* Per cause (by its title): the bar's width on the page now. */
+  Wizard.prototype.widths = function () {
+    var w = {};
+    this.section.querySelectorAll('ol.causes > li.cause').forEach(function (li) {
+      var f = li.querySelector('.bar-fill'), h = li.querySelector('h3');
+      if (f && h) w[h.textContent] = Number(f.getAttribute('data-pct')) || 0;
     });
+    return w;
   };
 
-  Wizard.prototype.bar = function (pct) {
-    var b = el('span', 'bar'), f = el('span', 'bar-fill');
-    b.setAttribute('aria-hidden', 'true');
-    b.appendChild(f);
-    f.style.setProperty('width', pct + '%');
-    f.setAttribute('data-pct', String(pct));
-    return b;
+  /* Meters become bars that move from their old widths; focus targets
+   * and the copy button come alive. */
+  Wizard.prototype.enhance = function (old) {
+    var s = this.section, fills = [];
+    s.querySelectorAll('ol.causes > li.cause').forEach(function (li) {
+      var m = li.querySelector('meter'), h = li.querySelector('h3');
+      if (!m) return;
+      var pct = Number(m.value) || 0, b = el('span', 'bar'), f = el('span', 'bar-fill');
+      var from = h && old[h.textContent] !== undefined ? old[h.textContent] : 0;
+      b.setAttribute('aria-hidden', 'true');
+      b.appendChild(f);
+      f.style.setProperty('width', from + '%');
+      f.setAttribute('data-pct', String(pct));
+      m.parentNode.replaceChild(b, m);
+      fills.push([f, pct]);
+    });
+    void s.offsetWidth;
+    requestAnimationFrame(function () {
+      fills.forEach(function (f) { f[0].style.setProperty('width', f[1] + '%'); });
+    });
+    var lg = s.querySelector('form.question legend');
+    if (lg) lg.setAttribute('tabindex', '-1');
+    var copy = s.querySelector('.outcome .copy');
+    if (copy) {
+      var area = s.querySelector('.outcome textarea.summary'), status = s.querySelector('.copy-status');
+      copy.closest('.copy-actions').hidden = false;
+      copy.addEventListener('click', function () {
+        var done = function () { status.textContent = 'Copied.'; };
+        area.select();
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(area.value).then(done, function () {
+            if (document.execCommand('copy')) done();
+          });
+        } else if (document.execCommand('copy')) {
+          done();
+        }
+      });
+    }
   };
 
   Wizard.prototype.bind = function () {
     var self = this;
     this.section.addEventListener('submit', function (ev) {
-      var form = ev.target;
-      if (!form.classList.contains('question')) return;
+      var form = ev.target, by = ev.submitter;
+      if (!form.classList.contains('question') && !form.classList.contains('try')) return;
       ev.preventDefault();
-      var qs = new URLSearchParams(new FormData(form)).toString();
-      self.go('/wizard' + (qs ? '?' + qs : ''), true);
+      var fields = new URLSearchParams(new FormData(form));
+      if (by && by.name) fields.append(by.name, by.value);
+      var method = ((by && by.getAttribute('formmethod')) || form.method || 'get').toLowerCase();
+      if (method === 'post') self.go('/wizard', true, fields);
+      else self.go('/wizard' + (fields.toString() ? '?' + fields.toString() : ''), true);
     });
     this.section.addEventListener('click', function (ev) {
       var a = ev.target.closest && ev.target.closest('a[href]');
@@ -159,247 +124,75 @@
     });
   };
 
-  /* Shows the step at url (a /wizard URL) without reloading the page; any
-   * failure falls back to loading that URL. */
-  Wizard.prototype.go = function (url, push) {
-    var self = this, seq = ++this.seq;
-    var params = new URL(url, location.href).searchParams, api = new URLSearchParams();
-    /* A question asked again ("change") is the server's to render: the
-     * API's next question is the most informative one, not that one. */
-    if (params.get('ask')) { location.href = url; return; }
-    params.forEach(function (v, k) { if (!UI_ARGS[k]) api.append(k, v); });
-    this.section.setAttribute('aria-busy', 'true');
-    fetch('/api/v1/diagnose?' + api.toString(), { headers: { Accept: 'application/json' } })
+  /* Shows the page at url (a /wizard URL; with post, the form's fields
+   * POSTed there, and the page it redirects to) without reloading; any
+   * failure falls back to loading it as a page. */
+  Wizard.prototype.go = function (url, push, post) {
+    var self = this, seq = ++this.seq, s = this.section;
+    var init = post ? { method: 'POST', body: post.toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html' } } :
+      { headers: { Accept: 'text/html' } };
+    s.setAttribute('aria-busy', 'true');
+    fetch(url, init)
       .then(function (res) {
         if (!res.ok) throw new Error('HTTP ' + res.status);
-        return res.json();
+        return res.text().then(function (html) { return [new URL(res.url), html]; });
       })
-      .then(function (doc) { return self.title(doc.problem).then(function () { return doc; }); })
-      .then(function (doc) {
+      .then(function (got) {
         if (seq !== self.seq) return;
-        if (!self.render(doc, params)) throw new Error('unknown answer');
-        embed.result(doc, params);
-        if (push) history.pushState(null, '', url);
+        var page = new DOMParser().parseFromString(got[1], 'text/html');
+        var fresh = page.querySelector('section.wizard');
+        if (!fresh) throw new Error('no wizard in the reply');
+        var old = self.widths();
+        s.replaceChildren.apply(s, Array.prototype.map.call(fresh.childNodes, function (n) {
+          return document.importNode(n, true);
+        }));
+        document.title = page.title;
+        self.enhance(old);
+        var here = got[0].pathname + got[0].search;
+        if (push) history.pushState(null, '', here);
         self.search = location.search;
-        self.section.removeAttribute('aria-busy');
-        self.focus(doc);
+        s.removeAttribute('aria-busy');
+        embed.result(got[0].searchParams);
+        self.focus();
       })
       .catch(function () {
-        if (seq === self.seq) location.href = url;
-      });
-  };
-
-  Wizard.prototype.title = function (slug) {
-    var self = this;
-    if (!slug || this.titles[slug]) return Promise.resolve();
-    return fetch('/api/v1/articles/' + encodeURIComponent(slug))
-      .then(function (r) { return r.ok ? r.json() : {}; })
-      .then(function (a) { self.titles[slug] = a.title || 'Troubleshooter'; });
-  };
-
-  Wizard.prototype.url = function (params, n, skip, key, value) {
-    var out = new URLSearchParams(), i = 0;
-    params.forEach(function (v, k) {
-      if ((i < n || KEEP[k]) && i !== skip && k !== 'ask') out.append(k, v);
-      i++;
-    });
-    if (key) out.append(key, value);
-    var s = out.toString();
-    return '/wizard' + (s ? '?' + s : '');
-  };
-
-  /* Re-renders the page from a diagnose document; false when an answer's
-   * question is not known here (the caller then loads the page). */
-  Wizard.prototype.render = function (doc, params) {
-    var self = this, s = this.section, all = [], last = -1, steps = [];
-    params.forEach(function (v, k) { all.push([k, v]); });
-    var detected = (params.get('detected') || '').split(',');
-    (doc.next_question ? [doc.next_question] : []).forEach(function (q) {
-      q.options.forEach(function (o) { self.remember(q.id, q.text, o.value, o.label); });
-      self.remember(q.id, q.text, 'unknown', "I don't know");
-    });
-    (doc.causes || []).forEach(function (c) {
-      (c.explanation || []).forEach(function (x) { self.remember(x.question, x.text, x.answer, x.label); });
-    });
-    for (var i = 0; i < all.length; i++) {
-      var k = all[i][0], v = all[i][1];
-      if (k === 'problem' || UI_ARGS[k]) continue;
-      last = i;
-      if (k === 'q') continue;
-      var q = this.questions[k];
-      if (!q) return false;
-      steps.push({ key: k, text: q.text, label: v === 'unknown' ? "I don't know" :
-                   (q.labels[v] !== undefined ? q.labels[v] : v), index: i });
-    }
-
-    s.querySelector('h1').textContent = (doc.problem && this.titles[doc.problem]) || 'Troubleshooter';
-
-    /* Answers given, each with "change". */
-    var ul = s.querySelector('ul.steps'), h = s.querySelector('h2.steps-heading');
-    if (!ul) {
-      h = el('h2', 'visually-hidden steps-heading', 'Your answers');
-      ul = el('ul', 'steps');
-      s.querySelector('h1').after(h, ul);
-    }
-    ul.replaceChildren();
-    steps.forEach(function (st) {
-      var li = el('li');
-      li.append(el('span', 'q', st.text), ' ', el('strong', null, st.label));
-      if (detected.indexOf(st.key) >= 0) {
-        var b = el('span', 'badge', 'detected');
-        b.title = "Read from this computer's Bluetooth stack";
-        li.append(' ', b);
-      }
-      /* This answer left out and its question asked again (the server
-       * renders that step: see render's first lines). */
-      var a = el('a', null, 'change');
-      a.href = self.url(params, all.length, st.index, 'ask', st.key);
-      li.append(' ', a);
-      ul.appendChild(li);
-    });
-    ul.hidden = !steps.length;
-    if (ul.previousElementSibling.tagName === 'H2') ul.previousElementSibling.hidden = !steps.length;
-
-    /* Hidden fields: the answers so far. */
-    function hidden(form) {
-      form.querySelectorAll('input[type=hidden]').forEach(function (x) { x.remove(); });
-      form.prepend.apply(form, all.map(function (kv) {
-        var x = el('input');
-        x.type = 'hidden'; x.name = kv[0]; x.value = kv[1];
-        return x;
-      }));
-    }
-    var detect = s.querySelector('form.detect');
-    if (detect) {
-      hidden(detect);
-      var p = params.get('platform');
-      detect.hidden = !!params.get('detected') || !!(p && p !== 'linux');
-    }
-
-    /* The next question, or the end. */
-    var form = s.querySelector('form.question'), done = s.querySelector('p.done');
-    var nav = s.querySelector('.wizard-nav'), nq = doc.next_question;
-    /* The problems offered in a language are the server's to choose. */
-    if (nq && nq.id === 'problem' && params.get('lang')) return false;
-    if (nq) {
-      if (!form) {
-        form = el('form', 'question');
-        form.method = 'get'; form.action = '/wizard';
-        nav.before(form);
-      }
-      form.replaceChildren();
-      var fs = el('fieldset'), lg = el('legend', null, nq.text);
-      lg.setAttribute('tabindex', '-1');
-      fs.appendChild(lg);
-      if (nq.help) fs.appendChild(el('p', 'help', nq.help));
-      nq.options.forEach(function (o) {
-        var lab = el('label', 'option'), r = el('input');
-        r.type = 'radio'; r.name = nq.id; r.value = o.value; r.required = true;
-        lab.append(r, ' ' + o.label);
-        fs.appendChild(lab);
-      });
-      var act = el('p', 'actions'), skip = el('a', null, "Skip (I don't know)");
-      skip.href = self.url(params, all.length, -1, nq.id, 'unknown');
-      act.append(el('button', null, 'Next'), ' ', skip);
-      act.firstChild.type = 'submit';
-      form.append(fs, act);
-      hidden(form);
-      if (done) done.remove();
-    } else {
-      if (form) form.remove();
-      if (!done) { done = el('p', 'done'); nav.before(done); }
-      done.setAttribute('tabindex', '-1');
-      done.textContent = doneText(doc);
-    }
-
-    /* Back / start over. */
-    nav.replaceChildren();
-    if (last >= 0) {
-      var back = el('a', null, 'Back');
-      back.href = self.url(params, all.length, last);
-      nav.append(back, ' ');
-    }
-    var start = el('a', null, 'Start over'), so = new URLSearchParams();
-    params.forEach(function (v, k) { if (k === 'problem' || KEEP[k]) so.append(k, v); });
-    start.href = '/wizard' + (so.toString() ? '?' + so.toString() : '');
-    nav.appendChild(start);
-
-    this.renderCauses(doc);
-    var other = s.querySelector('p.other') || s.querySelector('ol.causes + p.muted');
-    if (other) {
-      other.classList.add('other');
-      other.textContent = 'Something not listed here: ' + percent(doc.other_probability) + '%.';
-    }
-    return true;
-  };
-
-  Wizard.prototype.renderCauses = function (doc) {
-    var self = this, ol = this.section.querySelector('ol.causes'), old = {};
-    ol.querySelectorAll(':scope > li.cause').forEach(function (li) {
-      var f = li.querySelector('.bar-fill');
-      old[li.getAttribute('data-id')] = f ? Number(f.getAttribute('data-pct')) : 0;
-    });
-    var fills = [];
-    ol.replaceChildren();
-    (doc.causes || []).forEach(function (c, rank) {
-      var li = el('li', 'cause' + (rank === 0 ? ' first' : '')), pct = percent(c.probability);
-      li.setAttribute('data-id', c.id);
-      li.appendChild(el('h3', null, c.title));
-      var lk = el('p', 'likelihood'), bar = self.bar(old[c.id] || old[c.title] || 0);
-      lk.append(bar, ' ', el('span', null, pct + '% likely'));
-      li.appendChild(lk);
-      fills.push([bar.firstChild, pct]);
-      if (c.explanation && c.explanation.length) {
-        var why = el('details', 'why'), ul = el('ul');
-        why.appendChild(el('summary', null, 'Why?'));
-        c.explanation.forEach(function (x) {
-          var xi = el('li', x.effect);
-          xi.append(x.text + ' ', el('strong', null, x.label),
-                    x.supports ? ' — makes this more likely' : ' — makes this less likely');
-          ul.appendChild(xi);
+        if (seq !== self.seq) return;
+        if (!post) { location.href = url; return; }
+        /* The form itself, as without JavaScript. */
+        var f = el('form');
+        f.method = 'post'; f.action = url;
+        post.forEach(function (v, k) {
+          var x = el('input');
+          x.type = 'hidden'; x.name = k; x.value = v;
+          f.appendChild(x);
         });
-        why.appendChild(ul);
-        li.appendChild(why);
-      }
-      if (c.solutions && c.solutions.length) li.appendChild(el('h4', null, 'How to fix it'));
-      (c.solutions || []).forEach(function (so) {
-        var d = el('details', 'solution'), body = el('div', 'body');
-        body.innerHTML = so.html;  /* sanitised by the server (cmark) */
-        /* As the server does: a body that only repeats the title is shown
-           once; else the title's sentence leaves the body's start. */
-        if (body.textContent.replace(/\s+/g, '') === String(so.title).replace(/\s+/g, '')) {
-          body.className = 'solution brief';
-          li.appendChild(body);
-          return;
-        }
-        dropTitle(body, so.title);
-        d.open = rank === 0;
-        d.appendChild(el('summary', null, so.title));
-        d.appendChild(body);
-        li.appendChild(d);
+        document.body.appendChild(f);
+        f.submit();
       });
-      var more = el('p'), a = el('a', null, 'Read the whole article');
-      a.href = '/articles/' + encodeURIComponent(c.article);
-      more.appendChild(a);
-      li.appendChild(more);
-      ol.appendChild(li);
-    });
-    /* Start from the old widths, then move: the CSS transition animates. */
-    void ol.offsetWidth;
-    requestAnimationFrame(function () {
-      fills.forEach(function (f) {
-        f[0].style.setProperty('width', f[1] + '%');
-        f[0].setAttribute('data-pct', String(f[1]));
-      });
-    });
   };
 
-  Wizard.prototype.focus = function (doc) {
-    var s = this.section, target = s.querySelector('form.question legend') || s.querySelector('p.done');
-    if (target) target.focus();
-    var top = (doc.causes || [])[0], msg = '';
-    if (top) msg = 'Most likely: ' + top.title + ', ' + percent(top.probability) + '%.';
-    if (doc.next_question) msg += ' Next question: ' + doc.next_question.text;
+  /* Focus on what is new (the question, the step, the outcome), and a
+   * sentence for screen readers: the likeliest cause, then what next. */
+  Wizard.prototype.focus = function () {
+    var s = this.section;
+    var target = s.querySelector('form.question legend') || s.querySelector('form.try h2') ||
+      s.querySelector('.outcome h2') || s.querySelector('p.done');
+    if (target) {
+      if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+      target.focus();
+    }
+    var top = s.querySelector('ol.causes > li.cause.first'), msg = '';
+    if (top) {
+      var pct = top.querySelector('.bar-fill');
+      msg = 'Most likely: ' + top.querySelector('h3').textContent + ', ' +
+        (pct ? pct.getAttribute('data-pct') : '0') + '%.';
+    }
+    var lg = s.querySelector('form.question legend'), step = s.querySelector('form.try h2');
+    var end = s.querySelector('.outcome h2');
+    if (lg) msg += ' Next question: ' + lg.textContent;
+    else if (step) msg += ' Try this: ' + step.textContent;
+    else if (end) msg = end.textContent + ' ' + msg;
     this.live.textContent = msg.trim();
   };
 
@@ -516,14 +309,7 @@
         if (ev.key === 'Escape' && !ev.defaultPrevented) self.post({ type: 'clew:close' });
       });
       this.post({ type: 'clew:ready' });
-      if (location.pathname === '/wizard') {
-        var api = new URLSearchParams();
-        this.params.forEach(function (v, k) { if (!UI_ARGS[k]) api.append(k, v); });
-        fetch('/api/v1/diagnose?' + api.toString(), { headers: { Accept: 'application/json' } })
-          .then(function (r) { return r.ok ? r.json() : null; })
-          .then(function (doc) { if (doc) self.result(doc, self.params); })
-          .catch(function () { /* the page itself still works */ });
-      }
+      if (location.pathname === '/wizard') this.result(this.params);
     },
 
     /* Same-origin links stay in the panel, in the reader's language. */
@@ -545,16 +331,28 @@
       if (this.host) window.parent.postMessage(msg, this.host);
     },
 
-    /* What the host page gets: the step's answers and ranked causes. */
-    result: function (doc, params) {
+    /* What the host page gets after each step: the answers, the steps
+     * tried, the ranked causes, what comes next, and, once the session
+     * has ended, whether it was resolved, with the hand-over summary. */
+    result: function (params) {
       if (!this.on || !this.host) return;
-      var answers = {}, share = new URLSearchParams();
+      var self = this, api = new URLSearchParams();
+      params.forEach(function (v, k) { if (!UI_ARGS[k]) api.append(k, v); });
+      fetch('/api/v1/diagnose?' + api.toString(), { headers: { Accept: 'application/json' } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (doc) { if (doc) self.send(doc, params); })
+        .catch(function () { /* the panel itself still works */ });
+    },
+
+    send: function (doc, params) {
+      var answers = {}, share = new URLSearchParams(), next = doc.next_action, out = doc.outcome;
       params.forEach(function (v, k) {
-        if (!UI_ARGS[k]) { share.append(k, v); if (k !== 'problem' && k !== 'q') answers[k] = v; }
+        if (!UI_ARGS[k]) { share.append(k, v); if (k !== 'problem' && k !== 'q' && k !== 'tried') answers[k] = v; }
       });
       this.post({ type: 'clew:result', result: {
         problem: doc.problem || null,
         answers: answers,
+        tried: (doc.tried || []).map(function (t) { return { step: t.step, title: t.title, result: t.result }; }),
         causes: (doc.causes || []).map(function (c) {
           return {
             id: c.id, title: c.title, probability: c.probability, article: c.article,
@@ -565,6 +363,14 @@
         other_probability: doc.other_probability,
         next_question: doc.next_question ?
           { id: doc.next_question.id, text: doc.next_question.text } : null,
+        next_step: next && next.type === 'step' ?
+          { id: next.step.id, title: next.step.title } : null,
+        /* null while the session goes on; true once a step fixed it,
+         * false once it ended unresolved. */
+        resolved: out ? out.resolved : null,
+        outcome: out ? { status: out.status, reason: out.reason,
+          fixed_by: out.fixed_by ? { id: out.fixed_by.id, title: out.fixed_by.title } : null,
+          summary_text: out.summary_text } : null,
         url: location.origin + '/wizard' + (share.toString() ? '?' + share.toString() : '')
       } });
     }

@@ -1486,22 +1486,34 @@ END_TEST
 
 /* When the questions run out, the wizard says whether one cause stands
  * out: with every answer "I don't know", none does. */
+/* Where a problem has no steps to try, the wizard asks while a question
+ * tells causes apart, then says why it stopped. */
 START_TEST(test_wizard_done_text)
 {
-	struct reply r = get(main_srv.port, "/wizard?problem=" ARTICLE "&platform=ios"
-			     "&symptom=unknown&call_type=unknown&answered_on=unknown"
-			     "&bt_device=unknown&callkit=unknown&sends_audio=unknown");
+	struct server srv;
+	struct reply r;
 
+	server_init(&srv, "kb.sqlite");
+	ck_assert_int_eq(compile_kb(srv.db, "tests/data/http/no-steps.md",
+				    "tests/data/kb/questions.md", NULL), 0);
+	start_or_abort(&srv, server_start(&srv, NULL));
+	r = get(srv.port, "/wizard?problem=no-steps");
+	assert_status(r, 200);
+	assert_has(r.body.buf, "<form class=\"question\"");
+	assert_lacks(r.body.buf, "<form class=\"try\"");
+	reply_release(&r);
+	r = get(srv.port, "/wizard?problem=no-steps&device_kind=unknown&voice_profile=unknown");
 	assert_status(r, 200);
 	assert_has(r.body.buf, "<p class=\"done\">No further question would tell "
 		   "these apart: here they are, most likely first.</p>");
 	reply_release(&r);
-	r = get(main_srv.port, "/wizard?problem=" ARTICLE "&platform=android"
-		"&sco_supported=no&bt_permissions=yes");
+	r = get(srv.port, "/wizard?problem=no-steps&device_kind=earpiece&voice_profile=yes");
 	assert_status(r, 200);
 	assert_has(r.body.buf, "<p class=\"done\">That is as far as the questions "
 		   "go: here is the most likely cause.</p>");
+	assert_lacks(r.body.buf, "class=\"outcome");
 	reply_release(&r);
+	server_release_clean(&srv, "no-steps");
 }
 END_TEST
 
@@ -1795,12 +1807,72 @@ START_TEST(test_wizard_change)
 }
 END_TEST
 
+/* Submits the <form class="try"> in html as its button with value
+ * ending in ":RESULT" would (GET: its hidden fields, then tried=...);
+ * returns the URL (caller frees), or NULL when there is no such form.
+ * With post set, returns the urlencoded body instead (for the "Yes"
+ * button, a form POST). */
+static char *submit_try(const char *html, const char *result, int post)
+{
+	const char *form = strstr(html, "<form class=\"try\"");
+	const char *end, *p;
+	struct sbuf q = SBUF_INIT, want = SBUF_INIT, url = SBUF_INIT;
+	int found = 0;
+
+	if (!form)
+		return NULL;
+	end = strstr(form, "</form>");
+	ck_assert_ptr_nonnull(end);
+	for (p = form; (p = strstr(p, "<input")) && p < end; p++) {
+		const char *close = strchr(p, '>');
+		char *name = tag_attr(p, close, "name");
+		char *value = tag_attr(p, close, "value");
+
+		if (q.len)
+			sbuf_addch(&q, '&');
+		url_encode(&q, name);
+		sbuf_addch(&q, '=');
+		url_encode(&q, value);
+		free(name);
+		free(value);
+	}
+	sbuf_addf(&want, ":%s", result);
+	for (p = form; (p = strstr(p, "<button")) && p < end; p++) {
+		const char *close = strchr(p, '>');
+		char *value = tag_attr(p, close, "value");
+		char *method = tag_attr(p, close, "formmethod");
+		size_t n = value ? strlen(value) : 0;
+
+		if (n > want.len && !strcmp(value + n - want.len, want.buf)) {
+			/* Only "Yes, it's fixed" is a POST. */
+			ck_assert_msg(!post == !method, "the %s button's method", result);
+			if (q.len)
+				sbuf_addch(&q, '&');
+			sbuf_adds(&q, "tried=");
+			url_encode(&q, value);
+			found = 1;
+		}
+		free(value);
+		free(method);
+	}
+	ck_assert_msg(found, "no '%s' button in the step's form", result);
+	sbuf_release(&want);
+	if (post)
+		return sbuf_detach(&q, NULL);
+	sbuf_addf(&url, "/wizard?%s", q.buf);
+	sbuf_release(&q);
+	return sbuf_detach(&url, NULL);
+}
+
+/* From the home page to the end of a session, as a reader with no
+ * JavaScript: each question answered, each step offered reported as
+ * not fixing it, until the wizard hands the problem over. */
 START_TEST(test_wizard_walk)
 {
 	struct reply r = get(main_srv.port, "/");
 	const char *p, *top, *meter;
 	char *url = NULL, *next, *back, *start;
-	int steps;
+	int steps, tried = 0;
 
 	assert_status(r, 200);
 	/* The "Start troubleshooting" link of this article. */
@@ -1817,24 +1889,36 @@ START_TEST(test_wizard_walk)
 	ck_assert_msg(url != NULL, "no Start troubleshooting link for " ARTICLE);
 	reply_release(&r);
 
-	for (steps = 0; steps < 12; steps++) {
+	for (steps = 0; steps < 20; steps++) {
 		r = get(main_srv.port, url);
 		assert_status(r, 200);
 		assert_page_headers(&r, "'self'");
 		next = submit_question(r.body.buf);
+		if (!next) {
+			next = submit_try(r.body.buf, "failed", 0);
+			tried += next != NULL;
+		}
 		if (!next)
 			break;
 		free(url);
 		url = next;
 		reply_release(&r);
 	}
-	ck_assert_msg(steps < 12, "the wizard still asks after 12 answers: %s", url);
-	ck_assert_int_ge(steps, 2);
+	ck_assert_msg(steps < 20, "the wizard still goes on after 20 steps: %s", url);
+	ck_assert_int_ge(tried, 2);
 	assert_has(url, "platform=android");
-	assert_has(url, "sco_supported=no");
+	assert_has(url, "tried=");
 
-	/* The answer: ranked causes with their likelihood, the top one first. */
+	/* The end: not fixed, the page's own "contact support" text, and a
+	 * summary to copy; the causes still ranked below. */
+	assert_has(r.body.buf, "<div class=\"outcome not-fixed\">");
+	assert_has(r.body.buf, "contact support");
+	assert_has(r.body.buf, "<textarea id=\"summary\"");
+	assert_has(r.body.buf, "Steps tried:");
+	assert_has(r.body.buf, "did not fix it: ");
 	assert_has(r.body.buf, "Most likely causes");
+	assert_lacks(r.body.buf, "<form class=\"try\"");
+	assert_lacks(r.body.buf, "<form class=\"question\"");
 	top = strstr(r.body.buf, "<ol class=\"causes\">");
 	ck_assert_ptr_nonnull(top);
 	top = strstr(top, "<li class=\"cause");
@@ -1842,9 +1926,10 @@ START_TEST(test_wizard_walk)
 	meter = strstr(top, "<meter");
 	ck_assert_ptr_nonnull(meter);
 	ck_assert_ptr_nonnull(strstr(meter, "value=\""));
-	assert_has(top, "supports only A2DP");
 	ck_assert_ptr_nonnull(strstr(top, "href=\"/articles/" ARTICLE "\""));
 	assert_has(r.body.buf, "<ul class=\"steps\">");
+	assert_has(r.body.buf, "<li class=\"tried\"><span class=\"q\">Tried: ");
+	assert_has(r.body.buf, "<strong>Did not fix it</strong>");
 
 	back = link_to(r.body.buf, "Back");
 	start = link_to(r.body.buf, "Start over");
@@ -1855,9 +1940,33 @@ START_TEST(test_wizard_walk)
 		      "Back is %s after %s", back, url);
 	reply_release(&r);
 
+	/* Back: the last step offered again. */
 	r = get(main_srv.port, back);
 	assert_status(r, 200);
-	assert_has(r.body.buf, "<form class=\"question\"");
+	assert_has(r.body.buf, "<form class=\"try\"");
+	/* "Yes, it's fixed" is a form POST, answered 303 with the result
+	 * page's address; that page says it is fixed. */
+	{
+		char *body = submit_try(r.body.buf, "fixed", 1);
+		const char *h[] = { "Content-Type: application/x-www-form-urlencoded", NULL };
+		struct reply pr;
+		const char *loc;
+
+		reply_release(&r);
+		pr = http_req(main_srv.port, "POST", "/wizard", h, body, strlen(body));
+		assert_status(pr, 303);
+		loc = reply_header(&pr, "Location");
+		ck_assert_ptr_nonnull(loc);
+		ck_assert_msg(!strncmp(loc, "/wizard?problem=" ARTICLE, 16 + strlen(ARTICLE)),
+			      "Location: %s", loc);
+		assert_has(loc, "%3Afixed");
+		r = get(main_srv.port, loc);
+		assert_status(r, 200);
+		assert_has(r.body.buf, "<div class=\"outcome fixed\">");
+		assert_lacks(r.body.buf, "<form class=\"try\"");
+		reply_release(&pr);
+		free(body);
+	}
 	reply_release(&r);
 	r = get(main_srv.port, start);
 	assert_status(r, 200);
@@ -1881,6 +1990,39 @@ START_TEST(test_wizard_walk)
 	free(back);
 	free(start);
 	free(url);
+}
+END_TEST
+
+/* The wizard's form POST: another site's form is refused, a body that is
+ * not a form or not readable gets a clear error, GET and POST answer. */
+START_TEST(test_wizard_post_checks)
+{
+	const char *form[] = { "Content-Type: application/x-www-form-urlencoded",
+			       "Origin: https://evil.example", NULL };
+	const char *json[] = { "Content-Type: application/json", NULL };
+	const char *plain[] = { "Content-Type: application/x-www-form-urlencoded", NULL };
+	const char *body = "problem=" ARTICLE "&tried=android-use-sco-device%3Afixed";
+	struct reply r;
+
+	r = http_req(main_srv.port, "POST", "/wizard", form, body, strlen(body));
+	assert_status(r, 403);
+	reply_release(&r);
+	r = http_req(main_srv.port, "POST", "/wizard", json, "{}", 2);
+	assert_status(r, 415);
+	reply_release(&r);
+	r = http_req(main_srv.port, "POST", "/wizard", plain, "a=%ZZ", 5);
+	assert_status(r, 400);
+	reply_release(&r);
+	r = http_req(main_srv.port, "POST", "/wizard", plain, "a=%00", 5);
+	assert_status(r, 400);
+	reply_release(&r);
+	r = http_req(main_srv.port, "POST", "/wizard", plain, body, strlen(body));
+	assert_status(r, 303);
+	reply_release(&r);
+	r = http_req(main_srv.port, "PUT", "/wizard", plain, body, strlen(body));
+	assert_status(r, 405);
+	assert_has(reply_header(&r, "Allow"), "POST");
+	reply_release(&r);
 }
 END_TEST
 
@@ -2555,6 +2697,7 @@ Suite *http_suite(void)
 	tcase_add_test(tc, test_probe_behind_proxy);
 	tcase_add_test(tc, test_default_has_no_cors);
 	tcase_add_test(tc, test_wizard_walk);
+	tcase_add_test(tc, test_wizard_post_checks);
 	tcase_add_test(tc, test_wizard_change);
 	tcase_add_test(tc, test_wizard_tree);
 	tcase_add_test(tc, test_index_by_platform);

@@ -436,6 +436,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	cs->req.request_id = cs->request_id;
 	cs->req.client_ip = cs->ip;
 	cs->req.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	cs->req.host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
 	cs->req.origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
 	cs->req.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
 	cs->req.forwarded =

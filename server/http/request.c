@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/text.h"
 #include "../base/xalloc.h"
 
 void http_reply_release(struct http_reply *r)
@@ -52,4 +53,77 @@ void http_request_release_args(struct http_request *req)
 	free(req->args);
 	req->args = NULL;
 	req->nr_args = req->alloc_args = 0;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes s[0, n) into out; -1 on a malformed escape or bad UTF-8. */
+static int form_decode(const char *s, size_t n, struct sbuf *out)
+{
+	sbuf_reset(out);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '+') {
+			sbuf_addch(out, ' ');
+		} else if (s[i] == '%') {
+			int hi = i + 1 < n ? hex_digit(s[i + 1]) : -1;
+			int lo = i + 2 < n ? hex_digit(s[i + 2]) : -1;
+
+			/* A NUL would cut the value short: refused. */
+			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+				return -1;
+			sbuf_addch(out, (char)(hi * 16 + lo));
+			i += 2;
+		} else if (!s[i]) {
+			return -1;
+		} else {
+			sbuf_addch(out, s[i]);
+		}
+	}
+	return text_is_utf8(out->buf) ? 0 : -1;
+}
+
+int http_request_add_form(struct http_request *req, const char *body,
+			  size_t body_len)
+{
+	struct sbuf key = SBUF_INIT, value = SBUF_INIT;
+	size_t first = req->nr_args;
+	const char *p = body ? body : "", *end = p + body_len;
+	int ret = 0;
+
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *stop = amp ? amp : end;
+		const char *eq = memchr(p, '=', (size_t)(stop - p));
+
+		if (stop > p) {
+			if (form_decode(p, (size_t)((eq ? eq : stop) - p), &key) ||
+			    form_decode(eq ? eq + 1 : stop, eq ? (size_t)(stop - eq - 1) : 0,
+					&value)) {
+				ret = -1;
+				break;
+			}
+			http_request_add_arg(req, key.buf, value.buf);
+		}
+		p = stop + 1;
+	}
+	if (ret) {
+		/* Nothing of a malformed body is kept. */
+		while (req->nr_args > first) {
+			req->nr_args--;
+			free(req->args[req->nr_args].key);
+			free(req->args[req->nr_args].value);
+		}
+	}
+	sbuf_release(&key);
+	sbuf_release(&value);
+	return ret;
 }

@@ -23,6 +23,7 @@ struct http_request {
 	const char *body;       /* POST body (not NUL-terminated); may be NULL */
 	size_t body_len;
 	const char *content_type;
+	const char *host;       /* the Host header; may be NULL */
 	const char *origin;
 	const char *if_none_match;
 	const char *client_ip;  /* numeric address */
@@ -65,5 +66,12 @@ const char *http_arg(const struct http_request *req, const char *key);
 void http_request_add_arg(struct http_request *req, const char *key,
 			  const char *value);
 void http_request_release_args(struct http_request *req);
+
+/* Appends the fields of an application/x-www-form-urlencoded body
+ * (body_len bytes; '+' is a blank, %XX a byte) to req's arguments, in
+ * order. Returns 0, or -1 when an escape is malformed or a field is not
+ * valid UTF-8 once decoded (nothing is added then). */
+int http_request_add_form(struct http_request *req, const char *body,
+			  size_t body_len);
 
 #endif

@@ -31,7 +31,7 @@ static const struct route routes[] = {
 	{ "/", NULL, "GET, HEAD", 1, page_index },
 	{ "/articles/{slug}", "/articles/", "GET, HEAD", 1, page_article },
 	{ "/search", NULL, "GET, HEAD", 1, page_search },
-	{ "/wizard", NULL, "GET, HEAD", 1, page_wizard },
+	{ "/wizard", NULL, "GET, HEAD, POST", 1, page_wizard },
 	{ "/wizard/detect", NULL, "GET, HEAD", 1, page_detect },
 	{ "/wizard/tree", NULL, "GET, HEAD", 1, page_tree },
 	{ "/static/{file}", "/static/", "GET, HEAD", 0, page_static },

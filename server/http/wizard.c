@@ -3,6 +3,7 @@
  * "Yes, it's fixed" sends, the decision tree, and detection by the probe. */
 #include "pages.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -168,9 +169,10 @@ static void solution_body(cJSON *so)
 	sbuf_release(&body);
 }
 
-/* What the wizard says when it asks no more (as app.js's doneText): that
- * here is the likely cause only when one stands out; that a cause the
- * article does not list is as likely, when it is. */
+/* What the wizard says when it has nothing more to ask or try and the
+ * session has no outcome (a problem with no steps): that here is the
+ * likely cause only when one stands out; that a cause the article does
+ * not list is as likely, when it is. */
 static const char *done_text(const cJSON *doc)
 {
 	const cJSON *top = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "causes"), 0);
@@ -189,14 +191,192 @@ static const char *done_text(const cJSON *doc)
 	return "That is as far as the questions go: here is the most likely cause.";
 }
 
-/* Adds to ctx what the wizard page needs beyond the diagnose document:
- * the answers given (with "change" links), back / start over / skip links,
- * and the hidden fields that carry the answers so far. */
-static void wizard_links(struct http_request *req, cJSON *ctx)
+/* "about 5 minutes", "under a minute", "about 2 hours". */
+static char *cost_text(double minutes)
+{
+	struct sbuf t = SBUF_INIT;
+
+	if (minutes < 1)
+		sbuf_adds(&t, "under a minute");
+	else if (minutes < 1.5)
+		sbuf_adds(&t, "about a minute");
+	else if (minutes < 90)
+		sbuf_addf(&t, "about %.0f minutes", minutes);
+	else
+		sbuf_addf(&t, "about %.0f hours", minutes / 60);
+	return sbuf_detach(&t, NULL);
+}
+
+static const char *result_label(const char *result)
+{
+	return !strcmp(result, "fixed") ? "Fixed it" :
+	       !strcmp(result, "failed") ? "Did not fix it" : "Could not do it";
+}
+
+/* The doc's tried entry for ref, or NULL. */
+static const cJSON *tried_entry(const cJSON *doc, const char *ref, size_t len)
+{
+	const cJSON *t;
+
+	cJSON_ArrayForEach(t, cJSON_GetObjectItem(doc, "tried")) {
+		const char *r = cJSON_GetStringValue(cJSON_GetObjectItem(t, "ref"));
+
+		if (r && strlen(r) == len && !strncmp(r, ref, len))
+			return t;
+	}
+	return NULL;
+}
+
+/* The answers given and steps tried, in the order of the URL, each with
+ * a link that takes it back ("change" asks the question again, keeping
+ * every other answer; "undo" offers the step again). */
+static void add_answered(struct http_request *req, cJSON *ctx)
 {
 	const struct eng_model *m = req->kb->model;
+	cJSON *list = cJSON_AddArrayToObject(ctx, "answered");
+
+	for (size_t i = 0; i < req->nr_args; i++) {
+		const struct http_arg *a = &req->args[i];
+		cJSON *s;
+
+		if (!strcmp(a->key, "problem") || !strcmp(a->key, "q") ||
+		    page_is_ui_arg(a->key))
+			continue;
+		if (!strcmp(a->key, "tried")) {
+			/* One step an argument in the wizard's links; a list
+			 * ("a:failed,b:skipped") from elsewhere reads as one. */
+			for (const char *p = a->value; *p;) {
+				size_t n = strcspn(p, ","), r = n;
+				const cJSON *t;
+
+				while (r && p[r - 1] != ':')
+					r--;
+				t = r ? tried_entry(ctx, p, r - 1) : NULL;
+				if (t) {
+					s = cJSON_CreateObject();
+					cJSON_AddStringToObject(s, "text", cJSON_GetStringValue(
+						cJSON_GetObjectItem(t, "title")));
+					cJSON_AddStringToObject(s, "label", result_label(
+						cJSON_GetStringValue(cJSON_GetObjectItem(t, "result"))));
+					cJSON_AddBoolToObject(s, "is_step", 1);
+					page_add_owned_string(s, "change_url", page_url_with(
+						req, "/wizard", req->nr_args, (long)i, NULL, NULL));
+					cJSON_AddItemToArray(list, s);
+				}
+				p += n + (p[n] == ',');
+			}
+			continue;
+		}
+		{
+			int q = eng_model_question(m, a->key);
+			int v = q >= 0 ? eng_model_option(m, q, a->value) : -1;
+
+			s = cJSON_CreateObject();
+			cJSON_AddStringToObject(s, "question", a->key);
+			cJSON_AddStringToObject(s, "text", q >= 0 ? m->questions[q].text : a->key);
+			cJSON_AddStringToObject(s, "answer", a->value);
+			cJSON_AddStringToObject(s, "label", v >= 0 ?
+						m->questions[q].options[v].label :
+						"I don't know");
+			cJSON_AddBoolToObject(s, "detected", in_csv(http_arg(req, "detected"),
+								    a->key));
+			/* "change": this answer left out and its question asked
+			 * again; the other answers stay. */
+			page_add_owned_string(s, "change_url", page_url_with(
+				req, "/wizard", req->nr_args, (long)i, "ask", a->key));
+			cJSON_AddItemToArray(list, s);
+		}
+	}
+	cJSON_AddBoolToObject(ctx, "has_answered", cJSON_GetArraySize(list) > 0);
+}
+
+/* "try": the step the next action offers, as the page shows it: its
+ * title and body, what it costs, its chance, why it comes now, the three
+ * answers' values, and the steps planned after it. */
+static void add_try(struct http_request *req, cJSON *ctx)
+{
+	const struct eng_model *m = req->kb->model;
+	const cJSON *next = cJSON_GetObjectItem(ctx, "next_action");
+	const cJSON *why = cJSON_GetObjectItem(next, "why");
+	cJSON *step = cJSON_GetObjectItem(next, "step"), *t, *later;
+	const char *ref = cJSON_GetStringValue(cJSON_GetObjectItem(step, "ref"));
+	const char *q = cJSON_GetStringValue(cJSON_GetObjectItem(why, "question"));
+	double eco = cJSON_GetNumberValue(cJSON_GetObjectItem(why, "expected_cost_asking_first"));
+	struct sbuf v = SBUF_INIT;
+	int n = 0;
+
+	if (!cJSON_IsObject(step) || !ref)
+		return;
+	t = cJSON_Duplicate(step, 1);
+	solution_body(t);
+	page_add_owned_string(t, "cost_text", cost_text(
+		cJSON_GetNumberValue(cJSON_GetObjectItem(step, "cost"))));
+	page_add_owned_string(t, "total_text", cost_text(cJSON_GetNumberValue(
+		cJSON_GetObjectItem(why, "expected_cost_of_repair"))));
+	if (q && !isnan(eco)) {
+		int qi = eng_model_question(m, q);
+
+		cJSON_AddStringToObject(t, "weighed_text", qi >= 0 ? m->questions[qi].text : q);
+		page_add_owned_string(t, "weighed_cost_text", cost_text(eco));
+	}
+	sbuf_addf(&v, "%s:fixed", ref);
+	cJSON_AddStringToObject(t, "fixed", v.buf);
+	sbuf_reset(&v);
+	sbuf_addf(&v, "%s:failed", ref);
+	cJSON_AddStringToObject(t, "failed", v.buf);
+	sbuf_reset(&v);
+	sbuf_addf(&v, "%s:skipped", ref);
+	cJSON_AddStringToObject(t, "skipped", v.buf);
+	sbuf_release(&v);
+	later = cJSON_AddArrayToObject(t, "later");
+	{
+		const cJSON *s;
+
+		cJSON_ArrayForEach(s, cJSON_GetObjectItem(ctx, "steps")) {
+			if (n++ == 0)
+				continue; /* this one */
+			cJSON_AddItemToArray(later, cJSON_CreateString(cJSON_GetStringValue(
+				cJSON_GetObjectItem(s, "title"))));
+		}
+	}
+	cJSON_AddNumberToObject(t, "nr_later", cJSON_GetArraySize(later));
+	cJSON_AddItemToObject(ctx, "try", t);
+}
+
+/* "fixed" / "not_fixed": how the session ended, as the page says it. */
+static void add_outcome(cJSON *ctx)
+{
+	const cJSON *o = cJSON_GetObjectItem(ctx, "outcome");
+	const char *status = cJSON_GetStringValue(cJSON_GetObjectItem(o, "status"));
+	cJSON *e;
+
+	if (!status)
+		return;
+	if (!strcmp(status, "fixed")) {
+		e = cJSON_AddObjectToObject(ctx, "fixed");
+		cJSON_AddStringToObject(e, "title", cJSON_GetStringValue(cJSON_GetObjectItem(
+			cJSON_GetObjectItem(o, "fixed_by"), "title")));
+		return;
+	}
+	e = cJSON_AddObjectToObject(ctx, "not_fixed");
+	cJSON_AddStringToObject(e, "reason_text",
+		!strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(o, "reason")), "unlisted_cause") ?
+		"Your answers and the steps you tried point to a cause this "
+		"troubleshooter does not cover." :
+		"Every step that could fix this here has been tried.");
+	cJSON_AddItemToObject(e, "escalation_html", cJSON_Duplicate(
+		cJSON_GetObjectItem(o, "escalation_html"), 1));
+	cJSON_AddItemToObject(e, "summary_text", cJSON_Duplicate(
+		cJSON_GetObjectItem(o, "summary_text"), 1));
+}
+
+/* Adds to ctx what the wizard page needs beyond the diagnose document:
+ * the answers given and steps tried (with links that take them back),
+ * back / start over / skip links, the step to try or how it ended, and the
+ * hidden fields that carry the session so far. */
+static void wizard_links(struct http_request *req, cJSON *ctx)
+{
 	const cJSON *next = cJSON_GetObjectItem(ctx, "next_question");
-	cJSON *steps = cJSON_AddArrayToObject(ctx, "steps");
 	cJSON *hidden = cJSON_AddArrayToObject(ctx, "hidden");
 	long last = -1;
 
@@ -213,29 +393,14 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 		if (!strcmp(a->key, "problem") || page_is_ui_arg(a->key))
 			continue;
 		last = (long)i;
-		if (strcmp(a->key, "q")) {
-			int q = eng_model_question(m, a->key);
-			int v = q >= 0 ? eng_model_option(m, q, a->value) : -1;
-			cJSON *s = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(s, "question", a->key);
-			cJSON_AddStringToObject(s, "text", q >= 0 ? m->questions[q].text : a->key);
-			cJSON_AddStringToObject(s, "answer", a->value);
-			cJSON_AddStringToObject(s, "label", v >= 0 ?
-						m->questions[q].options[v].label :
-						"I don't know");
-			cJSON_AddBoolToObject(s, "detected", in_csv(http_arg(req, "detected"),
-								    a->key));
-			/* "change": this answer left out and its question asked
-			 * again; the other answers stay. */
-			page_add_owned_string(s, "change_url", page_url_with(req, "/wizard", req->nr_args,
-								   (long)i, "ask", a->key));
-			cJSON_AddItemToArray(steps, s);
-		}
 	}
-	cJSON_AddBoolToObject(ctx, "has_steps", cJSON_GetArraySize(steps) > 0);
+	add_answered(req, ctx);
+	add_try(req, ctx);
+	add_outcome(ctx);
 	cJSON_AddBoolToObject(ctx, "has_causes",
 			      cJSON_GetArraySize(cJSON_GetObjectItem(ctx, "causes")) > 0);
+	cJSON_AddBoolToObject(ctx, "ended", cJSON_GetObjectItem(ctx, "fixed") ||
+			      cJSON_GetObjectItem(ctx, "not_fixed"));
 	cJSON_AddStringToObject(ctx, "done_text", done_text(ctx));
 	if (last >= 0)
 		page_add_owned_string(ctx, "back_url", page_url_with(req, "/wizard", req->nr_args, last, NULL, NULL));
@@ -256,7 +421,7 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 	}
 	{
 		cJSON *c;
-		int rank = 0;
+		int rank = 0, open = !cJSON_GetObjectItem(ctx, "try");
 
 		cJSON_ArrayForEach(c, cJSON_GetObjectItem(ctx, "causes")) {
 			struct sbuf u = SBUF_INIT;
@@ -264,12 +429,20 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 
 			cJSON_AddNumberToObject(c, "rank", ++rank);
 			cJSON_AddBoolToObject(c, "top", rank == 1);
+			/* The top cause's fixes open, unless a step is on offer
+			 * above them. */
+			cJSON_AddBoolToObject(c, "open", rank == 1 && open);
 			cJSON_AddBoolToObject(c, "has_explanation", cJSON_GetArraySize(
 				cJSON_GetObjectItem(c, "explanation")) > 0);
 			cJSON_AddBoolToObject(c, "has_solutions", cJSON_GetArraySize(
 				cJSON_GetObjectItem(c, "solutions")) > 0);
-			cJSON_ArrayForEach(so, cJSON_GetObjectItem(c, "solutions"))
+			cJSON_ArrayForEach(so, cJSON_GetObjectItem(c, "solutions")) {
+				const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(so, "status"));
+
 				solution_body(so);
+				if (st && strcmp(st, "untried"))
+					cJSON_AddStringToObject(so, "status_text", result_label(st));
+			}
 			sbuf_adds(&u, "/articles/");
 			page_url_encode(&u, cJSON_GetObjectItem(c, "article")->valuestring);
 			page_add_owned_string(c, "article_url", sbuf_detach(&u, NULL));
@@ -318,6 +491,69 @@ static void only_language(struct http_request *req, cJSON *doc)
 	}
 }
 
+/* 1 when a form POST comes from a page of this server (or of an origin
+ * --cors allows): its Origin names this Host, or the --base-url's origin.
+ * A POST without Origin (no browser sends one from another site's form
+ * without it) passes; "Origin: null" does not. */
+static int same_site(const struct http_request *req)
+{
+	const char *o = req->origin, *host;
+	const char *base = req->app->cfg.base_url;
+
+	if (!o)
+		return 1;
+	if (app_origin_allowed(req->app, o))
+		return 1;
+	host = strstr(o, "://");
+	if (host && req->host && !strcmp(host + 3, req->host))
+		return 1;
+	if (base && *base) {
+		size_t n = strlen(o);
+
+		if (!strncmp(base, o, n) && (!base[n] || base[n] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
+/* POST /wizard: a step's "Yes, it's fixed" (a form, so that a browser
+ * without JavaScript can send it, and so that recording outcomes later
+ * changes no page). Answered 303 with the GET URL of the page it leads
+ * to, the form's fields as its arguments, in order. */
+static void wizard_post(struct http_request *req, struct http_reply *rep)
+{
+	const char *ct = req->content_type ? req->content_type : "";
+	struct sbuf url = SBUF_INIT;
+	size_t from = req->nr_args;
+	int first = 1;
+
+	if (strncmp(ct, "application/x-www-form-urlencoded", 33) ||
+	    (ct[33] && ct[33] != ';' && ct[33] != ' ')) {
+		page_error(req, rep, 415, "Send the wizard's form as "
+			   "application/x-www-form-urlencoded.");
+		return;
+	}
+	if (!same_site(req)) {
+		page_error(req, rep, 403, "This form was sent from another site.");
+		return;
+	}
+	if (http_request_add_form(req, req->body, req->body_len)) {
+		page_error(req, rep, 400, "The form's fields are not readable "
+			   "(a malformed %-escape, or text that is not UTF-8).");
+		return;
+	}
+	sbuf_adds(&url, "/wizard");
+	for (size_t i = from; i < req->nr_args; i++)
+		if (strcmp(req->args[i].key, "ask"))
+			page_add_param(&url, &first, req->args[i].key, req->args[i].value);
+	rep->status = 303;
+	rep->content_type = "text/plain; charset=utf-8";
+	http_reply_header(rep, "Location", url.buf);
+	http_reply_header(rep, "Cache-Control", "no-store");
+	sbuf_addf(&rep->body, "See %s\n", url.buf);
+	sbuf_release(&url);
+}
+
 void page_wizard(struct http_request *req, struct http_reply *rep, const char *param)
 {
 	struct sbuf err = SBUF_INIT;
@@ -327,6 +563,10 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 
 	(void)param;
 	rep->route = "/wizard";
+	if (!strcmp(req->method, "POST")) {
+		wizard_post(req, rep);
+		return;
+	}
 	/* An article with nothing to troubleshoot (no causes, so no answer
 	 * to 'problem'; an old link, say): the article itself. */
 	{
