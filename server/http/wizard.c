@@ -363,11 +363,20 @@ static void add_outcome(cJSON *ctx)
 		!strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(o, "reason")), "unlisted_cause") ?
 		"Your answers and the steps you tried point to a cause this "
 		"troubleshooter does not cover." :
-		"Every step that could fix this here has been tried.");
+		"Every step that could fix it here has been tried or set aside.");
 	cJSON_AddItemToObject(e, "escalation_html", cJSON_Duplicate(
 		cJSON_GetObjectItem(o, "escalation_html"), 1));
 	cJSON_AddItemToObject(e, "summary_text", cJSON_Duplicate(
 		cJSON_GetObjectItem(o, "summary_text"), 1));
+	/* Tall enough to read the summary whole: a row a line. */
+	{
+		const char *t = cJSON_GetStringValue(cJSON_GetObjectItem(o, "summary_text"));
+		int rows = 1;
+
+		for (; t && *t; t++)
+			rows += *t == '\n';
+		cJSON_AddNumberToObject(e, "summary_rows", rows < 4 ? 4 : rows > 30 ? 30 : rows);
+	}
 }
 
 /* Adds to ctx what the wizard page needs beyond the diagnose document:
