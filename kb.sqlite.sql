@@ -76,7 +76,8 @@ CREATE TABLE sections (
 );
 CREATE INDEX sections_by_article ON sections(article_id, position);
 
--- Causes: the items of "Reasons" lists (or annotated items).
+-- Causes: the items of "Reasons" lists (or annotated items), or the checks
+-- of a checklist page.
 CREATE TABLE causes (
     article_id  INTEGER NOT NULL REFERENCES articles(id),
     id          TEXT NOT NULL,        -- annotated, else '<platform>-<n>'
@@ -85,6 +86,10 @@ CREATE TABLE causes (
     title       TEXT NOT NULL,        -- first sentence, plain text
     html        TEXT NOT NULL,
     weight      REAL,                 -- authored prior weight, else NULL
+    -- 'cause', or 'check': on a page that lists steps but no causes (a
+    -- checklist), what one step checks for, made by the compiler with the
+    -- step's id and title
+    kind        TEXT NOT NULL CHECK (kind = 'cause' OR kind = 'check'),
     PRIMARY KEY (article_id, id)
 ) WITHOUT ROWID;
 

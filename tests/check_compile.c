@@ -699,6 +699,7 @@ static void same_model(const struct eng_model *a, const struct eng_model *b)
 		ck_assert_int_eq(x->article, y->article);
 		ck_assert_int_eq(x->platform, y->platform);
 		ck_assert_double_eq(x->prior, y->prior);
+		ck_assert_int_eq(x->check, y->check);
 		same_links(x, y);
 	}
 	same_steps(a, b);

@@ -230,6 +230,14 @@ struct walk {
 	 * sub-heading is one item, lists and all ("### Method 2: Reset" with
 	 * its numbered steps), and only annotated list items count alone. */
 	int mode_by_headings;
+	/* Set under a numbered step or method heading outside any Solutions
+	 * section ("## Step 2: Restart the router"): its whole section is one
+	 * solution, lists and sub-headings included, but for a list of checks
+	 * in it ("Check the following:"), whose items are steps of their own. */
+	int mode_single;
+	/* The items being read are a checklist: each one a step ("Things to
+	 * try"); checks_named: quick checks ("Check the following:"). */
+	int checklist, checks_named;
 	struct sbuf html, text;
 	int failed;
 	int headings_seen;
@@ -634,6 +642,7 @@ static void add_entry(struct walk *w, struct mdtree_annot *ma,
 			s->fix = ma->a.fix;
 		}
 		s->ordered = ordered;
+		s->check = w->checks_named;
 		s->title = sbuf_detach(&title, NULL);
 		s->html = sbuf_detach(&html, NULL);
 		s->text = sbuf_detach(&text, NULL);
@@ -793,7 +802,7 @@ static void flush_mode(struct walk *w)
 
 	if (w->mode == KB_SECTION_TEXT || w->mode_items || !w->nr_mode_blocks)
 		goto done;
-	for (size_t i = 0; i < w->nr_mode_blocks; i++)
+	for (size_t i = 0; i < w->nr_mode_blocks && !w->mode_single; i++)
 		has_heading |= cmark_node_get_type(w->mode_blocks[i]) == CMARK_NODE_HEADING;
 	if (!has_heading) {
 		/* The Reasons or Solutions heading owns its text: one entry,
@@ -825,6 +834,19 @@ static void flush_mode(struct walk *w)
 			sbuf_reset(&title);
 			owner = n;
 			mdtree_plain_text(n, &title);
+			/* "Method 2: Reset the network" is titled by its label
+			 * (its number is no pairing with causes). */
+			{
+				int by_number;
+				const char *label = heading_label(title.buf, &by_number);
+				char *kept = label ? xstrdup(label) : NULL;
+
+				if (kept) {
+					sbuf_reset(&title);
+					sbuf_adds(&title, kept);
+					free(kept);
+				}
+			}
 			line = mdtree_line(w->t, n);
 			continue;
 		}
@@ -842,6 +864,7 @@ done:
 	w->nr_mode_blocks = 0;
 	w->mode_items = 0;
 	w->mode_by_headings = 0;
+	w->mode_single = 0;
 	sbuf_release(&text);
 	sbuf_release(&html);
 	sbuf_release(&title);
@@ -913,7 +936,8 @@ static int is_procedure(struct walk *w, cmark_node *list, cmark_node **lead)
 		if (mdtree_annot_for(w->t, it))
 			return 0;
 	mdtree_plain_text(prev, &text);
-	steps = heading_says_steps(text.buf);
+	/* "Troubleshooting steps" over a list: each item a step of its own. */
+	steps = heading_says_steps(text.buf) && !heading_is_checklist(text.buf);
 	sbuf_release(&text);
 	return steps;
 }
@@ -1070,13 +1094,37 @@ static enum kb_section_kind lead_in_kind(cmark_node *list)
 	return kind;
 }
 
+/* 1 when says() holds for the lead-in right before list (a paragraph
+ * ending in a colon: "Check the following:"), or else for heading, the
+ * Solutions heading the list stands under (may be NULL). */
+static int list_announced(cmark_node *list, int (*says)(const char *),
+			  cmark_node *heading)
+{
+	cmark_node *prev = cmark_node_previous(list);
+	struct sbuf text = SBUF_INIT;
+	int yes = 0;
+
+	if (prev && cmark_node_get_type(prev) == CMARK_NODE_PARAGRAPH &&
+	    ends_with_colon(prev)) {
+		mdtree_plain_text(prev, &text);
+		yes = says(text.buf);
+		sbuf_reset(&text);
+	}
+	if (!yes && heading) {
+		mdtree_plain_text(heading, &text);
+		yes = says(text.buf);
+	}
+	sbuf_release(&text);
+	return yes;
+}
+
 static void walk_block(struct walk *w, cmark_node *n)
 {
 	cmark_node *head, *rows;
 
 	if (cmark_node_get_type(n) == CMARK_NODE_HEADING) {
 		struct sbuf text = SBUF_INIT;
-		int level = cmark_node_get_heading_level(n);
+		int level = cmark_node_get_heading_level(n), single;
 		const char *platform;
 		enum kb_section_kind kind;
 
@@ -1097,6 +1145,12 @@ static void walk_block(struct walk *w, cmark_node *n)
 		 * says what the page is about, not what its lists are. */
 		kind = is_title_heading(w, n, text.buf) ? KB_SECTION_TEXT :
 		       heading_kind(text.buf);
+		/* "## Step 2: Restart the router" outside any Solutions
+		 * section: the section is one solution. */
+		single = kind == KB_SECTION_TEXT && w->mode == KB_SECTION_TEXT &&
+			 !platform && heading_numbered_step(text.buf);
+		if (single)
+			kind = KB_SECTION_SOLUTIONS;
 		if (w->mode != KB_SECTION_TEXT &&
 		    (kind == KB_SECTION_TEXT || platform)) {
 			/* A sub-heading of a Reasons/Solutions heading (one
@@ -1117,6 +1171,7 @@ static void walk_block(struct walk *w, cmark_node *n)
 			w->nr_mode_blocks = 0;
 			w->mode_items = 0;
 			w->mode_by_headings = 0;
+			w->mode_single = single;
 			w->mode_group = heading_above(w, level);
 		}
 		section_begin(w, n, text.buf);
@@ -1156,12 +1211,27 @@ static void walk_block(struct walk *w, cmark_node *n)
 			w->mode = lead_in_kind(n);
 			w->mode_heading = NULL;
 		}
-		if (is_procedure(w, n, &lead))
+		w->checklist = list_announced(n, heading_is_checklist, w->mode_heading);
+		w->checks_named = w->checklist &&
+				  list_announced(n, heading_names_checks, w->mode_heading);
+		if (w->mode_single) {
+			/* One solution, the whole section; but a list of
+			 * checks in it is one step an item. */
+			if (w->checklist) {
+				w->mode_single = 0;
+				for (cmark_node *it = cmark_node_first_child(n); it;
+				     it = cmark_node_next(it))
+					add_item(w, it, ordered);
+				w->mode_single = 1;
+			}
+		} else if (is_procedure(w, n, &lead)) {
 			add_procedure(w, lead, n);
-		else
+		} else {
 			for (cmark_node *it = cmark_node_first_child(n); it;
 			     it = cmark_node_next(it))
 				add_item(w, it, ordered);
+		}
+		w->checklist = w->checks_named = 0;
 		w->mode = mode;
 		w->mode_group = group;
 		w->mode_heading = heading;
@@ -1568,6 +1638,8 @@ struct kb_article *article_from_tree(struct mdtree *t, const char *slug_default,
 	for (size_t i = 0; i < a->nr_solutions; i++)
 		steps_cost(&a->solutions[i]);
 	steps_escalation(a, t);
+	if (!failed)
+		steps_checklist(a);
 	if (rejected)
 		*rejected = failed ? a : NULL;
 	if (failed) {

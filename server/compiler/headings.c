@@ -67,6 +67,52 @@ static const char *const solution_phrases[] = {
 	"how to resolve", "how to fix", "steps to resolve", "como resolver",
 	"try this", "try these", "try the following", "next steps",
 };
+/* Headings and lead-ins over a list of checks, each of them one step to
+ * try ("Self-check", "Check the following:", "Things to try",
+ * "Troubleshooting steps"), as the heading's lowercase words. */
+static const char *const checklist_phrases[] = {
+	"self check", "self checks", "check the following", "check these",
+	"checks to make", "things to try", "things to check", "troubleshooting steps",
+	"troubleshooting checklist", "steps to try",
+	"quick checks", "basic checks", "checklist", "before you contact support",
+	"before contacting support", "make sure that", "please check",
+	"selbsttest", "checkliste", "schritte zur fehlerbehebung",          /* de */
+	"v\xc3\xa9rifications", "\xc3\xa9tapes de d\xc3\xa9pannage",        /* fr */
+	"v\xc3\xa9rifiez les points suivants",
+	"comprobaciones", "cosas que probar", "compruebe lo siguiente",     /* es */
+	"verifique o seguinte", "coisas para tentar",                      /* pt */
+	"controlli", "cose da provare",                                    /* it */
+	"controlelijst", "controleer het volgende",                        /* nl */
+};
+static const char *const checklist_runs[] = {
+	"\xe8\x87\xaa\xe6\x9f\xa5",             /* 自查 (zh) */
+	"\xe8\x87\xaa\xe6\xa3\x80",             /* 自检 (zh) */
+	"\xe6\x8e\x92\xe6\x9f\xa5",             /* 排查 (zh) */
+	"\xe6\xa3\x80\xe6\x9f\xa5\xe4\xbb\xa5\xe4\xb8\x8b", /* 检查以下 (zh) */
+	"\xe7\xa2\xba\xe8\xaa\x8d\xe4\xba\x8b\xe9\xa0\x85", /* 確認事項 (ja) */
+	"\xe3\x83\x81\xe3\x82\xa7\xe3\x83\x83\xe3\x82\xaf\xe3\x83\xaa\xe3\x82\xb9\xe3\x83\x88", /* チェックリスト (ja) */
+	"\xec\xb2\xb4\xed\x81\xac\xeb\xa6\xac\xec\x8a\xa4\xed\x8a\xb8", /* 체크리스트 (ko) */
+};
+/* Words that, with a number after them, make a heading one step of a
+ * numbered procedure or one of several methods: "Step 1: Restart the
+ * router", "Method 2 - Reset the network". */
+static const char *const numbered_step_words[] = {
+	"step", "method", "option", "approach", "schritt", "methode",
+	"\xc3\xa9tape", "etape", "m\xc3\xa9thode", "paso", "m\xc3\xa9todo",
+	"metodo", "passo", "stap",
+	"\xd1\x88\xd0\xb0\xd0\xb3", "\xd0\xa8\xd0\xb0\xd0\xb3",    /* шаг Шаг */
+	"\xd1\x81\xd0\xbf\xd0\xbe\xd1\x81\xd0\xbe\xd0\xb1",           /* способ */
+	"\xd0\xa1\xd0\xbf\xd0\xbe\xd1\x81\xd0\xbe\xd0\xb1",           /* Способ */
+};
+/* The same in scripts written without spaces: a digit follows. */
+static const char *const numbered_step_runs[] = {
+	"\xe6\xad\xa5\xe9\xaa\xa4",             /* 步骤 (zh) */
+	"\xe6\x96\xb9\xe6\xb3\x95",             /* 方法 (zh, ja) */
+	"\xe3\x82\xb9\xe3\x83\x86\xe3\x83\x83\xe3\x83\x97", /* ステップ (ja) */
+	"\xeb\x8b\xa8\xea\xb3\x84",             /* 단계 (ko) */
+	"\xeb\xb0\xa9\xeb\xb2\x95",             /* 방법 (ko) */
+};
+
 /* Phrases that name solutions in a label or lead-in only: "Here's how:"
  * before a list, but not "## Here is how pairing works". */
 static const char *const lead_solution_phrases[] = {
@@ -261,9 +307,78 @@ static enum kb_section_kind phrase_kind(const char *words)
 {
 	if (has_phrase(words, cause_phrases, COUNT(cause_phrases)))
 		return KB_SECTION_CAUSES;
-	if (has_phrase(words, solution_phrases, COUNT(solution_phrases)))
+	if (has_phrase(words, solution_phrases, COUNT(solution_phrases)) ||
+	    has_phrase(words, checklist_phrases, COUNT(checklist_phrases)))
 		return KB_SECTION_SOLUTIONS;
 	return KB_SECTION_TEXT;
+}
+
+int heading_is_checklist(const char *text)
+{
+	struct sbuf all = SBUF_INIT;
+	int yes;
+
+	if (has_run(text, checklist_runs, COUNT(checklist_runs)))
+		return 1;
+	read_words(text, 1, &all);
+	yes = has_phrase(all.buf, checklist_phrases, COUNT(checklist_phrases));
+	sbuf_release(&all);
+	return yes;
+}
+
+/* Words and runs by which a checklist says its items are checks. */
+static const char *const check_words[] = {
+	"check", "checks", "checklist", "make sure", "verify", "ensure",
+	"self check", "selbsttest", "checkliste", "pr\xc3\xbc" "fen",
+	"\xc3\xbc" "berpr\xc3\xbc" "fen", "v\xc3\xa9rifiez", "v\xc3\xa9rifications",
+	"compruebe", "comprobaciones", "verifique", "controlli", "controleer",
+	"controlelijst",
+};
+static const char *const check_runs[] = {
+	"\xe8\x87\xaa\xe6\x9f\xa5", "\xe8\x87\xaa\xe6\xa3\x80",   /* 自查 自检 */
+	"\xe6\xa3\x80\xe6\x9f\xa5", "\xe7\xa2\xba\xe8\xaa\x8d",   /* 检查 確認 */
+	"\xe3\x83\x81\xe3\x82\xa7\xe3\x83\x83\xe3\x82\xaf",       /* チェック */
+	"\xec\xb2\xb4\xed\x81\xac", "\xec\xa0\x90\xea\xb2\x80",   /* 체크 점검 */
+};
+
+int heading_names_checks(const char *text)
+{
+	struct sbuf all = SBUF_INIT;
+	int yes;
+
+	if (has_run(text, check_runs, COUNT(check_runs)))
+		return 1;
+	read_words(text, 1, &all);
+	yes = has_phrase(all.buf, check_words, COUNT(check_words));
+	sbuf_release(&all);
+	return yes;
+}
+
+int heading_numbered_step(const char *text)
+{
+	const char *p = text_ltrim(text);
+
+	for (size_t i = 0; i < COUNT(numbered_step_runs); i++) {
+		size_t n = strlen(numbered_step_runs[i]);
+
+		if (!strncmp(p, numbered_step_runs[i], n) &&
+		    *text_ltrim(p + n) >= '0' && *text_ltrim(p + n) <= '9')
+			return 1;
+	}
+	/* "第1步" (zh): step 1. */
+	if (!strncmp(p, "\xe7\xac\xac", 3) && p[3] >= '0' && p[3] <= '9')
+		return 1;
+	for (size_t i = 0; i < COUNT(numbered_step_words); i++) {
+		size_t n = strlen(numbered_step_words[i]);
+		const char *q = p + n;
+
+		if (!text_ieq_n(p, numbered_step_words[i], n) || (*q != ' ' && *q != '\t'))
+			continue;
+		q = text_ltrim(q);
+		if (*q >= '0' && *q <= '9')
+			return 1;
+	}
+	return 0;
 }
 
 /* Returns KB_SECTION_CAUSES/SOLUTIONS when a word of heading says so. */
@@ -274,7 +389,8 @@ enum kb_section_kind heading_kind(const char *heading)
 
 	if (has_run(heading, cause_runs, COUNT(cause_runs)))
 		return KB_SECTION_CAUSES;
-	if (has_run(heading, solution_runs, COUNT(solution_runs)))
+	if (has_run(heading, solution_runs, COUNT(solution_runs)) ||
+	    has_run(heading, checklist_runs, COUNT(checklist_runs)))
 		return KB_SECTION_SOLUTIONS;
 	kind = read_words(heading, 0, &all);
 	if (kind == KB_SECTION_TEXT)
@@ -320,7 +436,10 @@ const char *heading_label(const char *heading, int *number)
 			return NULL;
 		sbuf_add(&word, p, n);
 		kind = text_ieq_any(word.buf, cause_words, COUNT(cause_words)) ||
-		       text_ieq_any(word.buf, solution_words, COUNT(solution_words));
+		       text_ieq_any(word.buf, solution_words, COUNT(solution_words)) ||
+		       (p == text_ltrim(heading) &&
+			text_ieq_any(word.buf, numbered_step_words, COUNT(numbered_step_words)) &&
+			text_ltrim(p + n)[0] >= '0' && text_ltrim(p + n)[0] <= '9');
 		sbuf_release(&word);
 		p += n;
 		if (!kind)

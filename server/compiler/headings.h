@@ -25,10 +25,10 @@ enum kb_section_kind heading_phrase_kind(const char *text);
 enum kb_section_kind heading_lead_kind(const char *text);
 
 /* For a Reasons or Solutions heading written as "Cause 1: The adapter is
- * off" or "Solution 2 - Pair it again": sets *number (1 when a number
- * follows the word, else 0) and returns the text after the separator
- * (borrowed from heading), or NULL when there is none ("Possible causes",
- * "Solution 1"). */
+ * off" or "Solution 2 - Pair it again", or a numbered step ("Step 3:
+ * Update the driver"): sets *number (1 when a number follows the word,
+ * else 0) and returns the text after the separator (borrowed from
+ * heading), or NULL when there is none ("Possible causes", "Solution 1"). */
 const char *heading_label(const char *heading, int *number);
 
 /* 1 when name stands in text as a whole word (or words), without case. */
@@ -54,6 +54,21 @@ int heading_repeats_title(const char *heading, const char *title);
 /* 1 when text (a lead-in paragraph) names steps, in one of the languages
  * heading_kind knows: "To reset the adapter, follow these steps:". */
 int heading_says_steps(const char *text);
+
+/* 1 when text (a heading, or a lead-in before a list) announces a list
+ * of checks, each of them a step to try on its own: "Self-check", "Check
+ * the following:", "Things to try", "Troubleshooting steps", "自查". */
+int heading_is_checklist(const char *text);
+
+/* 1 when text names checks ("Self-check", "Check the following:", "Make
+ * sure that:", "Checkliste"), not just things to try: the items of a
+ * list it announces are quick checks. */
+int heading_names_checks(const char *text);
+
+/* 1 when text starts as one step of a numbered procedure or one of
+ * several numbered methods: "Step 1: Restart the router", "Method 2 -
+ * Reset", "Schritt 3", "步骤1". (heading_label gives the label after it.) */
+int heading_numbered_step(const char *text);
 
 /* The words of text: runs of non-blanks. */
 int heading_count_words(const char *text);

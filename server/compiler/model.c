@@ -78,7 +78,7 @@ static void cause_release(struct kb_cause *c)
 	kb_strs_release(&c->solutions);
 }
 
-static void solution_release(struct kb_solution *s)
+void kb_solution_release(struct kb_solution *s)
 {
 	free(s->id);
 	free(s->platform);
@@ -114,7 +114,7 @@ void kb_article_free(struct kb_article *a)
 		cause_release(&a->causes[i]);
 	free(a->causes);
 	for (size_t i = 0; i < a->nr_solutions; i++)
-		solution_release(&a->solutions[i]);
+		kb_solution_release(&a->solutions[i]);
 	free(a->solutions);
 	for (size_t i = 0; i < a->nr_fixes; i++) {
 		free(a->fixes[i].cause);

@@ -59,6 +59,8 @@ struct kb_cause {
 	struct kb_conds when;
 	struct kb_strs solutions; /* solution ids, authored or derived */
 	int explicit_id;
+	int check;      /* made for a step of a page that lists no causes:
+			 * "what this check finds" (steps_checklist) */
 	int group;      /* the heading its Reasons section stands under */
 	int line, col;
 };
@@ -75,6 +77,7 @@ struct kb_solution {
 	int cost_line;        /* where 'cost:' was written; 0 when not */
 	struct kb_strs fixes; /* cause ids this solution names */
 	int ordered;          /* item of an ordered list */
+	int check;            /* item of a list of checks ("Check the following:") */
 	int group;            /* as kb_cause's */
 	int line, col;
 };
@@ -177,6 +180,8 @@ const struct kb_cond *kb_conds_find(const struct kb_conds *c,
 				    const char *question);
 
 void kb_article_free(struct kb_article *a);
+/* Frees what s owns (not s itself). */
+void kb_solution_release(struct kb_solution *s);
 /* Records an authored fix probability (strings copied). A second one for
  * the same pair is ignored; returns -1 then, when it differs. */
 int kb_article_add_fix(struct kb_article *a, const char *cause,

@@ -117,6 +117,7 @@ static void add_cause(const struct kb_article *a, size_t pos, int article,
 	int ci = eng_model_add_cause(m, article, str(c->id), str(c->title),
 				     c->platform, prior);
 
+	m->causes[ci].check = c->check;
 	for (size_t j = 0; j < c->when.nr; j++)
 		for (size_t k = 0; k < c->when.items[j].nr_values; k++)
 			eng_model_add_condition(m, ci, c->when.items[j].question,

@@ -86,16 +86,15 @@ void steps_cost(struct kb_solution *s)
 {
 	const char *text = s->text ? s->text : "", *title = s->title ? s->title : "";
 
+	/* The title says most ("Method 3: Reinstall the app", whatever its
+	 * text goes on to say); a long procedure outweighs a quick word in
+	 * it; the text's own signals come last. */
 	if (s->cost > 0) {
 		s->cost_basis = "authored";
-		return;
-	}
-	if (says(title, support_words, COUNT(support_words)) ||
-	    says(text, support_words, COUNT(support_words))) {
+	} else if (says(title, support_words, COUNT(support_words))) {
 		s->cost = STEPS_COST_SUPPORT;
 		s->cost_basis = "support";
-	} else if (says(title, reinstall_words, COUNT(reinstall_words)) ||
-		   says(text, reinstall_words, COUNT(reinstall_words))) {
+	} else if (says(title, reinstall_words, COUNT(reinstall_words))) {
 		s->cost = STEPS_COST_REINSTALL;
 		s->cost_basis = "reinstall";
 	} else if (is_long(s)) {
@@ -104,9 +103,15 @@ void steps_cost(struct kb_solution *s)
 	} else if (says(title, restart_words, COUNT(restart_words))) {
 		s->cost = STEPS_COST_RESTART;
 		s->cost_basis = "restart";
-	} else if (starts_with(title, check_starts, COUNT(check_starts))) {
+	} else if (s->check || starts_with(title, check_starts, COUNT(check_starts))) {
 		s->cost = STEPS_COST_CHECK;
 		s->cost_basis = "check";
+	} else if (says(text, support_words, COUNT(support_words))) {
+		s->cost = STEPS_COST_SUPPORT;
+		s->cost_basis = "support";
+	} else if (says(text, reinstall_words, COUNT(reinstall_words))) {
+		s->cost = STEPS_COST_REINSTALL;
+		s->cost_basis = "reinstall";
 	} else {
 		s->cost = STEPS_COST_DEFAULT;
 		s->cost_basis = "default";
@@ -203,4 +208,41 @@ void steps_escalation(struct kb_article *a, struct mdtree *t)
 cleanup:
 	sbuf_release(&text);
 	sbuf_release(&html);
+}
+
+void steps_checklist(struct kb_article *a)
+{
+	if (a->nr_causes || !a->nr_solutions)
+		return;
+	/* "Step 5: Contact support" ends the list of things to try. */
+	if (a->nr_solutions > 1 &&
+	    says(a->solutions[a->nr_solutions - 1].title, support_words,
+		 COUNT(support_words))) {
+		struct kb_solution *last = &a->solutions[a->nr_solutions - 1];
+
+		if (!a->escalation_html) {
+			a->escalation_html = last->html;
+			last->html = NULL;
+		}
+		kb_solution_release(last);
+		a->nr_solutions--;
+	}
+	a->causes = xcalloc(a->nr_solutions, sizeof(*a->causes));
+	a->alloc_causes = a->nr_solutions;
+	for (size_t i = 0; i < a->nr_solutions; i++) {
+		const struct kb_solution *s = &a->solutions[i];
+		struct kb_cause *c = &a->causes[a->nr_causes++];
+
+		c->id = xstrdup(s->id);
+		c->platform = s->platform ? xstrdup(s->platform) : NULL;
+		c->title = xstrdup(s->title);
+		c->html = xstrdup(s->html ? s->html : "");
+		c->text = xstrdup(s->text ? s->text : "");
+		c->check = 1;
+		c->explicit_id = 1;
+		c->group = s->group;
+		c->line = s->line;
+		c->col = s->col;
+		kb_strs_add(&c->solutions, s->id);
+	}
 }

@@ -19,8 +19,18 @@
 
 /* Sets s->cost and s->cost_basis: "authored" when its annotation gave a
  * cost, else the signal of its title and text that sets one ("support",
- * "reinstall", "long", "restart", "check"), else "default". */
+ * "reinstall", "long", "restart", "check": an item of a list of checks is
+ * one), else "default". */
 void steps_cost(struct kb_solution *s);
+
+/* A page that lists steps but no causes (a checklist: "Self-check",
+ * "Step 1 / Step 2", "Method 1 / Method 2") becomes a troubleshooter: each
+ * step gets a cause of its own, what that check finds (same id and title,
+ * kind "check"), in authored order, which sets the prior as it does for
+ * causes. A last step whose title says to contact support is no step: it
+ * becomes the escalation text (when the page has none). Call after
+ * steps_cost and steps_escalation. */
+void steps_checklist(struct kb_article *a);
 
 /* Sets a->escalation_html from the page t: the text under a heading
  * such as "Contact support" or "Still need help?", else the page's last

@@ -55,6 +55,7 @@ struct eng_cause {
 	int article;  /* index into articles */
 	int platform; /* option index of the platform question; -1: any */
 	double prior; /* unnormalised prior weight */
+	int check;    /* a checklist's check, not a cause the page named */
 	/* The steps that fix it, in the order the author listed them, with
 	 * their P(fixes | this cause) (the same links as the steps'). */
 	int *steps;

@@ -265,6 +265,7 @@ static cJSON *cause_json(const struct eng_model *m, const int *answers,
 
 	cJSON_AddStringToObject(o, "id", ca->id);
 	cJSON_AddStringToObject(o, "title", ca->title);
+	cJSON_AddStringToObject(o, "kind", ca->check ? "check" : "cause");
 	cJSON_AddStringToObject(o, "article", m->articles[ca->article].slug);
 	add_string_or_null(o, "platform", platform_value(m, ca->platform));
 	cJSON_AddNumberToObject(o, "probability", p);

@@ -132,7 +132,7 @@ static int load_causes(struct store *st, struct eng_model *m, const int *idx)
 
 	c = store_prepare(st,
 		"SELECT c.article_id, a.slug, c.id, c.title, c.platform_id, "
-		"c.weight, c.position FROM causes AS c "
+		"c.weight, c.position, c.kind FROM causes AS c "
 		"JOIN articles AS a ON a.id = c.article_id "
 		"ORDER BY c.article_id, c.position");
 	cond = store_prepare(st,
@@ -155,6 +155,8 @@ static int load_causes(struct store *st, struct eng_model *m, const int *idx)
 						 sqlite3_column_type(c, 4) == SQLITE_NULL ?
 							 NULL : col(c, 4),
 						 prior);
+		if (ci >= 0)
+			m->causes[ci].check = !strcmp(col(c, 7), "check");
 		/* Rows of earlier causes were consumed already; take this one's. */
 		while (rc_cond == SQLITE_ROW &&
 		       (sqlite3_column_int64(cond, 0) < art ||

@@ -356,7 +356,21 @@ static void solution_row(sqlite3_stmt *s, cJSON *arr)
 	add_col(o, "platform", s, 1);
 	add_col(o, "title", s, 2);
 	add_col(o, "html", s, 3);
+	cJSON_AddNumberToObject(o, "cost", sqlite3_column_double(s, 4));
+	add_col(o, "cost_basis", s, 5);
 	cJSON_AddItemToArray(arr, o);
+}
+
+/* A cause's link to a solution: its id into "solutions", its chance of
+ * fixing the problem into "fix_probability" (by solution id). */
+static void link_row(sqlite3_stmt *s, cJSON *cause)
+{
+	const char *id = (const char *)sqlite3_column_text(s, 0);
+
+	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(cause, "solutions"),
+			     cJSON_CreateString(id));
+	cJSON_AddNumberToObject(cJSON_GetObjectItemCaseSensitive(cause, "fix_probability"),
+				id, sqlite3_column_double(s, 1));
 }
 
 static void cause_row(sqlite3_stmt *s, cJSON *arr)
@@ -371,7 +385,9 @@ static void cause_row(sqlite3_stmt *s, cJSON *arr)
 		cJSON_AddNullToObject(o, "weight");
 	else
 		cJSON_AddNumberToObject(o, "weight", sqlite3_column_double(s, 4));
+	add_col(o, "kind", s, 5);
 	cJSON_AddItemToObject(o, "solutions", cJSON_CreateArray());
+	cJSON_AddItemToObject(o, "fix_probability", cJSON_CreateObject());
 	cJSON_AddItemToObject(o, "conditions", cJSON_CreateObject());
 	cJSON_AddItemToArray(arr, o);
 }
@@ -390,7 +406,7 @@ static void condition_row(sqlite3_stmt *s, cJSON *conds)
 cJSON *store_article_json(struct store *st, const char *slug)
 {
 	sqlite3_stmt *s = store_prepare(st,
-		"SELECT id, slug, title, updated_at, lang, html, meta "
+		"SELECT id, slug, title, updated_at, lang, html, meta, escalation_html "
 		"FROM articles WHERE slug = ?1");
 	cJSON *doc = NULL, *arr, *causes, *c;
 	sqlite3_int64 art;
@@ -430,6 +446,7 @@ cJSON *store_article_json(struct store *st, const char *slug)
 		cJSON_AddItemToObject(doc, "meta", meta ? meta : cJSON_CreateObject());
 	}
 	add_col(doc, "html", s, 5);
+	add_col(doc, "escalation_html", s, 7);
 	arr = cJSON_AddArrayToObject(doc, "sections");
 	/* Sections carry no HTML of their own here: the article's html holds
 	 * them all, each heading with its anchor as id. */
@@ -438,18 +455,17 @@ cJSON *store_article_json(struct store *st, const char *slug)
 		     art, NULL, section_row, arr))
 		goto fail;
 	causes = cJSON_AddArrayToObject(doc, "causes");
-	if (each_row(st, "SELECT id, platform_id, title, html, weight FROM causes "
+	if (each_row(st, "SELECT id, platform_id, title, html, weight, kind FROM causes "
 			 "WHERE article_id = ?1 ORDER BY position",
 		     art, NULL, cause_row, causes))
 		goto fail;
 	cJSON_ArrayForEach(c, causes) {
 		const char *id = cJSON_GetObjectItemCaseSensitive(c, "id")->valuestring;
 
-		if (each_row(st, "SELECT solution_id FROM cause_solutions "
+		if (each_row(st, "SELECT solution_id, probability FROM cause_solutions "
 				 "WHERE article_id = ?1 AND cause_id = ?2 "
 				 "ORDER BY position",
-			     art, id, string_row,
-			     cJSON_GetObjectItemCaseSensitive(c, "solutions")) ||
+			     art, id, link_row, c) ||
 		    each_row(st, "SELECT question_id, value FROM cause_conditions "
 				 "WHERE article_id = ?1 AND cause_id = ?2 "
 				 "ORDER BY question_id, value",
@@ -458,7 +474,7 @@ cJSON *store_article_json(struct store *st, const char *slug)
 			goto fail;
 	}
 	arr = cJSON_AddArrayToObject(doc, "solutions");
-	if (each_row(st, "SELECT id, platform_id, title, html FROM solutions "
+	if (each_row(st, "SELECT id, platform_id, title, html, cost, cost_basis FROM solutions "
 			 "WHERE article_id = ?1 ORDER BY position",
 		     art, NULL, solution_row, arr))
 		goto fail;

@@ -55,7 +55,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 		       "heading, platform_id, kind, html) VALUES "
 		       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[ST_CAUSE] = "INSERT INTO causes(article_id, id, position, platform_id, "
-		     "title, html, weight) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		     "title, html, weight, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[ST_CCOND] = "INSERT OR IGNORE INTO cause_conditions(article_id, cause_id, "
 		     "question_id, value) VALUES (?1, ?2, ?3, ?4)",
 	[ST_SOLUTION] = "INSERT INTO solutions(article_id, id, position, "
@@ -457,6 +457,7 @@ int writer_add_article(struct writer *w, const struct kb_article *a)
 			sqlite3_bind_double(s, 7, c->weight);
 		else
 			sqlite3_bind_null(s, 7);
+		bind_text(s, 8, c->check ? "check" : "cause");
 		if (run(w, s))
 			goto cleanup;
 		s = w->st[ST_CCOND];
