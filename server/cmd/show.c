@@ -12,10 +12,13 @@
 static const char usage[] =
 	"usage: clew show [--db FILE] [--json] SLUG\n"
 	"\n"
-	"Prints one article of a compiled knowledge base: its platforms, causes\n"
-	"and solutions; with --json, the document GET /api/v1/articles/SLUG\n"
-	"serves (slug, title, platforms, products, updated_at, html, sections,\n"
-	"causes, solutions).\n"
+	"Prints one article of a compiled knowledge base: its platforms, its\n"
+	"causes (or, on a checklist page, what each check looks for) with the\n"
+	"steps that fix each and their chance of fixing it, its steps with what\n"
+	"each costs in minutes and why, and what it says to do when no step\n"
+	"helped; with --json, the document GET /api/v1/articles/SLUG serves\n"
+	"(slug, title, platforms, products, updated_at, html, escalation_html,\n"
+	"sections, causes, solutions).\n"
 	"\n"
 	"      --db FILE  the database (default: $CLEW_DB, else build/kb.sqlite)\n"
 	"      --json     print JSON\n"
@@ -45,17 +48,26 @@ static void print_text(const cJSON *doc)
 		printf("%s %s", first-- > 0 ? "" : ",", it->valuestring);
 	printf("\nupdated: %s\n\ncauses:\n", str(doc, "updated_at"));
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc, "causes")) {
-		printf("  [%s] %s: %s\n", *str(it, "platform") ? str(it, "platform") : "any",
+		const cJSON *fix = cJSON_GetObjectItemCaseSensitive(it, "fix_probability");
+
+		printf("  [%s] %s%s: %s\n", *str(it, "platform") ? str(it, "platform") : "any",
+		       !strcmp(str(it, "kind"), "check") ? "check " : "",
 		       str(it, "id"), str(it, "title"));
-		printf("        solutions:");
+		printf("        fixed by:");
 		cJSON_ArrayForEach(sol, cJSON_GetObjectItemCaseSensitive(it, "solutions"))
-			printf(" %s", sol->valuestring);
+			printf(" %s (%.0f%%)", sol->valuestring, cJSON_GetNumberValue(
+				cJSON_GetObjectItemCaseSensitive(fix, sol->valuestring)) * 100);
 		printf("\n");
 	}
-	printf("\nsolutions:\n");
+	printf("\nsteps:\n");
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc, "solutions"))
-		printf("  [%s] %s: %s\n", *str(it, "platform") ? str(it, "platform") : "any",
-		       str(it, "id"), str(it, "title"));
+		printf("  [%s] %s: %s\n        %g min (%s)\n",
+		       *str(it, "platform") ? str(it, "platform") : "any",
+		       str(it, "id"), str(it, "title"),
+		       cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it, "cost")),
+		       str(it, "cost_basis"));
+	if (*str(doc, "escalation_html"))
+		printf("\nwhen no step helps (HTML):\n%s", str(doc, "escalation_html"));
 }
 
 int cmd_show(int argc, char **argv)
