@@ -8,7 +8,7 @@
  *
  * Input (text, so that seeds read as requests):
  *   METHOD SP URI LF          (no space: the whole line is a GET's URI)
- *   Name: value LF ...        Origin, If-None-Match, Content-Type, and
+ *   Name: value LF ...        Origin, Host, If-None-Match, Content-Type, and
  *                             X-Probe: off|loopback (the server's --probe;
  *                             the client is never on loopback, so the probe
  *                             itself never runs)
@@ -84,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data, *end = p + size;
 	struct sbuf line = SBUF_INIT, method = SBUF_INIT, uri = SBUF_INIT,
-		    origin = SBUF_INIT, inm = SBUF_INIT, ctype = SBUF_INIT;
+		    origin = SBUF_INIT, host = SBUF_INIT, inm = SBUF_INIT, ctype = SBUF_INIT;
 	struct app *app = fuzz_app();
 	enum probe_access probe = app->cfg.probe;
 	struct http_request req;
@@ -112,6 +112,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		v = text_ltrim(colon + 1);
 		if (text_ieq_n(line.buf, "Origin:", 7))
 			sbuf_adds(&origin, v);
+		else if (text_ieq_n(line.buf, "Host:", 5))
+			sbuf_adds(&host, v);
 		else if (text_ieq_n(line.buf, "If-None-Match:", 14))
 			sbuf_adds(&inm, v);
 		else if (text_ieq_n(line.buf, "Content-Type:", 13))
@@ -128,6 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		*query++ = '\0';
 	fuzz_request_init(&req, app, method.buf, path);
 	req.origin = origin.len ? origin.buf : NULL;
+	req.host = host.len ? host.buf : NULL;
 	req.if_none_match = inm.len ? inm.buf : NULL;
 	req.content_type = ctype.len ? ctype.buf : NULL;
 	req.body = p;
@@ -149,6 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sbuf_release(&method);
 	sbuf_release(&uri);
 	sbuf_release(&origin);
+	sbuf_release(&host);
 	sbuf_release(&inm);
 	sbuf_release(&ctype);
 	return 0;
