@@ -47,36 +47,66 @@ function servedRoutes() {
   return out;
 }
 
-function exampleRequest(path, method, op) {
+// Appends an example's value: an object is one argument a key, an array
+// the argument repeated.
+function appendExample(params, name, value) {
+  if (Array.isArray(value)) value.forEach((v) => params.append(name, v));
+  else if (typeof value === 'object') for (const [k, v] of Object.entries(value)) appendExample(params, k, v);
+  else params.append(name, value);
+}
+
+// The requests an operation documents: one, from its parameters' examples,
+// or one per named example of its request body. Returns [[name, url,
+// init], ...].
+function exampleRequests(path, method, op) {
   let url = path;
   const query = new URLSearchParams();
   for (const p of (op.parameters || []).map(deref)) {
     if (p.in === 'path') url = url.replace(`{${p.name}}`, encodeURIComponent(p.example));
-    else if (p.in === 'query' && p.example !== undefined) {
-      if (typeof p.example === 'object')
-        for (const [k, v] of Object.entries(p.example)) query.append(k, v);
-      else query.append(p.name, p.example);
-    }
+    else if (p.in === 'query' && p.example !== undefined) appendExample(query, p.name, p.example);
   }
   const qs = query.toString();
-  const init = { method: method.toUpperCase(), headers: {} };
-  if (op.requestBody) {
-    const media = op.requestBody.content['application/json'];
-    init.body = JSON.stringify(media.example);
-    init.headers['Content-Type'] = 'application/json';
-  }
-  return [url + (qs ? '?' + qs : ''), init];
+  url += qs ? '?' + qs : '';
+  const init = () => ({ method: method.toUpperCase(), headers: {} });
+  if (!op.requestBody) return [['example', url, init()]];
+  const [type, media] = Object.entries(op.requestBody.content)[0];
+  const bodies = media.examples ?
+    Object.entries(media.examples).map(([name, e]) => [name, deref(e).value]) :
+    [['example', media.example]];
+  return bodies.map(([name, value]) => {
+    const req = init();
+    req.headers['Content-Type'] = type;
+    if (type === 'application/json') {
+      req.body = JSON.stringify(value);
+    } else {
+      const form = new URLSearchParams();
+      appendExample(form, '', value);
+      req.body = form.toString();
+    }
+    return [name, url, req];
+  });
 }
 
+// Checks a response against the operation's description of its status
+// (or its default): the headers it documents, when sent, and the body.
+// Returns the body, parsed when JSON.
 async function checkResponse(res, op, what) {
-  const documented = deref(op.responses[String(res.status)]);
+  const documented = deref(op.responses[String(res.status)] || op.responses.default);
   assert.ok(documented, `${what}: status ${res.status} is not documented`);
+  for (const [name, h] of Object.entries(documented.headers || {})) {
+    const value = res.headers.get(name);
+    const schema = deref(h).schema;
+    if (value !== null && schema) validate(schema, value, `${what}: header ${name}`);
+  }
   const type = (res.headers.get('content-type') || '').split(';')[0].trim();
   const text = await res.text();
-  if (!documented.content) return;
+  if (!documented.content) return text;
   const media = documented.content[type];
   assert.ok(media, `${what}: content type ${type} is not documented for ${res.status}`);
-  if (type === 'application/json') validate(media.schema, JSON.parse(text), what);
+  if (type !== 'application/json') return text;
+  const body = JSON.parse(text);
+  validate(media.schema, body, what);
+  return body;
 }
 
 before(async () => {
@@ -113,13 +143,15 @@ test('each documented operation answers its example as documented, and valid', a
     for (const method of ['get', 'post']) {
       const op = item[method];
       if (!op) continue;
-      const [url, init] = exampleRequest(path, method, op);
       // Most examples answer 200; a few depend on the machine (the probe
       // needs BlueZ) or redirect: the spec lists what its example may give.
       const statuses = op['x-example-statuses'] || [200];
-      const res = await fetch(base + url, { ...init, redirect: 'manual' });
-      assert.ok(statuses.includes(res.status), `${method.toUpperCase()} ${url}: ${res.status}`);
-      await checkResponse(res, op, `${method.toUpperCase()} ${url}`);
+      for (const [name, url, init] of exampleRequests(path, method, op)) {
+        const what = `${method.toUpperCase()} ${url} (${name})`;
+        const res = await fetch(base + url, { ...init, redirect: 'manual' });
+        assert.ok(statuses.includes(res.status), `${what}: ${res.status}`);
+        await checkResponse(res, op, what);
+      }
     }
   }
 });
