@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileKb, startServer, stopServer } from '../lib/serve.mjs';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -226,6 +226,236 @@ test('503 when no KB is loaded is documented', async () => {
       assert.equal(res.status, 503, path);
       await checkResponse(res, spec.paths[path].get, `GET ${path}`);
     }
+  } finally {
+    await stopServer(other);
+  }
+});
+
+// The repair loop of /api/v1/diagnose, live: each request form, each way a
+// session goes on or ends, and each error, checked against the document.
+const DIAGNOSE = '/api/v1/diagnose';
+// Android, a headset that does calls, the permissions declared, a VoIP
+// call: three causes, a step each.
+const PROBLEM = 'bluetooth-call-audio';
+const ANDROID = { platform: 'android', sco_supported: 'yes', bt_permissions: 'yes', call_type: 'voip' };
+const ANDROID_ARGS = [['problem', PROBLEM], ...Object.entries(ANDROID)];
+
+// GET /api/v1/diagnose with args ([[key, value], ...]) on the server at
+// origin; the reply checked against the document. Resolves with [status,
+// body].
+async function diagnoseGet(args, origin = base) {
+  const url = `${DIAGNOSE}?${new URLSearchParams(args)}`;
+  const res = await fetch(origin + url);
+  return [res.status, await checkResponse(res, spec.paths[DIAGNOSE].get, `GET ${url}`)];
+}
+
+// POST /api/v1/diagnose with body (an object, sent as JSON); as diagnoseGet.
+async function diagnosePost(body, origin = base) {
+  const res = await fetch(origin + DIAGNOSE, { method: 'POST', body: JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json' } });
+  return [res.status, await checkResponse(res, spec.paths[DIAGNOSE].post,
+    `POST ${DIAGNOSE} ${JSON.stringify(body)}`)];
+}
+
+const brief = (tried) => tried.map((t) => [t.ref, t.result]);
+const round4 = (v) => Math.round(v * 10000) / 10000;
+
+// Starts a server on a KB compiled from sources; resolves with it.
+async function serveKb(name, ...sources) {
+  const db = join(dir, `${name}.sqlite`);
+  compileKb(db, ...sources);
+  return startServer(db);
+}
+
+test('diagnose reads steps tried from repeated arguments, a list, or a POST body alike', async () => {
+  const steps = ['android-check-offcall-sco:failed', 'android-use-sco-device:skipped'];
+  const [s1, repeated] = await diagnoseGet([...ANDROID_ARGS, ...steps.map((t) => ['tried', t])]);
+  const [s2, list] = await diagnoseGet([...ANDROID_ARGS, ['tried', steps.join(',')]]);
+  // Read once every answer is, so 'problem' may come after.
+  const [s3, first] = await diagnoseGet([['tried', `${steps[0]},,`], ['tried', steps[1]], ...ANDROID_ARGS]);
+  const [s4, posted] = await diagnosePost({ problem: PROBLEM, answers: ANDROID,
+    tried: { 'android-check-offcall-sco': 'failed', 'android-use-sco-device': 'skipped' } });
+  assert.deepEqual([s1, s2, s3, s4], [200, 200, 200, 200]);
+  assert.deepEqual(brief(repeated.tried),
+    [['android-check-offcall-sco', 'failed'], ['android-use-sco-device', 'skipped']]);
+  assert.deepEqual(list, repeated);
+  assert.deepEqual(first, repeated);
+  assert.deepEqual(posted, repeated);
+  // A step named twice keeps its first place and its later result.
+  const [, twice] = await diagnoseGet([...ANDROID_ARGS, ['tried', 'android-use-sco-device:failed'],
+    ['tried', 'android-check-offcall-sco:failed,android-use-sco-device:skipped']]);
+  assert.deepEqual(brief(twice.tried),
+    [['android-use-sco-device', 'skipped'], ['android-check-offcall-sco', 'failed']]);
+});
+
+test('diagnose: an open session whose next action is a step, or a question', async () => {
+  const [status, d] = await diagnoseGet([...ANDROID_ARGS, ['tried', 'android-check-offcall-sco:failed']]);
+  assert.equal(status, 200);
+  assert.equal(d.outcome, null);
+  assert.equal(d.next_question, null);
+  assert.equal(d.next_action.type, 'step');
+  assert.deepEqual(d.next_action.step, d.steps[0], 'the next step is the plan\'s first');
+  assert.ok(!d.steps.some((s) => s.id === 'android-check-offcall-sco'), 'a step tried is not planned');
+  const why = d.next_action.why;
+  assert.equal(why.rule, 'expected_cost');
+  assert.equal(d.expected_cost, why.expected_cost_of_repair);
+  assert.equal(why.fix_probability, d.next_action.step.fix_probability);
+  assert.equal(why.cost, d.next_action.step.cost);
+  // The failed step counts against the cause it fixes, and says so.
+  const cause = d.causes.find((c) => c.solutions.some((s) => s.id === 'android-check-offcall-sco'));
+  assert.equal(cause.solutions.find((s) => s.id === 'android-check-offcall-sco').status, 'failed');
+  const evidence = cause.explanation.filter((e) => 'step' in e);
+  assert.deepEqual(evidence.map((e) => [e.step, e.answer, e.effect, e.supports]),
+    [['android-check-offcall-sco', 'failed', 'contradicts', false]]);
+  assert.ok(!('question' in evidence[0]));
+  for (const c of d.causes.filter((c) => c !== cause))
+    assert.ok(c.solutions.every((s) => s.status === 'untried'), c.id);
+
+  // A step when even knowing the cause would not pay for a question: no
+  // question was weighed.
+  const [, sure] = await diagnoseGet([['problem', PROBLEM], ['platform', 'android'],
+    ['bt_permissions', 'unknown'], ['call_type', 'voip'], ['sco_supported', 'yes'], ['sco_offcall', 'no']]);
+  assert.equal(sure.next_action.type, 'step');
+  assert.equal(sure.next_action.why.question, null);
+  assert.equal(sure.next_action.why.expected_cost_asking_first, null);
+  assert.ok(!('information_gain' in sure.next_action.why));
+
+  // A question, when asking first is expected to cost less.
+  const [, ask] = await diagnoseGet([['problem', PROBLEM]]);
+  assert.equal(ask.outcome, null);
+  assert.equal(ask.next_action.type, 'question');
+  assert.deepEqual(ask.next_question, ask.next_action.question);
+  assert.equal(ask.next_action.why.rule, 'expected_cost');
+  assert.equal(ask.next_action.why.question, ask.next_question.id);
+  assert.ok(ask.next_action.why.expected_cost_asking_first < ask.next_action.why.expected_cost_of_repair);
+  assert.equal(ask.expected_cost, ask.next_action.why.expected_cost_of_repair);
+});
+
+test('diagnose: a step that fixed it ends the session fixed', async () => {
+  const [status, d] = await diagnosePost({ problem: PROBLEM, answers: ANDROID,
+    tried: { 'android-check-offcall-sco': 'failed', 'android-use-sco-device': 'fixed' } });
+  assert.equal(status, 200);
+  const o = d.outcome;
+  assert.deepEqual([o.status, o.resolved, o.reason], ['fixed', true, null]);
+  assert.equal(o.fixed_by.id, 'android-use-sco-device');
+  assert.ok(!('fix_probability' in o.fixed_by) && !('escalation_html' in o));
+  assert.deepEqual([d.steps, d.expected_cost, d.next_action, d.next_question], [[], null, null, null]);
+  assert.equal(d.causes.flatMap((c) => c.solutions).find((s) => s.id === 'android-use-sco-device').status, 'fixed');
+  assert.deepEqual(o.summary.tried, d.tried);
+  assert.equal(o.summary.problem.slug, PROBLEM);
+  assert.deepEqual(o.summary.answers.map((a) => [a.question, a.answer]), Object.entries(d.answers));
+  assert.ok(o.summary_text.split('\n').includes(`- fixed it: ${o.fixed_by.title}`), o.summary_text);
+});
+
+test('diagnose: when no step fixed it, the session ends not fixed, with a summary', async () => {
+  const [status, d] = await diagnosePost({ problem: PROBLEM, answers: ANDROID, tried: {
+    'android-check-offcall-sco': 'failed', 'android-use-sco-device': 'failed', 'android-add-permissions': 'failed' } });
+  assert.equal(status, 200);
+  const o = d.outcome;
+  assert.deepEqual([o.status, o.resolved, o.reason, o.fixed_by], ['not_fixed', false, 'no_step_left', null]);
+  assert.match(o.escalation_html, /^<p>/, 'the article\'s own "contact" text');
+  assert.deepEqual([d.steps, d.expected_cost, d.next_action, d.next_question], [[], null, null, null]);
+  const s = o.summary;
+  assert.equal(s.problem.slug, PROBLEM);
+  assert.deepEqual(s.tried, d.tried);
+  assert.deepEqual(s.causes.map((c) => [c.id, c.probability]),
+    d.causes.slice(0, 5).map((c) => [c.id, round4(c.probability)]));
+  assert.equal(s.other_probability, round4(d.other_probability));
+  const lines = o.summary_text.split('\n');
+  assert.match(lines[0], /^Problem: .* \(bluetooth-call-audio\)$/);
+  for (const t of d.tried) assert.ok(lines.includes(`- did not fix it: ${t.title}`), t.step);
+  for (const a of s.answers) assert.ok(lines.includes(`- ${a.text} ${a.label}`), a.question);
+
+  // Ended early: a cause the KB does not list has become the likeliest.
+  const [, early] = await diagnoseGet([['problem', PROBLEM], ['platform', 'ios'],
+    ['tried', 'ios-switch-route-in-call:failed,ios-use-callkit:failed']]);
+  assert.equal(early.outcome.status, 'not_fixed');
+  assert.equal(early.outcome.reason, 'unlisted_cause');
+  assert.ok(early.other_probability > early.causes[0].probability);
+  assert.deepEqual([early.expected_cost, early.next_action], [null, null]);
+});
+
+test('diagnose: steps named SLUG/ID, steps skipped', async () => {
+  // No problem yet: steps are named SLUG/ID, or by a name no other article uses.
+  const [s1, d] = await diagnoseGet([['platform', 'android'], ['tried', `${PROBLEM}/android-add-permissions:skipped`]]);
+  const [s2, byId] = await diagnoseGet([['platform', 'android'], ['tried', 'android-add-permissions:skipped']]);
+  assert.deepEqual([s1, s2], [200, 200]);
+  assert.deepEqual(byId, d);
+  assert.deepEqual(d.tried.map((t) => [t.step, t.ref, t.article, t.result]),
+    [['android-add-permissions', `${PROBLEM}/android-add-permissions`, PROBLEM, 'skipped']]);
+  for (const st of d.steps) assert.equal(st.ref, `${st.article}/${st.id}`);
+  // Skipped: not planned, no evidence, its status says so.
+  assert.ok(!d.steps.some((st) => st.id === 'android-add-permissions'));
+  const cause = d.causes.find((c) => c.id === 'android-missing-permissions');
+  assert.equal(cause.solutions.find((so) => so.id === 'android-add-permissions').status, 'skipped');
+  assert.ok(!cause.explanation.some((e) => 'step' in e));
+  // With a problem, another article's step by SLUG/ID.
+  const [s3, other] = await diagnoseGet([['problem', PROBLEM],
+    ['tried', 'linux-bluetooth-headset-audio/linux-start-bluez:failed']]);
+  assert.equal(s3, 200);
+  assert.deepEqual(brief(other.tried), [['linux-bluetooth-headset-audio/linux-start-bluez', 'failed']]);
+});
+
+test('diagnose: with no repair steps, questions by information gain', async () => {
+  const other = await serveKb('no-steps', 'tests/data/http/no-steps.md', 'tests/data/kb/questions.md');
+  try {
+    const [status, d] = await diagnoseGet([['problem', 'no-steps']], other.base);
+    assert.equal(status, 200);
+    assert.deepEqual([d.steps, d.expected_cost, d.outcome], [[], null, null]);
+    assert.equal(d.next_action.type, 'question');
+    assert.deepEqual(d.next_action.question, d.next_question);
+    assert.deepEqual(d.next_action.why,
+      { rule: 'information_gain', information_gain: round4(d.next_question.information_gain) });
+    const [, done] = await diagnoseGet([['problem', 'no-steps'], ['device_kind', 'earpiece'],
+      ['voice_profile', 'yes']], other.base);
+    assert.deepEqual([done.next_action, done.next_question, done.outcome], [null, null, null]);
+  } finally {
+    await stopServer(other);
+  }
+});
+
+test('diagnose: bad steps are 400 bad_step (or bad_request), naming what is valid', async () => {
+  const get = (tried, args = ANDROID_ARGS) => [...args, ['tried', tried]];
+  const cases = [
+    [get('no-such-step:failed'), 'bad_step', /steps of 'bluetooth-call-audio': .*android-add-permissions/],
+    [get('linux-start-bluez:failed'), 'bad_step', /unknown step 'linux-start-bluez'/],
+    [get('android-add-permissions:maybe'), 'bad_step', /valid: failed, fixed, skipped/],
+    [get('android-add-permissions'), 'bad_step', /not STEP:RESULT/],
+    [get('no-such-article/android-add-permissions:failed'), 'bad_step', /no article with causes/],
+    [{ problem: PROBLEM, tried: { 'android-add-permissions': 'maybe' } }, 'bad_step', /valid: failed, fixed, skipped/],
+    [{ problem: PROBLEM, tried: { 'no-such-step': 'failed' } }, 'bad_step', /steps of 'bluetooth-call-audio'/],
+    [{ problem: PROBLEM, tried: { 'android-add-permissions': true } }, 'bad_request', /must be a string/],
+    [{ problem: PROBLEM, tried: ['android-add-permissions:failed'] }, 'bad_request', /unexpected 'tried'/],
+  ];
+  for (const [args, code, message] of cases) {
+    const [status, body] = Array.isArray(args) ? await diagnoseGet(args) : await diagnosePost(args);
+    assert.equal(status, 400, JSON.stringify(args));
+    assert.equal(body.error.code, code, JSON.stringify(args));
+    assert.match(body.error.message, message);
+  }
+  // The wizard's page says so too.
+  const url = `/wizard?${new URLSearchParams(get('no-such-step:failed'))}`;
+  const res = await fetch(base + url);
+  assert.equal(res.status, 400);
+  await checkResponse(res, spec.paths['/wizard'].get, `GET ${url}`);
+
+  // A step name two articles use: SLUG/ID, or answer 'problem'.
+  const kb = join(dir, 'twice');
+  mkdirSync(kb);
+  const source = readFileSync(`kb/${PROBLEM}.md`, 'utf8');
+  assert.ok(source.includes(`\nslug: ${PROBLEM}\n`), 'the article names its slug');
+  writeFileSync(join(kb, 'copy.md'), source.replace(`\nslug: ${PROBLEM}\n`, '\nslug: copy\n'));
+  const other = await serveKb('twice', 'kb', kb);
+  try {
+    const [status, body] = await diagnoseGet([['tried', 'android-add-permissions:failed']], other.base);
+    assert.equal(status, 400);
+    assert.equal(body.error.code, 'bad_step');
+    assert.match(body.error.message, /in several articles: name it as SLUG\/android-add-permissions/);
+    const [s1, slugged] = await diagnoseGet([['tried', 'copy/android-add-permissions:failed']], other.base);
+    const [s2, answered] = await diagnoseGet([['problem', 'copy'], ['tried', 'android-add-permissions:failed']], other.base);
+    assert.deepEqual([s1, s2], [200, 200]);
+    assert.deepEqual(brief(slugged.tried), [['copy/android-add-permissions', 'failed']]);
+    assert.deepEqual(brief(answered.tried), [['android-add-permissions', 'failed']]);
   } finally {
     await stopServer(other);
   }
