@@ -4,6 +4,7 @@
 // read closed: a key the server sends that the schema does not name fails.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { compileKb, startServer, stopServer } from '../lib/serve.mjs';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -226,6 +227,9 @@ test('503 when no KB is loaded is documented', async () => {
       assert.equal(res.status, 503, path);
       await checkResponse(res, spec.paths[path].get, `GET ${path}`);
     }
+    const res = await rawRequest(other.base + '/wizard', { method: 'POST', headers: FORM, body: 'problem=x' });
+    assert.equal(res.status, 503, 'POST /wizard');
+    await checkResponse(res, spec.paths['/wizard'].post, 'POST /wizard');
   } finally {
     await stopServer(other);
   }
@@ -234,11 +238,28 @@ test('503 when no KB is loaded is documented', async () => {
 // The repair loop of /api/v1/diagnose, live: each request form, each way a
 // session goes on or ends, and each error, checked against the document.
 const DIAGNOSE = '/api/v1/diagnose';
+const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
 // Android, a headset that does calls, the permissions declared, a VoIP
 // call: three causes, a step each.
 const PROBLEM = 'bluetooth-call-audio';
 const ANDROID = { platform: 'android', sco_supported: 'yes', bt_permissions: 'yes', call_type: 'voip' };
 const ANDROID_ARGS = [['problem', PROBLEM], ...Object.entries(ANDROID)];
+
+// A request by node:http, which sends whatever headers it is given (fetch
+// may keep Origin to itself); resolves with a fetch Response.
+function rawRequest(url, { method = 'GET', headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve(new Response(Buffer.concat(chunks),
+        { status: res.statusCode, headers: res.headers })));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 // GET /api/v1/diagnose with args ([[key, value], ...]) on the server at
 // origin; the reply checked against the document. Resolves with [status,
@@ -459,4 +480,48 @@ test('diagnose: bad steps are 400 bad_step (or bad_request), naming what is vali
   } finally {
     await stopServer(other);
   }
+});
+
+test('POST /wizard answers 303 with the GET page of its fields, or 403, 415, 400, 413', async () => {
+  const op = spec.paths['/wizard'].post;
+  const fields = [...ANDROID_ARGS, ['tried', 'android-check-offcall-sco:failed'],
+    ['ask', 'platform'], ['tried', 'android-use-sco-device:fixed']];
+  const post = async (body, headers = {}, path = '/wizard') => {
+    const res = await rawRequest(base + path, { method: 'POST', headers: { ...FORM, ...headers }, body });
+    return [res.status, res.headers.get('location'), await checkResponse(res, op, `POST ${path} ${body.slice(0, 80)}`)];
+  };
+  const form = new URLSearchParams(fields).toString();
+  // The fields, in order, 'ask' left out; the POST's own query is not kept.
+  const [status, location] = await post(form, {}, '/wizard?embed=1');
+  assert.equal(status, 303);
+  const to = new URL(location, base);
+  assert.equal(to.origin + to.pathname, base + '/wizard');
+  assert.deepEqual([...to.searchParams], fields.filter(([k]) => k !== 'ask'));
+  const page = await fetch(base + location);
+  assert.equal(page.status, 200);
+  assert.match(await checkResponse(page, spec.paths['/wizard'].get, `GET ${location}`),
+    /class="outcome fixed"/, 'the page it leads to says the session ended fixed');
+  // From this server's own pages, or with no Origin: passed on.
+  assert.equal((await post(form, { Origin: base }))[0], 303);
+  // From another site's page: refused.
+  assert.equal((await post(form, { Origin: 'https://elsewhere.example' }))[0], 403);
+  assert.equal((await post(form, { Origin: 'null' }))[0], 403);
+  // Not a form: 415 (before anything else is looked at).
+  assert.equal((await post(form, { 'Content-Type': 'text/plain' }))[0], 415);
+  assert.equal((await post('{}', { 'Content-Type': 'application/json', Origin: 'null' }))[0], 415);
+  // A form that cannot be read.
+  for (const bad of ['problem=%zz', 'problem=a%00b', 'problem=%ff'])
+    assert.equal((await post(bad))[0], 400, bad);
+  // Too large: 413, as the default response says.
+  try {
+    assert.equal((await post('q=' + 'x'.repeat(70 * 1024)))[0], 413);
+  } catch (e) {
+    // A server may close on an oversized upload before reading it all.
+    if (!/ECONNRESET|EPIPE/.test(e.code || '')) throw e;
+  }
+  // Other methods: 405, and Allow lists POST.
+  const put = await fetch(base + '/wizard', { method: 'PUT' });
+  assert.equal(put.status, 405);
+  assert.equal(put.headers.get('allow'), 'GET, HEAD, POST');
+  await checkResponse(put, spec.paths['/wizard'].get, 'PUT /wizard');
 });
