@@ -435,6 +435,19 @@ test('diagnose: with no repair steps, questions by information gain', async () =
   }
 });
 
+test('GET /wizard sends an article with nothing to troubleshoot to its page', async () => {
+  const other = await serveKb('glossary', 'tests/data/lang/glossary.md',
+    'tests/data/http/no-steps.md', 'tests/data/kb/questions.md');
+  try {
+    const res = await fetch(`${other.base}/wizard?problem=glossary`, { redirect: 'manual' });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), '/articles/glossary');
+    await checkResponse(res, spec.paths['/wizard'].get, 'GET /wizard?problem=glossary');
+  } finally {
+    await stopServer(other);
+  }
+});
+
 test('diagnose: bad steps are 400 bad_step (or bad_request), naming what is valid', async () => {
   const get = (tried, args = ANDROID_ARGS) => [...args, ['tried', tried]];
   const cases = [
