@@ -280,8 +280,17 @@ static double gain_of(struct eng_work *w, int nr, int q)
 /* Computes the posterior into w; returns the number of candidates.
  * Invariant: w->p[c] is 0 for every cause that is not a candidate, so
  * only the previous candidates need clearing. */
+/* P(step s fixes it | cause c): the link's, or 0 when s does not fix c. */
+static double fix_of(const struct eng_model *m, int c, int s)
+{
+	for (int i = 0; i < m->causes[c].nr_steps; i++)
+		if (m->causes[c].steps[i] == s)
+			return m->causes[c].fix[i];
+	return 0;
+}
+
 static int rank(struct eng_work *w, const int *answers,
-		const unsigned char *tried, const double *boost)
+		const unsigned char *tried, int fixed, const double *boost)
 {
 	const struct eng_model *m = w->m;
 	double z = 0, prior_sum = 0, leak_l = 1;
@@ -333,6 +342,21 @@ static int rank(struct eng_work *w, const int *answers,
 	/* The leak holds ENG_LEAK of the prior and is silent on everything. */
 	w->leak = nr ? ENG_LEAK / (1 - ENG_LEAK) * prior_sum * leak_l : 1;
 	z += w->leak;
+	/* A step that fixed it says what it was: one of the causes it fixes,
+	 * each as likely as it was times the chance the step fixes it (never
+	 * the leak). When it fixes no candidate, it says nothing. */
+	if (fixed >= 0) {
+		double zf = 0;
+
+		for (int i = 0; i < nr; i++)
+			zf += w->w[w->order[i]] * fix_of(m, w->order[i], fixed);
+		if (zf > 0) {
+			for (int i = 0; i < nr; i++)
+				w->w[w->order[i]] *= fix_of(m, w->order[i], fixed);
+			w->leak = 0;
+			z = zf;
+		}
+	}
 	w->mass = w->mass_l = 0;
 	for (int i = 0; i < nr; i++) {
 		int c = w->order[i];
@@ -508,16 +532,19 @@ void eng_diagnose(struct eng_work *w, const int *answers,
 		  struct eng_result *out)
 {
 	const struct eng_model *m = w->m;
-	int nr = rank(w, answers, tried, boost), shown = 0, nr_top = 0, nr_cand;
-	double top = nr ? w->p[w->order[0]] : 0;
+	int fixed = -1, nr, shown = 0, nr_top = 0, nr_cand;
+	double top;
 
+	for (int s = 0; tried && s < m->nr_steps && fixed < 0; s++)
+		if (tried[s] == ENG_FIXED)
+			fixed = s;
+	nr = rank(w, answers, tried, fixed, boost);
+	top = nr ? w->p[w->order[0]] : 0;
 	memset(out, 0, sizeof(*out));
-	out->next = out->step = out->weighed = out->fixed_by = -1;
+	out->next = out->step = out->weighed = -1;
+	out->fixed_by = fixed;
 	out->plan = w->plan;
 	out->plan_p = w->plan_p;
-	for (int s = 0; tried && s < m->nr_steps && out->fixed_by < 0; s++)
-		if (tried[s] == ENG_FIXED)
-			out->fixed_by = s;
 	nr_cand = candidate_steps(w, nr, tried, &out->has_steps);
 	if (out->fixed_by >= 0) {
 		out->outcome = ENG_RESOLVED;
@@ -602,7 +629,7 @@ ranked:
 
 double eng_gain(struct eng_work *w, const int *answers, int q)
 {
-	int nr = rank(w, answers, NULL, NULL);
+	int nr = rank(w, answers, NULL, -1, NULL);
 
 	return applicable(w->m, answers, q) ? gain_of(w, nr, q) : 0;
 }
@@ -661,6 +688,6 @@ int eng_witness(struct eng_work *w, int c, int *answers)
 			answers[q] = best;
 	}
 	/* Only the ranking matters here, not the next question. */
-	nr = rank(w, answers, NULL, NULL);
+	nr = rank(w, answers, NULL, -1, NULL);
 	return nr > 0 && w->order[0] == c;
 }

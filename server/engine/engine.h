@@ -99,7 +99,9 @@ struct eng_result {
  * ENG_UNTRIED ...; NULL: none). An answered 'problem' restricts the causes
  * to that article, an answered 'platform' to that platform (and to causes
  * for any platform). A failed step multiplies each cause it fixes by
- * 1 - P(it fixes that cause). boost, when not NULL, multiplies the prior
+ * 1 - P(it fixes that cause); a step that fixed it (the first such, by
+ * index) leaves the causes it fixes, each times P(it fixes that cause),
+ * and not the leak. boost, when not NULL, multiplies the prior
  * of each article's causes by (1 + boost[article]). Then plans the steps
  * left and picks the next action. Allocates nothing. */
 void eng_diagnose(struct eng_work *w, const int *answers,

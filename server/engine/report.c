@@ -109,7 +109,10 @@ int eng_tried_set(const struct eng_model *m, const int *answers,
 	}
 	if (s < 0) {
 		sbuf_addf(err, "unknown step '%s'", ref);
-		if (article >= 0 && m->step_start[article] < m->step_start[article + 1]) {
+		if (article < 0)
+			sbuf_adds(err, " (name it SLUG/ID, or answer 'problem' first: "
+				  "its steps are then named by id)");
+		else if (m->step_start[article] < m->step_start[article + 1]) {
 			sbuf_addf(err, " (the steps of '%s': ", m->articles[article].slug);
 			for (int k = m->step_start[article]; k < m->step_start[article + 1]; k++)
 				sbuf_addf(err, "%s%s", k > m->step_start[article] ? ", " : "",
@@ -320,7 +323,8 @@ static cJSON *cause_json(const struct eng_model *m, const int *answers,
 	return o;
 }
 
-/* What was tried, in order: [{"step", "ref", "title", "result"}]. */
+/* What was tried, in order: [{"step", "ref", "article", "title",
+ * "result"}]. */
 static cJSON *tried_json(const struct eng_model *m, const int *answers,
 			 const struct eng_tried *t)
 {
@@ -405,12 +409,16 @@ static void add_summary(cJSON *outcome, const struct eng_model *m,
 		cJSON_AddNumberToObject(o, "probability", round4(r->p[i]));
 		cJSON_AddItemToArray(arr, o);
 		if (!i)
-			sbuf_adds(&text, "Causes still possible:\n");
+			sbuf_adds(&text, r->outcome == ENG_RESOLVED ?
+				  "What it most likely was:\n" : "Causes still possible:\n");
 		sbuf_addf(&text, "- %.0f%% %s\n", r->p[i] * 100, c->title);
 	}
 	cJSON_AddNumberToObject(sum, "other_probability", round4(r->other));
-	sbuf_addf(&text, "A cause the knowledge base does not list: %.0f%%\n",
-		  r->other * 100);
+	if (r->outcome == ENG_RESOLVED)
+		sbuf_addf(&text, "Fixed by: %s\n", m->steps[r->fixed_by].title);
+	else
+		sbuf_addf(&text, "A cause the knowledge base does not list: %.0f%%\n",
+			  r->other * 100);
 	cJSON_AddStringToObject(outcome, "summary_text", text.buf);
 	sbuf_release(&text);
 }

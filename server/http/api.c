@@ -290,6 +290,9 @@ static int parse_diagnose(struct http_request *req, const cJSON *body,
 				answers_obj = it;
 			} else if (!strcmp(it->string, "tried") && cJSON_IsObject(it)) {
 				tried_obj = it;
+			} else if ((!strcmp(it->string, "tried") || !strcmp(it->string, "answers") ||
+				    !strcmp(it->string, "q")) && cJSON_IsNull(it)) {
+				continue;
 			} else {
 				*code = "bad_request";
 				sbuf_addf(err, "unexpected '%s': the body is {\"problem\": "
@@ -441,7 +444,8 @@ void api_diagnose(struct http_request *req, struct http_reply *rep, const char *
 		if (!cJSON_IsObject(body)) {
 			api_error(rep, 400, "bad_json",
 				  "the body is not a JSON object: send {\"problem\": "
-				  "slug, \"answers\": {question: value}}");
+				  "slug, \"q\": text, \"answers\": {question: value}, "
+				  "\"tried\": {step: result}}");
 			cJSON_Delete(body);
 			return;
 		}
