@@ -16,13 +16,13 @@
 #include "../server/engine/engine.h"
 #include "../server/engine/report.h"
 #include "../server/store/store.h"
+#include "synth_model.h"
 
 static unsigned long rng = 42;
 
 static unsigned rnd(unsigned n)
 {
-	rng = rng * 6364136223846793005UL + 1442695040888963407UL;
-	return (unsigned)((rng >> 33) % n);
+	return synth_rnd(&rng, n);
 }
 
 static double now(void)
@@ -37,82 +37,6 @@ static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return x < y ? -1 : x > y;
-}
-
-/* 1,000 causes over 50 articles and 4 platforms, 100 questions of 2 to 4
- * options, each cause conditioned on 2 to 6 of them; 300 steps, 6 an
- * article, each cause fixed by one of its article's and each step fixing
- * up to two more, with fix probabilities from 0.5 to 0.95 and costs from
- * 1 to 20 minutes. */
-static struct eng_model *synthetic(int nr_causes, int nr_questions, int nr_steps)
-{
-	static const char *const platforms[] = { "ios", "android", "linux", "macos" };
-	struct eng_model *m = eng_model_new();
-	struct sbuf id = SBUF_INIT, v = SBUF_INIT;
-	int problem = eng_model_add_question(m, "problem", "What is the problem?", "");
-	int platform = eng_model_add_question(m, "platform", "Which platform?", "");
-	int nr_articles = 50;
-
-	for (int p = 0; p < 4; p++)
-		eng_model_add_option(m, platform, platforms[p], platforms[p]);
-	for (int a = 0; a < nr_articles; a++) {
-		sbuf_reset(&id);
-		sbuf_addf(&id, "article-%d", a);
-		eng_model_add_article(m, id.buf, id.buf);
-		eng_model_add_option(m, problem, id.buf, id.buf);
-	}
-	for (int q = 0; q < nr_questions - 2; q++) {
-		int n = 2 + (int)rnd(3), qi;
-
-		sbuf_reset(&id);
-		sbuf_addf(&id, "q%d", q);
-		qi = eng_model_add_question(m, id.buf, id.buf, "");
-		for (int o = 0; o < n; o++) {
-			sbuf_reset(&v);
-			sbuf_addf(&v, "v%d", o);
-			eng_model_add_option(m, qi, v.buf, v.buf);
-		}
-	}
-	for (int c = 0; c < nr_causes; c++) {
-		int ci, k = 2 + (int)rnd(5);
-
-		sbuf_reset(&id);
-		sbuf_addf(&id, "cause-%d", c);
-		ci = eng_model_add_cause(m, c % nr_articles, id.buf, id.buf,
-					 platforms[rnd(4)], 1.0 / (1 + 0.1 * (c / nr_articles)));
-		for (int j = 0; j < k; j++) {
-			sbuf_reset(&id);
-			sbuf_addf(&id, "q%u", rnd((unsigned)nr_questions - 2));
-			sbuf_reset(&v);
-			sbuf_addf(&v, "v%u", rnd(2));
-			eng_model_add_condition(m, ci, id.buf, v.buf);
-		}
-	}
-	for (int i = 0; i < nr_steps; i++) {
-		sbuf_reset(&id);
-		sbuf_addf(&id, "step-%d", i);
-		eng_model_add_step(m, i % nr_articles, id.buf, "Try this",
-				   "<p>Try this.</p>", rnd(3) ? NULL : platforms[rnd(4)],
-				   1 + rnd(20));
-	}
-	eng_model_finish(m);
-	{
-		int per = nr_steps / nr_articles, per_c = nr_causes / nr_articles;
-
-		for (int c = 0; c < nr_causes; c++) {
-			int a = c % nr_articles;
-
-			eng_model_link(m, c, m->steps_by_article[m->step_start[a] + (int)rnd((unsigned)per)],
-				       0.5 + 0.05 * rnd(10));
-		}
-		for (int i = 0; i < nr_steps; i++)
-			for (int k = (int)rnd(3); k > 0; k--)
-				eng_model_link(m, (i % nr_articles) + nr_articles * (int)rnd((unsigned)per_c),
-					       i, 0.5 + 0.05 * rnd(10));
-	}
-	sbuf_release(&id);
-	sbuf_release(&v);
-	return m;
 }
 
 /* A session as a user with a true cause c would bring it: the problem
@@ -208,7 +132,7 @@ int main(int argc, char **argv)
 	char *err = NULL;
 	int ret = 1;
 
-	m = synthetic(1000, 100, 300);
+	m = synth_model_new(&rng, 1000, 100, 300);
 	run("synthetic KB", m, 20000, 8);
 	eng_model_free(m);
 
