@@ -38,6 +38,8 @@ struct repair {
 	double *mass;       /* per candidate: the mass it fixes now */
 	char *done;         /* per candidate: tried in the plan already */
 	struct rkey *keys;  /* per candidate: its P/C, for sorting */
+	int *rem;           /* the greedy plan's candidates not planned yet */
+	double *inv_cost;   /* per candidate: 1 / its step's cost */
 	/* Exact plans: per set of candidates (a bit each), the probability
 	 * that all of them fail, the expected cost of the best plan after
 	 * they failed (times that probability), and its next step. */
@@ -74,6 +76,8 @@ struct repair *repair_new(const struct eng_model *m)
 	r->mass = xcalloc(ns, sizeof(*r->mass));
 	r->done = xcalloc(ns, 1);
 	r->keys = xcalloc(ns, sizeof(*r->keys));
+	r->rem = xcalloc(ns, sizeof(*r->rem));
+	r->inv_cost = xcalloc(ns, sizeof(*r->inv_cost));
 	r->fail = xcalloc(sets, sizeof(*r->fail));
 	r->cost = xcalloc(sets, sizeof(*r->cost));
 	r->choice = xcalloc(sets, sizeof(*r->choice));
@@ -102,6 +106,8 @@ void repair_free(struct repair *r)
 	free(r->mass);
 	free(r->done);
 	free(r->keys);
+	free(r->rem);
+	free(r->inv_cost);
 	free(r->fail);
 	free(r->cost);
 	free(r->choice);
@@ -303,25 +309,32 @@ static double plan_greedy(struct repair *r, int n, int *order, double *order_p,
 {
 	const struct eng_model *m = r->m;
 	double left = 1, total = 0;
+	int nr_rem = n;
 
-	for (int i = 0; i < n; i++)
+	/* rem[0..nr_rem): the candidates not planned yet, in no order. */
+	for (int i = 0; i < n; i++) {
 		r->done[i] = 0;
+		r->rem[i] = i;
+		r->inv_cost[i] = 1 / m->steps[r->pos[i]].cost;
+	}
 	for (int j = 0; j < n; j++) {
 		const struct eng_step *s;
-		int pick = -1;
-		double best = 0;
+		int k_best = 0, pick;
+		double best = r->mass[r->rem[0]] * r->inv_cost[r->rem[0]];
 
-		for (int i = 0; i < n; i++) {
-			double v;
+		for (int k = 1; k < nr_rem; k++) {
+			int i = r->rem[k];
+			double v = r->mass[i] * r->inv_cost[i];
 
-			if (r->done[i])
-				continue;
-			v = r->mass[i] / m->steps[r->pos[i]].cost;
-			if (pick < 0 || v > best + 1e-15) {
+			/* Ties go to the step authored first. */
+			if (v > best + 1e-15 ||
+			    (v >= best - 1e-15 && i < r->rem[k_best])) {
 				best = v;
-				pick = i;
+				k_best = k;
 			}
 		}
+		pick = r->rem[k_best];
+		r->rem[k_best] = r->rem[--nr_rem];
 		s = &m->steps[r->pos[pick]];
 		r->done[pick] = 1;
 		total += s->cost * left;
