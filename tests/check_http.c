@@ -1830,10 +1830,12 @@ static void tree_check(struct tree_walk *tw, const cJSON *node, struct sbuf *hre
 		free(text);
 		if (cost < 1)
 			sbuf_adds(&meta, "under 1 min");
-		else if (cost < 60)
-			sbuf_addf(&meta, "%.0f min", cost);
+		else if (lround(cost) < 60)
+			sbuf_addf(&meta, "%ld min", lround(cost));
+		else if (lround(cost) % 60)
+			sbuf_addf(&meta, "%ld h %ld min", lround(cost) / 60, lround(cost) % 60);
 		else
-			sbuf_addf(&meta, "%.3g h", cost / 60);
+			sbuf_addf(&meta, "%ld h", lround(cost) / 60);
 		sbuf_addf(&meta, " · %d%% chance", tree_percent(cJSON_GetNumberValue(
 			cJSON_GetObjectItem(node, "fix_probability"))));
 		text = tree_next(tw, "</a> <span class=\"tree-meta\">", "</span>");

@@ -1,6 +1,7 @@
 /* treeview: the decision tree as the /wizard/tree page's outline. */
 #include "treeview.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -40,18 +41,21 @@ static cJSON *add_row(struct walk *w, const char *key, cJSON *value)
 	return value;
 }
 
-/* A step's time, short: "under 1 min", "15 min", "4 h", "1.5 h"
+/* A step's time, short: "under 1 min", "15 min", "4 h", "1 h 30 min"
  * (returns malloc'd; caller frees). */
 static char *cost_text(double minutes)
 {
 	struct sbuf t = SBUF_INIT;
+	long m = lround(minutes);
 
 	if (minutes < 1)
 		sbuf_adds(&t, "under 1 min");
-	else if (minutes < 60)
-		sbuf_addf(&t, "%.0f min", minutes);
+	else if (m < 60)
+		sbuf_addf(&t, "%ld min", m);
+	else if (m % 60)
+		sbuf_addf(&t, "%ld h %ld min", m / 60, m % 60);
 	else
-		sbuf_addf(&t, "%.3g h", minutes / 60);
+		sbuf_addf(&t, "%ld h", m / 60);
 	return sbuf_detach(&t, NULL);
 }
 

@@ -164,7 +164,7 @@ for (const problem of PROBLEMS) {
         assert.equal(squash(l.text), node.text);
       } else if (kind === 'step') {
         assert.equal(squash(l.text), node.text);
-        assert.match(l.meta, new RegExp(`^(under 1 min|\\d+ min|[\\d.]+ h) · ${percent(node.fix_probability)}% chance$`));
+        assert.match(l.meta, new RegExp(`^(under 1 min|\\d+ min|\\d+ h( \\d+ min)?) · ${percent(node.fix_probability)}% chance$`));
       } else {
         const top = node.causes[0];
         assert.ok(top, 'the shipped KB has a cause at every end');
