@@ -196,6 +196,31 @@
     this.live.textContent = msg.trim();
   };
 
+  /* ---- Decision tree ------------------------------------------------- */
+
+  /* /wizard/tree: "Expand all" and "Collapse all" over the outline's
+   * questions, and every question open while printing (app.css prints
+   * closed ones too, where the browser can). */
+  function TreeOutline(tools) {
+    var qs = document.querySelectorAll('.tree details'), closed = [];
+    function setAll(open) {
+      for (var i = 0; i < qs.length; i++) qs[i].open = open;
+    }
+    tools.addEventListener('click', function (ev) {
+      var b = ev.target.closest('button[data-tree]');
+      if (b) setAll(b.getAttribute('data-tree') === 'open');
+    });
+    window.addEventListener('beforeprint', function () {
+      closed = [].filter.call(qs, function (d) { return !d.open; });
+      setAll(true);
+    });
+    window.addEventListener('afterprint', function () {
+      closed.forEach(function (d) { d.open = false; });
+      closed = [];
+    });
+    tools.hidden = false;
+  }
+
   /* ---- Search as you type ---------------------------------------------- */
 
   function LiveSearch(form, onSearchPage) {
@@ -385,6 +410,8 @@
     if (sp) new LiveSearch(sp, true);
     var wide = document.querySelector('.hero form.wide-search');
     if (wide) new LiveSearch(wide, false);
+    var tree = document.querySelector('.tree-page .tree-tools');
+    if (tree) new TreeOutline(tree);
     document.documentElement.classList.add('js');
   }
 

@@ -5,6 +5,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <poll.h>
@@ -1718,43 +1719,267 @@ END_TEST
 
 /* ---- 4. the no-JS wizard, by its own links and forms ------------------ */
 
-/* /wizard/tree draws the whole tree as inline SVG; each leaf links to the
- * wizard step its path leads to, and that step answers 200. */
+/* Walking the tree document (`clew tree --format json`) over the tree
+ * page's HTML, in document order. */
+struct tree_walk {
+	const char *html; /* the page */
+	const char *at;   /* where the next node must come after */
+	int links;        /* nodes found, each a link */
+	char *step_href;  /* a step after another failed (malloc'd) */
+	const cJSON *step;
+	char *leaf_href;  /* the last end (malloc'd) */
+	const cJSON *leaf;
+};
+
+/* href ("/wizard?k=v&amp;...") with one more argument, encoded as the
+ * page encodes it. */
+static void tree_href_add(struct sbuf *href, const char *k, const char *v)
+{
+	sbuf_adds(href, strchr(href->buf, '?') ? "&amp;" : "?");
+	url_encode(href, k);
+	sbuf_addch(href, '=');
+	url_encode(href, v);
+}
+
+/* The text of the element that opens with open, from tw->at on, up to
+ * close, decoded (malloc'd; caller frees); moves tw->at to it. Fails the
+ * test when there is none. */
+static char *tree_next(struct tree_walk *tw, const char *open, const char *close)
+{
+	const char *p = strstr(tw->at, open), *end;
+	struct sbuf text = SBUF_INIT;
+
+	ck_assert_msg(p != NULL, "'%s' not found after: %.300s", open, tw->at);
+	p += strlen(open);
+	end = strstr(p, close);
+	ck_assert_ptr_nonnull(end);
+	html_decode(&text, p, (size_t)(end - p));
+	tw->at = end;
+	return sbuf_detach(&text, NULL);
+}
+
+/* The decoded text of the link to href, which must come next (after
+ * tw->at) with prefix right before it. */
+static char *tree_link(struct tree_walk *tw, const char *prefix, const char *href)
+{
+	struct sbuf open = SBUF_INIT;
+	char *text;
+
+	sbuf_addf(&open, "%s<a href=\"%s\">", prefix, href);
+	text = tree_next(tw, open.buf, "</a>");
+	/* Each path has its own link. */
+	ck_assert_msg(strstr(tw->at, open.buf) == NULL, "two links to %s", href);
+	sbuf_release(&open);
+	tw->links++;
+	return text;
+}
+
+static int tree_percent(double p)
+{
+	double d = floor(p * 100 + 0.5 + 1e-9);
+
+	return d < 0 ? 0 : d > 100 ? 100 : (int)d;
+}
+
+/* Checks node (its path leads to href) and what follows it on the page:
+ * a question's link and answers, a chain of steps as one ordered list
+ * numbered along the path with each step's time and chance, an end's
+ * outcome and most likely cause. */
+static void tree_check(struct tree_walk *tw, const cJSON *node, struct sbuf *href,
+		       int nr_steps, int after_steps)
+{
+	size_t len = href->len;
+	const cJSON *e;
+	char *text;
+
+	if (cJSON_GetObjectItem(node, "question")) {
+		if (after_steps) {
+			text = tree_next(tw, "<p class=\"tree-then\">", "</p>");
+			ck_assert_str_eq(text, "Still not fixed:");
+			free(text);
+		}
+		text = tree_link(tw, "<p class=\"tree-question\">", href->buf);
+		ck_assert_str_eq(text, json_str(node, "text"));
+		free(text);
+		cJSON_ArrayForEach(e, cJSON_GetObjectItem(node, "answers")) {
+			text = tree_next(tw, "<p class=\"tree-answer\">", "</p>");
+			ck_assert_str_eq(text, json_str(e, "label"));
+			free(text);
+			tree_href_add(href, json_str(node, "question"), json_str(e, "value"));
+			tree_check(tw, cJSON_GetObjectItem(e, "node"), href, nr_steps, 0);
+			sbuf_setlen(href, len);
+		}
+		return;
+	}
+	if (cJSON_GetObjectItem(node, "step")) {
+		struct sbuf ol = SBUF_INIT, meta = SBUF_INIT, tried = SBUF_INIT;
+		double cost = cJSON_GetNumberValue(cJSON_GetObjectItem(node, "cost"));
+		const char *close;
+
+		if (!after_steps) {
+			sbuf_addf(&ol, "<ol class=\"tree-steps\" start=\"%d\"", nr_steps + 1);
+			free(tree_next(tw, ol.buf, ">"));
+		} else {
+			/* The same list as the step before. */
+			close = strstr(tw->at, "</ol>");
+			ck_assert_msg(close && strstr(tw->at, href->buf) < close,
+				      "step %s is not in the list before it", href->buf);
+		}
+		text = tree_link(tw, "<li>", href->buf);
+		ck_assert_str_eq(text, json_str(node, "text"));
+		free(text);
+		if (cost < 1)
+			sbuf_adds(&meta, "under 1 min");
+		else if (lround(cost) < 60)
+			sbuf_addf(&meta, "%ld min", lround(cost));
+		else if (lround(cost) % 60)
+			sbuf_addf(&meta, "%ld h %ld min", lround(cost) / 60, lround(cost) % 60);
+		else
+			sbuf_addf(&meta, "%ld h", lround(cost) / 60);
+		sbuf_addf(&meta, " · %d%% chance", tree_percent(cJSON_GetNumberValue(
+			cJSON_GetObjectItem(node, "fix_probability"))));
+		text = tree_next(tw, "</a> <span class=\"tree-meta\">", "</span>");
+		ck_assert_str_eq(text, meta.buf);
+		free(text);
+		if (nr_steps > 0 && !tw->step) {
+			tw->step = node;
+			tw->step_href = xstrdup(href->buf);
+		}
+		sbuf_addf(&tried, "%s:failed", json_str(node, "step"));
+		tree_href_add(href, "tried", tried.buf);
+		tree_check(tw, cJSON_GetObjectItem(node, "failed"), href, nr_steps + 1, 1);
+		sbuf_setlen(href, len);
+		sbuf_release(&ol);
+		sbuf_release(&meta);
+		sbuf_release(&tried);
+		return;
+	}
+	{
+		const cJSON *top = cJSON_GetArrayItem(cJSON_GetObjectItem(node, "causes"), 0);
+		int handover = !strcmp(json_str(node, "outcome"), "not_fixed");
+		struct sbuf want = SBUF_INIT;
+
+		if (after_steps)
+			ck_assert_msg(strstr(tw->at, "</ol>") < strstr(tw->at, href->buf),
+				      "the end %s is in the list of steps", href->buf);
+		text = tree_link(tw, handover ? "<p class=\"tree-leaf handover\">" :
+				 "<p class=\"tree-leaf\">", href->buf);
+		ck_assert_ptr_nonnull(top);
+		sbuf_addf(&want, "<strong class=\"tree-end\">%s</strong> Most likely cause (%d%%): %s",
+			  !handover ? "Ends with the causes ranked." :
+			  after_steps ? "None fixed it: hand over to support." :
+			  "Hand over to support.",
+			  tree_percent(cJSON_GetNumberValue(cJSON_GetObjectItem(top, "probability"))),
+			  json_str(top, "title"));
+		ck_assert_str_eq(text, want.buf);
+		free(text);
+		sbuf_release(&want);
+		free(tw->leaf_href);
+		tw->leaf_href = xstrdup(href->buf);
+		tw->leaf = node;
+	}
+}
+
+/* href as the browser requests it: "&amp;" read as '&' (malloc'd). */
+static char *tree_url(const char *href)
+{
+	struct sbuf u = SBUF_INIT;
+
+	html_decode(&u, href, strlen(href));
+	return sbuf_detach(&u, NULL);
+}
+
+/* /wizard/tree is an outline of the whole tree `clew tree` prints: every
+ * question with its answers, every step (a chain of them one ordered
+ * list, with time and chance), every end (its outcome and most likely
+ * cause), each in full and each a link to the wizard at the step its path
+ * leads to; those links open that step. */
 START_TEST(test_wizard_tree)
 {
-	struct reply r = get(main_srv.port, "/wizard/tree?problem=bluetooth-call-audio");
-	const char *leaf, *end;
-	struct sbuf url = SBUF_INIT;
+	struct reply r = get(main_srv.port, "/wizard/tree?problem=" ARTICLE);
+	char *dir = tu_tmpdir(), *url, *ref;
+	struct sbuf line = SBUF_INIT, href = SBUF_INIT, page = SBUF_INIT;
+	struct tree_walk tw = { 0 };
+	struct tu_run run;
+	cJSON *tree;
 
 	assert_status(r, 200);
 	assert_header_has(&r, "Content-Type", "text/html");
-	assert_has(r.body.buf, "<svg class=\"tree\"");
-	assert_has(r.body.buf, "Which platform is the call app running on?");
+	assert_lacks(r.body.buf, "<svg");
+	assert_has(r.body.buf, "<details open>");
+	sbuf_addf(&line, "@ tree --db %s --problem " ARTICLE " --format json", main_srv.db);
+	run = tu_sh(dir, line.buf);
+	ck_assert_int_eq(run.status, 0);
+	tree = cJSON_Parse(run.out);
+	ck_assert_ptr_nonnull(tree);
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(tree, "truncated")));
+	tw.html = tw.at = strstr(r.body.buf, "<div class=\"tree\">");
+	ck_assert_ptr_nonnull(tw.html);
+	sbuf_adds(&href, "/wizard?problem=" ARTICLE);
+	tree_check(&tw, cJSON_GetObjectItem(tree, "root"), &href, 0, 0);
+	ck_assert_int_eq(tw.links, cJSON_GetObjectItem(tree, "nodes")->valueint);
 	/* No branch for a platform the article has no cause for. */
-	ck_assert_ptr_null(strstr(r.body.buf, "platform=linux"));
-	/* A leaf link carries the path: problem, then platform, ... */
-	leaf = strstr(r.body.buf, "<a href=\"/wizard?problem=bluetooth-call-audio&amp;platform=android&amp;");
-	ck_assert_ptr_nonnull(leaf);
-	leaf += strlen("<a href=\"");
-	end = strchr(leaf, '"');
-	for (const char *p = leaf; p < end; p++) {
-		if (!strncmp(p, "&amp;", 5)) {
-			sbuf_addch(&url, '&');
-			p += 4;
-		} else {
-			sbuf_addch(&url, *p);
-		}
-	}
+	assert_lacks(r.body.buf, "platform=linux");
+	assert_lacks(r.body.buf, "class=\"tree-cut\"");
+	ck_assert_ptr_nonnull(tw.step);
+	ck_assert_ptr_nonnull(tw.leaf);
+
+	/* A step's link: the wizard offers that step. */
+	url = tree_url(tw.step_href);
 	reply_release(&r);
-	r = get(main_srv.port, url.buf);
+	r = get(main_srv.port, url);
 	assert_status(r, 200);
-	assert_has(r.body.buf, "Most likely causes");
+	html_decode(&page, r.body.buf, r.body.len);
+	sbuf_reset(&line);
+	sbuf_addf(&line, "Try this</p>\n    <h2 tabindex=\"-1\">%s</h2>", json_str(tw.step, "text"));
+	assert_has(page.buf, line.buf);
+	free(url);
+	reply_release(&r);
+
+	/* An end's link: handed over, its most likely cause first. */
+	url = tree_url(tw.leaf_href);
+	r = get(main_srv.port, url);
+	assert_status(r, 200);
+	sbuf_reset(&page);
+	html_decode(&page, r.body.buf, r.body.len);
+	ck_assert_str_eq(json_str(tw.leaf, "outcome"), "not_fixed");
+	assert_has(page.buf, "Not fixed yet: hand it to support");
+	sbuf_reset(&line);
+	sbuf_addf(&line, "<li class=\"cause first\">\n      <h3>%s</h3>", json_str(
+		cJSON_GetArrayItem(cJSON_GetObjectItem(tw.leaf, "causes"), 0), "title"));
+	assert_has(page.buf, line.buf);
+	free(url);
+	reply_release(&r);
+
+	/* With no problem, a step tried before the problem is answered is
+	 * named SLUG/ID, as the wizard names it, and its link works. */
+	r = get(main_srv.port, "/wizard/tree");
+	assert_status(r, 200);
+	ref = strstr(r.body.buf, "tried=" ARTICLE "%2F");
+	ck_assert_ptr_nonnull(ref);
+	while (ref > r.body.buf && *ref != '"')
+		ref--;
+	url = tree_url(ref + 1);
+	*strchr(url, '"') = '\0';
+	reply_release(&r);
+	r = get(main_srv.port, url);
+	assert_status(r, 200);
+	assert_lacks(r.body.buf, "class=\"error");
+	free(url);
 	reply_release(&r);
 
 	r = get(main_srv.port, "/wizard/tree?problem=no-such-problem");
 	assert_status(r, 400);
 	reply_release(&r);
-	sbuf_release(&url);
+	cJSON_Delete(tree);
+	tu_run_free(&run);
+	tu_rmtree(dir);
+	free(dir);
+	free(tw.step_href);
+	free(tw.leaf_href);
+	sbuf_release(&line);
+	sbuf_release(&href);
+	sbuf_release(&page);
 }
 END_TEST
 

@@ -1,45 +1,24 @@
-/* treeview: lays out the decision tree for the /wizard/tree page. */
+/* treeview: the decision tree as the /wizard/tree page's outline. */
 #include "treeview.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
 #include "../base/sbuf.h"
-#include "pages.h"
+#include "../engine/model.h"
+#include "pages_internal.h"
 
-/* Geometry, in SVG user units. */
-enum {
-	COL = 390,   /* distance between depths */
-	BOX_W = 250, /* node box */
-	BOX_H = 30,
-	ROW = 42,    /* distance between leaves */
-	MARGIN = 10,
-	MAX_LABEL = 34, /* characters shown in a box; the rest in a tooltip */
+/* The walk down one path of the tree. */
+struct walk {
+	const struct eng_model *m;
+	cJSON *rows;
+	struct sbuf url; /* the wizard URL of the node at hand */
+	int first;       /* url has no argument yet */
+	int problem;     /* the article the path has answered, or -1 */
+	int nr_steps;    /* steps on the path so far */
 };
-
-struct layout {
-	cJSON *nodes, *edges;
-	int next_row;
-	int max_depth;
-};
-
-/* Appends s cut to at most max characters (UTF-8 aware), with "…". */
-static void shorten(struct sbuf *out, const char *s, int max)
-{
-	int chars = 0;
-	const char *p = s;
-
-	while (*p && chars < max) {
-		p++;
-		while ((*p & 0xC0) == 0x80)
-			p++;
-		chars++;
-	}
-	sbuf_add(out, s, (size_t)(p - s));
-	if (*p)
-		sbuf_adds(out, "\xE2\x80\xA6");
-}
 
 static const char *str(const cJSON *o, const char *k)
 {
@@ -47,128 +26,179 @@ static const char *str(const cJSON *o, const char *k)
 	return cJSON_IsString(v) ? v->valuestring : "";
 }
 
-static cJSON *add_node(struct layout *l, int depth, int y, int leaf,
-		       const char *label, const char *title)
+static double num(const cJSON *o, const char *k)
 {
-	cJSON *n = cJSON_CreateObject();
-	struct sbuf s = SBUF_INIT;
-
-	cJSON_AddNumberToObject(n, "x", MARGIN + depth * COL);
-	cJSON_AddNumberToObject(n, "y", y - BOX_H / 2);
-	cJSON_AddNumberToObject(n, "w", BOX_W);
-	cJSON_AddNumberToObject(n, "h", BOX_H);
-	cJSON_AddNumberToObject(n, "tx", MARGIN + depth * COL + 8);
-	cJSON_AddNumberToObject(n, "ty", y + 5);
-	cJSON_AddBoolToObject(n, "leaf", leaf);
-	shorten(&s, label, MAX_LABEL);
-	cJSON_AddStringToObject(n, "label", s.buf);
-	cJSON_AddStringToObject(n, "title", title);
-	cJSON_AddItemToArray(l->nodes, n);
-	sbuf_release(&s);
-	return n;
+	return cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(o, k));
 }
 
-/* Lays out node at depth; path is the wizard URL leading to it. Returns
- * the node's vertical centre. */
-static int place(struct layout *l, const cJSON *node, int depth,
-		 struct sbuf *path)
+/* Adds a row {key: value} and returns value. */
+static cJSON *add_row(struct walk *w, const char *key, cJSON *value)
 {
-	const cJSON *edges = cJSON_GetObjectItemCaseSensitive(node, "answers");
+	cJSON *row = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(row, key, value);
+	cJSON_AddItemToArray(w->rows, row);
+	return value;
+}
+
+/* A step's time, short: "under 1 min", "15 min", "4 h", "1 h 30 min"
+ * (returns malloc'd; caller frees). */
+static char *cost_text(double minutes)
+{
+	struct sbuf t = SBUF_INIT;
+	long m = lround(minutes);
+
+	if (minutes < 1)
+		sbuf_adds(&t, "under 1 min");
+	else if (m < 60)
+		sbuf_addf(&t, "%ld min", m);
+	else if (m % 60)
+		sbuf_addf(&t, "%ld h %ld min", m / 60, m % 60);
+	else
+		sbuf_addf(&t, "%ld h", m / 60);
+	return sbuf_detach(&t, NULL);
+}
+
+/* Appends the name the wizard gives step node back with (eng_step_ref):
+ * its id when the path has answered its problem, else SLUG/ID. The tree
+ * names a step by its id, unique only within its article; the title tells
+ * steps of the same id apart. */
+static void add_step_ref(struct sbuf *out, const struct walk *w,
+			 const cJSON *node)
+{
+	const struct eng_model *m = w->m;
+	const char *id = str(node, "step"), *title = str(node, "text");
+
+	if (w->problem < 0 || eng_model_step(m, w->problem, id) < 0) {
+		for (int s = 0; s < m->nr_steps; s++) {
+			const struct eng_step *st = &m->steps[s];
+
+			if (!strcmp(st->id, id) && !strcmp(st->title, title)) {
+				sbuf_addf(out, "%s/", m->articles[st->article].slug);
+				break;
+			}
+		}
+	}
+	sbuf_adds(out, id);
+}
+
+static void walk_node(struct walk *w, const cJSON *node, int after_steps);
+
+static void walk_question(struct walk *w, const cJSON *node)
+{
+	const struct eng_model *m = w->m;
+	const char *id = str(node, "question");
+	int is_problem = !strcmp(id, m->questions[m->q_problem].id);
 	const cJSON *e;
-	int first = -1, last = -1, y;
+	cJSON *q = add_row(w, "question", cJSON_CreateObject());
 
-	if (depth > l->max_depth)
-		l->max_depth = depth;
-	if (!cJSON_IsArray(edges)) {
-		/* A leaf: the top cause, linking to the wizard at this path. */
-		const cJSON *top = cJSON_GetArrayItem(
-			cJSON_GetObjectItemCaseSensitive(node, "causes"), 0);
-		struct sbuf label = SBUF_INIT, title = SBUF_INIT;
-		cJSON *n;
+	cJSON_AddStringToObject(q, "id", id);
+	cJSON_AddStringToObject(q, "text", str(node, "text"));
+	cJSON_AddStringToObject(q, "url", w->url.buf);
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(node, "answers")) {
+		size_t len = w->url.len;
+		int first = w->first, problem = w->problem;
+		cJSON *a = add_row(w, "answer", cJSON_CreateObject());
 
-		y = MARGIN + BOX_H / 2 + l->next_row++ * ROW;
-		if (top) {
-			double p = cJSON_GetObjectItemCaseSensitive(top, "probability")->valuedouble;
-
-			sbuf_addf(&label, "%.0f%% ", p * 100);
-			sbuf_adds(&label, str(top, "title"));
-			sbuf_addf(&title, "%.0f%%: %s", p * 100, str(top, "title"));
-		} else {
-			sbuf_adds(&label, "No listed cause");
-			sbuf_adds(&title, "No listed cause fits these answers");
-		}
-		n = add_node(l, depth, y, 1, label.buf, title.buf);
-		cJSON_AddStringToObject(n, "url", path->buf);
-		sbuf_release(&label);
-		sbuf_release(&title);
-		return y;
+		cJSON_AddStringToObject(a, "value", str(e, "value"));
+		cJSON_AddStringToObject(a, "label", str(e, "label"));
+		page_add_param(&w->url, &w->first, id, str(e, "value"));
+		if (is_problem)
+			w->problem = eng_model_option(m, m->q_problem, str(e, "value"));
+		walk_node(w, cJSON_GetObjectItemCaseSensitive(e, "node"), 0);
+		sbuf_setlen(&w->url, len);
+		w->first = first;
+		w->problem = problem;
+		add_row(w, "answer_end", cJSON_CreateTrue());
 	}
-	cJSON_ArrayForEach(e, edges) {
-		size_t len = path->len;
-		int cy;
-
-		sbuf_addch(path, strchr(path->buf, '?') ? '&' : '?');
-		page_url_encode(path, str(node, "question"));
-		sbuf_addch(path, '=');
-		page_url_encode(path, str(e, "value"));
-		cy = place(l, cJSON_GetObjectItemCaseSensitive(e, "node"), depth + 1, path);
-		sbuf_setlen(path, len);
-		if (first < 0)
-			first = cy;
-		last = cy;
-		{
-			cJSON *edge = cJSON_CreateObject();
-			struct sbuf label = SBUF_INIT;
-
-			/* The edge's y at the parent is fixed once all children
-			 * are placed: filled in below. */
-			cJSON_AddNumberToObject(edge, "x1", MARGIN + depth * COL + BOX_W);
-			cJSON_AddNumberToObject(edge, "x2", MARGIN + (depth + 1) * COL);
-			cJSON_AddNumberToObject(edge, "y2", cy);
-			cJSON_AddNumberToObject(edge, "lx", MARGIN + depth * COL + BOX_W + 6);
-			cJSON_AddNumberToObject(edge, "ly", cy - 4);
-			shorten(&label, str(e, "label"), 20);
-			cJSON_AddStringToObject(edge, "label", label.buf);
-			cJSON_AddStringToObject(edge, "title", str(e, "label"));
-			cJSON_AddItemToArray(l->edges, edge);
-			sbuf_release(&label);
-		}
-	}
-	y = (first + last) / 2;
-	/* Give this node's edges (the last ones added without y1) their start. */
-	for (cJSON *edge = l->edges->child; edge; edge = edge->next)
-		if (!cJSON_GetObjectItemCaseSensitive(edge, "y1") &&
-		    cJSON_GetObjectItemCaseSensitive(edge, "x1")->valueint ==
-			    MARGIN + depth * COL + BOX_W)
-			cJSON_AddNumberToObject(edge, "y1", y);
-	{
-		struct sbuf title = SBUF_INIT;
-
-		sbuf_addf(&title, "%s (%s, %.2f bits)", str(node, "text"),
-			  str(node, "question"),
-			  cJSON_GetObjectItemCaseSensitive(node, "information_gain")->valuedouble);
-		add_node(l, depth, y, 0, str(node, "text"), title.buf);
-		sbuf_release(&title);
-	}
-	return y;
+	add_row(w, "question_end", cJSON_CreateTrue());
 }
 
-cJSON *treeview_layout(const cJSON *tree, const char *problem)
+/* A step, and the steps tried after it while none fixes the problem: one
+ * row, then what follows the last one. */
+static void walk_steps(struct walk *w, const cJSON *node)
 {
-	struct layout l = { cJSON_CreateArray(), cJSON_CreateArray(), 0, 0 };
-	struct sbuf path = SBUF_INIT;
-	cJSON *doc = cJSON_CreateObject();
+	size_t len = w->url.len;
+	int first = w->first, nr_steps = w->nr_steps;
+	cJSON *chain = add_row(w, "steps", cJSON_CreateObject());
+	cJSON *items = cJSON_CreateArray();
+	struct sbuf tried = SBUF_INIT;
 
-	sbuf_adds(&path, "/wizard");
-	if (problem) {
-		sbuf_adds(&path, "?problem=");
-		page_url_encode(&path, problem);
+	cJSON_AddNumberToObject(chain, "start", w->nr_steps + 1);
+	cJSON_AddItemToObject(chain, "items", items);
+	for (; cJSON_GetObjectItemCaseSensitive(node, "step");
+	     node = cJSON_GetObjectItemCaseSensitive(node, "failed")) {
+		cJSON *s = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(s, "id", str(node, "step"));
+		cJSON_AddStringToObject(s, "text", str(node, "text"));
+		cJSON_AddStringToObject(s, "url", w->url.buf);
+		page_add_owned_string(s, "cost_text", cost_text(num(node, "cost")));
+		cJSON_AddNumberToObject(s, "fix_probability", num(node, "fix_probability"));
+		cJSON_AddItemToArray(items, s);
+		sbuf_reset(&tried);
+		add_step_ref(&tried, w, node);
+		sbuf_adds(&tried, ":failed");
+		page_add_param(&w->url, &w->first, "tried", tried.buf);
+		w->nr_steps++;
 	}
-	place(&l, cJSON_GetObjectItemCaseSensitive(tree, "root"), 0, &path);
-	cJSON_AddNumberToObject(doc, "width", 2 * MARGIN + l.max_depth * COL + BOX_W);
-	cJSON_AddNumberToObject(doc, "height", 2 * MARGIN + (l.next_row ? l.next_row : 1) * ROW);
-	cJSON_AddItemToObject(doc, "nodes", l.nodes);
-	cJSON_AddItemToObject(doc, "edges", l.edges);
-	sbuf_release(&path);
-	return doc;
+	cJSON_AddBoolToObject(chain, "then_question",
+			      cJSON_GetObjectItemCaseSensitive(node, "question") != NULL);
+	walk_node(w, node, 1);
+	sbuf_setlen(&w->url, len);
+	w->first = first;
+	w->nr_steps = nr_steps;
+	sbuf_release(&tried);
+}
+
+static void walk_leaf(struct walk *w, const cJSON *node, int after_steps)
+{
+	const cJSON *top = cJSON_GetArrayItem(
+		cJSON_GetObjectItemCaseSensitive(node, "causes"), 0);
+	int handover = !strcmp(str(node, "outcome"), "not_fixed");
+	cJSON *l = add_row(w, "leaf", cJSON_CreateObject());
+
+	cJSON_AddStringToObject(l, "url", w->url.buf);
+	cJSON_AddBoolToObject(l, "has_cause", top != NULL);
+	cJSON_AddStringToObject(l, "title", top ? str(top, "title") : "");
+	cJSON_AddNumberToObject(l, "probability", top ? num(top, "probability") : 0);
+	cJSON_AddBoolToObject(l, "handover", handover);
+	cJSON_AddStringToObject(l, "end_text",
+		handover ? (after_steps ? "None fixed it: hand over to support." :
+			    "Hand over to support.") :
+		top ? "Ends with the causes ranked." : "Ends here.");
+}
+
+/* Adds the rows of node, whose path leads to w->url; after_steps when a
+ * chain of steps led to it. */
+static void walk_node(struct walk *w, const cJSON *node, int after_steps)
+{
+	if (cJSON_GetObjectItemCaseSensitive(node, "question"))
+		walk_question(w, node);
+	else if (cJSON_GetObjectItemCaseSensitive(node, "step"))
+		walk_steps(w, node);
+	else
+		walk_leaf(w, node, after_steps);
+}
+
+cJSON *treeview_context(const struct eng_model *m, const cJSON *tree)
+{
+	const cJSON *problem = cJSON_GetObjectItemCaseSensitive(tree, "problem");
+	struct walk w = { m, cJSON_CreateArray(), SBUF_INIT, 1, -1, 0 };
+	cJSON *ctx = cJSON_CreateObject();
+
+	sbuf_adds(&w.url, "/wizard");
+	if (cJSON_IsString(problem)) {
+		cJSON_AddStringToObject(ctx, "problem", problem->valuestring);
+		page_add_param(&w.url, &w.first, "problem", problem->valuestring);
+		w.problem = eng_model_option(m, m->q_problem, problem->valuestring);
+	}
+	cJSON_AddStringToObject(ctx, "start_url", w.url.buf);
+	cJSON_AddNumberToObject(ctx, "nodes_total", num(tree, "nodes"));
+	cJSON_AddBoolToObject(ctx, "truncated", cJSON_IsTrue(
+		cJSON_GetObjectItemCaseSensitive(tree, "truncated")));
+	walk_node(&w, cJSON_GetObjectItemCaseSensitive(tree, "root"), 0);
+	cJSON_AddItemToObject(ctx, "rows", w.rows);
+	sbuf_release(&w.url);
+	return ctx;
 }

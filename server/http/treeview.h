@@ -1,16 +1,43 @@
-/* treeview: lays out the decision tree (the document eng_tree_json builds)
- * for the /wizard/tree page: node positions, edges, labels and links, as a
- * JSON document a template draws as inline SVG. */
+/* treeview: turns the decision tree (the document eng_tree_json builds)
+ * into the context of the /wizard/tree page: an outline of rows, each
+ * node with the wizard URL that its path leads to. */
 #ifndef CLEW_TREEVIEW_H
 #define CLEW_TREEVIEW_H
 
 struct cJSON;
+struct eng_model;
 
-/* Returns {"width", "height", "nodes": [{"x", "y", "w", "h", "leaf",
- * "label", "title", "url"?}], "edges": [{"x1", "y1", "x2", "y2", "lx",
- * "ly", "label"}]} for tree, laid out left to right (caller frees). Leaf
- * nodes link to the wizard step their path leads to, starting from
- * /wizard?problem=PROBLEM (problem may be NULL). */
-struct cJSON *treeview_layout(const struct cJSON *tree, const char *problem);
+/*
+ * Returns the page's context for tree, built by eng_tree_json over m
+ * (caller frees): {"problem"?, "start_url", "nodes_total", "truncated",
+ * "rows": [ROW]}. The rows are the tree in document order, flat (the
+ * template's partials nest at most 16 deep, the tree may be deeper), and
+ * each has one of these keys:
+ *
+ *   "question": {"id", "text", "url"}   opens a question and its answers
+ *   "answer": {"value", "label"}        opens one answer's branch
+ *   "answer_end": true                  closes it
+ *   "question_end": true                closes the question
+ *   "steps": {"start", "items": [{"id", "text", "url", "cost_text",
+ *             "fix_probability"}], "then_question"}
+ *                                       a chain of steps to try in order
+ *                                       (start: the first one's number on
+ *                                       its path), each tried when the one
+ *                                       before did not fix it;
+ *                                       then_question when a question
+ *                                       follows the chain
+ *   "leaf": {"url", "end_text", "handover", "has_cause", "title",
+ *            "probability"}             where the wizard stops: whether it
+ *                                       hands the problem to support
+ *                                       (end_text says it), and the most
+ *                                       likely cause there
+ *
+ * Every "url" opens the wizard at that node:
+ * /wizard[?problem=SLUG]&QUESTION=VALUE...&tried=STEP%3Afailed... in path
+ * order, a step named as the wizard names it (eng_step_ref: its plain id
+ * once the path has answered its problem, else SLUG/ID).
+ */
+struct cJSON *treeview_context(const struct eng_model *m,
+			       const struct cJSON *tree);
 
 #endif

@@ -635,8 +635,9 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 #define TREE_MAX_NODES 2000
 
 /* GET /wizard/tree?problem=SLUG: the whole decision tree the wizard would
- * walk (as `clew tree`), drawn as inline SVG; a leaf opens the wizard at
- * the step its path leads to. */
+ * walk (as `clew tree`), as an outline: each question with its answers,
+ * the steps to try in order, and where each path ends; every node opens
+ * the wizard at the step its path leads to. */
 void page_tree(struct http_request *req, struct http_reply *rep, const char *param)
 {
 	const struct eng_model *m = req->kb->model;
@@ -657,21 +658,16 @@ void page_tree(struct http_request *req, struct http_reply *rep, const char *par
 	w = kbstate_work_take(req->kb);
 	tree = eng_tree_json(w, answers, TREE_MAX_NODES);
 	kbstate_work_give(req->kb, w);
-	ctx = treeview_layout(tree, problem);
+	ctx = treeview_context(m, tree);
+	cJSON_Delete(tree);
 	cJSON_AddItemToObject(ctx, "site", page_site(req, "Decision tree"));
-	cJSON_AddItemToObject(ctx, "nodes_total",
-			      cJSON_Duplicate(cJSON_GetObjectItem(tree, "nodes"), 1));
-	cJSON_AddItemToObject(ctx, "truncated",
-			      cJSON_Duplicate(cJSON_GetObjectItem(tree, "truncated"), 1));
 	if (problem) {
 		const struct kb_doc *d = kbstate_article(req->kb, problem);
 
-		cJSON_AddStringToObject(ctx, "problem", problem);
 		if (d)
 			cJSON_AddItemToObject(ctx, "problem_title", cJSON_Duplicate(
 				cJSON_GetObjectItem(d->doc, "title"), 1));
 	}
-	cJSON_Delete(tree);
 	http_reply_header(rep, "ETag", req->kb->etag);
 	page_render(req, rep, 200, "tree", ctx);
 cleanup:
