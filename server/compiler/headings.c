@@ -313,17 +313,25 @@ static enum kb_section_kind phrase_kind(const char *words)
 	return KB_SECTION_TEXT;
 }
 
-int heading_is_checklist(const char *text)
+/* 1 when text holds one of runs, or, as whole words, one of phrases. */
+static int names(const char *text, const char *const *runs, size_t nr_runs,
+		 const char *const *phrases, size_t nr_phrases)
 {
 	struct sbuf all = SBUF_INIT;
 	int yes;
 
-	if (has_run(text, checklist_runs, COUNT(checklist_runs)))
+	if (has_run(text, runs, nr_runs))
 		return 1;
 	read_words(text, 1, &all);
-	yes = has_phrase(all.buf, checklist_phrases, COUNT(checklist_phrases));
+	yes = has_phrase(all.buf, phrases, nr_phrases);
 	sbuf_release(&all);
 	return yes;
+}
+
+int heading_is_checklist(const char *text)
+{
+	return names(text, checklist_runs, COUNT(checklist_runs), checklist_phrases,
+		     COUNT(checklist_phrases));
 }
 
 /* Words and runs by which a checklist says its items are checks. */
@@ -343,15 +351,8 @@ static const char *const check_runs[] = {
 
 int heading_names_checks(const char *text)
 {
-	struct sbuf all = SBUF_INIT;
-	int yes;
-
-	if (has_run(text, check_runs, COUNT(check_runs)))
-		return 1;
-	read_words(text, 1, &all);
-	yes = has_phrase(all.buf, check_words, COUNT(check_words));
-	sbuf_release(&all);
-	return yes;
+	return names(text, check_runs, COUNT(check_runs), check_words,
+		     COUNT(check_words));
 }
 
 int heading_numbered_step(const char *text)
