@@ -147,6 +147,9 @@
     if (!frame) {
       frame = document.createElement('iframe');
       frame.title = data.title || 'Troubleshooter';
+      /* "Copy the summary" in the panel: a frame from another origin may
+       * write to the clipboard only when its parent says so. */
+      frame.setAttribute('allow', 'clipboard-write');
       frame.addEventListener('load', function () {
         clearTimeout(loadTimer);
         loadTimer = setTimeout(function () {
