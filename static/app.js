@@ -47,6 +47,18 @@
     this.bind();
   }
 
+  /* The hand-over summary's box shows it whole: CSS sizes it where the
+   * browser knows field-sizing; elsewhere its height follows its text
+   * (rows counts its lines, not how they wrap). */
+  var SIZES_ITSELF = !!(window.CSS && CSS.supports && CSS.supports('field-sizing', 'content'));
+
+  Wizard.prototype.fit = function () {
+    var area = this.section.querySelector('.outcome textarea.summary');
+    if (!area || SIZES_ITSELF) return;
+    area.style.setProperty('height', 'auto');
+    area.style.setProperty('height', area.scrollHeight + area.offsetHeight - area.clientHeight + 'px');
+  };
+
   /* Per cause (by its title): the bar's width on the page now. */
   Wizard.prototype.widths = function () {
     var w = {};
@@ -79,6 +91,7 @@
     });
     var lg = s.querySelector('form.question legend');
     if (lg) lg.setAttribute('tabindex', '-1');
+    this.fit();
     var copy = s.querySelector('.outcome .copy');
     if (copy) {
       var area = s.querySelector('.outcome textarea.summary'), status = s.querySelector('.copy-status');
@@ -118,6 +131,7 @@
       ev.preventDefault();
       self.go(u.pathname + u.search, true);
     });
+    window.addEventListener('resize', function () { self.fit(); });
     window.addEventListener('popstate', function () {
       if (location.pathname !== '/wizard' || location.search === self.search) return;
       self.go(location.pathname + location.search, false);

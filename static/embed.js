@@ -45,6 +45,10 @@
   }
 
   var answers = prefill();
+  /* The steps tried in the panel ("STEP:RESULT", as its URL carries
+   * them): kept when the host adds answers, as the wizard's own "change"
+   * keeps them; dropped with the problem they belong to. */
+  var tried = [];
   var lang = data.lang || document.documentElement.lang || '';
 
   function panelUrl() {
@@ -57,6 +61,7 @@
       if (k !== 'problem' && answers[k] !== undefined && answers[k] !== null)
         p.append(k, String(answers[k]));
     });
+    tried.forEach(function (t) { p.append('tried', t); });
     return server + '/wizard?' + p.toString();
   }
 
@@ -142,6 +147,9 @@
     if (!frame) {
       frame = document.createElement('iframe');
       frame.title = data.title || 'Troubleshooter';
+      /* "Copy the summary" in the panel: a frame from another origin may
+       * write to the clipboard only when its parent says so. */
+      frame.setAttribute('allow', 'clipboard-write');
       frame.addEventListener('load', function () {
         clearTimeout(loadTimer);
         loadTimer = setTimeout(function () {
@@ -168,6 +176,9 @@
       /* The reader's answers so far: setAnswers adds to these. */
       answers = Object.assign(m.result.problem ? { problem: m.result.problem } : {},
                               m.result.answers);
+      try {
+        tried = new URL(m.result.url).searchParams.getAll('tried');
+      } catch (e) { tried = []; }
       if (typeof api.onResult === 'function') {
         try { api.onResult(m.result); } catch (e) { warn('onResult threw: ' + e); }
       }
@@ -198,6 +209,7 @@
     /* Merges answers ({question: value}; null removes one) and, if the
      * panel was loaded, shows the wizard at the new step. */
     setAnswers: function (more) {
+      if (more && 'problem' in more && more.problem !== answers.problem) tried = [];
       Object.keys(more || {}).forEach(function (k) {
         if (more[k] === null || more[k] === undefined) delete answers[k];
         else answers[k] = String(more[k]);

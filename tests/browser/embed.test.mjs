@@ -2,8 +2,10 @@
 // host pages served from other origins (other loopback ports): one the
 // server allows (--cors, --frame-ancestors) and one it does not. The
 // widget must work there through window.Clew, leave the host's own
-// scripts and styles alone, report ranked causes to onResult, and, where
-// it is not allowed, say so on the console.
+// scripts and styles alone, report each step to onResult (the ranked
+// causes, the steps tried, what comes next, and once the session ends
+// whether it was resolved, with the hand-over summary), and, where it is
+// not allowed, say so on the console.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -132,8 +134,29 @@ async function openPage(opts = {}) {
 
 const launcher = (page) => page.locator('clew-widget button.launcher');
 const panelFrame = (page) => page.frameLocator('clew-widget iframe');
+// The panel's own frame (on the server's origin), for evaluate().
+const innerFrame = (page) => page.frames().find((f) => f.url().startsWith(base));
+const panelButton = (page, name) => panelFrame(page).getByRole('button', { name, exact: true });
+const lastResult = (page) => page.evaluate(() => window.results[window.results.length - 1]);
 
-test('the widget on an allowed origin: launcher, panel, wizard, onResult, setAnswers', async () => {
+// Runs act in the panel and waits for the result the host is told next.
+async function nextResult(page, act) {
+  const n = await page.evaluate(() => window.results.length);
+  await act();
+  await page.waitForFunction((k) => window.results.length > k, n);
+  return lastResult(page);
+}
+
+// A host page with the widget open on the wizard where "SLUG&q=v&..."
+// leads (data-problem, data-answers).
+function openAt(answers) {
+  const [problem, ...rest] = answers.split('&');
+  return allowed.origin + '/?attrs=' + encodeURIComponent(
+    `data-problem="${problem}" data-answers="${rest.join('&')}" data-open="true"`);
+}
+const ANDROID = 'bluetooth-call-audio&platform=android&sco_supported=yes&bt_permissions=yes&call_type=voip';
+
+test('the widget on an allowed origin: launcher, panel, a step, onResult, setAnswers', async () => {
   const page = await openPage();
   await page.goto(allowed.origin + '/');
   const h1Before = await page.locator('h1').evaluate((e) => getComputedStyle(e).fontFamily);
@@ -155,41 +178,58 @@ test('the widget on an allowed origin: launcher, panel, wizard, onResult, setAns
   assert.equal(await launcher(page).getAttribute('aria-expanded'), 'false');
 
   // Open: the panel shows the wizard at the prefilled step (data-problem,
-  // data-platform), and the host is told the ranking.
+  // data-platform): on iOS, a step to try; the host is told the ranking
+  // and the step.
   await launcher(page).click();
   assert.equal(await launcher(page).getAttribute('aria-expanded'), 'true');
   const frame = panelFrame(page);
   await frame.locator('section.wizard h1').waitFor();
   assert.match(await frame.locator('ul.steps').textContent(), /iOS/);
-  await frame.locator('form.question legend').waitFor();
+  await frame.locator('form.try h2').waitFor();
   await page.waitForFunction(() => window.results.length > 0);
-  let r = await page.evaluate(() => window.results[window.results.length - 1]);
+  let r = await lastResult(page);
   assert.equal(r.problem, PROBLEM);
   assert.deepEqual(r.answers, { platform: 'ios' });
   assert.ok(r.causes.length > 0, 'ranked causes handed over');
   assert.ok(r.causes.every((c) => c.id && c.title && typeof c.probability === 'number'));
-  assert.ok(r.next_question && r.next_question.id, 'the next question is named');
+  assert.deepEqual(r.tried, []);
+  assert.equal(r.next_question, null);
+  assert.ok(r.next_step && r.next_step.id, 'the step to try is named');
+  assert.equal(r.next_step.title, (await frame.locator('form.try h2').textContent()).trim());
+  assert.equal(r.resolved, null, 'the session goes on');
+  assert.equal(r.outcome, null);
   assert.match(r.url, /\/wizard\?problem=bluetooth-call-audio&platform=ios$/);
 
-  // Answer in the panel: the host gets the new ranking.
-  const before = await page.evaluate(() => window.results.length);
-  const asked = r.next_question.id;
-  await frame.locator('form.question input[type=radio]').first().check();
-  await frame.locator('form.question button[type=submit]').click();
-  await page.waitForFunction((n) => window.results.length > n, before);
-  r = await page.evaluate(() => window.results[window.results.length - 1]);
-  assert.ok(asked in r.answers, `the answer to ${asked} is in the result`);
+  // "No, still broken" in the panel: the host gets the step tried and the
+  // next one; focus is on the new step's title, in the panel.
+  const first = r.next_step;
+  r = await nextResult(page, () => panelButton(page, 'No, still broken').click());
+  assert.deepEqual(r.tried, [{ step: first.id, title: first.title, result: 'failed' }]);
+  assert.ok(r.next_step && r.next_step.id !== first.id, 'another step');
+  assert.equal(r.resolved, null);
+  assert.equal(r.next_step.title, (await frame.locator('form.try h2').textContent()).trim());
+  assert.ok(await innerFrame(page).evaluate(() => document.activeElement.matches('form.try h2')),
+    "focus is on the new step's title");
+  assert.match(r.url, new RegExp(`&tried=${first.id}%3Afailed$`));
   // The panel stays in embed mode (no site footer, the widget's masthead).
   assert.equal(await frame.locator('footer.site-footer').isVisible(), false);
 
-  // setAnswers from the host: the panel moves to that step.
-  const n2 = await page.evaluate(() => window.results.length);
-  await page.evaluate(() => window.Clew.setAnswers({ callkit: 'yes' }));
-  await page.waitForFunction((n) => window.results.length > n &&
-    window.results[window.results.length - 1].answers.callkit === 'yes', n2);
-  r = await page.evaluate(() => window.results[window.results.length - 1]);
-  assert.ok(asked in r.answers, 'the answer given in the panel is kept');
-  assert.equal(r.answers.platform, 'ios');
+  // setAnswers from the host: the panel moves to that step, and keeps the
+  // step tried in it.
+  r = await nextResult(page, () => page.evaluate(() => window.Clew.setAnswers({ call_type: 'voip' })));
+  assert.deepEqual(r.answers, { platform: 'ios', call_type: 'voip' });
+  assert.deepEqual(r.tried.map((t) => `${t.step}:${t.result}`), [`${first.id}:failed`]);
+  assert.equal(await frame.locator('ul.steps > li.tried').count(), 1);
+  assert.ok(r.next_step && r.next_step.id !== first.id);
+  // A new problem drops the steps tried with the old one.
+  r = await nextResult(page, () => page.evaluate(() =>
+    window.Clew.setAnswers({ problem: 'linux-bluetooth-headset-audio', platform: null, call_type: null })));
+  assert.equal(r.problem, 'linux-bluetooth-headset-audio');
+  assert.deepEqual(r.tried, []);
+  r = await nextResult(page, () => page.evaluate(() =>
+    window.Clew.setAnswers({ problem: 'bluetooth-call-audio', platform: 'ios' })));
+  assert.deepEqual(r.tried, []);
+  await frame.locator('form.try h2').waitFor();
 
   await shoot(page, 'widget');
 
@@ -206,6 +246,75 @@ test('the widget on an allowed origin: launcher, panel, wizard, onResult, setAns
   // The frame tells the host page by postMessage: closing is asynchronous.
   await page.locator('clew-widget .panel').waitFor({ state: 'hidden', timeout: 5000 });
 
+  assert.deepEqual(page.problems, [], page.problems.join('\n'));
+  await page.done();
+});
+
+test('the widget walks to "fixed": onResult gets resolved: true', async () => {
+  const page = await openPage();
+  await page.goto(openAt(`${PROBLEM}&platform=ios`));
+  const frame = panelFrame(page);
+  await frame.locator('form.try h2').waitFor();
+  await page.waitForFunction(() => window.results.length > 0);
+  const step = (await lastResult(page)).next_step;
+  assert.ok(step && step.id);
+  // "Yes, it's fixed" is a POST in the panel, answered 303.
+  const r = await nextResult(page, () => panelButton(page, "Yes, it's fixed").click());
+  assert.equal(r.resolved, true);
+  assert.equal(r.outcome.status, 'fixed');
+  assert.equal(r.outcome.reason, null);
+  assert.deepEqual(r.outcome.fixed_by, { id: step.id, title: step.title });
+  assert.match(r.outcome.summary_text, new RegExp(`\n- fixed it: ${step.title.replace(/[.?*+()[\]]/g, '\\$&')}\n`));
+  assert.deepEqual(r.tried, [{ step: step.id, title: step.title, result: 'fixed' }]);
+  assert.equal(r.next_step, null);
+  assert.equal(r.next_question, null);
+  assert.match(r.url, new RegExp(`&tried=${step.id}%3Afixed$`));
+  assert.equal(await page.evaluate(() => window.Clew.result.resolved), true);
+  // The panel says so, with the focus on it.
+  assert.equal((await frame.locator('.outcome.fixed h2').textContent()).trim(), 'Fixed. Glad it works again.');
+  assert.ok(await innerFrame(page).evaluate(() => document.activeElement.matches('.outcome.fixed h2')));
+  assert.match(innerFrame(page).url(), /[?&]embed=/, 'still in embed mode');
+  await shoot(page, 'widget-fixed');
+  assert.deepEqual(page.problems, [], page.problems.join('\n'));
+  await page.done();
+});
+
+test('the widget walks to "not fixed": onResult gets resolved: false and the summary', async () => {
+  const page = await openPage();
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: allowed.origin });
+  await page.goto(openAt(ANDROID));
+  const frame = panelFrame(page);
+  await frame.locator('form.try h2').waitFor();
+  await page.waitForFunction(() => window.results.length > 0);
+  let r = await lastResult(page);
+  const steps = [];
+  while (r.next_step) {
+    steps.push(r.next_step);
+    assert.ok(steps.length < 10, 'the steps end');
+    r = await nextResult(page, () => panelButton(page, 'No, still broken').click());
+    assert.deepEqual(r.tried.at(-1), { step: steps.at(-1).id, title: steps.at(-1).title, result: 'failed' });
+  }
+  assert.equal(steps.length, 3);
+  assert.equal(r.resolved, false);
+  assert.equal(r.outcome.status, 'not_fixed');
+  assert.equal(r.outcome.reason, 'no_step_left');
+  assert.equal(r.outcome.fixed_by, null);
+  assert.equal(r.next_question, null);
+  assert.equal(r.tried.length, 3);
+  // The summary the host gets is the one the panel shows.
+  const area = frame.locator('.outcome.not-fixed textarea#summary');
+  assert.equal(await area.inputValue(), r.outcome.summary_text);
+  for (const s of steps) assert.ok(r.outcome.summary_text.includes(`\n- did not fix it: ${s.title}\n`));
+  assert.ok(await innerFrame(page).evaluate(() => document.activeElement.matches('.outcome.not-fixed h2')));
+  assert.ok((await frame.locator('.outcome .escalation').innerText()).length > 0);
+  await shoot(page, 'widget-not-fixed');
+  // "Copy the summary" works in the panel too (the host page reads the
+  // clipboard: the panel's frame may not).
+  await page.evaluate(() => navigator.clipboard.writeText('before'));
+  await frame.locator('button.copy').click();
+  await frame.locator('.copy-status', { hasText: 'Copied.' }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), r.outcome.summary_text);
+  await shoot(page, 'widget-not-fixed-copied');
   assert.deepEqual(page.problems, [], page.problems.join('\n'));
   await page.done();
 });
@@ -245,11 +354,11 @@ test('the panel follows the host page language, when the KB has it', async () =>
 
 test('a page on an origin that is not allowed gets a console message, no widget', async () => {
   const page = await openPage();
+  const said = page.waitForEvent('console', {
+    predicate: (m) => m.type() === 'error' && /Clew widget:/.test(m.text()), timeout: 10000 });
   await page.goto(refused.origin + '/');
+  await said;
   await page.waitForFunction(() => document.readyState === 'complete');
-  const deadline = Date.now() + 10000;
-  while (!page.consoleErrors.some((t) => /Clew widget:/.test(t)) && Date.now() < deadline)
-    await page.waitForTimeout(100);
   const ours = page.consoleErrors.filter((t) => /Clew widget:/.test(t));
   assert.equal(ours.length, 1, page.consoleErrors.join('\n'));
   assert.match(ours[0], new RegExp(`may not use the help widget.*--cors ${refused.origin}`));
@@ -263,32 +372,47 @@ test('a page on an origin that is not allowed gets a console message, no widget'
 test('screenshots of the widget on a help-desk page', async () => {
   const page = await openPage();
   await page.goto(allowed.origin + '/demo');
-  await panelFrame(page).locator('form.question legend').waitFor();
+  await panelFrame(page).locator('form.try h2').waitFor();
   await page.waitForFunction(() => window.results.length > 0);
   await shoot(page, 'widget-demo');
   assert.deepEqual(page.problems, [], page.problems.join('\n'));
   await page.done();
 });
 
-// axe-core on the open panel: the host page and the panel's document.
+// axe-core in the open panel, on a step, "fixed" and "not fixed", and on
+// the host page with the widget.
 test('accessibility: the embed panel has no serious or critical axe-core violations', async () => {
   const axe = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
   const context = await browser.newContext({ viewport: SIZES.desktop, bypassCSP: true });
   const page = await context.newPage();
-  await page.goto(allowed.origin + '/?attrs=' + encodeURIComponent(
-    `data-problem="${PROBLEM}" data-platform="ios" data-open="true"`));
-  await page.frameLocator('clew-widget iframe').locator('form.question legend').waitFor();
+  const frame = panelFrame(page);
   const found = [];
-  const inner = page.frames().find((f) => f.url().startsWith(base));
-  for (const [name, f] of [['panel', inner], ['host with widget', page.mainFrame()]]) {
-    await f.addScriptTag({ content: axe });
-    const result = await f.evaluate(() => window.axe.run(
-      document.querySelector('clew-widget') ? 'clew-widget' : document,
-      { resultTypes: ['violations'] }));
-    for (const v of result.violations)
-      if (v.impact === 'serious' || v.impact === 'critical')
-        found.push(`${name}: ${v.impact} ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  const scan = async (name) => {
+    for (const [n, f] of [[`panel, ${name}`, innerFrame(page)], ['host with widget', page.mainFrame()]]) {
+      await f.addScriptTag({ content: axe });
+      const result = await f.evaluate(() => window.axe.run(
+        document.querySelector('clew-widget') ? 'clew-widget' : document,
+        { resultTypes: ['violations'] }));
+      for (const v of result.violations)
+        if (v.impact === 'serious' || v.impact === 'critical')
+          found.push(`${n}: ${v.impact} ${v.id} at ${v.nodes.map((x) => x.target.join(' ')).join(', ')}`);
+    }
+  };
+  await page.goto(openAt(`${PROBLEM}&platform=ios`));
+  await frame.locator('form.try h2').waitFor();
+  await scan('a step');
+  await panelButton(page, "Yes, it's fixed").click();
+  await frame.locator('.outcome.fixed h2').waitFor();
+  await scan('fixed');
+  await page.goto(openAt(ANDROID));
+  await frame.locator('form.try h2').waitFor();
+  for (let n = 0; await frame.locator('form.try').count(); n++) {
+    assert.ok(n < 10);
+    await panelButton(page, 'No, still broken').click();
+    await frame.locator('ul.steps > li.tried').nth(n).waitFor();
   }
+  await frame.locator('.outcome.not-fixed button.copy').waitFor();
+  await scan('not fixed');
   await context.close();
   assert.deepEqual(found, [], found.join('\n'));
 });
@@ -296,7 +420,9 @@ test('accessibility: the embed panel has no serious or critical axe-core violati
 async function shoot(page, name) {
   for (const [size, vp] of Object.entries(SIZES)) {
     await page.setViewportSize(vp);
-    await page.waitForTimeout(300);
+    // The panel's page has been laid out at the frame's new width.
+    const width = await page.locator('clew-widget iframe').evaluate((f) => f.clientWidth);
+    await innerFrame(page).waitForFunction((w) => window.innerWidth === w, width);
     await page.screenshot({ path: join(SHOTS, `${name}-${size}.png`) });
   }
   await page.setViewportSize(SIZES.desktop);
