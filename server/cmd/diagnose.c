@@ -62,14 +62,18 @@ static void print_steps_and_action(const cJSON *doc)
 	const cJSON *outcome = cJSON_GetObjectItem(doc, "outcome");
 	int i = 0;
 
-	cJSON_ArrayForEach(s, cJSON_GetObjectItem(doc, "tried"))
-		printf("%s %s: %s\n", i++ ? "  " : "\ntried:", str_of(s, "ref"),
-		       str_of(s, "result"));
+	cJSON_ArrayForEach(s, cJSON_GetObjectItem(doc, "tried")) {
+		if (!i++)
+			printf("\ntried:\n");
+		printf("  %s: %s\n", str_of(s, "ref"), str_of(s, "result"));
+	}
 	i = 0;
 	cJSON_ArrayForEach(s, cJSON_GetObjectItem(doc, "steps")) {
-		if (!i++)
+		if (!i++ && cJSON_IsNumber(cJSON_GetObjectItem(doc, "expected_cost")))
 			printf("\nsteps in order (expected cost %.1f min):\n",
 			       num_of(doc, "expected_cost"));
+		else if (i == 1)
+			printf("\nsteps left:\n");
 		printf("  %d. %s  %g min, fixes it %.0f%%\n     %s\n", i,
 		       str_of(s, "ref"), num_of(s, "cost"),
 		       num_of(s, "fix_probability") * 100, str_of(s, "title"));
@@ -79,7 +83,7 @@ static void print_steps_and_action(const cJSON *doc)
 			printf("\nfixed by %s\n",
 			       str_of(cJSON_GetObjectItem(outcome, "fixed_by"), "ref"));
 		else
-			printf("\nnot fixed (%s): hand it over with this summary:\n%s",
+			printf("\nnot fixed (%s): hand it over with this summary:\n%s\n",
 			       str_of(outcome, "reason"), str_of(outcome, "summary_text"));
 		return;
 	}

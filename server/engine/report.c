@@ -419,6 +419,7 @@ static void add_summary(cJSON *outcome, const struct eng_model *m,
 	else
 		sbuf_addf(&text, "A cause the knowledge base does not list: %.0f%%\n",
 			  r->other * 100);
+	sbuf_rtrim(&text);
 	cJSON_AddStringToObject(outcome, "summary_text", text.buf);
 	sbuf_release(&text);
 }

@@ -430,13 +430,17 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 	}
 	{
 		cJSON *c;
-		int rank = 0, open = !cJSON_GetObjectItem(ctx, "try");
+		int rank = 0, open = !cJSON_GetObjectItem(ctx, "try"), checks = 0;
 
 		cJSON_ArrayForEach(c, cJSON_GetObjectItem(ctx, "causes")) {
 			struct sbuf u = SBUF_INIT;
 			cJSON *so;
 
 			cJSON_AddNumberToObject(c, "rank", ++rank);
+			/* A checklist's check: what one step looks for. */
+			cJSON_AddBoolToObject(c, "is_check", !strcmp(cJSON_GetStringValue(
+				cJSON_GetObjectItem(c, "kind")), "check"));
+			checks += cJSON_IsTrue(cJSON_GetObjectItem(c, "is_check"));
 			cJSON_AddBoolToObject(c, "top", rank == 1);
 			/* The top cause's fixes open, unless a step is on offer
 			 * above them. */
@@ -456,6 +460,7 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 			page_url_encode(&u, cJSON_GetObjectItem(c, "article")->valuestring);
 			page_add_owned_string(c, "article_url", sbuf_detach(&u, NULL));
 		}
+		cJSON_AddBoolToObject(ctx, "all_checks", rank > 0 && checks == rank);
 	}
 }
 
@@ -614,6 +619,7 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 		const char *platform = http_arg(req, "platform");
 
 		if (api_probe_allowed(req) && !http_arg(req, "detected") &&
+		    !cJSON_IsTrue(cJSON_GetObjectItem(doc, "ended")) &&
 		    (!platform || !strcmp(platform, "linux")) &&
 		    page_probe_useful(req->kb->model, http_arg(req, "problem")))
 			cJSON_AddBoolToObject(doc, "can_detect", 1);

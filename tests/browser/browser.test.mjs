@@ -560,23 +560,6 @@ test('without JavaScript the wizard walks by forms, to "not fixed" and to "fixed
   await page.done();
 });
 
-test('the tree view: a click on a leaf opens the wizard at that path', async () => {
-  const page = await openPage();
-  await page.goto(`${base}/wizard/tree?problem=${PROBLEM}`);
-  assert.ok(await page.locator('svg.tree a').count() > 3, 'leaves link to the wizard');
-  // A Linux-only article: no platform question, the paths start with the
-  // Linux questions.
-  assert.equal(await page.locator('svg.tree a[href*="platform="]').count(), 0);
-  const leaves = page.locator('svg.tree a[href*="device_connected="]');
-  const href = await leaves.first().getAttribute('href');
-  assert.match(href, new RegExp(`^/wizard\\?problem=${PROBLEM}&`));
-  await shoot(page, 'tree');
-  await Promise.all([page.waitForURL(/\/wizard\?problem=/), leaves.first().locator('rect').click()]);
-  assert.equal(new URL(page.url()).pathname + new URL(page.url()).search, href);
-  await page.locator('ol.causes > li.cause').first().waitFor();
-  await page.done();
-});
-
 // axe-core (npm, pinned) on each page; the pages' CSP forbids injected
 // script, so the scanning context bypasses it (the pages' own scripts run
 // as usual, so the copy button is there on the not-fixed page).
