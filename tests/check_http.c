@@ -1518,6 +1518,34 @@ START_TEST(test_wizard_done_text)
 }
 END_TEST
 
+/* A checklist page is a troubleshooter: its first step offered at once,
+ * its ranked list read as what most likely fixes it (each step once). */
+START_TEST(test_wizard_checklist)
+{
+	struct server srv;
+	struct reply r;
+
+	server_init(&srv, "kb.sqlite");
+	ck_assert_int_eq(compile_kb(srv.db, "tests/data/checklist", NULL), 0);
+	start_or_abort(&srv, server_start(&srv, NULL));
+	r = get(srv.port, "/wizard?problem=wifi-drops");
+	assert_status(r, 200);
+	assert_has(r.body.buf, "<form class=\"try\"");
+	assert_has(r.body.buf, "<h2 tabindex=\"-1\">Restart the router</h2>");
+	assert_has(r.body.buf, "<h2>What most likely fixes it</h2>");
+	assert_lacks(r.body.buf, "How to fix it");
+	reply_release(&r);
+	r = get(srv.port, "/wizard?problem=wifi-drops&tried=windows-fix-1:failed"
+		"&tried=windows-fix-2:failed&tried=windows-fix-3:failed&tried=windows-fix-4:failed");
+	assert_status(r, 200);
+	assert_has(r.body.buf, "<div class=\"outcome not-fixed\">");
+	/* "Step 5: Contact support" is the hand-over text, not a step. */
+	assert_has(r.body.buf, "say when the drops happen");
+	reply_release(&r);
+	server_release_clean(&srv, "checklist");
+}
+END_TEST
+
 /* The home page's platforms each link to that platform's problems and
  * articles; an id the KB lacks lists everything. */
 START_TEST(test_index_by_platform)
@@ -2923,6 +2951,7 @@ Suite *http_suite(void)
 	tcase_add_test(tc, test_default_has_no_cors);
 	tcase_add_test(tc, test_wizard_walk);
 	tcase_add_test(tc, test_wizard_post_checks);
+	tcase_add_test(tc, test_wizard_checklist);
 	tcase_add_test(tc, test_wizard_change);
 	tcase_add_test(tc, test_wizard_tree);
 	tcase_add_test(tc, test_index_by_platform);
