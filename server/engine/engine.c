@@ -27,6 +27,8 @@ struct eng_work {
 	int *cand;             /* candidate steps (untried), ascending */
 	unsigned char *smark;  /* per step: seen while gathering candidates */
 	double *p2;            /* per cause: the posterior after an answer */
+	double *ecause;        /* per cause: its cost of repair were it known */
+	double *lbv;           /* per option: a bound on its plan's cost */
 	int *plan;             /* the plan's steps, and each one's chance */
 	double *plan_p;
 	int top_q[ENG_WEIGHED_QUESTIONS];
@@ -55,6 +57,8 @@ struct eng_work *eng_work_new(const struct eng_model *m)
 	w->cand = xcalloc((size_t)m->nr_steps + 1, sizeof(*w->cand));
 	w->smark = xcalloc((size_t)m->nr_steps + 1, 1);
 	w->p2 = xcalloc(nc, sizeof(*w->p2));
+	w->ecause = xcalloc(nc, sizeof(*w->ecause));
+	w->lbv = xcalloc((size_t)w->max_options, sizeof(*w->lbv));
 	w->plan = xcalloc((size_t)m->nr_steps + 1, sizeof(*w->plan));
 	w->plan_p = xcalloc((size_t)m->nr_steps + 1, sizeof(*w->plan_p));
 	return w;
@@ -81,6 +85,8 @@ void eng_work_free(struct eng_work *w)
 	free(w->cand);
 	free(w->smark);
 	free(w->p2);
+	free(w->ecause);
+	free(w->lbv);
 	free(w->plan);
 	free(w->plan_p);
 	free(w);
@@ -437,14 +443,39 @@ static double predict(const struct eng_model *m, int c, int q, int v, int n)
 }
 
 /* Expected cost of repair when q is asked first: its cost, plus, over its
- * answers v, P(v) times the cost of the plan made after hearing v.
- * Uses w->pv from gain_of(w, nr, q). */
-static double eco_of(struct eng_work *w, int nr, int nr_cand, int q)
+ * answers v, P(v) times the cost of the plan made after hearing v. Uses
+ * w->pv from gain_of(w, nr, q). With bounded (w->ecause filled by
+ * known_cause_bound), stops as soon as the cost is sure to reach limit and
+ * returns a lower bound on it that does: each answer's plan costs at least
+ * what its causes would cost were each known (w->ecause). */
+static double eco_of(struct eng_work *w, int nr, int nr_cand, int q,
+		     int bounded, double limit)
 {
 	const struct eng_model *m = w->m;
 	int n = m->questions[q].nr_options;
-	double eco = ENG_QUESTION_COST;
+	double eco = ENG_QUESTION_COST, rest = 0;
 
+	if (bounded) {
+		/* What every answer's plan costs at least, weighted. */
+		for (int v = 0; v < n; v++) {
+			double pv = w->pv[v], lb = 0, covered = 0;
+
+			w->lbv[v] = 0;
+			if (pv <= 1e-12)
+				continue;
+			for (int i = 0; i < nr; i++) {
+				int c = w->order[i];
+				double pc = w->p[c] * predict(m, c, q, v, n) / pv;
+
+				lb += pc * w->ecause[c];
+				covered += pc;
+			}
+			w->lbv[v] = lb + (1 - covered) * ENG_ESCALATION_COST;
+			rest += pv * w->lbv[v];
+		}
+		if (eco + rest >= limit)
+			return eco + rest;
+	}
 	for (int v = 0; v < n; v++) {
 		double pv = w->pv[v];
 
@@ -456,6 +487,13 @@ static double eco_of(struct eng_work *w, int nr, int nr_cand, int q)
 			w->p2[c] = w->p[c] * predict(m, c, q, v, n) / pv;
 		}
 		eco += pv * repair_plan(w->rp, w->p2, w->cand, nr_cand, NULL, NULL, NULL);
+		if (bounded) {
+			rest -= pv * w->lbv[v];
+			if (eco + rest >= limit) {
+				eco += rest;
+				break;
+			}
+		}
 	}
 	for (int i = 0; i < nr; i++)
 		w->p2[w->order[i]] = 0;
@@ -479,6 +517,8 @@ static double known_cause_bound(struct eng_work *w, int nr, const unsigned char 
 		const struct eng_cause *ca = &m->causes[c];
 		double keep = 1, e = 0;
 
+		/* A cause no untried step fixes costs the escalation. */
+		w->ecause[c] = ENG_ESCALATION_COST;
 		if (w->p[c] <= 0)
 			continue;
 		if (ca->nr_steps > 16)
@@ -502,7 +542,8 @@ static double known_cause_bound(struct eng_work *w, int nr, const unsigned char 
 			e += keep * m->steps[ca->steps[idx[j]]].cost;
 			keep *= 1 - ca->fix[idx[j]];
 		}
-		lb += w->p[c] * (e + keep * ENG_ESCALATION_COST);
+		w->ecause[c] = e + keep * ENG_ESCALATION_COST;
+		lb += w->p[c] * w->ecause[c];
 		covered += w->p[c];
 	}
 	return lb + (1 - covered) * ENG_ESCALATION_COST;
@@ -532,7 +573,7 @@ void eng_diagnose(struct eng_work *w, const int *answers,
 		  struct eng_result *out)
 {
 	const struct eng_model *m = w->m;
-	int fixed = -1, nr, shown = 0, nr_top = 0, nr_cand;
+	int fixed = -1, nr, shown = 0, nr_top = 0, nr_cand, bounded = 0;
 	double top;
 
 	for (int s = 0; tried && s < m->nr_steps && fixed < 0; s++)
@@ -569,7 +610,8 @@ void eng_diagnose(struct eng_work *w, const int *answers,
 	if (out->has_steps) {
 		double lb = known_cause_bound(w, nr, tried);
 
-		if (lb >= 0 && out->ecr <= ENG_QUESTION_COST + lb + 1e-9) {
+		bounded = lb >= 0;
+		if (bounded && out->ecr <= ENG_QUESTION_COST + lb + 1e-9) {
 			out->action = ENG_ACT_TRY;
 			out->step = w->plan[0];
 			goto ranked;
@@ -601,7 +643,10 @@ void eng_diagnose(struct eng_work *w, const int *answers,
 		double eco;
 
 		gain_of(w, nr, w->top_q[i]); /* fills w->pv */
-		eco = eco_of(w, nr, nr_cand, w->top_q[i]);
+		/* The first weighed exactly (its figure is shown); the others
+		 * only as far as they could still do better. */
+		eco = eco_of(w, nr, nr_cand, w->top_q[i], bounded && i > 0,
+			     i > 0 ? fmin(out->eco, out->ecr) - 1e-12 : 0);
 		if (out->weighed < 0 || eco < out->eco - 1e-12) {
 			out->weighed = w->top_q[i];
 			out->eco = eco;
