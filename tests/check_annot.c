@@ -110,7 +110,55 @@ static const struct {
 	{ "cause: c1; solutions: a,,b", "is not an id" },
 	{ "solution: s1; when: q=a", "unknown key 'when'" },
 	{ "cause: c1; just words", "is not 'key: value'" },
+	{ "solution: s1; cost: soon", "positive duration" },
+	{ "solution: s1; cost: 0", "positive duration" },
+	{ "solution: s1; cost: 2 days", "positive duration" },
+	{ "solution: s1; cost: 25 h", "positive duration" },
+	{ "solution: s1; fix: 1.5", "above 0 and at most 1" },
+	{ "solution: s1; fix: 0", "above 0 and at most 1" },
+	{ "solution: s1; fixes: c1=often", "above 0 and at most 1" },
+	{ "cause: c1; solutions: s1=120%", "above 0 and at most 1" },
+	{ "cause: c1; cost: 5", "unknown key 'cost'" },
 };
+
+/* A solution's cost and chance, and each link's own chance. */
+START_TEST(test_costs_and_chances)
+{
+	static const struct {
+		const char *text;
+		double minutes;
+	} costs[] = {
+		{ "5", 5 }, { "5 min", 5 }, { "2.5minutes", 2.5 }, { "90 s", 1.5 },
+		{ "1.5 h", 90 }, { "1 hour", 60 }, { "24 h", 1440 },
+	};
+	struct diag d = DIAG_INIT;
+	struct annot a;
+	double v;
+
+	for (size_t i = 0; i < sizeof(costs) / sizeof(*costs); i++) {
+		ck_assert_msg(!annot_parse_cost(costs[i].text, &v), "%s", costs[i].text);
+		ck_assert_double_eq_tol(v, costs[i].minutes, 1e-9);
+	}
+	ck_assert_int_eq(annot_parse_probability("70%", &v), 0);
+	ck_assert_double_eq_tol(v, 0.7, 1e-12);
+	ck_assert_int_eq(annot_parse_probability("1", &v), 0);
+	ck_assert_int_eq(annot_parse_probability("-0.1", &v), -1);
+
+	ck_assert_int_eq(annot_parse("<!-- solution: s1; fixes: c1=0.6, c2, c3 = 30%; "
+				     "cost: 10 min; fix: 0.8 -->", "f.md", 2, 1, &d, &a),
+			 ANNOT_OK);
+	ck_assert_uint_eq(a.refs.nr, 3);
+	ck_assert_str_eq(a.refs.items[0], "c1");
+	ck_assert_str_eq(a.refs.items[2], "c3");
+	ck_assert_double_eq_tol(a.ref_fix[0], 0.6, 1e-12);
+	ck_assert_double_eq(a.ref_fix[1], 0);
+	ck_assert_double_eq_tol(a.ref_fix[2], 0.3, 1e-12);
+	ck_assert_double_eq(a.cost, 10);
+	ck_assert_double_eq_tol(a.fix, 0.8, 1e-12);
+	ck_assert_int_eq(d.nr, 0);
+	annot_release(&a);
+}
+END_TEST
 
 START_TEST(test_malformed)
 {
@@ -139,6 +187,7 @@ Suite *annot_suite(void)
 	tcase_add_test(tc, test_full_cause);
 	tcase_add_test(tc, test_multiline_and_ampersand);
 	tcase_add_loop_test(tc, test_malformed, 0, sizeof(bad) / sizeof(*bad));
+	tcase_add_test(tc, test_costs_and_chances);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1235,6 +1235,99 @@ START_TEST(test_annotations_link_and_scope)
 }
 END_TEST
 
+/* What each step costs: authored, else by the signals of its title and
+ * text; and each link's chance of fixing it. */
+START_TEST(test_step_costs_and_chances)
+{
+	static const struct {
+		const char *title;
+		double cost;
+		const char *basis;
+	} want[] = {
+		{ "Open a ticket with the support team.", 30, "support" },
+		{ "Reinstall the app from the store.", 20, "reinstall" },
+		{ "Restart the phone.", 3, "restart" },
+		{ "Check that Bluetooth is on.", 2, "check" },
+		{ "Turn on the call audio setting.", 5, "default" },
+		{ "Change the route from the call screen.", 12, "authored" },
+	};
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: T\nplatform: iOS\n---\n## Reasons\n\n"
+		"1. <!-- cause: c1; solutions: s6=0.4 -->\n   The route is wrong.\n"
+		"2. <!-- cause: c2 -->\n   Something else.\n\n"
+		"## Solutions\n\n"
+		"- <!-- solution: s1; fixes: c2 -->\n  Open a ticket with the support team.\n"
+		"- <!-- solution: s2; fixes: c2 -->\n  Reinstall the app from the store.\n"
+		"- <!-- solution: s3; fixes: c2 -->\n  Restart the phone.\n"
+		"- <!-- solution: s4; fixes: c2 -->\n  Check that Bluetooth is on.\n"
+		"- <!-- solution: s5; fixes: c2=0.25; fix: 0.5 -->\n  Turn on the call audio setting.\n"
+		"- <!-- solution: s6; cost: 12 min; fix: 0.6 -->\n  Change the route from the call screen.\n",
+		&d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_solutions, 6);
+	for (size_t i = 0; i < 6; i++) {
+		ck_assert_str_eq(a->solutions[i].title, want[i].title);
+		ck_assert_msg(a->solutions[i].cost == want[i].cost &&
+			      !strcmp(a->solutions[i].cost_basis, want[i].basis),
+			      "%s: %g (%s)", want[i].title, a->solutions[i].cost,
+			      a->solutions[i].cost_basis);
+	}
+	/* The link's own chance, over the solution's fix:, over 0.9. */
+	ck_assert_double_eq(kb_article_fix(a, "c1", "s6"), 0.4);
+	ck_assert_double_eq(kb_article_fix(a, "c2", "s5"), 0.25);
+	ck_assert_double_eq(kb_article_fix(a, "c2", "s1"), KB_FIX_DEFAULT);
+	kb_article_free(a);
+	diag_release(&d);
+
+	/* Two chances for one link: an error at the second. */
+	a = parse("x.md",
+		"---\ntitle: T\n---\n## Reasons\n\n"
+		"1. <!-- cause: c1; solutions: s1=0.4 -->\n   The route is wrong.\n\n"
+		"## Solutions\n\n"
+		"1. <!-- solution: s1; fixes: c1=0.7 -->\n   Change the route.\n", &d);
+	ck_assert_ptr_null(a);
+	ck_assert(tu_diag_has(&d, "x.md:11:4: error: the chance that 's1' fixes 'c1' "
+			      "is given twice"));
+	diag_release(&d);
+}
+END_TEST
+
+/* The page's own "if it persists" text: under a heading that says so,
+ * else its last paragraph that does. */
+START_TEST(test_escalation_text)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: T\n---\n## Reasons\n\n1. A cause.\n\n## Solutions\n\n"
+		"1. A fix.\n\nIf the issue persists, contact support with:\n\n"
+		"- the log file\n- the version\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(a->escalation_html);
+	ck_assert_ptr_nonnull(strstr(a->escalation_html, "If the issue persists"));
+	ck_assert_ptr_nonnull(strstr(a->escalation_html, "<li>the log file</li>"));
+	kb_article_free(a);
+	diag_release(&d);
+
+	a = parse("x.md",
+		"---\ntitle: T\n---\n## Reasons\n\n1. A cause.\n\n## Solutions\n\n"
+		"1. A fix.\n\n## Still need help?\n\nWrite to us with your order number.\n\n"
+		"## About this article\n\nIt was written in 2024.\n", &d);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_str_eq(a->escalation_html, "<p>Write to us with your order number.</p>\n");
+	kb_article_free(a);
+	diag_release(&d);
+
+	a = parse("x.md", "---\ntitle: T\n---\n## Reasons\n\n1. A cause.\n", &d);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_null(a->escalation_html);
+	kb_article_free(a);
+	diag_release(&d);
+}
+END_TEST
+
 Suite *article_suite(void)
 {
 	Suite *s = suite_create("article");
@@ -1275,6 +1368,8 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_labelled_paragraphs);
 	tcase_add_test(tc, test_non_ascii);
 	tcase_add_test(tc, test_bom_crlf);
+	tcase_add_test(tc, test_step_costs_and_chances);
+	tcase_add_test(tc, test_escalation_text);
 	tcase_add_loop_test(tc, test_annotation_errors, 0, sizeof(bad) / sizeof(*bad));
 	tcase_add_test(tc, test_annotations_link_and_scope);
 	suite_add_tcase(s, tc);

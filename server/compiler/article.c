@@ -1627,7 +1627,7 @@ struct kb_article *article_from_tree(struct mdtree *t, const char *slug_default,
 		a->html = sbuf_detach(&html, NULL);
 	}
 	/* Every check runs, to report all of the page's errors at once. */
-	if (t->annot_errors)
+	if (t->annot_errors || w.failed)
 		failed = 1;
 	if (check_unused_annotations(t, d))
 		failed = 1;
