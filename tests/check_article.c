@@ -1328,6 +1328,55 @@ START_TEST(test_escalation_text)
 }
 END_TEST
 
+/* Pages as help centers write them: what is a step, what is the
+ * hand-over text, what each step costs. */
+START_TEST(test_steps_on_help_center_pages)
+{
+	struct diag d = DIAG_INIT;
+	struct kb_article *a = parse("x.md",
+		"---\ntitle: Printer help\nplatform: [Windows]\n---\n"
+		"# Need help connecting your printer?\n\n"
+		"Our support team sees this problem often.\n\n"
+		"## Things to try\n\n"
+		"- Turn the printer off and back on.\n"
+		"- Clear the print queue, then try again. If that doesn't help, contact support.\n\n"
+		"Before you contact support, check the following:\n\n"
+		"- The printer has paper.\n\n"
+		"## Contact support\n\n### Option 1: Chat with us\n\nOpen the chat.\n\n"
+		"### Option 2: Call us\n\nCall the help desk.\n", &d);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_solutions, 3);
+	ck_assert_str_eq(a->solutions[0].cost_basis, "restart");
+	/* "... if that doesn't help, contact support" is no part of the step. */
+	ck_assert_str_eq(a->solutions[1].cost_basis, "default");
+	ck_assert_str_eq(a->solutions[2].title, "The printer has paper.");
+	ck_assert_str_eq(a->solutions[2].cost_basis, "check");
+	/* Not the H1, not the intro, not the checklist's lead-in: the section. */
+	ck_assert_ptr_nonnull(a->escalation_html);
+	ck_assert_ptr_nonnull(strstr(a->escalation_html, "Call the help desk."));
+	ck_assert_ptr_null(strstr(a->escalation_html, "sees this problem"));
+	kb_article_free(a);
+	diag_release(&d);
+
+	/* Numbered steps order, and pair with no cause by number; their
+	 * labels are read in other scripts too. */
+	a = parse("x.md",
+		"---\ntitle: La box\nplatform: [Windows]\n---\n## Causes\n\n"
+		"1. La box est bloquée.\n2. Le pilote est ancien.\n\n"
+		"## \xc3\x89tape 1 : Red\xc3\xa9marrer la box\n\nD\xc3\xa9" "branchez-la.\n\n"
+		"## \xc3\x89tape 2 : R\xc3\xa9installer le pilote\n\nD\xc3\xa9sinstallez-le.\n", &d);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->nr_solutions, 2);
+	ck_assert_str_eq(a->solutions[0].title, "Red\xc3\xa9marrer la box");
+	ck_assert_str_eq(a->solutions[0].cost_basis, "restart");
+	ck_assert_str_eq(a->solutions[1].cost_basis, "reinstall");
+	ck_assert_uint_eq(a->causes[0].solutions.nr, 2);
+	kb_article_free(a);
+	diag_release(&d);
+}
+END_TEST
+
 Suite *article_suite(void)
 {
 	Suite *s = suite_create("article");
@@ -1370,6 +1419,7 @@ Suite *article_suite(void)
 	tcase_add_test(tc, test_bom_crlf);
 	tcase_add_test(tc, test_step_costs_and_chances);
 	tcase_add_test(tc, test_escalation_text);
+	tcase_add_test(tc, test_steps_on_help_center_pages);
 	tcase_add_loop_test(tc, test_annotation_errors, 0, sizeof(bad) / sizeof(*bad));
 	tcase_add_test(tc, test_annotations_link_and_scope);
 	suite_add_tcase(s, tc);

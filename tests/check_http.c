@@ -1518,6 +1518,22 @@ START_TEST(test_wizard_done_text)
 }
 END_TEST
 
+/* "change" asks that question again, and only that: no step beside it. */
+START_TEST(test_wizard_change_with_a_step)
+{
+	struct reply r = get(main_srv.port, "/wizard?problem=" ARTICLE "&platform=android"
+			     "&bt_permissions=yes&tried=android-check-offcall-sco:failed"
+			     "&ask=sco_supported");
+
+	assert_status(r, 200);
+	assert_has(r.body.buf, "<form class=\"question\"");
+	assert_has(r.body.buf, "type=\"radio\" name=\"sco_supported\"");
+	assert_lacks(r.body.buf, "<form class=\"try\"");
+	assert_lacks(r.body.buf, "class=\"outcome");
+	reply_release(&r);
+}
+END_TEST
+
 /* A checklist page is a troubleshooter: its first step offered at once,
  * its ranked list read as what most likely fixes it (each step once). */
 START_TEST(test_wizard_checklist)
@@ -2952,6 +2968,7 @@ Suite *http_suite(void)
 	tcase_add_test(tc, test_wizard_walk);
 	tcase_add_test(tc, test_wizard_post_checks);
 	tcase_add_test(tc, test_wizard_checklist);
+	tcase_add_test(tc, test_wizard_change_with_a_step);
 	tcase_add_test(tc, test_wizard_change);
 	tcase_add_test(tc, test_wizard_tree);
 	tcase_add_test(tc, test_index_by_platform);

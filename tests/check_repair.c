@@ -310,6 +310,7 @@ struct scenario {
 
 static char *kb_db;     /* the shipped kb/, compiled on first use */
 static char *check_db;  /* the checklist fixture, likewise */
+static char *other_db, *other_name; /* another fixture folder */
 static char *dbdir;
 
 static void setup_dbs(void)
@@ -323,27 +324,36 @@ static void teardown_dbs(void)
 	free(dbdir);
 	free(kb_db);
 	free(check_db);
-	kb_db = check_db = NULL;
+	free(other_db);
+	free(other_name);
+	kb_db = check_db = other_db = other_name = NULL;
 }
 
-/* The compiled file of "kb" (kb/) or "checklist" (tests/data/checklist). */
+/* The compiled file of "kb" (kb/) or of another fixture folder NAME
+ * (tests/data/NAME), compiled on first use; kept for the test. */
 static const char *db_for(const char *name)
 {
-	int checklist = !strcmp(name, "checklist");
-	char **db = checklist ? &check_db : &kb_db;
-	const char *src = checklist ? "tests/data/checklist" : "kb";
+	int shipped = !strcmp(name, "kb");
+	char **db = shipped ? &kb_db : !strcmp(name, "checklist") ? &check_db : &other_db;
 	struct diag d = DIAG_INIT;
-	struct sbuf p = SBUF_INIT;
+	struct sbuf p = SBUF_INIT, src = SBUF_INIT;
 
-	if (*db)
+	if (*db && (db != &other_db || !strcmp(other_name, name)))
 		return *db;
+	free(*db);
+	if (db == &other_db) {
+		free(other_name);
+		other_name = strdup(name);
+	}
 	sbuf_addf(&p, "%s/%s.sqlite", dbdir, name);
 	*db = sbuf_detach(&p, NULL);
-	if (tu_compile(*db, &d, 1, src, NULL)) {
+	sbuf_addf(&src, shipped ? "kb" : "tests/data/%s", name);
+	if (tu_compile(*db, &d, 1, src.buf, NULL)) {
 		tu_diag_dump(&d);
-		ck_abort_msg("%s does not compile cleanly", src);
+		ck_abort_msg("%s does not compile cleanly", src.buf);
 	}
 	diag_release(&d);
+	sbuf_release(&src);
 	return *db;
 }
 
@@ -561,6 +571,11 @@ START_TEST(test_step_names)
 		       "tried=android-add-permissions:maybe", &err);
 	ck_assert_ptr_null(doc);
 	ck_assert_msg(strstr(err.buf, "failed, fixed, skipped") != NULL, "%s", err.buf);
+	sbuf_reset(&err);
+	doc = run_args(db_for("kb"), "problem=linux-bluetooth-headset-audio "
+		       "tried=bluetooth-call-audio/android-add-permissions:failed", &err);
+	ck_assert_ptr_null(doc);
+	ck_assert_msg(strstr(err.buf, "another problem") != NULL, "%s", err.buf);
 	sbuf_reset(&err);
 	doc = run_args(db_for("kb"), "tried=bluetooth-call-audio/android-add-permissions:failed",
 		       &err);

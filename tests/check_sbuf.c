@@ -146,6 +146,31 @@ START_TEST(test_ids_and_case)
 }
 END_TEST
 
+/* Lower case beyond ASCII, byte counts kept. */
+START_TEST(test_fold)
+{
+	static const char *const pairs[][2] = {
+		{ "R\xc3\x89INSTALLER \xc3\x89tape", "r\xc3\xa9installer \xc3\xa9tape" },    /* RÉINSTALLER Étape */
+		{ "\xc3\x9c" "berpr\xc3\xbc" "fen", "\xc3\xbc" "berpr\xc3\xbc" "fen" },         /* Überprüfen */
+		{ "\xd0\xa8\xd0\xb0\xd0\xb3 2", "\xd1\x88\xd0\xb0\xd0\xb3 2" },              /* Шаг 2 */
+		{ "\xc5\x81\xc3\xb3" "d\xc5\xba", "\xc5\x82\xc3\xb3" "d\xc5\xba" },               /* Łódź */
+		{ "\xc5\xbb\xc3\xb3\xc5\x82w", "\xc5\xbc\xc3\xb3\xc5\x82w" },               /* Żółw */
+		{ "\xce\x94\xce\xb9\xce\xbf", "\xce\xb4\xce\xb9\xce\xbf" },                 /* Δ */
+		{ "\xe6\xad\xa5\xe9\xaa\xa4 1\xef\xbc\x9a", "\xe6\xad\xa5\xe9\xaa\xa4 1\xef\xbc\x9a" }, /* 步骤 1： */
+		{ "\xc3\x97 \xc3\xb7", "\xc3\x97 \xc3\xb7" },                               /* × ÷ unchanged */
+	};
+
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(*pairs); i++) {
+		struct sbuf out = SBUF_INIT;
+
+		text_fold(&out, pairs[i][0]);
+		ck_assert_str_eq(out.buf, pairs[i][1]);
+		ck_assert_uint_eq(out.len, strlen(pairs[i][0]));
+		sbuf_release(&out);
+	}
+}
+END_TEST
+
 START_TEST(test_normalize_newlines)
 {
 	struct sbuf sb = SBUF_INIT;
@@ -195,6 +220,7 @@ Suite *text_suite(void)
 	tcase_add_test(tc, test_slugify);
 	tcase_add_test(tc, test_make_id);
 	tcase_add_test(tc, test_ids_and_case);
+	tcase_add_test(tc, test_fold);
 	tcase_add_test(tc, test_normalize_newlines);
 	tcase_add_test(tc, test_hash_is_stable);
 	tcase_add_test(tc, test_utf8);

@@ -248,3 +248,47 @@ int text_is_utf8(const char *s)
 	}
 	return 1;
 }
+
+/* Latin Extended-A capitals, each followed by its small letter: even
+ * code points in U+0100..U+0137 and U+014A..U+0177, odd ones in
+ * U+0139..U+0148 and U+0179..U+017E (İ, ı, ĸ, ŉ, Ÿ and ſ aside). */
+static int latin_ext_a_upper(unsigned cp)
+{
+	if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177))
+		return !(cp & 1) && cp != 0x130;
+	if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+		return cp & 1;
+	return 0;
+}
+
+void text_fold(struct sbuf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		unsigned cp;
+
+		if (*p < 0x80) {
+			sbuf_addch(out, (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p));
+			p++;
+			continue;
+		}
+		if ((*p & 0xE0) != 0xC0 || (p[1] & 0xC0) != 0x80) {
+			sbuf_addch(out, (char)*p++);
+			continue;
+		}
+		/* Two-byte letters: U+0080 .. U+07FF. */
+		cp = ((unsigned)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+		if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) ||  /* Latin-1 */
+		    (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) || /* Greek */
+		    (cp >= 0x410 && cp <= 0x42F))                /* Cyrillic А-Я */
+			cp += 0x20;
+		else if (cp >= 0x400 && cp <= 0x40F)             /* Ѐ-Џ */
+			cp += 0x50;
+		else if (latin_ext_a_upper(cp))
+			cp += 1;
+		sbuf_addch(out, (char)(0xC0 | (cp >> 6)));
+		sbuf_addch(out, (char)(0x80 | (cp & 0x3F)));
+		p += 2;
+	}
+}

@@ -53,6 +53,12 @@ uint64_t text_hash(uint64_t h, const void *data, size_t len);
  * ends into LF, in place. */
 void text_normalize_newlines(struct sbuf *sb);
 
+/* Appends s to out in lower case: ASCII, and the capitals of Latin-1
+ * ("É" -> "é"), Latin Extended-A, Greek and Cyrillic, so that words
+ * written in those scripts compare without case; everything else as is.
+ * The length may not change: every folded letter keeps its byte count. */
+void text_fold(struct sbuf *out, const char *s);
+
 /* Returns 1 when s contains a byte >= 0x80. */
 int text_has_non_ascii(const char *s);
 

@@ -235,6 +235,8 @@ struct walk {
 	 * solution, lists and sub-headings included, but for a list of checks
 	 * in it ("Check the following:"), whose items are steps of their own. */
 	int mode_single;
+	/* The level of the "Contact support" heading open, or 0. */
+	int escalation_level;
 	/* The items being read are a checklist: each one a step ("Things to
 	 * try"); checks_named: quick checks ("Check the following:"). */
 	int checklist, checks_named;
@@ -814,6 +816,9 @@ static void flush_mode(struct walk *w)
 		owner = w->mode_heading;
 		mdtree_plain_text(owner, &h);
 		label = heading_label(h.buf, &numbered);
+		/* "Step 2" orders steps; only "Solution 2" pairs with "Cause 2". */
+		if (heading_numbered_step(h.buf))
+			numbered = 0;
 		if (label)
 			sbuf_adds(&title, label);
 		sbuf_release(&h);
@@ -1145,10 +1150,17 @@ static void walk_block(struct walk *w, cmark_node *n)
 		 * says what the page is about, not what its lists are. */
 		kind = is_title_heading(w, n, text.buf) ? KB_SECTION_TEXT :
 		       heading_kind(text.buf);
+		/* Under "## Contact support", "### Option 1: Chat with us" is
+		 * no step to try. */
+		if (w->escalation_level && level <= w->escalation_level)
+			w->escalation_level = 0;
+		if (!w->escalation_level && steps_escalation_heading(text.buf))
+			w->escalation_level = level;
 		/* "## Step 2: Restart the router" outside any Solutions
 		 * section: the section is one solution. */
 		single = kind == KB_SECTION_TEXT && w->mode == KB_SECTION_TEXT &&
-			 !platform && heading_numbered_step(text.buf);
+			 !platform && !w->escalation_level &&
+			 heading_numbered_step(text.buf);
 		if (single)
 			kind = KB_SECTION_SOLUTIONS;
 		if (w->mode != KB_SECTION_TEXT &&
@@ -1317,6 +1329,18 @@ static void link_default_solutions(struct kb_article *a)
 				   !s->fixes.nr) {
 				kb_strs_add(&c->solutions, s->id);
 			}
+		}
+		/* Every fix of its scope for a cause, the page not saying
+		 * which one works: each has an equal share of the default
+		 * chance (unless its 'fix:' says otherwise), so that one
+		 * failure does not count as k. */
+		for (size_t j = 0; c->solutions.nr > 1 && !(nc == ns && all_ordered) &&
+				   j < c->solutions.nr; j++) {
+			const struct kb_solution *s = find_solution(a, c->solutions.items[j]);
+
+			if (s && !(s->fix > 0))
+				kb_article_add_fix(a, c->id, s->id,
+						   KB_FIX_DEFAULT / (double)c->solutions.nr, 0, 0);
 		}
 	}
 	free(authored);

@@ -357,29 +357,32 @@ int heading_names_checks(const char *text)
 
 int heading_numbered_step(const char *text)
 {
-	const char *p = text_ltrim(text);
+	struct sbuf folded = SBUF_INIT;
+	const char *p;
+	int yes = 0;
 
-	for (size_t i = 0; i < COUNT(numbered_step_runs); i++) {
+	text_fold(&folded, text_ltrim(text));
+	p = folded.buf;
+	for (size_t i = 0; i < COUNT(numbered_step_runs) && !yes; i++) {
 		size_t n = strlen(numbered_step_runs[i]);
 
-		if (!strncmp(p, numbered_step_runs[i], n) &&
-		    *text_ltrim(p + n) >= '0' && *text_ltrim(p + n) <= '9')
-			return 1;
+		yes = !strncmp(p, numbered_step_runs[i], n) &&
+		      *text_ltrim(p + n) >= '0' && *text_ltrim(p + n) <= '9';
 	}
 	/* "第1步" (zh): step 1. */
 	if (!strncmp(p, "\xe7\xac\xac", 3) && p[3] >= '0' && p[3] <= '9')
-		return 1;
-	for (size_t i = 0; i < COUNT(numbered_step_words); i++) {
+		yes = 1;
+	for (size_t i = 0; i < COUNT(numbered_step_words) && !yes; i++) {
 		size_t n = strlen(numbered_step_words[i]);
 		const char *q = p + n;
 
-		if (!text_ieq_n(p, numbered_step_words[i], n) || (*q != ' ' && *q != '\t'))
+		if (strncmp(p, numbered_step_words[i], n) || (*q != ' ' && *q != '\t'))
 			continue;
 		q = text_ltrim(q);
-		if (*q >= '0' && *q <= '9')
-			return 1;
+		yes = *q >= '0' && *q <= '9';
 	}
-	return 0;
+	sbuf_release(&folded);
+	return yes;
 }
 
 /* Returns KB_SECTION_CAUSES/SOLUTIONS when a word of heading says so. */
@@ -419,28 +422,57 @@ enum kb_section_kind heading_phrase_kind(const char *text)
  * follows the word, else 0) and returns the text after the separator
  * (borrowed from heading), or NULL when there is none ("Possible causes",
  * "Solution 1"). */
+/* The length of the word at p: letters of any script (break_len says
+ * what separates words), digits excluded, so that "步骤1" is "步骤". */
+static size_t word_len(const char *p)
+{
+	size_t n = 0;
+
+	while (p[n] && !(p[n] >= '0' && p[n] <= '9') && !break_len(p + n)) {
+		n++;
+		while (((unsigned char)p[n] & 0xC0) == 0x80)
+			n++;
+	}
+	return n;
+}
+
+/* 1 when word (folded) is one of list. */
+static int word_in(const char *word, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(word, list[i]))
+			return 1;
+	return 0;
+}
+
 const char *heading_label(const char *heading, int *number)
 {
-	const char *p = heading;
+	const char *p = text_ltrim(heading), *first = p;
 
 	*number = 0;
 	while (*p) {
-		size_t n = 0;
+		size_t n;
 		struct sbuf word = SBUF_INIT;
-		int kind;
+		int kind, digit;
 
-		while (*p && !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
-			p++;
-		while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z'))
-			n++;
+		while (*p && (break_len(p) || (*p >= '0' && *p <= '9')))
+			p += break_len(p) ? break_len(p) : 1;
+		n = word_len(p);
 		if (!n)
 			return NULL;
-		sbuf_add(&word, p, n);
-		kind = text_ieq_any(word.buf, cause_words, COUNT(cause_words)) ||
-		       text_ieq_any(word.buf, solution_words, COUNT(solution_words)) ||
-		       (p == text_ltrim(heading) &&
-			text_ieq_any(word.buf, numbered_step_words, COUNT(numbered_step_words)) &&
-			text_ltrim(p + n)[0] >= '0' && text_ltrim(p + n)[0] <= '9');
+		{
+			struct sbuf raw = SBUF_INIT;
+
+			sbuf_add(&raw, p, n);
+			text_fold(&word, raw.buf);
+			sbuf_release(&raw);
+		}
+		digit = text_ltrim(p + n)[0] >= '0' && text_ltrim(p + n)[0] <= '9';
+		kind = word_in(word.buf, cause_words, COUNT(cause_words)) ||
+		       word_in(word.buf, solution_words, COUNT(solution_words)) ||
+		       (p == first && digit &&
+			(word_in(word.buf, numbered_step_words, COUNT(numbered_step_words)) ||
+			 word_in(word.buf, numbered_step_runs, COUNT(numbered_step_runs))));
 		sbuf_release(&word);
 		p += n;
 		if (!kind)
@@ -451,10 +483,12 @@ const char *heading_label(const char *heading, int *number)
 			p += strspn(p, "0123456789");
 			p += strspn(p, " \t");
 		}
-		/* A separator, then the label: ":", ".", "-", an en or em dash. */
+		/* A separator, then the label: ":", ".", "-", an en or em dash,
+		 * a full-width colon. */
 		if (*p == ':' || *p == '.' || *p == '-')
 			p++;
-		else if (!strncmp(p, "\xe2\x80\x93", 3) || !strncmp(p, "\xe2\x80\x94", 3))
+		else if (!strncmp(p, "\xe2\x80\x93", 3) || !strncmp(p, "\xe2\x80\x94", 3) ||
+			 !strncmp(p, "\xef\xbc\x9a", 3))
 			p += 3;
 		else
 			return NULL;

@@ -11,17 +11,30 @@
 
 #define COUNT(a) (sizeof(a) / sizeof(*(a)))
 
-/* 1 when text holds one of phrases: as whole words for a phrase written
- * in ASCII (case aside), anywhere for one in another script (Chinese and
- * Japanese are written without spaces). */
+/* 1 when text holds one of phrases (lowercase): as whole words for a
+ * phrase written in ASCII, anywhere for one in another script (Chinese
+ * and Japanese are written without spaces), case aside in Latin, Greek
+ * and Cyrillic letters. */
 static int says(const char *text, const char *const *phrases, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (text_has_non_ascii(phrases[i]) ? strstr(text, phrases[i]) != NULL :
-		    heading_names(text, phrases[i]))
-			return 1;
-	}
-	return 0;
+	struct sbuf folded = SBUF_INIT;
+	int yes = 0;
+
+	text_fold(&folded, text);
+	for (size_t i = 0; i < n && !yes; i++)
+		yes = text_has_non_ascii(phrases[i]) ? strstr(folded.buf, phrases[i]) != NULL :
+		      heading_names(folded.buf, phrases[i]);
+	sbuf_release(&folded);
+	return yes;
+}
+
+/* 1 when text says both phrases, in whatever order: the German verbs
+ * that split ("Installieren Sie den Treiber neu"). */
+static int says_both(const char *text, const char *a, const char *b)
+{
+	const char *one[1] = { a }, *two[1] = { b };
+
+	return says(text, one, 1) && says(text, two, 1);
 }
 
 static const char *const support_words[] = {
@@ -39,16 +52,18 @@ static const char *const reinstall_words[] = {
 	"reinstall", "re-install", "uninstall", "factory reset", "reset to factory",
 	"factory settings", "factory defaults", "reflash", "re-flash",
 	"update the firmware", "firmware update", "update firmware",
+	"upgrade the firmware", "firmware upgrade", "upgrade firmware",
 	"clean install", "neu installieren", "werkseinstellungen", "réinstaller",
-	"réinitialiser", "reinstalar", "restablecer", "重新安装", "恢复出厂",
-	"再インストール", "初期化",
+	"réinstallez", "réinitialiser", "réinitialisez", "reinstalar", "reinstale",
+	"restablecer", "reinstalla", "重新安装", "恢复出厂", "再インストール", "初期化",
 };
 
 static const char *const restart_words[] = {
 	"restart", "reboot", "power cycle", "power-cycle", "turn it off and on",
-	"turn off and on", "switch it off and on", "unplug", "re-pair",
-	"reconnect", "sign out", "log out", "neu starten", "neustart",
-	"redémarrer", "reiniciar", "重启", "重新启动", "再起動",
+	"turn off and on", "switch it off and on", "off and on", "off and back on",
+	"off and then on", "unplug", "re-pair", "reconnect", "sign out", "log out",
+	"neu starten", "neustart", "redémarrer", "redémarrez", "reiniciar",
+	"reinicie", "riavvia", "重启", "重新启动", "再起動",
 };
 
 static const char *const check_starts[] = {
@@ -60,16 +75,19 @@ static const char *const check_starts[] = {
 /* 1 when text starts with one of the words (case aside). */
 static int starts_with(const char *text, const char *const *words, size_t n)
 {
-	text = text_ltrim(text);
-	for (size_t i = 0; i < n; i++) {
-		size_t len = strlen(words[i]);
+	struct sbuf folded = SBUF_INIT;
+	int yes = 0;
 
-		if (text_ieq_n(text, words[i], len) &&
-		    (text_has_non_ascii(words[i]) || !text[len] ||
-		     strchr(" \t,:.;", text[len])))
-			return 1;
+	text_fold(&folded, text_ltrim(text));
+	for (size_t i = 0; i < n && !yes; i++) {
+		size_t len = strlen(words[i]);
+		const char *t = folded.buf;
+
+		yes = !strncmp(t, words[i], len) &&
+		      (text_has_non_ascii(words[i]) || !t[len] || strchr(" \t,:.;", t[len]));
 	}
-	return 0;
+	sbuf_release(&folded);
+	return yes;
 }
 
 /* A procedure: more than 150 words, or six list items or more. */
@@ -84,34 +102,31 @@ static int is_long(const struct kb_solution *s)
 
 void steps_cost(struct kb_solution *s)
 {
-	const char *text = s->text ? s->text : "", *title = s->title ? s->title : "";
+	const char *title = s->title ? s->title : "";
 
-	/* The title says most ("Method 3: Reinstall the app", whatever its
-	 * text goes on to say); a long procedure outweighs a quick word in
-	 * it; the text's own signals come last. */
+	/* The title says what the step is ("Method 3: Reinstall the app",
+	 * whatever its text goes on to say: "if that fails, contact
+	 * support" is no part of the step); a long procedure outweighs a
+	 * quick word in its title. */
 	if (s->cost > 0) {
 		s->cost_basis = "authored";
 	} else if (says(title, support_words, COUNT(support_words))) {
 		s->cost = STEPS_COST_SUPPORT;
 		s->cost_basis = "support";
-	} else if (says(title, reinstall_words, COUNT(reinstall_words))) {
+	} else if (says(title, reinstall_words, COUNT(reinstall_words)) ||
+		   says_both(title, "installieren sie", "neu")) {
 		s->cost = STEPS_COST_REINSTALL;
 		s->cost_basis = "reinstall";
 	} else if (is_long(s)) {
 		s->cost = STEPS_COST_LONG;
 		s->cost_basis = "long";
-	} else if (says(title, restart_words, COUNT(restart_words))) {
+	} else if (says(title, restart_words, COUNT(restart_words)) ||
+		   says_both(title, "starten sie", "neu")) {
 		s->cost = STEPS_COST_RESTART;
 		s->cost_basis = "restart";
 	} else if (s->check || starts_with(title, check_starts, COUNT(check_starts))) {
 		s->cost = STEPS_COST_CHECK;
 		s->cost_basis = "check";
-	} else if (says(text, support_words, COUNT(support_words))) {
-		s->cost = STEPS_COST_SUPPORT;
-		s->cost_basis = "support";
-	} else if (says(text, reinstall_words, COUNT(reinstall_words))) {
-		s->cost = STEPS_COST_REINSTALL;
-		s->cost_basis = "reinstall";
 	} else {
 		s->cost = STEPS_COST_DEFAULT;
 		s->cost_basis = "default";
@@ -150,23 +165,48 @@ static void plain(cmark_node *n, struct sbuf *out)
 	mdtree_plain_text(n, out);
 }
 
+int steps_escalation_heading(const char *text)
+{
+	return says(text, escalation_headings, COUNT(escalation_headings)) &&
+	       heading_kind(text) == KB_SECTION_TEXT && !heading_is_checklist(text);
+}
+
+/* 1 when paragraph (its plain text) says what to do when nothing
+ * helped: a sentence such as "If the issue persists, ..." that does not
+ * announce more things to try ("If you still can't connect, try these
+ * steps:" over a list) or checks ("Before you contact support, check the
+ * following:"). A paragraph ending in ':' over a list is one only when it
+ * names support ("contact support with the following:"). */
+static int escalation_paragraph(cmark_node *paragraph, const char *text)
+{
+	cmark_node *next = cmark_node_next(paragraph);
+	size_t len = text_rtrim_len(text, strlen(text));
+	int announces = next && cmark_node_get_type(next) == CMARK_NODE_LIST &&
+			len && text_colon_len(text, len);
+
+	if (!says(text, escalation_phrases, COUNT(escalation_phrases)) ||
+	    heading_is_checklist(text))
+		return 0;
+	return !announces || says(text, support_words, COUNT(support_words));
+}
+
 void steps_escalation(struct kb_article *a, struct mdtree *t)
 {
 	struct sbuf text = SBUF_INIT, html = SBUF_INIT;
 	cmark_node *para = NULL;
 
-	/* Under a heading: every block up to the next heading of its level
-	 * or above. */
+	/* Under a heading (not the page's title, an H1): every block up to
+	 * the next heading of its level or above. */
 	for (cmark_node *n = cmark_node_first_child(t->root); n; n = cmark_node_next(n)) {
 		int level;
 
 		if (cmark_node_get_type(n) != CMARK_NODE_HEADING)
 			continue;
-		plain(n, &text);
-		if (!says(text.buf, escalation_headings, COUNT(escalation_headings)) ||
-		    heading_kind(text.buf) != KB_SECTION_TEXT)
-			continue;
 		level = cmark_node_get_heading_level(n);
+		plain(n, &text);
+		if (level == 1 || !steps_escalation_heading(text.buf) ||
+		    (a->title && heading_repeats_title(text.buf, a->title)))
+			continue;
 		sbuf_reset(&html);
 		for (cmark_node *b = cmark_node_next(n); b; b = cmark_node_next(b)) {
 			if (cmark_node_get_type(b) == CMARK_NODE_HEADING &&
@@ -186,8 +226,7 @@ void steps_escalation(struct kb_article *a, struct mdtree *t)
 		if (cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH)
 			continue;
 		plain(n, &text);
-		if (says(text.buf, escalation_phrases, COUNT(escalation_phrases)) ||
-		    says(text.buf, support_words, COUNT(support_words)))
+		if (escalation_paragraph(n, text.buf))
 			para = n;
 	}
 	if (para) {
@@ -199,9 +238,8 @@ void steps_escalation(struct kb_article *a, struct mdtree *t)
 		mdtree_render(para, &html);
 		/* "... contact support with the following:" and its list. */
 		len = text_rtrim_len(text.buf, text.len);
-
 		if (next && cmark_node_get_type(next) == CMARK_NODE_LIST &&
-		    len && text.buf[len - 1] == ':')
+		    len && text_colon_len(text.buf, len))
 			mdtree_render(next, &html);
 		a->escalation_html = sbuf_detach(&html, NULL);
 	}

@@ -32,11 +32,18 @@ void steps_cost(struct kb_solution *s);
  * steps_cost and steps_escalation. */
 void steps_checklist(struct kb_article *a);
 
+/* 1 when text is a heading over what to do when nothing helped ("Contact
+ * support", "Still need help?"), not over more things to try ("Before you
+ * contact support"). */
+int steps_escalation_heading(const char *text);
+
 /* Sets a->escalation_html from the page t: the text under a heading
  * such as "Contact support" or "Still need help?", else the page's last
  * top-level paragraph that says what to do when nothing helped ("If the
  * issue persists, contact ...": with the list right after it when it
- * ends in ':'). Leaves it NULL when the page says nothing of the kind. */
+ * ends in ':' and names support); not the page's title (an H1), nor a
+ * sentence that announces more steps or checks. Leaves it NULL when the
+ * page says nothing of the kind. */
 void steps_escalation(struct kb_article *a, struct mdtree *t);
 
 #endif

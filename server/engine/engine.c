@@ -446,15 +446,17 @@ static double predict(const struct eng_model *m, int c, int q, int v, int n)
  * answers v, P(v) times the cost of the plan made after hearing v. Uses
  * w->pv from gain_of(w, nr, q). With bounded (w->ecause filled by
  * known_cause_bound), stops as soon as the cost is sure to reach limit and
- * returns a lower bound on it that does: each answer's plan costs at least
- * what its causes would cost were each known (w->ecause). */
+ * returns a lower bound on it that does, with *exact cleared: each
+ * answer's plan costs at least what its causes would cost were each known
+ * (w->ecause). */
 static double eco_of(struct eng_work *w, int nr, int nr_cand, int q,
-		     int bounded, double limit)
+		     int bounded, double limit, int *exact)
 {
 	const struct eng_model *m = w->m;
 	int n = m->questions[q].nr_options;
 	double eco = ENG_QUESTION_COST, rest = 0;
 
+	*exact = 0;
 	if (bounded) {
 		/* What every answer's plan costs at least, weighted. */
 		for (int v = 0; v < n; v++) {
@@ -476,6 +478,7 @@ static double eco_of(struct eng_work *w, int nr, int nr_cand, int q,
 		if (eco + rest >= limit)
 			return eco + rest;
 	}
+	*exact = 1;
 	for (int v = 0; v < n; v++) {
 		double pv = w->pv[v];
 
@@ -491,6 +494,7 @@ static double eco_of(struct eng_work *w, int nr, int nr_cand, int q,
 			rest -= pv * w->lbv[v];
 			if (eco + rest >= limit) {
 				eco += rest;
+				*exact = 0;
 				break;
 			}
 		}
@@ -573,7 +577,7 @@ void eng_diagnose(struct eng_work *w, const int *answers,
 		  struct eng_result *out)
 {
 	const struct eng_model *m = w->m;
-	int fixed = -1, nr, shown = 0, nr_top = 0, nr_cand, bounded = 0;
+	int fixed = -1, nr, shown = 0, nr_top = 0, nr_cand, bounded = 0, exact;
 	double top;
 
 	for (int s = 0; tried && s < m->nr_steps && fixed < 0; s++)
@@ -587,6 +591,13 @@ void eng_diagnose(struct eng_work *w, const int *answers,
 	out->plan = w->plan;
 	out->plan_p = w->plan_p;
 	nr_cand = candidate_steps(w, nr, tried, &out->has_steps);
+	/* Steps are planned once the problem is known (answered, or the one
+	 * article left): before that, the problem is asked as any question,
+	 * and a plan over every article's steps would say nothing. */
+	if (answers[m->q_problem] < 0)
+		for (int i = 1; i < nr && out->has_steps; i++)
+			if (m->causes[w->order[i]].article != m->causes[w->order[0]].article)
+				out->has_steps = 0;
 	if (out->fixed_by >= 0) {
 		out->outcome = ENG_RESOLVED;
 		goto ranked;
@@ -599,7 +610,9 @@ void eng_diagnose(struct eng_work *w, const int *answers,
 			out->end = ENG_END_NO_STEP;
 			goto ranked;
 		}
-		if (w->leak > top) {
+		/* A cause the KB does not list is now likelier than all the
+		 * causes it does list, together. */
+		if (w->leak > w->mass) {
 			out->outcome = ENG_UNRESOLVED;
 			out->end = ENG_END_UNLISTED;
 			goto ranked;
@@ -646,8 +659,10 @@ void eng_diagnose(struct eng_work *w, const int *answers,
 		/* The first weighed exactly (its figure is shown); the others
 		 * only as far as they could still do better. */
 		eco = eco_of(w, nr, nr_cand, w->top_q[i], bounded && i > 0,
-			     i > 0 ? fmin(out->eco, out->ecr) - 1e-12 : 0);
-		if (out->weighed < 0 || eco < out->eco - 1e-12) {
+			     i > 0 ? fmin(out->eco, out->ecr) - 1e-12 : 0, &exact);
+		/* A bound cut short is at least the limit: neither chosen nor
+		 * reported. */
+		if (exact && (out->weighed < 0 || eco < out->eco - 1e-12)) {
 			out->weighed = w->top_q[i];
 			out->eco = eco;
 			out->weighed_gain = w->top_g[i];

@@ -98,6 +98,11 @@ int eng_tried_set(const struct eng_model *m, const int *answers,
 				  "article with causes", ref, (int)(slash - ref), ref);
 			return -1;
 		}
+		if (answers[q] >= 0 && answers[q] != article) {
+			sbuf_addf(err, "step '%s' is a step of another problem than "
+				  "'%s', the one answered", ref, m->articles[answers[q]].slug);
+			return -1;
+		}
 		s = eng_model_step(m, article, slash + 1);
 	} else {
 		s = eng_model_step(m, article >= 0 ? article : -1, ref);

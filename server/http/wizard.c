@@ -213,15 +213,22 @@ static const char *result_label(const char *result)
 	       !strcmp(result, "failed") ? "Did not fix it" : "Could not do it";
 }
 
-/* The doc's tried entry for ref, or NULL. */
+/* The doc's tried entry for ref (as the document names it, or as
+ * SLUG/ID), or NULL. */
 static const cJSON *tried_entry(const cJSON *doc, const char *ref, size_t len)
 {
 	const cJSON *t;
 
 	cJSON_ArrayForEach(t, cJSON_GetObjectItem(doc, "tried")) {
 		const char *r = cJSON_GetStringValue(cJSON_GetObjectItem(t, "ref"));
+		const char *a = cJSON_GetStringValue(cJSON_GetObjectItem(t, "article"));
+		const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(t, "step"));
+		size_t n = a ? strlen(a) : 0;
 
 		if (r && strlen(r) == len && !strncmp(r, ref, len))
+			return t;
+		if (a && id && len == n + 1 + strlen(id) && !strncmp(ref, a, n) &&
+		    ref[n] == '/' && !strncmp(ref + n + 1, id, len - n - 1))
 			return t;
 	}
 	return NULL;
@@ -481,6 +488,16 @@ static void ask_again(struct http_request *req, cJSON *doc)
 		answers[m->q_problem] = eng_model_option(m, m->q_problem,
 							 problem->valuestring);
 	cJSON_ReplaceItemInObject(doc, "next_question", eng_question_json(m, answers, q));
+	/* That question is all the page asks: no step on offer, no ending
+	 * beside it (the answer may change both). */
+	{
+		cJSON *action = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(action, "type", "question");
+		cJSON_AddItemToObject(action, "question", eng_question_json(m, answers, q));
+		cJSON_ReplaceItemInObject(doc, "next_action", action);
+		cJSON_ReplaceItemInObject(doc, "outcome", cJSON_CreateNull());
+	}
 	free(answers);
 }
 
