@@ -387,12 +387,22 @@ test('diagnose: when no step fixed it, the session ends not fixed, with a summar
   for (const t of d.tried) assert.ok(lines.includes(`- did not fix it: ${t.title}`), t.step);
   for (const a of s.answers) assert.ok(lines.includes(`- ${a.text} ${a.label}`), a.question);
 
-  // Ended early: a cause the KB does not list has become the likeliest.
+  // While the listed causes together stay likelier than an unlisted one,
+  // the session goes on with a step.
+  const three = 'ios-switch-route-in-call:failed,ios-use-callkit:failed,ios-set-call-audio-routing:failed';
+  const listed = (x) => x.causes.reduce((sum, c) => sum + c.probability, 0);
+  const [, open] = await diagnoseGet([['problem', PROBLEM], ['platform', 'ios'], ['tried', three]]);
+  assert.equal(open.outcome, null);
+  assert.ok(open.other_probability < listed(open));
+  assert.equal(open.next_action.type, 'step');
+
+  // Ended early, a step still untried: a cause the KB does not list has
+  // become likelier than every listed cause together.
   const [, early] = await diagnoseGet([['problem', PROBLEM], ['platform', 'ios'],
-    ['tried', 'ios-switch-route-in-call:failed,ios-use-callkit:failed']]);
+    ['tried', `${three},ios-choose-route-before-voip:failed`]]);
   assert.equal(early.outcome.status, 'not_fixed');
   assert.equal(early.outcome.reason, 'unlisted_cause');
-  assert.ok(early.other_probability > early.causes[0].probability);
+  assert.ok(early.other_probability > listed(early));
   assert.deepEqual([early.expected_cost, early.next_action], [null, null]);
 });
 
@@ -410,11 +420,13 @@ test('diagnose: steps named SLUG/ID, steps skipped', async () => {
   const cause = d.causes.find((c) => c.id === 'android-missing-permissions');
   assert.equal(cause.solutions.find((so) => so.id === 'android-add-permissions').status, 'skipped');
   assert.ok(!cause.explanation.some((e) => 'step' in e));
-  // With a problem, another article's step by SLUG/ID.
+  // With a problem, another article's step is refused: its outcome says
+  // nothing about this problem's causes.
   const [s3, other] = await diagnoseGet([['problem', PROBLEM],
     ['tried', 'linux-bluetooth-headset-audio/linux-start-bluez:failed']]);
-  assert.equal(s3, 200);
-  assert.deepEqual(brief(other.tried), [['linux-bluetooth-headset-audio/linux-start-bluez', 'failed']]);
+  assert.equal(s3, 400);
+  assert.equal(other.error.code, 'bad_step');
+  assert.match(other.error.message, /another problem/);
 });
 
 test('diagnose: with no repair steps, questions by information gain', async () => {
