@@ -37,12 +37,12 @@
  * The repair loop (today's wizard): eng_diagnose with the answers and the
  * steps tried so far; ENG_ACT_ASK is answered, ENG_ACT_TRY is tried; the
  * session ends when a step fixes it (ENG_RESOLVED) or when the engine
- * hands it over (ENG_UNRESOLVED: no step left, or the leak is the
- * likeliest cause). ENG_ACT_NONE on an open session would mean nothing to
- * offer: escalated too, and counted. With --go-on, when the engine hands
- * over because the leak is the likeliest, the user goes on with the plan
- * it made (r.plan[0], until no step is left): that rule's effect, measured
- * from outside the engine.
+ * hands it over (ENG_UNRESOLVED: no step left, or the leak is likelier
+ * than all the listed causes together). ENG_ACT_NONE on an open session
+ * would mean nothing to offer: escalated too, and counted. With --go-on,
+ * when the engine hands over because of the leak (an unlisted cause), the
+ * user goes on with the plan it made (r.plan[0], until no step is left):
+ * that rule's effect, measured from outside the engine.
  *
  * The ranked list (the wizard before the repair loop). The engine runs on
  * a twin of the model with the steps hidden: the same questions, articles
