@@ -141,14 +141,11 @@ static void add_steps(const struct kb_article *a, int article, struct eng_model 
  * join leaves it out), with their fix probabilities. */
 static void add_links(const struct kb_article *a, int article, struct eng_model *m)
 {
-	for (int k = m->article_start[article]; k < m->article_start[article + 1]; k++) {
-		int ci = m->by_article[k];
-		const struct kb_cause *c = NULL;
+	for (size_t i = 0; i < a->nr_causes; i++) {
+		const struct kb_cause *c = &a->causes[i];
+		int ci = eng_model_cause(m, article, str(c->id));
 
-		for (size_t i = 0; i < a->nr_causes && !c; i++)
-			if (!strcmp(str(a->causes[i].id), m->causes[ci].id))
-				c = &a->causes[i];
-		for (size_t j = 0; c && j < c->solutions.nr; j++) {
+		for (size_t j = 0; ci >= 0 && j < c->solutions.nr; j++) {
 			int step = eng_model_step(m, article, c->solutions.items[j]);
 
 			if (step >= 0)

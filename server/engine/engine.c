@@ -283,9 +283,6 @@ static double gain_of(struct eng_work *w, int nr, int q)
 	return h0 - hv > 0 ? h0 - hv : 0;
 }
 
-/* Computes the posterior into w; returns the number of candidates.
- * Invariant: w->p[c] is 0 for every cause that is not a candidate, so
- * only the previous candidates need clearing. */
 /* P(step s fixes it | cause c): the link's, or 0 when s does not fix c. */
 static double fix_of(const struct eng_model *m, int c, int s)
 {
@@ -295,6 +292,9 @@ static double fix_of(const struct eng_model *m, int c, int s)
 	return 0;
 }
 
+/* Computes the posterior into w; returns the number of candidates.
+ * Invariant: w->p[c] is 0 for every cause that is not a candidate, so
+ * only the previous candidates need clearing. */
 static int rank(struct eng_work *w, const int *answers,
 		const unsigned char *tried, int fixed, const double *boost)
 {
@@ -421,25 +421,31 @@ static int candidate_steps(struct eng_work *w, int nr, const unsigned char *trie
 	return n;
 }
 
-/* P(answer v to q | cause c), as gain_of counts it: problem and platform
- * name the cause's own (uniform for a cause of any platform); another
- * question 1 - EPS over the values the cause names, EPS over the others,
- * normalised; uniform when the cause says nothing about q. */
-static double predict(const struct eng_model *m, int c, int q, int v, int n)
+/* The posterior after answer v to q into w->p2 (over the candidates;
+ * pv = P(v), from gain_of): each cause times P(v | c) as gain_of counts
+ * it: problem and platform name the cause's own (uniform for a cause of
+ * any platform); another question the model's predictive distribution
+ * for the causes that name it (m->named), uniform for the others. */
+static void posterior_after(struct eng_work *w, int nr, int q, int v, double pv)
 {
-	uint64_t mask;
-	int allowed;
+	const struct eng_model *m = w->m;
+	int n = m->questions[q].nr_options;
 
-	if (q == m->q_problem)
-		return m->causes[c].article == v;
-	if (q == m->q_platform)
-		return m->causes[c].platform < 0 ? 1.0 / n : m->causes[c].platform == v;
-	mask = mask_of(m, c, q);
-	if (!mask)
-		return 1.0 / n;
-	allowed = __builtin_popcountll(mask);
-	return ((mask >> v) & 1 ? 1 - ENG_EPS : ENG_EPS) /
-	       (allowed * (1 - ENG_EPS) + (n - allowed) * ENG_EPS);
+	for (int i = 0; i < nr; i++) {
+		int c = w->order[i], own = q == m->q_problem ? m->causes[c].article :
+					   q == m->q_platform ? m->causes[c].platform : -1;
+
+		w->p2[c] = w->p[c] * (own < 0 ? 1.0 / n : own == v) / pv;
+	}
+	if (q == m->q_problem || q == m->q_platform)
+		return;
+	for (int k = m->named_start[q]; k < m->named_start[q + 1]; k++) {
+		const struct eng_named *e = &m->named[k];
+
+		if (w->p[e->cause] > 0)
+			w->p2[e->cause] = w->p[e->cause] *
+					  ((e->mask >> v) & 1 ? e->pa : e->pb) / pv;
+	}
 }
 
 /* Expected cost of repair when q is asked first: its cost, plus, over its
@@ -465,12 +471,12 @@ static double eco_of(struct eng_work *w, int nr, int nr_cand, int q,
 			w->lbv[v] = 0;
 			if (pv <= 1e-12)
 				continue;
+			posterior_after(w, nr, q, v, pv);
 			for (int i = 0; i < nr; i++) {
 				int c = w->order[i];
-				double pc = w->p[c] * predict(m, c, q, v, n) / pv;
 
-				lb += pc * w->ecause[c];
-				covered += pc;
+				lb += w->p2[c] * w->ecause[c];
+				covered += w->p2[c];
 			}
 			w->lbv[v] = lb + (1 - covered) * ENG_ESCALATION_COST;
 			rest += pv * w->lbv[v];
@@ -484,11 +490,7 @@ static double eco_of(struct eng_work *w, int nr, int nr_cand, int q,
 
 		if (pv <= 1e-12)
 			continue;
-		for (int i = 0; i < nr; i++) {
-			int c = w->order[i];
-
-			w->p2[c] = w->p[c] * predict(m, c, q, v, n) / pv;
-		}
+		posterior_after(w, nr, q, v, pv);
 		eco += pv * repair_plan(w->rp, w->p2, w->cand, nr_cand, NULL, NULL, NULL);
 		if (bounded) {
 			rest -= pv * w->lbv[v];
@@ -578,6 +580,7 @@ void eng_diagnose(struct eng_work *w, const int *answers,
 {
 	const struct eng_model *m = w->m;
 	int fixed = -1, nr, shown = 0, nr_top = 0, nr_cand, bounded = 0, exact;
+	int known;
 	double top;
 
 	for (int s = 0; tried && s < m->nr_steps && fixed < 0; s++)
@@ -590,14 +593,13 @@ void eng_diagnose(struct eng_work *w, const int *answers,
 	out->fixed_by = fixed;
 	out->plan = w->plan;
 	out->plan_p = w->plan_p;
-	nr_cand = candidate_steps(w, nr, tried, &out->has_steps);
 	/* Steps are planned once the problem is known (answered, or the one
 	 * article left): before that, the problem is asked as any question,
 	 * and a plan over every article's steps would say nothing. */
-	if (answers[m->q_problem] < 0)
-		for (int i = 1; i < nr && out->has_steps; i++)
-			if (m->causes[w->order[i]].article != m->causes[w->order[0]].article)
-				out->has_steps = 0;
+	known = answers[m->q_problem] >= 0 || nr > 0;
+	for (int i = 1; i < nr && answers[m->q_problem] < 0 && known; i++)
+		known = m->causes[w->order[i]].article == m->causes[w->order[0]].article;
+	nr_cand = known ? candidate_steps(w, nr, tried, &out->has_steps) : 0;
 	if (out->fixed_by >= 0) {
 		out->outcome = ENG_RESOLVED;
 		goto ranked;

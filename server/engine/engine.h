@@ -64,7 +64,8 @@ enum eng_outcome {
 enum eng_end {
 	ENG_END_NONE,
 	ENG_END_NO_STEP,  /* every step that could fix it was tried or skipped */
-	ENG_END_UNLISTED, /* a cause the KB does not list is now the likeliest */
+	ENG_END_UNLISTED, /* a cause the KB does not list is now likelier than
+			   * all the listed ones together */
 };
 
 struct eng_result {

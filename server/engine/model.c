@@ -214,6 +214,39 @@ int eng_model_add_applies(struct eng_model *m, int q_of, const char *q,
 	return 0;
 }
 
+static int cause_article(const struct eng_model *m, int i)
+{
+	return m->causes[i].article;
+}
+
+static int step_article(const struct eng_model *m, int i)
+{
+	return m->steps[i].article;
+}
+
+/* Groups n items by article_of(m, i), a counting sort (stable):
+ * (*by)[(*start)[a] .. (*start)[a + 1]) are article a's items, in the
+ * order added. */
+static void group_by_article(const struct eng_model *m, int n,
+			     int (*article_of)(const struct eng_model *, int),
+			     int **start, int **by)
+{
+	int *fill = xcalloc((size_t)m->nr_articles + 1, sizeof(*fill));
+
+	*start = xcalloc((size_t)m->nr_articles + 2, sizeof(**start));
+	*by = xcalloc((size_t)n + 1, sizeof(**by));
+	for (int i = 0; i < n; i++)
+		(*start)[article_of(m, i) + 1]++;
+	for (int a = 0; a < m->nr_articles; a++)
+		(*start)[a + 1] += (*start)[a];
+	for (int i = 0; i < n; i++) {
+		int a = article_of(m, i);
+
+		(*by)[(*start)[a] + fill[a]++] = i;
+	}
+	free(fill);
+}
+
 int eng_model_finish(struct eng_model *m)
 {
 	struct eng_model_build *b = build_of(m);
@@ -235,39 +268,11 @@ int eng_model_finish(struct eng_model *m)
 	free(b->items);
 	memset(b, 0, sizeof(*b));
 
-	/* Group the causes by article (a counting sort, stable). */
-	m->article_start = xcalloc((size_t)m->nr_articles + 2, sizeof(*m->article_start));
-	m->by_article = xcalloc((size_t)m->nr_causes + 1, sizeof(*m->by_article));
-	for (int c = 0; c < m->nr_causes; c++)
-		m->article_start[m->causes[c].article + 1]++;
-	for (int a = 0; a < m->nr_articles; a++)
-		m->article_start[a + 1] += m->article_start[a];
-	{
-		int *fill = xcalloc((size_t)m->nr_articles + 1, sizeof(*fill));
-
-		for (int c = 0; c < m->nr_causes; c++) {
-			int a = m->causes[c].article;
-			m->by_article[m->article_start[a] + fill[a]++] = c;
-		}
-		free(fill);
-	}
-
-	/* The same for the steps. */
-	m->step_start = xcalloc((size_t)m->nr_articles + 2, sizeof(*m->step_start));
-	m->steps_by_article = xcalloc((size_t)m->nr_steps + 1, sizeof(*m->steps_by_article));
-	for (int i = 0; i < m->nr_steps; i++)
-		m->step_start[m->steps[i].article + 1]++;
-	for (int a = 0; a < m->nr_articles; a++)
-		m->step_start[a + 1] += m->step_start[a];
-	{
-		int *fill = xcalloc((size_t)m->nr_articles + 1, sizeof(*fill));
-
-		for (int i = 0; i < m->nr_steps; i++) {
-			int a = m->steps[i].article;
-			m->steps_by_article[m->step_start[a] + fill[a]++] = i;
-		}
-		free(fill);
-	}
+	/* Causes and steps grouped by article. */
+	group_by_article(m, m->nr_causes, cause_article, &m->article_start,
+			 &m->by_article);
+	group_by_article(m, m->nr_steps, step_article, &m->step_start,
+			 &m->steps_by_article);
 
 	/* Index the matrix by question, with each entry's predictive
 	 * distribution: P(v | c) is proportional to 1 - EPS for the values c
@@ -376,6 +381,14 @@ int eng_model_option(const struct eng_model *m, int q, const char *value)
 	for (int i = 0; i < qu->nr_options; i++)
 		if (!strcmp(qu->options[i].value, value))
 			return i;
+	return -1;
+}
+
+int eng_model_cause(const struct eng_model *m, int article, const char *id)
+{
+	for (int k = m->article_start[article]; k < m->article_start[article + 1]; k++)
+		if (!strcmp(m->causes[m->by_article[k]].id, id))
+			return m->by_article[k];
 	return -1;
 }
 

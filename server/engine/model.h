@@ -150,6 +150,8 @@ void eng_model_free(struct eng_model *m);
 /* Lookups; -1 when absent. */
 int eng_model_question(const struct eng_model *m, const char *id);
 int eng_model_option(const struct eng_model *m, int q, const char *value);
+/* The cause named id in article (after eng_model_finish), or -1. */
+int eng_model_cause(const struct eng_model *m, int article, const char *id);
 /* The step named id in article (after eng_model_finish); with article
  * -1, in any article, and -2 when several articles have a step of that
  * name. */

@@ -238,14 +238,11 @@ static int load_links(struct store *st, struct eng_model *m, const int *idx)
 	if (!s)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int article = find_article(m, idx, col(s, 0)), cause = -1, step;
+		int article = find_article(m, idx, col(s, 0)), cause, step;
 
 		if (article < 0)
 			continue;
-		for (int k = m->article_start[article];
-		     k < m->article_start[article + 1] && cause < 0; k++)
-			if (!strcmp(m->causes[m->by_article[k]].id, col(s, 1)))
-				cause = m->by_article[k];
+		cause = eng_model_cause(m, article, col(s, 1));
 		step = eng_model_step(m, article, col(s, 2));
 		if (cause >= 0 && step >= 0)
 			eng_model_link(m, cause, step, sqlite3_column_double(s, 3));
