@@ -3,6 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+#include <math.h>
+
+#include "../server/base/json.h"
 #include "../server/base/sbuf.h"
 #include "../server/base/text.h"
 
@@ -212,6 +216,40 @@ START_TEST(test_utf8)
 }
 END_TEST
 
+START_TEST(test_hex_digit)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (int i = 0; i < 16; i++) {
+		ck_assert_int_eq(text_hex_digit(digits[i]), i);
+		if (i >= 10)
+			ck_assert_int_eq(text_hex_digit((char)(digits[i] - 32)), i);
+	}
+	ck_assert_int_eq(text_hex_digit('g'), -1);
+	ck_assert_int_eq(text_hex_digit('G'), -1);
+	ck_assert_int_eq(text_hex_digit('/'), -1);
+	ck_assert_int_eq(text_hex_digit('@'), -1);
+	ck_assert_int_eq(text_hex_digit('\0'), -1);
+	ck_assert_int_eq(text_hex_digit((char)0xC1), -1); /* 'A' | 0x80 */
+}
+END_TEST
+
+START_TEST(test_json_get)
+{
+	cJSON *o = cJSON_Parse("{\"s\": \"text\", \"n\": 2.5, \"b\": true}");
+
+	ck_assert_str_eq(json_str(o, "s"), "text");
+	ck_assert_str_eq(json_str(o, "n"), "");  /* not a string */
+	ck_assert_str_eq(json_str(o, "none"), "");
+	ck_assert_str_eq(json_str(NULL, "s"), "");
+	ck_assert(json_num(o, "n") == 2.5);
+	ck_assert(isnan(json_num(o, "s")));
+	ck_assert(isnan(json_num(o, "none")));
+	ck_assert(isnan(json_num(NULL, "n")));
+	cJSON_Delete(o);
+}
+END_TEST
+
 Suite *text_suite(void)
 {
 	Suite *s = suite_create("text");
@@ -224,6 +262,8 @@ Suite *text_suite(void)
 	tcase_add_test(tc, test_normalize_newlines);
 	tcase_add_test(tc, test_hash_is_stable);
 	tcase_add_test(tc, test_utf8);
+	tcase_add_test(tc, test_hex_digit);
+	tcase_add_test(tc, test_json_get);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -67,4 +67,7 @@ int text_has_non_ascii(const char *s);
  * above U+10FFFF). */
 int text_is_utf8(const char *s);
 
+/* The value of hex digit c (either case), or -1. */
+int text_hex_digit(char c);
+
 #endif

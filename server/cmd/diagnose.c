@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../base/json.h"
 #include "../base/sbuf.h"
 #include "../base/xalloc.h"
 #include "../engine/engine.h"
@@ -43,18 +44,6 @@ static const char usage[] =
 	"Exit status: 0 diagnosed, 1 unreadable database, 2 bad usage or an\n"
 	"unknown question, value or step (the message lists the valid ones).\n";
 
-static const char *str_of(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItem(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-static double num_of(const cJSON *o, const char *key)
-{
-	return cJSON_GetNumberValue(cJSON_GetObjectItem(o, key));
-}
-
 /* The plan, then what to do next, or how the session ended. */
 static void print_steps_and_action(const cJSON *doc)
 {
@@ -65,47 +54,47 @@ static void print_steps_and_action(const cJSON *doc)
 	cJSON_ArrayForEach(s, cJSON_GetObjectItem(doc, "tried")) {
 		if (!i++)
 			printf("\ntried:\n");
-		printf("  %s: %s\n", str_of(s, "ref"), str_of(s, "result"));
+		printf("  %s: %s\n", json_str(s, "ref"), json_str(s, "result"));
 	}
 	i = 0;
 	cJSON_ArrayForEach(s, cJSON_GetObjectItem(doc, "steps")) {
 		if (!i++ && cJSON_IsNumber(cJSON_GetObjectItem(doc, "expected_cost")))
 			printf("\nsteps in order (expected cost %.1f min):\n",
-			       num_of(doc, "expected_cost"));
+			       json_num(doc, "expected_cost"));
 		else if (i == 1)
 			printf("\nsteps left:\n");
 		printf("  %d. %s  %g min, fixes it %.0f%%\n     %s\n", i,
-		       str_of(s, "ref"), num_of(s, "cost"),
-		       num_of(s, "fix_probability") * 100, str_of(s, "title"));
+		       json_str(s, "ref"), json_num(s, "cost"),
+		       json_num(s, "fix_probability") * 100, json_str(s, "title"));
 	}
 	if (cJSON_IsObject(outcome)) {
-		if (!strcmp(str_of(outcome, "status"), "fixed"))
+		if (!strcmp(json_str(outcome, "status"), "fixed"))
 			printf("\nfixed by %s\n",
-			       str_of(cJSON_GetObjectItem(outcome, "fixed_by"), "ref"));
+			       json_str(cJSON_GetObjectItem(outcome, "fixed_by"), "ref"));
 		else
 			printf("\nnot fixed (%s): hand it over with this summary:\n%s\n",
-			       str_of(outcome, "reason"), str_of(outcome, "summary_text"));
+			       json_str(outcome, "reason"), json_str(outcome, "summary_text"));
 		return;
 	}
 	if (!cJSON_IsObject(next)) {
 		printf("\nno further question would change the ranking\n");
 		return;
 	}
-	if (!strcmp(str_of(next, "type"), "step")) {
+	if (!strcmp(json_str(next, "type"), "step")) {
 		s = cJSON_GetObjectItem(next, "step");
 		printf("\nnext: try %s (%g min, fixes it %.0f%%): %s\n"
 		       "  tried=%s:fixed  tried=%s:failed  tried=%s:skipped\n",
-		       str_of(s, "ref"), num_of(s, "cost"),
-		       num_of(s, "fix_probability") * 100, str_of(s, "title"),
-		       str_of(s, "ref"), str_of(s, "ref"), str_of(s, "ref"));
+		       json_str(s, "ref"), json_num(s, "cost"),
+		       json_num(s, "fix_probability") * 100, json_str(s, "title"),
+		       json_str(s, "ref"), json_str(s, "ref"), json_str(s, "ref"));
 		return;
 	}
 	next = cJSON_GetObjectItem(next, "question");
-	printf("\nnext question (%s, %.3f bits): %s\n", str_of(next, "id"),
-	       num_of(next, "information_gain"), str_of(next, "text"));
+	printf("\nnext question (%s, %.3f bits): %s\n", json_str(next, "id"),
+	       json_num(next, "information_gain"), json_str(next, "text"));
 	cJSON_ArrayForEach(e, cJSON_GetObjectItem(next, "options"))
-		printf("  %s=%s  %s\n", str_of(next, "id"), str_of(e, "value"),
-		       str_of(e, "label"));
+		printf("  %s=%s  %s\n", json_str(next, "id"), json_str(e, "value"),
+		       json_str(e, "label"));
 }
 
 static void print_text(const cJSON *doc)
@@ -121,11 +110,11 @@ static void print_text(const cJSON *doc)
 		       cJSON_GetObjectItem(c, "title")->valuestring);
 		cJSON_ArrayForEach(e, cJSON_GetObjectItem(c, "explanation"))
 			printf("   %s %s%s=%s\n",
-			       !strcmp(str_of(e, "effect"), "supports") ? "+" : "-",
+			       !strcmp(json_str(e, "effect"), "supports") ? "+" : "-",
 			       cJSON_GetObjectItem(e, "step") ? "tried " : "",
-			       cJSON_GetObjectItem(e, "step") ? str_of(e, "step") :
-								 str_of(e, "question"),
-			       str_of(e, "answer"));
+			       cJSON_GetObjectItem(e, "step") ? json_str(e, "step") :
+								 json_str(e, "question"),
+			       json_str(e, "answer"));
 		cJSON_ArrayForEach(s, cJSON_GetObjectItem(c, "solutions"))
 			printf("   fix: %s\n", cJSON_GetObjectItem(s, "title")->valuestring);
 	}

@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../base/json.h"
 #include "../store/store.h"
 #include "cmd.h"
 
@@ -27,32 +28,26 @@ static const char usage[] =
 	"Exit status: 0 shown, 1 no such article or unreadable database, 2 bad\n"
 	"usage.\n";
 
-static const char *str(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsString(v) ? v->valuestring : "";
-}
-
 static void print_text(const cJSON *doc)
 {
 	const cJSON *it, *sol;
 	int first = 1;
 
-	printf("%s\n", str(doc, "title"));
-	printf("slug: %s\nplatforms:", str(doc, "slug"));
+	printf("%s\n", json_str(doc, "title"));
+	printf("slug: %s\nplatforms:", json_str(doc, "slug"));
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc, "platforms"))
-		printf("%s %s", first-- > 0 ? "" : ",", str(it, "name"));
+		printf("%s %s", first-- > 0 ? "" : ",", json_str(it, "name"));
 	first = 1;
 	printf("\nproducts:");
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc, "products"))
 		printf("%s %s", first-- > 0 ? "" : ",", it->valuestring);
-	printf("\nupdated: %s\n\ncauses:\n", str(doc, "updated_at"));
+	printf("\nupdated: %s\n\ncauses:\n", json_str(doc, "updated_at"));
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc, "causes")) {
 		const cJSON *fix = cJSON_GetObjectItemCaseSensitive(it, "fix_probability");
 
-		printf("  [%s] %s%s: %s\n", *str(it, "platform") ? str(it, "platform") : "any",
-		       !strcmp(str(it, "kind"), "check") ? "check " : "",
-		       str(it, "id"), str(it, "title"));
+		printf("  [%s] %s%s: %s\n", *json_str(it, "platform") ? json_str(it, "platform") : "any",
+		       !strcmp(json_str(it, "kind"), "check") ? "check " : "",
+		       json_str(it, "id"), json_str(it, "title"));
 		printf("        fixed by:");
 		cJSON_ArrayForEach(sol, cJSON_GetObjectItemCaseSensitive(it, "solutions"))
 			printf(" %s (%.0f%%)", sol->valuestring, cJSON_GetNumberValue(
@@ -62,12 +57,12 @@ static void print_text(const cJSON *doc)
 	printf("\nsteps:\n");
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc, "solutions"))
 		printf("  [%s] %s: %s\n        %g min (%s)\n",
-		       *str(it, "platform") ? str(it, "platform") : "any",
-		       str(it, "id"), str(it, "title"),
+		       *json_str(it, "platform") ? json_str(it, "platform") : "any",
+		       json_str(it, "id"), json_str(it, "title"),
 		       cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it, "cost")),
-		       str(it, "cost_basis"));
-	if (*str(doc, "escalation_html"))
-		printf("\nwhen no step helps (HTML):\n%s", str(doc, "escalation_html"));
+		       json_str(it, "cost_basis"));
+	if (*json_str(doc, "escalation_html"))
+		printf("\nwhen no step helps (HTML):\n%s", json_str(doc, "escalation_html"));
 }
 
 int cmd_show(int argc, char **argv)

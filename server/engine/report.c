@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../base/json.h"
 #include "../base/xalloc.h"
 
 int *eng_answers_new(const struct eng_model *m)
@@ -590,6 +591,7 @@ static cJSON *tree_node(struct tree_state *ts)
 		int s = r.step;
 
 		cJSON_AddStringToObject(node, "step", st->id);
+		add_ref(node, m, ts->answers, s);
 		cJSON_AddStringToObject(node, "text", st->title);
 		cJSON_AddNumberToObject(node, "cost", round(st->cost * 100) / 100);
 		cJSON_AddNumberToObject(node, "fix_probability",
@@ -647,27 +649,16 @@ cJSON *eng_tree_json(struct eng_work *w, const int *answers, int max_nodes)
 	return doc;
 }
 
-static const char *jstr(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-	return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-static double jnum(const cJSON *o, const char *k)
-{
-	return cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(o, k));
-}
-
 static void render_text(const cJSON *node, int depth, struct sbuf *out)
 {
 	const cJSON *e, *c;
 
 	if (cJSON_GetObjectItemCaseSensitive(node, "question")) {
 		sbuf_addf(out, "%*s%s (%s, %.3f bits)\n", depth * 2, "",
-			  jstr(node, "text"), jstr(node, "question"),
-			  jnum(node, "information_gain"));
+			  json_str(node, "text"), json_str(node, "question"),
+			  json_num(node, "information_gain"));
 		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(node, "answers")) {
-			sbuf_addf(out, "%*s= %s:\n", depth * 2 + 2, "", jstr(e, "value"));
+			sbuf_addf(out, "%*s= %s:\n", depth * 2 + 2, "", json_str(e, "value"));
 			render_text(cJSON_GetObjectItemCaseSensitive(e, "node"),
 				    depth + 2, out);
 		}
@@ -675,15 +666,15 @@ static void render_text(const cJSON *node, int depth, struct sbuf *out)
 	}
 	if (cJSON_GetObjectItemCaseSensitive(node, "step")) {
 		sbuf_addf(out, "%*stry %s (%s, %g min, fixes it %.0f%%)\n", depth * 2, "",
-			  jstr(node, "text"), jstr(node, "step"), jnum(node, "cost"),
-			  jnum(node, "fix_probability") * 100);
+			  json_str(node, "text"), json_str(node, "step"), json_num(node, "cost"),
+			  json_num(node, "fix_probability") * 100);
 		render_text(cJSON_GetObjectItemCaseSensitive(node, "failed"), depth, out);
 		return;
 	}
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(node, "causes"))
-		sbuf_addf(out, "%*s-> %s (%.0f%%)\n", depth * 2, "", jstr(c, "id"),
-			  jnum(c, "probability") * 100);
-	if (!strcmp(jstr(node, "outcome"), "not_fixed"))
+		sbuf_addf(out, "%*s-> %s (%.0f%%)\n", depth * 2, "", json_str(c, "id"),
+			  json_num(c, "probability") * 100);
+	if (!strcmp(json_str(node, "outcome"), "not_fixed"))
 		sbuf_addf(out, "%*s-> not fixed: hand over\n", depth * 2, "");
 }
 
@@ -710,13 +701,13 @@ static int render_dot(const cJSON *node, int *next_id, struct sbuf *out)
 
 	if (cJSON_GetObjectItemCaseSensitive(node, "question")) {
 		sbuf_addf(out, "  n%d [shape=box, label=", id);
-		dot_str(out, jstr(node, "text"));
+		dot_str(out, json_str(node, "text"));
 		sbuf_adds(out, "];\n");
 		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(node, "answers")) {
 			int child = render_dot(cJSON_GetObjectItemCaseSensitive(e, "node"),
 					       next_id, out);
 			sbuf_addf(out, "  n%d -> n%d [label=", id, child);
-			dot_str(out, jstr(e, "value"));
+			dot_str(out, json_str(e, "value"));
 			sbuf_adds(out, "];\n");
 		}
 		return id;
@@ -726,16 +717,16 @@ static int render_dot(const cJSON *node, int *next_id, struct sbuf *out)
 				       next_id, out);
 
 		sbuf_addf(out, "  n%d [shape=box, style=rounded, label=", id);
-		sbuf_addf(&label, "try: %s", jstr(node, "text"));
+		sbuf_addf(&label, "try: %s", json_str(node, "text"));
 		dot_str(out, label.buf);
 		sbuf_addf(out, "];\n  n%d -> n%d [label=\"not fixed\"];\n", id, child);
 		sbuf_release(&label);
 		return id;
 	}
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(node, "causes"))
-		sbuf_addf(&label, "%s%s %.0f%%", label.len ? "\n" : "", jstr(c, "id"),
-			  jnum(c, "probability") * 100);
-	if (!strcmp(jstr(node, "outcome"), "not_fixed"))
+		sbuf_addf(&label, "%s%s %.0f%%", label.len ? "\n" : "", json_str(c, "id"),
+			  json_num(c, "probability") * 100);
+	if (!strcmp(json_str(node, "outcome"), "not_fixed"))
 		sbuf_addf(&label, "%snot fixed: hand over", label.len ? "\n" : "");
 	sbuf_addf(out, "  n%d [shape=ellipse, label=", id);
 	dot_str(out, label.len ? label.buf : "(no listed cause)");

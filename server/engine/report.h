@@ -69,8 +69,10 @@ enum eng_tree_format { ENG_TREE_TEXT, ENG_TREE_JSON, ENG_TREE_DOT };
 
 /* Builds the decision tree that the next-action rule yields from answers
  * (usually none, or just 'problem'): each node a question (an edge per
- * answer) or a step to try (one edge, "it did not fix it", to what comes
- * next), each leaf the ranked causes and how the session ends. At most
+ * answer) or a step to try ({"step", "ref" (eng_step_ref on its path),
+ * "text", "cost", "fix_probability", "failed": the node that follows when
+ * it did not fix it}), each leaf the ranked causes and how the session
+ * ends. At most
  * max_nodes nodes are expanded; the document says when the tree was cut.
  * Caller frees. */
 struct cJSON *eng_tree_json(struct eng_work *w, const int *answers,

@@ -55,17 +55,6 @@ void http_request_release_args(struct http_request *req)
 	req->nr_args = req->alloc_args = 0;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes s[0, n) into out; -1 on a malformed escape or bad UTF-8. */
 static int form_decode(const char *s, size_t n, struct sbuf *out)
 {
@@ -74,8 +63,8 @@ static int form_decode(const char *s, size_t n, struct sbuf *out)
 		if (s[i] == '+') {
 			sbuf_addch(out, ' ');
 		} else if (s[i] == '%') {
-			int hi = i + 1 < n ? hex_digit(s[i + 1]) : -1;
-			int lo = i + 2 < n ? hex_digit(s[i + 2]) : -1;
+			int hi = i + 1 < n ? text_hex_digit(s[i + 1]) : -1;
+			int lo = i + 2 < n ? text_hex_digit(s[i + 2]) : -1;
 
 			/* A NUL would cut the value short: refused. */
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))

@@ -6,30 +6,17 @@
 
 #include <cjson/cJSON.h>
 
+#include "../base/json.h"
 #include "../base/sbuf.h"
-#include "../engine/model.h"
 #include "pages_internal.h"
 
 /* The walk down one path of the tree. */
 struct walk {
-	const struct eng_model *m;
 	cJSON *rows;
 	struct sbuf url; /* the wizard URL of the node at hand */
 	int first;       /* url has no argument yet */
-	int problem;     /* the article the path has answered, or -1 */
 	int nr_steps;    /* steps on the path so far */
 };
-
-static const char *str(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-	return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-static double num(const cJSON *o, const char *k)
-{
-	return cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(o, k));
-}
 
 /* Adds a row {key: value} and returns value. */
 static cJSON *add_row(struct walk *w, const char *key, cJSON *value)
@@ -59,56 +46,28 @@ static char *cost_text(double minutes)
 	return sbuf_detach(&t, NULL);
 }
 
-/* Appends the name the wizard gives step node back with (eng_step_ref):
- * its id when the path has answered its problem, else SLUG/ID. The tree
- * names a step by its id, unique only within its article; the title tells
- * steps of the same id apart. */
-static void add_step_ref(struct sbuf *out, const struct walk *w,
-			 const cJSON *node)
-{
-	const struct eng_model *m = w->m;
-	const char *id = str(node, "step"), *title = str(node, "text");
-
-	if (w->problem < 0 || eng_model_step(m, w->problem, id) < 0) {
-		for (int s = 0; s < m->nr_steps; s++) {
-			const struct eng_step *st = &m->steps[s];
-
-			if (!strcmp(st->id, id) && !strcmp(st->title, title)) {
-				sbuf_addf(out, "%s/", m->articles[st->article].slug);
-				break;
-			}
-		}
-	}
-	sbuf_adds(out, id);
-}
-
 static void walk_node(struct walk *w, const cJSON *node, int after_steps);
 
 static void walk_question(struct walk *w, const cJSON *node)
 {
-	const struct eng_model *m = w->m;
-	const char *id = str(node, "question");
-	int is_problem = !strcmp(id, m->questions[m->q_problem].id);
+	const char *id = json_str(node, "question");
 	const cJSON *e;
 	cJSON *q = add_row(w, "question", cJSON_CreateObject());
 
 	cJSON_AddStringToObject(q, "id", id);
-	cJSON_AddStringToObject(q, "text", str(node, "text"));
+	cJSON_AddStringToObject(q, "text", json_str(node, "text"));
 	cJSON_AddStringToObject(q, "url", w->url.buf);
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(node, "answers")) {
 		size_t len = w->url.len;
-		int first = w->first, problem = w->problem;
+		int first = w->first;
 		cJSON *a = add_row(w, "answer", cJSON_CreateObject());
 
-		cJSON_AddStringToObject(a, "value", str(e, "value"));
-		cJSON_AddStringToObject(a, "label", str(e, "label"));
-		page_add_param(&w->url, &w->first, id, str(e, "value"));
-		if (is_problem)
-			w->problem = eng_model_option(m, m->q_problem, str(e, "value"));
+		cJSON_AddStringToObject(a, "value", json_str(e, "value"));
+		cJSON_AddStringToObject(a, "label", json_str(e, "label"));
+		page_add_param(&w->url, &w->first, id, json_str(e, "value"));
 		walk_node(w, cJSON_GetObjectItemCaseSensitive(e, "node"), 0);
 		sbuf_setlen(&w->url, len);
 		w->first = first;
-		w->problem = problem;
 		add_row(w, "answer_end", cJSON_CreateTrue());
 	}
 	add_row(w, "question_end", cJSON_CreateTrue());
@@ -130,15 +89,14 @@ static void walk_steps(struct walk *w, const cJSON *node)
 	     node = cJSON_GetObjectItemCaseSensitive(node, "failed")) {
 		cJSON *s = cJSON_CreateObject();
 
-		cJSON_AddStringToObject(s, "id", str(node, "step"));
-		cJSON_AddStringToObject(s, "text", str(node, "text"));
+		cJSON_AddStringToObject(s, "id", json_str(node, "step"));
+		cJSON_AddStringToObject(s, "text", json_str(node, "text"));
 		cJSON_AddStringToObject(s, "url", w->url.buf);
-		page_add_owned_string(s, "cost_text", cost_text(num(node, "cost")));
-		cJSON_AddNumberToObject(s, "fix_probability", num(node, "fix_probability"));
+		page_add_owned_string(s, "cost_text", cost_text(json_num(node, "cost")));
+		cJSON_AddNumberToObject(s, "fix_probability", json_num(node, "fix_probability"));
 		cJSON_AddItemToArray(items, s);
 		sbuf_reset(&tried);
-		add_step_ref(&tried, w, node);
-		sbuf_adds(&tried, ":failed");
+		sbuf_addf(&tried, "%s:failed", json_str(node, "ref"));
 		page_add_param(&w->url, &w->first, "tried", tried.buf);
 		w->nr_steps++;
 	}
@@ -155,13 +113,13 @@ static void walk_leaf(struct walk *w, const cJSON *node, int after_steps)
 {
 	const cJSON *top = cJSON_GetArrayItem(
 		cJSON_GetObjectItemCaseSensitive(node, "causes"), 0);
-	int handover = !strcmp(str(node, "outcome"), "not_fixed");
+	int handover = !strcmp(json_str(node, "outcome"), "not_fixed");
 	cJSON *l = add_row(w, "leaf", cJSON_CreateObject());
 
 	cJSON_AddStringToObject(l, "url", w->url.buf);
 	cJSON_AddBoolToObject(l, "has_cause", top != NULL);
-	cJSON_AddStringToObject(l, "title", top ? str(top, "title") : "");
-	cJSON_AddNumberToObject(l, "probability", top ? num(top, "probability") : 0);
+	cJSON_AddStringToObject(l, "title", top ? json_str(top, "title") : "");
+	cJSON_AddNumberToObject(l, "probability", top ? json_num(top, "probability") : 0);
 	cJSON_AddBoolToObject(l, "handover", handover);
 	cJSON_AddStringToObject(l, "end_text",
 		handover ? (after_steps ? "None fixed it: hand over to support." :
@@ -181,20 +139,19 @@ static void walk_node(struct walk *w, const cJSON *node, int after_steps)
 		walk_leaf(w, node, after_steps);
 }
 
-cJSON *treeview_context(const struct eng_model *m, const cJSON *tree)
+cJSON *treeview_context(const cJSON *tree)
 {
 	const cJSON *problem = cJSON_GetObjectItemCaseSensitive(tree, "problem");
-	struct walk w = { m, cJSON_CreateArray(), SBUF_INIT, 1, -1, 0 };
+	struct walk w = { cJSON_CreateArray(), SBUF_INIT, 1, 0 };
 	cJSON *ctx = cJSON_CreateObject();
 
 	sbuf_adds(&w.url, "/wizard");
 	if (cJSON_IsString(problem)) {
 		cJSON_AddStringToObject(ctx, "problem", problem->valuestring);
 		page_add_param(&w.url, &w.first, "problem", problem->valuestring);
-		w.problem = eng_model_option(m, m->q_problem, problem->valuestring);
 	}
 	cJSON_AddStringToObject(ctx, "start_url", w.url.buf);
-	cJSON_AddNumberToObject(ctx, "nodes_total", num(tree, "nodes"));
+	cJSON_AddNumberToObject(ctx, "nodes_total", json_num(tree, "nodes"));
 	cJSON_AddBoolToObject(ctx, "truncated", cJSON_IsTrue(
 		cJSON_GetObjectItemCaseSensitive(tree, "truncated")));
 	walk_node(&w, cJSON_GetObjectItemCaseSensitive(tree, "root"), 0);

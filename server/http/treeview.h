@@ -5,11 +5,10 @@
 #define CLEW_TREEVIEW_H
 
 struct cJSON;
-struct eng_model;
 
 /*
- * Returns the page's context for tree, built by eng_tree_json over m
- * (caller frees): {"problem"?, "start_url", "nodes_total", "truncated",
+ * Returns the page's context for tree, built by eng_tree_json (caller
+ * frees): {"problem"?, "start_url", "nodes_total", "truncated",
  * "rows": [ROW]}. The rows are the tree in document order, flat (the
  * template's partials nest at most 16 deep, the tree may be deeper), and
  * each has one of these keys:
@@ -34,10 +33,9 @@ struct eng_model;
  *
  * Every "url" opens the wizard at that node:
  * /wizard[?problem=SLUG]&QUESTION=VALUE...&tried=STEP%3Afailed... in path
- * order, a step named as the wizard names it (eng_step_ref: its plain id
+ * order, each step by the tree node's "ref" (eng_step_ref: its plain id
  * once the path has answered its problem, else SLUG/ID).
  */
-struct cJSON *treeview_context(const struct eng_model *m,
-			       const struct cJSON *tree);
+struct cJSON *treeview_context(const struct cJSON *tree);
 
 #endif
