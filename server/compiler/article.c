@@ -793,6 +793,26 @@ static void add_labelled(struct walk *w, cmark_node *para)
 					    w->a->solutions[j].id);
 }
 
+/* Appends the title heading n gives its item to title: its label ("Cause
+ * 1: Permission missing", "Method 2: Reset the network"), else, with
+ * whole, its text. Returns 1 when the label is numbered so as to pair
+ * with a cause ("Solution 2" with "Cause 2"; "Step 2" only orders). */
+static int heading_title(cmark_node *n, int whole, struct sbuf *title)
+{
+	struct sbuf h = SBUF_INIT;
+	const char *label;
+	int numbered;
+
+	mdtree_plain_text(n, &h);
+	label = heading_label(h.buf, &numbered);
+	if (label || whole)
+		sbuf_adds(title, label ? label : h.buf);
+	if (heading_numbered_step(h.buf))
+		numbered = 0;
+	sbuf_release(&h);
+	return numbered;
+}
+
 /* Ends a Reasons/Solutions heading's scope. When none of its blocks was a
  * list item, its items come from its sub-headings (each with the blocks
  * under it), else from its whole text as one item. */
@@ -810,18 +830,8 @@ static void flush_mode(struct walk *w)
 		/* The Reasons or Solutions heading owns its text: one entry,
 		 * titled by the heading's own label when it has one ("Cause 1:
 		 * Permission missing"); numbered ones pair up by number. */
-		struct sbuf h = SBUF_INIT;
-		const char *label;
-
 		owner = w->mode_heading;
-		mdtree_plain_text(owner, &h);
-		label = heading_label(h.buf, &numbered);
-		/* "Step 2" orders steps; only "Solution 2" pairs with "Cause 2". */
-		if (heading_numbered_step(h.buf))
-			numbered = 0;
-		if (label)
-			sbuf_adds(&title, label);
-		sbuf_release(&h);
+		numbered = heading_title(owner, 0, &title);
 	}
 	for (size_t i = 0; i <= w->nr_mode_blocks; i++) {
 		cmark_node *n = i < w->nr_mode_blocks ? w->mode_blocks[i] : NULL;
@@ -838,20 +848,8 @@ static void flush_mode(struct walk *w)
 			sbuf_reset(&html);
 			sbuf_reset(&title);
 			owner = n;
-			mdtree_plain_text(n, &title);
-			/* "Method 2: Reset the network" is titled by its label
-			 * (its number is no pairing with causes). */
-			{
-				int by_number;
-				const char *label = heading_label(title.buf, &by_number);
-				char *kept = label ? xstrdup(label) : NULL;
-
-				if (kept) {
-					sbuf_reset(&title);
-					sbuf_adds(&title, kept);
-					free(kept);
-				}
-			}
+			/* (A sub-heading's number pairs with nothing.) */
+			heading_title(n, 1, &title);
 			line = mdtree_line(w->t, n);
 			continue;
 		}
@@ -1529,16 +1527,6 @@ static int url_is_absolute(const char *url)
 	return url[n] == ':';
 }
 
-/* The value of hex digit c, or -1. */
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-		return (c | 0x20) - 'a' + 10;
-	return -1;
-}
-
 /* The line of the block that holds inline node n. */
 static int block_line(struct mdtree *t, cmark_node *n)
 {
@@ -1594,8 +1582,8 @@ static void fix_links(struct kb_article *a, struct mdtree *t, struct diag *d)
 				int hi, lo;
 
 				if (*c == '%' && c + 2 < url + len &&
-				    (hi = hex_digit(c[1])) >= 0 &&
-				    (lo = hex_digit(c[2])) >= 0) {
+				    (hi = text_hex_digit(c[1])) >= 0 &&
+				    (lo = text_hex_digit(c[2])) >= 0) {
 					sbuf_addch(&name, (char)(hi * 16 + lo));
 					c += 2;
 				} else {

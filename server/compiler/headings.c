@@ -355,31 +355,61 @@ int heading_names_checks(const char *text)
 		     COUNT(check_words));
 }
 
+/* The length of the word at p: letters of any script (break_len says
+ * what separates words), digits excluded, so that "步骤1" is "步骤". */
+static size_t word_len(const char *p)
+{
+	size_t n = 0;
+
+	while (p[n] && !(p[n] >= '0' && p[n] <= '9') && !break_len(p + n)) {
+		n++;
+		while (((unsigned char)p[n] & 0xC0) == 0x80)
+			n++;
+	}
+	return n;
+}
+
+/* 1 when word (folded) is one of list. */
+static int word_in(const char *word, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(word, list[i]))
+			return 1;
+	return 0;
+}
+
+/* 1 when word (folded) numbers the steps of a procedure or methods, a
+ * digit after it: "step", "Methode", "步骤". */
+static int is_step_word(const char *word)
+{
+	return word_in(word, numbered_step_words, COUNT(numbered_step_words)) ||
+	       word_in(word, numbered_step_runs, COUNT(numbered_step_runs));
+}
+
+/* 1 when p (folded, blanks aside) goes on with a digit. */
+static int digit_follows(const char *p)
+{
+	p = text_ltrim(p);
+	return *p >= '0' && *p <= '9';
+}
+
 int heading_numbered_step(const char *text)
 {
 	struct sbuf folded = SBUF_INIT;
-	const char *p;
-	int yes = 0;
+	size_t n;
+	int yes;
 
 	text_fold(&folded, text_ltrim(text));
-	p = folded.buf;
-	for (size_t i = 0; i < COUNT(numbered_step_runs) && !yes; i++) {
-		size_t n = strlen(numbered_step_runs[i]);
-
-		yes = !strncmp(p, numbered_step_runs[i], n) &&
-		      *text_ltrim(p + n) >= '0' && *text_ltrim(p + n) <= '9';
-	}
-	/* "第1步" (zh): step 1. */
-	if (!strncmp(p, "\xe7\xac\xac", 3) && p[3] >= '0' && p[3] <= '9')
-		yes = 1;
-	for (size_t i = 0; i < COUNT(numbered_step_words) && !yes; i++) {
-		size_t n = strlen(numbered_step_words[i]);
-		const char *q = p + n;
-
-		if (strncmp(p, numbered_step_words[i], n) || (*q != ' ' && *q != '\t'))
-			continue;
-		q = text_ltrim(q);
-		yes = *q >= '0' && *q <= '9';
+	if (!strncmp(folded.buf, "\xe7\xac\xac", 3)) {
+		/* "第1步" (zh): step 1. */
+		yes = folded.buf[3] >= '0' && folded.buf[3] <= '9';
+	} else {
+		n = word_len(folded.buf);
+		yes = n && digit_follows(folded.buf + n);
+		if (yes) {
+			sbuf_setlen(&folded, n);
+			yes = is_step_word(folded.buf);
+		}
 	}
 	sbuf_release(&folded);
 	return yes;
@@ -422,29 +452,6 @@ enum kb_section_kind heading_phrase_kind(const char *text)
  * follows the word, else 0) and returns the text after the separator
  * (borrowed from heading), or NULL when there is none ("Possible causes",
  * "Solution 1"). */
-/* The length of the word at p: letters of any script (break_len says
- * what separates words), digits excluded, so that "步骤1" is "步骤". */
-static size_t word_len(const char *p)
-{
-	size_t n = 0;
-
-	while (p[n] && !(p[n] >= '0' && p[n] <= '9') && !break_len(p + n)) {
-		n++;
-		while (((unsigned char)p[n] & 0xC0) == 0x80)
-			n++;
-	}
-	return n;
-}
-
-/* 1 when word (folded) is one of list. */
-static int word_in(const char *word, const char *const *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(word, list[i]))
-			return 1;
-	return 0;
-}
-
 const char *heading_label(const char *heading, int *number)
 {
 	const char *p = text_ltrim(heading), *first = p;
@@ -453,7 +460,7 @@ const char *heading_label(const char *heading, int *number)
 	while (*p) {
 		size_t n;
 		struct sbuf word = SBUF_INIT;
-		int kind, digit;
+		int kind;
 
 		while (*p && (break_len(p) || (*p >= '0' && *p <= '9')))
 			p += break_len(p) ? break_len(p) : 1;
@@ -467,12 +474,9 @@ const char *heading_label(const char *heading, int *number)
 			text_fold(&word, raw.buf);
 			sbuf_release(&raw);
 		}
-		digit = text_ltrim(p + n)[0] >= '0' && text_ltrim(p + n)[0] <= '9';
 		kind = word_in(word.buf, cause_words, COUNT(cause_words)) ||
 		       word_in(word.buf, solution_words, COUNT(solution_words)) ||
-		       (p == first && digit &&
-			(word_in(word.buf, numbered_step_words, COUNT(numbered_step_words)) ||
-			 word_in(word.buf, numbered_step_runs, COUNT(numbered_step_runs))));
+		       (p == first && digit_follows(p + n) && is_step_word(word.buf));
 		sbuf_release(&word);
 		p += n;
 		if (!kind)

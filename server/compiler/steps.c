@@ -171,6 +171,17 @@ int steps_escalation_heading(const char *text)
 	       heading_kind(text) == KB_SECTION_TEXT && !heading_is_checklist(text);
 }
 
+/* The list paragraph (its plain text) announces, ending in ':' right
+ * before it, or NULL. */
+static cmark_node *list_after(cmark_node *paragraph, const char *text)
+{
+	cmark_node *next = cmark_node_next(paragraph);
+	size_t len = text_rtrim_len(text, strlen(text));
+
+	return next && cmark_node_get_type(next) == CMARK_NODE_LIST && len &&
+	       text_colon_len(text, len) ? next : NULL;
+}
+
 /* 1 when paragraph (its plain text) says what to do when nothing
  * helped: a sentence such as "If the issue persists, ..." that does not
  * announce more things to try ("If you still can't connect, try these
@@ -179,15 +190,11 @@ int steps_escalation_heading(const char *text)
  * names support ("contact support with the following:"). */
 static int escalation_paragraph(cmark_node *paragraph, const char *text)
 {
-	cmark_node *next = cmark_node_next(paragraph);
-	size_t len = text_rtrim_len(text, strlen(text));
-	int announces = next && cmark_node_get_type(next) == CMARK_NODE_LIST &&
-			len && text_colon_len(text, len);
-
 	if (!says(text, escalation_phrases, COUNT(escalation_phrases)) ||
 	    heading_is_checklist(text))
 		return 0;
-	return !announces || says(text, support_words, COUNT(support_words));
+	return !list_after(paragraph, text) ||
+	       says(text, support_words, COUNT(support_words));
 }
 
 void steps_escalation(struct kb_article *a, struct mdtree *t)
@@ -230,17 +237,14 @@ void steps_escalation(struct kb_article *a, struct mdtree *t)
 			para = n;
 	}
 	if (para) {
-		cmark_node *next = cmark_node_next(para);
-		size_t len;
+		cmark_node *list;
 
 		plain(para, &text);
 		sbuf_reset(&html);
 		mdtree_render(para, &html);
 		/* "... contact support with the following:" and its list. */
-		len = text_rtrim_len(text.buf, text.len);
-		if (next && cmark_node_get_type(next) == CMARK_NODE_LIST &&
-		    len && text_colon_len(text.buf, len))
-			mdtree_render(next, &html);
+		if ((list = list_after(para, text.buf)))
+			mdtree_render(list, &html);
 		a->escalation_html = sbuf_detach(&html, NULL);
 	}
 cleanup:

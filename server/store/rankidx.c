@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "../base/sbuf.h"
-#include "bm25.h"
 #include "../base/xalloc.h"
+#include "bm25.h"
 
 /* FTS5 cuts longer tokens to this many bytes, and so do we. */
 #define MAX_TOKEN 32768
