@@ -309,6 +309,7 @@ static void add_try(struct http_request *req, cJSON *ctx)
 	const char *ref = cJSON_GetStringValue(cJSON_GetObjectItem(step, "ref"));
 	const char *q = cJSON_GetStringValue(cJSON_GetObjectItem(why, "question"));
 	double eco = cJSON_GetNumberValue(cJSON_GetObjectItem(why, "expected_cost_asking_first"));
+	static const char *const results[] = { "fixed", "failed", "skipped" };
 	struct sbuf v = SBUF_INIT;
 	int n = 0;
 
@@ -326,14 +327,12 @@ static void add_try(struct http_request *req, cJSON *ctx)
 		cJSON_AddStringToObject(t, "weighed_text", qi >= 0 ? m->questions[qi].text : q);
 		page_add_owned_string(t, "weighed_cost_text", cost_text(eco));
 	}
-	sbuf_addf(&v, "%s:fixed", ref);
-	cJSON_AddStringToObject(t, "fixed", v.buf);
-	sbuf_reset(&v);
-	sbuf_addf(&v, "%s:failed", ref);
-	cJSON_AddStringToObject(t, "failed", v.buf);
-	sbuf_reset(&v);
-	sbuf_addf(&v, "%s:skipped", ref);
-	cJSON_AddStringToObject(t, "skipped", v.buf);
+	/* The three answers' values of 'tried'. */
+	for (size_t i = 0; i < sizeof(results) / sizeof(*results); i++) {
+		sbuf_reset(&v);
+		sbuf_addf(&v, "%s:%s", ref, results[i]);
+		cJSON_AddStringToObject(t, results[i], v.buf);
+	}
 	sbuf_release(&v);
 	later = cJSON_AddArrayToObject(t, "later");
 	{
@@ -479,6 +478,7 @@ static void ask_again(struct http_request *req, cJSON *doc)
 	const char *ask = http_arg(req, "ask");
 	const cJSON *problem = cJSON_GetObjectItem(doc, "problem");
 	int q = ask ? eng_model_question(m, ask) : -1, *answers;
+	cJSON *question, *action;
 
 	if (q < 0 || http_arg(req, ask))
 		return;
@@ -487,18 +487,16 @@ static void ask_again(struct http_request *req, cJSON *doc)
 	if (cJSON_IsString(problem))
 		answers[m->q_problem] = eng_model_option(m, m->q_problem,
 							 problem->valuestring);
-	cJSON_ReplaceItemInObject(doc, "next_question", eng_question_json(m, answers, q));
+	question = eng_question_json(m, answers, q);
+	free(answers);
 	/* That question is all the page asks: no step on offer, no ending
 	 * beside it (the answer may change both). */
-	{
-		cJSON *action = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(action, "type", "question");
-		cJSON_AddItemToObject(action, "question", eng_question_json(m, answers, q));
-		cJSON_ReplaceItemInObject(doc, "next_action", action);
-		cJSON_ReplaceItemInObject(doc, "outcome", cJSON_CreateNull());
-	}
-	free(answers);
+	action = cJSON_CreateObject();
+	cJSON_AddStringToObject(action, "type", "question");
+	cJSON_AddItemToObject(action, "question", cJSON_Duplicate(question, 1));
+	cJSON_ReplaceItemInObject(doc, "next_question", question);
+	cJSON_ReplaceItemInObject(doc, "next_action", action);
+	cJSON_ReplaceItemInObject(doc, "outcome", cJSON_CreateNull());
 }
 
 /* With 'lang' naming a language the KB has, the problems offered are the
@@ -547,6 +545,20 @@ static int same_site(const struct http_request *req)
 	return 0;
 }
 
+/* Answers 303 See Other with url as Location; the body says note (may
+ * be NULL), then where to go. Not cached: where it leads depends on more
+ * than the URL. */
+static void see_other(struct http_reply *rep, const char *url, const char *note)
+{
+	rep->status = 303;
+	rep->content_type = "text/plain; charset=utf-8";
+	http_reply_header(rep, "Location", url);
+	http_reply_header(rep, "Cache-Control", "no-store");
+	if (note)
+		sbuf_addf(&rep->body, "%s\n", note);
+	sbuf_addf(&rep->body, "See %s\n", url);
+}
+
 /* POST /wizard: a step's "Yes, it's fixed" (a form, so that a browser
  * without JavaScript can send it, and so that recording outcomes later
  * changes no page). Answered 303 with the GET URL of the page it leads
@@ -577,11 +589,7 @@ static void wizard_post(struct http_request *req, struct http_reply *rep)
 	for (size_t i = from; i < req->nr_args; i++)
 		if (strcmp(req->args[i].key, "ask"))
 			page_add_param(&url, &first, req->args[i].key, req->args[i].value);
-	rep->status = 303;
-	rep->content_type = "text/plain; charset=utf-8";
-	http_reply_header(rep, "Location", url.buf);
-	http_reply_header(rep, "Cache-Control", "no-store");
-	sbuf_addf(&rep->body, "See %s\n", url.buf);
+	see_other(rep, url.buf, NULL);
 	sbuf_release(&url);
 }
 
@@ -606,16 +614,14 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 
 		if (problem && *problem && eng_model_option(m, m->q_problem, problem) < 0 &&
 		    kbstate_article(req->kb, problem)) {
-			struct sbuf url = SBUF_INIT;
+			struct sbuf url = SBUF_INIT, note = SBUF_INIT;
 
 			sbuf_adds(&url, "/articles/");
 			page_url_encode(&url, problem);
-			rep->status = 303;
-			rep->content_type = "text/plain; charset=utf-8";
-			http_reply_header(rep, "Location", url.buf);
-			sbuf_addf(&rep->body, "'%s' has no causes to troubleshoot; see %s\n",
-				  problem, url.buf);
+			sbuf_addf(&note, "'%s' has no causes to troubleshoot.", problem);
+			see_other(rep, url.buf, note.buf);
 			sbuf_release(&url);
+			sbuf_release(&note);
 			return;
 		}
 	}
@@ -681,7 +687,7 @@ void page_tree(struct http_request *req, struct http_reply *rep, const char *par
 	w = kbstate_work_take(req->kb);
 	tree = eng_tree_json(w, answers, TREE_MAX_NODES);
 	kbstate_work_give(req->kb, w);
-	ctx = treeview_context(m, tree);
+	ctx = treeview_context(tree);
 	cJSON_Delete(tree);
 	cJSON_AddItemToObject(ctx, "site", page_site(req, "Decision tree"));
 	if (problem) {
@@ -707,7 +713,7 @@ void page_detect(struct http_request *req, struct http_reply *rep, const char *p
 	struct probe_opts opts = { http_arg(req, "device"), 0, 0 };
 	struct probe_result *r;
 	const struct probe_answer *ans;
-	struct sbuf url = SBUF_INIT, detected = SBUF_INIT;
+	struct sbuf url = SBUF_INIT, detected = SBUF_INIT, note = SBUF_INIT;
 	int nr = 0, first = 1;
 
 	(void)param;
@@ -741,16 +747,13 @@ void page_detect(struct http_request *req, struct http_reply *rep, const char *p
 	}
 	if (detected.len)
 		page_add_param(&url, &first, "detected", detected.buf);
-	rep->status = 303;
-	rep->content_type = "text/plain; charset=utf-8";
-	http_reply_header(rep, "Location", url.buf);
-	http_reply_header(rep, "Cache-Control", "no-store");
 	if (!probe_bluez_available(r))
-		sbuf_addf(&rep->body, "BlueZ could not be reached: %s\n",
+		sbuf_addf(&note, "BlueZ could not be reached: %s",
 			  probe_bluez_errmsg(r) ? probe_bluez_errmsg(r) : "unknown error");
-	sbuf_addf(&rep->body, "See %s\n", url.buf);
+	see_other(rep, url.buf, note.len ? note.buf : NULL);
 	probe_result_free(r);
 	sbuf_release(&url);
 	sbuf_release(&detected);
+	sbuf_release(&note);
 }
 
