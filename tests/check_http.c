@@ -633,6 +633,15 @@ static const char *preferred(const char *question)
 	return NULL;
 }
 
+/* Appends a form field, urlencoded, after sep ('?', '&', or 0: none). */
+static void add_field(struct sbuf *q, char sep, const char *name, const char *value)
+{
+	if (sep)
+		sbuf_addch(q, sep);
+	url_encode(q, name);
+	sbuf_addch(q, '=');
+	url_encode(q, value);
+}
 /* Submits the <form class="question"> in html the way a browser would,
  * choosing one radio option; returns the GET URL (malloc'd; caller frees),
  * or NULL when the page has no question form. */
@@ -664,11 +673,8 @@ static char *submit_question(const char *html)
 		ck_assert_ptr_nonnull(name);
 		ck_assert_ptr_nonnull(value);
 		if (!strcmp(type, "hidden")) {
-			sbuf_addch(&url, first ? '?' : '&');
+			add_field(&url, first ? '?' : '&', name, value);
 			first = 0;
-			url_encode(&url, name);
-			sbuf_addch(&url, '=');
-			url_encode(&url, value);
 		} else if (!strcmp(type, "radio")) {
 			const char *want = preferred(name);
 
@@ -1534,6 +1540,16 @@ START_TEST(test_wizard_change_with_a_step)
 }
 END_TEST
 
+/* How many times needle stands in haystack. */
+static int occurrences(const char *haystack, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = haystack; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
 /* A checklist page is a troubleshooter: its first step offered at once,
  * its ranked list read as what most likely fixes it (each step once). */
 START_TEST(test_wizard_checklist)
@@ -1550,6 +1566,11 @@ START_TEST(test_wizard_checklist)
 	assert_has(r.body.buf, "<h2 tabindex=\"-1\">Restart the router</h2>");
 	assert_has(r.body.buf, "<h2>What most likely fixes it</h2>");
 	assert_lacks(r.body.buf, "How to fix it");
+	/* Each step once in the list: its check and its fix are one. */
+	ck_assert_int_eq(occurrences(r.body.buf, "<h3>Restart the router</h3>"), 1);
+	ck_assert_int_eq(occurrences(r.body.buf,
+				     "<h3>Forget the network and join it again</h3>"), 1);
+	ck_assert_int_eq(occurrences(r.body.buf, "Forget the network and join it again"), 2);
 	reply_release(&r);
 	r = get(srv.port, "/wizard?problem=wifi-drops&tried=windows-fix-1:failed"
 		"&tried=windows-fix-2:failed&tried=windows-fix-3:failed&tried=windows-fix-4:failed");
@@ -2086,22 +2107,28 @@ static char *submit_try(const char *html, const char *result, int post)
 	const char *form = strstr(html, "<form class=\"try\"");
 	const char *end, *p;
 	struct sbuf q = SBUF_INIT, want = SBUF_INIT, url = SBUF_INIT;
+	char *action;
 	int found = 0;
 
 	if (!form)
 		return NULL;
 	end = strstr(form, "</form>");
 	ck_assert_ptr_nonnull(end);
+	p = strchr(form, '>');
+	action = tag_attr(form, p, "action");
+	ck_assert_str_eq(action, "/wizard");
+	free(action);
+	assert_has(form, "method=\"get\"");
 	for (p = form; (p = strstr(p, "<input")) && p < end; p++) {
 		const char *close = strchr(p, '>');
+		char *type = tag_attr(p, close, "type");
 		char *name = tag_attr(p, close, "name");
 		char *value = tag_attr(p, close, "value");
 
-		if (q.len)
-			sbuf_addch(&q, '&');
-		url_encode(&q, name);
-		sbuf_addch(&q, '=');
-		url_encode(&q, value);
+		ck_assert_ptr_nonnull(type);
+		ck_assert_str_eq(type, "hidden");
+		add_field(&q, q.len ? '&' : 0, name, value);
+		free(type);
 		free(name);
 		free(value);
 	}
@@ -2115,10 +2142,7 @@ static char *submit_try(const char *html, const char *result, int post)
 		if (n > want.len && !strcmp(value + n - want.len, want.buf)) {
 			/* Only "Yes, it's fixed" is a POST. */
 			ck_assert_msg(!post == !method, "the %s button's method", result);
-			if (q.len)
-				sbuf_addch(&q, '&');
-			sbuf_adds(&q, "tried=");
-			url_encode(&q, value);
+			add_field(&q, q.len ? '&' : 0, "tried", value);
 			found = 1;
 		}
 		free(value);
