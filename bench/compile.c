@@ -113,7 +113,7 @@ int main(int argc, char **argv)
 		double t0, gen, secs;
 		int warnings;
 
-		t0 = corpus_now();
+		t0 = bench_now();
 		if (corpus_grow(&c, sizes[i])) {
 			fprintf(stderr, "bench/compile: cannot write article %zu: %s\n",
 				c.nr, strerror(errno));
@@ -122,16 +122,16 @@ int main(int argc, char **argv)
 		/* The new files go to disk before the clock starts: else the
 		 * output's fsync (an ext4 journal commit) would wait for them. */
 		sync();
-		gen = corpus_now() - t0;
+		gen = bench_now() - t0;
 
-		t0 = corpus_now();
+		t0 = bench_now();
 		if (compile_run(inputs, 1, &opts, &d, &st)) {
 			diag_print(&d, stderr);
 			fprintf(stderr, "bench/compile: compile_run failed at %zu articles\n",
 				sizes[i]);
 			goto cleanup;
 		}
-		secs = corpus_now() - t0;
+		secs = bench_now() - t0;
 		if (st.articles != sizes[i]) {
 			fprintf(stderr, "bench/compile: compiled %zu articles, expected %zu\n",
 				st.articles, sizes[i]);
@@ -165,12 +165,12 @@ int main(int argc, char **argv)
 		       TARGET_RATE, TARGET_SIZE, TARGET_SIZE);
 	ret = 0;
 cleanup:
-	t_rm = corpus_now();
+	t_rm = bench_now();
 	if (corpus_remove(&c))
 		fprintf(stderr, "bench/compile: cannot remove %s: %s\n", c.dir.buf,
 			strerror(errno));
 	else if (c.nr)
-		printf("(removed the corpus in %.2f s)\n", corpus_now() - t_rm);
+		printf("(removed the corpus in %.2f s)\n", bench_now() - t_rm);
 	corpus_release(&c);
 	diag_release(&d);
 	free(us_per);

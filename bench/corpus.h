@@ -16,6 +16,7 @@
 
 #include "../server/base/sbuf.h"
 #include "../server/base/xalloc.h"
+#include "bench.h"
 
 /* Article i is generated from its own seed, so the first n articles are the
  * same whatever the final size: a corpus grows by appending files. */
@@ -123,27 +124,17 @@ struct corpus {
 
 #define CORPUS_INIT { SBUF_INIT, SBUF_INIT, SBUF_INIT, 0, 0 }
 
-/* splitmix64: small, fast, and good enough for text. */
-static uint64_t corpus_rand(uint64_t *s)
-{
-	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
 /* Returns a number in [lo, hi]. */
 static size_t corpus_between(uint64_t *s, size_t lo, size_t hi)
 {
-	return lo + (size_t)(corpus_rand(s) % (hi - lo + 1));
+	return lo + (size_t)(bench_rand(s) % (hi - lo + 1));
 }
 
 /* A word with a skewed distribution: index n*u^2, so word 0 is about 5%
  * of the text and the last ones about 0.1% each. */
 static const char *corpus_word(uint64_t *s)
 {
-	double u = (double)(corpus_rand(s) >> 11) * 0x1.0p-53;
+	double u = bench_unit(s);
 
 	return corpus_words[(size_t)(u * u * (double)CORPUS_NR_WORDS)];
 }
@@ -154,7 +145,7 @@ static void corpus_error_code(struct sbuf *sb, size_t i)
 	uint64_t s = CORPUS_SEED ^ (uint64_t)i;
 
 	sbuf_addf(sb, "0x%06llx%04zx",
-		  (unsigned long long)(corpus_rand(&s) & 0xffffff), i & 0xffff);
+		  (unsigned long long)(bench_rand(&s) & 0xffffff), i & 0xffff);
 }
 
 /* Appends n words, the first capitalised, without a final period. */
@@ -182,7 +173,7 @@ static void corpus_item(struct sbuf *sb, uint64_t *s, int solution,
 	uint64_t extra;
 
 	corpus_words_n(sb, s, corpus_between(s, 3, 5));
-	extra = corpus_rand(s) % 4;
+	extra = bench_rand(s) % 4;
 	w1 = corpus_word(s);
 	w2 = corpus_word(s);
 	w3 = corpus_word(s);
@@ -202,14 +193,14 @@ static void corpus_article(struct sbuf *sb, size_t i)
 {
 	uint64_t s = CORPUS_SEED ^ ((uint64_t)i * UINT64_C(0x2545f4914f6cdd1d));
 	size_t plat[3], nr_plat = corpus_between(&s, 2, 3);
-	size_t prod = corpus_rand(&s) % CORPUS_NR_PRODUCTS;
-	int annotated = corpus_rand(&s) % 4 == 0; /* one article in four */
-	size_t code_platform = corpus_rand(&s) % nr_plat;
+	size_t prod = bench_rand(&s) % CORPUS_NR_PRODUCTS;
+	int annotated = bench_rand(&s) % 4 == 0; /* one article in four */
+	size_t code_platform = bench_rand(&s) % nr_plat;
 	uint64_t when;
 
 	/* nr_plat distinct platforms. */
 	for (size_t n = 0; n < nr_plat;) {
-		size_t p = corpus_rand(&s) % CORPUS_NR_PLATFORMS, k;
+		size_t p = bench_rand(&s) % CORPUS_NR_PLATFORMS, k;
 
 		for (k = 0; k < n && plat[k] != p; k++)
 			;
@@ -227,7 +218,7 @@ static void corpus_article(struct sbuf *sb, size_t i)
 	sbuf_adds(sb, "?\nplatform: [");
 	for (size_t k = 0; k < nr_plat; k++)
 		sbuf_addf(sb, "%s\"%s\"", k ? "," : "", corpus_platforms[plat[k]].name);
-	when = corpus_rand(&s);
+	when = bench_rand(&s);
 	sbuf_addf(sb, "]\nupdatedAt: %d-%02d-%02d %02d:%02d:%02d\n",
 		  2019 + (int)(when % 6), 1 + (int)((when >> 8) % 12),
 		  1 + (int)((when >> 16) % 28), (int)((when >> 24) % 24),
@@ -243,9 +234,9 @@ static void corpus_article(struct sbuf *sb, size_t i)
 	sbuf_adds(sb, ". The log shows error `");
 	corpus_error_code(sb, i);
 	sbuf_adds(sb, "`");
-	if (corpus_rand(&s) % 10 == 0)
+	if (bench_rand(&s) % 10 == 0)
 		sbuf_addf(sb, " near the %s module",
-			  corpus_rare[corpus_rand(&s) % CORPUS_NR_RARE]);
+			  corpus_rare[bench_rand(&s) % CORPUS_NR_RARE]);
 	sbuf_adds(sb, ".\n");
 
 	for (size_t k = 0; k < nr_plat; k++) {
@@ -352,15 +343,6 @@ static void corpus_release(struct corpus *c)
 	sbuf_release(&c->src);
 	sbuf_release(&c->db);
 	c->nr = c->bytes = 0;
-}
-
-/* Seconds on the monotonic clock. */
-static double corpus_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 #endif

@@ -3,19 +3,14 @@
  * 100 questions and 300 steps and on the shipped kb/. Prints figures;
  * asserts nothing about time. */
 #define _GNU_SOURCE
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "../server/base/diag.h"
-#include "../server/base/sbuf.h"
-#include "../server/compiler/compile.h"
+#include "../server/base/xalloc.h"
 #include "../server/engine/engine.h"
 #include "../server/engine/report.h"
-#include "../server/store/store.h"
+#include "bench.h"
 #include "synth_model.h"
 
 static unsigned long rng = 42;
@@ -23,20 +18,6 @@ static unsigned long rng = 42;
 static unsigned rnd(unsigned n)
 {
 	return synth_rnd(&rng, n);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
 }
 
 /* A session as a user with a true cause c would bring it: the problem
@@ -92,11 +73,12 @@ static void report(const char *label, double *lat, int n, long asked,
 		return;
 	for (int i = 0; i < n; i++)
 		total += lat[i];
-	qsort(lat, (size_t)n, sizeof(*lat), cmp_double);
+	qsort(lat, (size_t)n, sizeof(*lat), bench_cmp_double);
 	printf("  %-26s %6d: %9.0f diagnoses/s  median %.1f us  p99 %.1f us  "
 	       "max %.1f us  (next: a question %ld%%, a step %ld%%)\n",
-	       label, n, n / total, lat[n / 2] * 1e6, lat[n * 99 / 100] * 1e6,
-	       lat[n - 1] * 1e6, asked * 100 / n, tries * 100 / n);
+	       label, n, n / total, bench_percentile(lat, (size_t)n, 50) * 1e6,
+	       bench_percentile(lat, (size_t)n, 99) * 1e6, lat[n - 1] * 1e6,
+	       asked * 100 / n, tries * 100 / n);
 }
 
 /* Times n diagnoses; prints the figures of all of them, then of those that
@@ -106,9 +88,9 @@ static void run(const char *name, const struct eng_model *m, int n,
 {
 	struct eng_work *w = eng_work_new(m);
 	int *a = eng_answers_new(m);
-	unsigned char *t = calloc((size_t)m->nr_steps + 1, 1);
-	double *lat = calloc((size_t)n, sizeof(*lat));
-	double *planned = calloc((size_t)n, sizeof(*planned)), t0;
+	unsigned char *t = xcalloc((size_t)m->nr_steps + 1, 1);
+	double *lat = xcalloc((size_t)n, sizeof(*lat));
+	double *planned = xcalloc((size_t)n, sizeof(*planned)), t0;
 	struct eng_result r;
 	long asked = 0, tries = 0, p_asked = 0, p_tries = 0;
 	int nr_planned = 0;
@@ -119,9 +101,9 @@ static void run(const char *name, const struct eng_model *m, int n,
 	}
 	for (int i = 0; i < n; i++) {
 		random_tried(m, random_answers(m, a, max_answers), t);
-		t0 = now();
+		t0 = bench_now();
 		eng_diagnose(w, a, t, NULL, &r);
-		lat[i] = now() - t0;
+		lat[i] = bench_now() - t0;
 		asked += r.action == ENG_ACT_ASK;
 		tries += r.action == ENG_ACT_TRY;
 		if (r.nr_plan > 0) {
@@ -144,47 +126,16 @@ static void run(const char *name, const struct eng_model *m, int n,
 int main(int argc, char **argv)
 {
 	const char *kb_dir = argc > 1 ? argv[1] : "kb";
-	char tmpl[] = "/tmp/clew-bench-engine-XXXXXX";
-	struct sbuf out = SBUF_INIT;
-	struct diag d = DIAG_INIT;
-	struct compile_opts opts = { NULL, 0, 0, NULL };
-	struct compile_stats st;
 	struct eng_model *m;
-	struct store *s;
-	char *err = NULL;
-	int ret = 1;
 
 	m = synth_model_new(&rng, 1000, 100, 300);
 	run("synthetic KB", m, 20000, 8);
 	eng_model_free(m);
-
-	if (!mkdtemp(tmpl)) {
-		perror("mkdtemp");
+	if (!(m = bench_load_kb(kb_dir, "bench/engine")))
 		return 1;
-	}
-	sbuf_addf(&out, "%s/kb.sqlite", tmpl);
-	opts.output = out.buf;
-	if (compile_run((const char *const *)&kb_dir, 1, &opts, &d, &st)) {
-		diag_print(&d, stderr);
-		goto cleanup;
-	}
-	s = store_open(out.buf, &err);
-	if (!s || !(m = store_load_model(s))) {
-		fprintf(stderr, "bench/engine: %s\n", err ? err : store_errmsg(s));
-		store_free(s);
-		goto cleanup;
-	}
 	run("shipped kb/", m, 200000, 6);
 	eng_model_free(m);
-	store_free(s);
 	printf("targets: p99 < 1 ms on the synthetic KB; > 200,000 diagnoses/s "
 	       "on the shipped KB (single thread), all sessions\n");
-	ret = 0;
-cleanup:
-	unlink(out.buf);
-	rmdir(tmpl);
-	free(err);
-	diag_release(&d);
-	sbuf_release(&out);
-	return ret;
+	return 0;
 }

@@ -73,29 +73,11 @@ static const struct query query_table[] = {
 };
 #define NR_QUERIES (sizeof(query_table) / sizeof(*query_table))
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Nearest-rank percentile p (0..100] of the n sorted values. */
-static double percentile(const double *sorted, size_t n, double p)
-{
-	size_t rank = (size_t)(p / 100.0 * (double)n + 0.999999);
-
-	if (!n)
-		return 0;
-	if (rank < 1)
-		rank = 1;
-	return sorted[(rank > n ? n : rank) - 1];
-}
-
 static void print_row(const char *name, double *ms, size_t n, double hits)
 {
-	qsort(ms, n, sizeof(*ms), cmp_double);
+	qsort(ms, n, sizeof(*ms), bench_cmp_double);
 	printf("%-16s %6zu %8.3f %8.3f %8.3f %8.3f %10.1f\n", name, n,
-	       percentile(ms, n, 50), percentile(ms, n, 90), percentile(ms, n, 99),
+	       bench_percentile(ms, n, 50), bench_percentile(ms, n, 90), bench_percentile(ms, n, 99),
 	       n ? ms[n - 1] : 0, n ? hits / (double)n : 0);
 }
 
@@ -121,10 +103,10 @@ static int run_query(struct store *st, const struct query *q,
 	struct store_search_opts so = { q->text ? q->text : code, q->platform, 0 };
 	cJSON *doc = NULL;
 	enum store_search_result r;
-	double t0 = corpus_now();
+	double t0 = bench_now();
 
 	r = store_search(st, &so, &doc);
-	*ms = (corpus_now() - t0) * 1e3;
+	*ms = (bench_now() - t0) * 1e3;
 	if (r != STORE_SEARCH_OK) {
 		fprintf(stderr, "bench/search: '%s': %s\n", so.query,
 			store_errmsg(st));
@@ -168,7 +150,7 @@ int main(int argc, char **argv)
 			strerror(errno));
 		goto cleanup;
 	}
-	t0 = corpus_now();
+	t0 = bench_now();
 	{
 		const char *inputs[] = { c.src.buf };
 		struct compile_opts opts = { c.db.buf, 0, 0, NULL };
@@ -181,7 +163,7 @@ int main(int argc, char **argv)
 	}
 	printf("clew search benchmark: %zu articles (%zu KiB of Markdown, compiled "
 	       "in %.2f s, %d warnings)\n", c.nr, c.bytes / 1024,
-	       corpus_now() - t0, d.warnings);
+	       bench_now() - t0, d.warnings);
 	st = store_open(c.db.buf, &err);
 	if (!st) {
 		fprintf(stderr, "bench/search: %s\n", err);
@@ -232,8 +214,8 @@ int main(int argc, char **argv)
 	if (nr_empty)
 		printf("note: %zu queries expected to match found nothing (a small "
 		       "corpus lacks some rare words)\n", nr_empty);
-	med = percentile(all, nr_queries, 50);
-	p99 = percentile(all, nr_queries, 99);
+	med = bench_percentile(all, nr_queries, 50);
+	p99 = bench_percentile(all, nr_queries, 99);
 	printf("\ntarget: median <= %.1f ms: %.3f ms, %s; "
 	       "p99 <= %.1f ms: %.3f ms, %s\n",
 	       TARGET_MEDIAN_MS, med, med <= TARGET_MEDIAN_MS ? "met" : "NOT met",

@@ -105,7 +105,7 @@ static double insert_rows(sqlite3 *db, const struct rows *r)
 	sbuf_addch(&sql, ')');
 	if (sqlite3_prepare_v2(db, sql.buf, -1, &s, NULL) != SQLITE_OK)
 		goto cleanup;
-	t0 = corpus_now();
+	t0 = bench_now();
 	for (size_t i = 0; i < r->nr; i++) {
 		for (int j = 0; j < r->ncol; j++)
 			sqlite3_bind_value(s, j + 1, r->v[i * (size_t)r->ncol + (size_t)j]);
@@ -113,7 +113,7 @@ static double insert_rows(sqlite3 *db, const struct rows *r)
 			goto cleanup;
 		sqlite3_reset(s);
 	}
-	secs = corpus_now() - t0;
+	secs = bench_now() - t0;
 cleanup:
 	sqlite3_finalize(s);
 	sbuf_release(&sql);
@@ -267,11 +267,11 @@ int main(int argc, char **argv)
 		printf("%-24s %9zu %9.3f %9.2f\n", tabs[i].name, tabs[i].nr, secs,
 		       tabs[i].nr ? secs * 1e6 / (double)tabs[i].nr : 0.0);
 	}
-	t0 = corpus_now();
+	t0 = bench_now();
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto sql_error;
-	commit = corpus_now() - t0;
-	t0 = corpus_now();
+	commit = bench_now() - t0;
+	t0 = bench_now();
 	fd = open(out.buf, O_RDONLY);
 	if (fd < 0 || fsync(fd)) {
 		fprintf(stderr, "bench/store_floor: fsync %s: %s\n", out.buf,
@@ -281,7 +281,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	close(fd);
-	sync_s = corpus_now() - t0;
+	sync_s = bench_now() - t0;
 
 	printf("\nplain tables: %zu rows in %.3f s; full-text rows: %zu in %.3f s\n",
 	       plain_rows, plain, fts_rows, fts);
