@@ -1,15 +1,17 @@
 # tests/lib/podman.sh: podman for the container and fresh-system tests, with
-# no Docker engine and no registry (shared/CONTAINERS.md). Sourced by
+# no Docker engine and no registry: rootful podman with runc, its state kept
+# apart, and the base image made with debootstrap. Sourced by
 # tests/container/run and tests/fresh/run; bash only.
 #
 #   podman_setup          podman's state in $CLEW_CONTAINER_STATE (default
 #                         /var/tmp/clew-containers), through
 #                         CONTAINERS_STORAGE_CONF and CONTAINERS_CONF; installs
-#                         podman, buildah, debootstrap, runc and curl when
-#                         missing (as root).
+#                         podman, debootstrap, runc and curl when missing (as
+#                         root).
 #   podman_base_image     makes debian:bookworm-slim with debootstrap from the
 #                         mirror apt uses, once, and keeps it.
-#   apt_sources           prints apt's deb822 sources as "URI SUITE COMPONENTS".
+#   apt_sources           prints apt's sources (deb822 debian.sources and the
+#                         classic sources.list) as "URI SUITE COMPONENTS".
 #
 # Not under build/: the Makefile reads every *.d there (an image has etc/rc2.d).
 
@@ -20,7 +22,7 @@ fail() {
 }
 
 podman_setup() {
-	local want="podman buildah debootstrap runc curl" missing= p
+	local want="podman debootstrap runc curl" missing= p
 	[ "$(id -u)" -eq 0 ] || fail "run as root: debootstrap and rootful podman need it"
 	for p in $want; do
 		case $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true) in
@@ -67,7 +69,8 @@ podman() {
 }
 
 apt_sources() {
-	awk '
+	local deb822=/etc/apt/sources.list.d/debian.sources classic=/etc/apt/sources.list
+	[ -r "$deb822" ] && awk '
 	function flush() {
 		if (uris != "" && suites != "") {
 			nu = split(uris, u, " "); ns = split(suites, s, " ")
@@ -81,7 +84,16 @@ apt_sources() {
 	/^URIs:/ { sub(/^URIs:[ \t]*/, ""); uris = $0 }
 	/^Suites:/ { sub(/^Suites:[ \t]*/, ""); suites = $0 }
 	/^Components:/ { sub(/^Components:[ \t]*/, ""); comps = $0 }
-	END { flush() }' /etc/apt/sources.list.d/debian.sources
+	END { flush() }' "$deb822"
+	# "deb [options] URI SUITE COMPONENTS..."
+	[ -r "$classic" ] && awk '$1 == "deb" {
+		i = 2
+		if ($i ~ /^\[/) { while (i < NF && $i !~ /\]$/) i++; i++ }
+		comps = ""
+		for (j = i + 2; j <= NF; j++) comps = comps (comps == "" ? "" : " ") $j
+		print $i, $(i + 1), comps
+	}' "$classic"
+	return 0
 }
 
 # podman_base_image WORKDIR: debian:bookworm-slim, as Debian's own slim image
@@ -90,7 +102,7 @@ podman_base_image() {
 	local work=$1 mirror rootfs
 	podman image exists debian:bookworm-slim && return 0
 	mirror=$(apt_sources | awk '$2 == "bookworm" { print $1; exit }')
-	[ -n "$mirror" ] || fail "no bookworm mirror in /etc/apt/sources.list.d/debian.sources"
+	[ -n "$mirror" ] || fail "no bookworm mirror in apt's sources (/etc/apt/sources.list.d/debian.sources, /etc/apt/sources.list)"
 	say "making debian:bookworm-slim with debootstrap from $mirror"
 	rootfs=$work/rootfs
 	debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 ||
