@@ -12,11 +12,6 @@
     return e;
   }
 
-  function percent(p) {
-    var d = Math.floor((Number(p) || 0) * 100 + 0.5 + 1e-9);
-    return Math.max(0, Math.min(100, d));
-  }
-
   function liveRegion(parent) {
     var r = el('div', 'visually-hidden');
     r.setAttribute('role', 'status');

@@ -7,64 +7,33 @@
 // build/screenshots/ for a person to look at.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileKb, startServer, stopServer } from '../lib/serve.mjs';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { launchChromium } from '../lib/chromium.mjs';
+import { startSite, stopSite } from '../lib/serve.mjs';
+import { SIZES, axeViolations, launchChromium, openPage as newPage, shoot } from '../lib/chromium.mjs';
 
-const SHOTS = 'build/screenshots';
 const PROBLEM = 'linux-bluetooth-headset-audio';
-const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 // On the shipped KB, answering each question of PROBLEM with its last
 // option leads to repair steps; so does this Android walk, whose three
 // steps, all failed, end in "not fixed" (no step left).
 const ANDROID_STEP = '/wizard?problem=bluetooth-call-audio&platform=android' +
   '&sco_supported=yes&bt_permissions=yes&call_type=voip';
 
-let dir, server, base, browser;
+let site, base, browser;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'clew-browser-'));
-  mkdirSync(SHOTS, { recursive: true });
-  compileKb(join(dir, 'kb.sqlite'), 'kb');
-  server = await startServer(join(dir, 'kb.sqlite'));
-  base = server.base;
+  site = await startSite('clew-browser-');
+  base = site.base;
   browser = await launchChromium();
 });
 
 after(async () => {
   if (browser) await browser.close();
-  await stopServer(server);
-  rmSync(dir, { recursive: true, force: true });
+  await stopSite(site);
 });
 
 // A page that records console errors, page errors, failed requests and
-// error responses; check() asserts there were none.
-async function openPage(opts = {}) {
-  const context = await browser.newContext({ viewport: SIZES.desktop, ...opts });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()} (${m.location().url})`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => {
-    // A fetch aborted on purpose (search typed on) is not a failure.
-    if (!/ERR_ABORTED/.test(r.failure()?.errorText || ''))
-      problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
-  });
-  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
-  page.check = () => assert.deepEqual(problems, [], problems.join('\n'));
-  page.done = async () => { page.check(); await context.close(); };
-  return page;
-}
-
-async function shoot(page, name) {
-  for (const [size, vp] of Object.entries(SIZES)) {
-    await page.setViewportSize(vp);
-    await page.screenshot({ path: join(SHOTS, `${name}-${size}.png`), fullPage: true });
-  }
-  await page.setViewportSize(SIZES.desktop);
-}
+// error responses (lib/chromium.mjs); page.check() asserts there were
+// none. A fetch aborted on purpose (search typed on) is not a failure.
+const openPage = (opts = {}) => newPage(browser, { ignoreAborted: true, ...opts });
 
 const legend = (page) => page.locator('form.question legend');
 const legendText = async (page) =>
@@ -224,12 +193,12 @@ test('the JS wizard goes from / through its questions to a step, and to "fixed",
     return Math.abs(f.getBoundingClientRect().width /
       f.parentNode.getBoundingClientRect().width * 100 - Number(f.dataset.pct)) < 3;
   });
-  // "Why?" opens.
+  // The top cause says why, and "Why?" opens.
   const why = page.locator('li.cause.first details.why');
-  if (await why.count()) {
-    await why.locator('summary').click();
-    assert.ok(await why.locator('li').first().isVisible());
-  }
+  assert.equal(await why.count(), 1, 'the top cause has a "Why?"');
+  assert.equal(await why.locator('li').first().isVisible(), false, 'closed at first');
+  await why.locator('summary').click();
+  assert.ok(await why.locator('li').first().isVisible());
   await shoot(page, 'wizard-step');
 
   // "change" next to the first answer asks that question again and keeps
@@ -363,14 +332,24 @@ test('the summary box shows the whole summary, with or without CSS field-sizing'
       for (const r of sheet.cssRules) if (r.style) r.style.removeProperty('field-sizing');
   });
   assert.equal(await area.evaluate((a) => getComputedStyle(a).fieldSizing), 'fixed');
-  for (const vp of [SIZES.phone, SIZES.desktop]) {
-    await page.setViewportSize(vp);
-    await page.waitForFunction(() => {
-      const a = document.querySelector('textarea.summary');
-      return a.scrollHeight <= a.clientHeight + 1;
-    });
-    assert.ok(await area.evaluate((a) => a.style.height !== ''), 'app.js set the height');
-  }
+  // app.js set the height at load, at the desktop size; on a phone the
+  // lines wrap and the box must grow; back on the desktop it must shrink
+  // to its height at load again (a box left too tall would still "fit").
+  const height = () => area.evaluate((a) => a.style.height);
+  const atLoad = await height();
+  assert.match(atLoad, /^\d+(\.\d+)?px$/, 'app.js set the height');
+  await page.setViewportSize(SIZES.phone);
+  await page.waitForFunction(() => {
+    const a = document.querySelector('textarea.summary');
+    return a.scrollHeight <= a.clientHeight + 1;
+  });
+  const onPhone = await height();
+  assert.ok(parseFloat(onPhone) > parseFloat(atLoad), `taller on a phone: ${onPhone} > ${atLoad}`);
+  await page.setViewportSize(SIZES.desktop);
+  await page.waitForFunction((h) => document.querySelector('textarea.summary').style.height === h,
+    atLoad, { timeout: 5000 }).catch(() => {});
+  assert.equal(await height(), atLoad, 'back to its desktop height');
+  assert.ok(await fits(), 'the summary fits its box at the desktop size');
   await page.done();
 });
 
@@ -564,7 +543,6 @@ test('without JavaScript the wizard walks by forms, to "not fixed" and to "fixed
 // script, so the scanning context bypasses it (the pages' own scripts run
 // as usual, so the copy button is there on the not-fixed page).
 test('accessibility: no serious or critical axe-core violations', async () => {
-  const axe = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
   const context = await browser.newContext({ viewport: SIZES.desktop, bypassCSP: true });
   const page = await context.newPage();
   const android = ANDROID_STEP;
@@ -579,11 +557,7 @@ test('accessibility: no serious or critical axe-core violations', async () => {
   for (const path of pages) {
     await page.goto(base + path);
     await page.waitForFunction(() => document.documentElement.classList.contains('js'));
-    await page.addScriptTag({ content: axe });
-    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-    for (const v of result.violations)
-      if (v.impact === 'serious' || v.impact === 'critical')
-        found.push(`${path}: ${v.impact} ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    for (const v of await axeViolations(page)) found.push(`${path}: ${v}`);
   }
   // The three pages of the repair loop were the ones meant.
   await page.goto(base + pages[3]);
@@ -615,14 +589,29 @@ test('search as you type on / and /search; Enter still submits', async () => {
   await page.locator('#sq').pressSequentially('microphone', { delay: 30 });
   await page.waitForFunction(() => /q=microphone/.test(location.search) &&
     document.querySelector('.hit-count')?.textContent.length > 0);
+  // The hits for microphone are in when their snippets mark it.
+  const marked = () => page.locator('ol.hits .snippet mark', { hasText: /microphone/i }).count();
+  await page.waitForFunction(() => [...document.querySelectorAll('ol.hits .snippet mark')]
+    .some((m) => /microphone/i.test(m.textContent)), null, { timeout: 10000 }).catch(() => {});
+  assert.ok(await marked() > 0, 'the snippets mark "microphone"');
   const all = await page.locator('ol.hits > li').count();
   assert.ok(all > 0, 'hits for microphone');
+  // The Linux article is among them, and goes with the filter.
+  const linux = () => page.locator('ol.hits > li h2 a[href^="/articles/linux-"]').count();
+  assert.ok(await linux() > 0, 'a Linux article matches microphone');
   await page.locator('#sp').selectOption('ios');
   await page.waitForFunction(() => /platform=ios/.test(location.search));
+  // (The list is replaced at once, never emptied on the way.)
   await page.waitForFunction(() => [...document.querySelectorAll('ol.hits > li a')]
     .every((a) => !a.getAttribute('href').startsWith('/articles/linux-')));
-  const snippets = await page.locator('ol.hits .snippet').count();
-  assert.ok(snippets >= 0);
+  assert.equal(await linux(), 0, 'no Linux article for iOS');
+  const hits = page.locator('ol.hits > li');
+  assert.ok(await hits.count() >= 1, 'hits for microphone on iOS');
+  // Each hit has its snippet, the words found marked.
+  assert.equal(await page.locator('ol.hits > li .snippet').count(), await hits.count());
+  const marks = await page.locator('ol.hits .snippet mark').allTextContents();
+  assert.ok(marks.length > 0, 'a snippet marks the words found');
+  for (const m of marks) assert.match(m, /microphone/i);
   await page.done();
 });
 

@@ -9,17 +9,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { compileKb, startServer, stopServer } from '../lib/serve.mjs';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { launchChromium } from '../lib/chromium.mjs';
+import { startSite, stopSite } from '../lib/serve.mjs';
+import { SIZES, axeViolations, launchChromium, openPage as newPage, shoot } from '../lib/chromium.mjs';
 
-const SHOTS = 'build/screenshots';
-const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 const PROBLEM = 'bluetooth-call-audio';
 
-let dir, server, base, browser, allowed, refused;
+let site, base, browser, allowed, refused;
 
 // A help desk's page: its own styles (which must not reach the widget),
 // its own script (which must keep working), and the one widget tag.
@@ -94,43 +89,25 @@ function startHost() {
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'clew-embed-'));
-  mkdirSync(SHOTS, { recursive: true });
-  compileKb(join(dir, 'kb.sqlite'), 'kb');
   allowed = await startHost();
   refused = await startHost();
-  server = await startServer(join(dir, 'kb.sqlite'), ['--cors', allowed.origin,
+  site = await startSite('clew-embed-', ['--cors', allowed.origin,
     '--frame-ancestors', `'self' ${allowed.origin}`]);
-  base = server.base;
+  base = site.base;
   browser = await launchChromium();
 });
 
 after(async () => {
   if (browser) await browser.close();
-  await stopServer(server);
+  await stopSite(site);
   for (const h of [allowed, refused]) if (h) h.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
-// A page that records every console message, page error, failed request
-// and error response, from the host page and from the panel's frame.
-async function openPage(opts = {}) {
-  const context = await browser.newContext({ viewport: SIZES.desktop, ...opts });
-  const page = await context.newPage();
-  page.problems = [];
-  page.consoleErrors = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') {
-      page.consoleErrors.push(m.text());
-      page.problems.push(`console: ${m.text()} (${m.location().url})`);
-    }
-  });
-  page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => page.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-  page.on('response', (r) => { if (r.status() >= 400) page.problems.push(`HTTP ${r.status()}: ${r.url()}`); });
-  page.done = async () => { await context.close(); };
-  return page;
-}
+// A page that records console errors (page.consoleErrors), page errors,
+// failed requests and error responses, from the host page and from the
+// panel's frame, in page.problems (lib/chromium.mjs); page.done() asserts
+// there were none, unless given { check: false }.
+const openPage = (opts = {}) => newPage(browser, opts);
 
 const launcher = (page) => page.locator('clew-widget button.launcher');
 const panelFrame = (page) => page.frameLocator('clew-widget iframe');
@@ -138,6 +115,17 @@ const panelFrame = (page) => page.frameLocator('clew-widget iframe');
 const innerFrame = (page) => page.frames().find((f) => f.url().startsWith(base));
 const panelButton = (page, name) => panelFrame(page).getByRole('button', { name, exact: true });
 const lastResult = (page) => page.evaluate(() => window.results[window.results.length - 1]);
+
+// Screenshots of the host page with the widget, at each size (the window,
+// not the whole page), once the panel's page has been laid out at the
+// frame's new width.
+const shootWidget = (page, name) => shoot(page, name, {
+  fullPage: false,
+  settle: async () => {
+    const width = await page.locator('clew-widget iframe').evaluate((f) => f.clientWidth);
+    await innerFrame(page).waitForFunction((w) => window.innerWidth === w, width);
+  },
+});
 
 // Runs act in the panel and waits for the result the host is told next.
 async function nextResult(page, act) {
@@ -231,7 +219,7 @@ test('the widget on an allowed origin: launcher, panel, a step, onResult, setAns
   assert.deepEqual(r.tried, []);
   await frame.locator('form.try h2').waitFor();
 
-  await shoot(page, 'widget');
+  await shootWidget(page, 'widget');
 
   // The host page's own script still works; close() and Escape close.
   await page.locator('#own').click({ force: true });
@@ -246,7 +234,6 @@ test('the widget on an allowed origin: launcher, panel, a step, onResult, setAns
   // The frame tells the host page by postMessage: closing is asynchronous.
   await page.locator('clew-widget .panel').waitFor({ state: 'hidden', timeout: 5000 });
 
-  assert.deepEqual(page.problems, [], page.problems.join('\n'));
   await page.done();
 });
 
@@ -274,8 +261,7 @@ test('the widget walks to "fixed": onResult gets resolved: true', async () => {
   assert.equal((await frame.locator('.outcome.fixed h2').textContent()).trim(), 'Fixed. Glad it works again.');
   assert.ok(await innerFrame(page).evaluate(() => document.activeElement.matches('.outcome.fixed h2')));
   assert.match(innerFrame(page).url(), /[?&]embed=/, 'still in embed mode');
-  await shoot(page, 'widget-fixed');
-  assert.deepEqual(page.problems, [], page.problems.join('\n'));
+  await shootWidget(page, 'widget-fixed');
   await page.done();
 });
 
@@ -307,15 +293,14 @@ test('the widget walks to "not fixed": onResult gets resolved: false and the sum
   for (const s of steps) assert.ok(r.outcome.summary_text.includes(`\n- did not fix it: ${s.title}\n`));
   assert.ok(await innerFrame(page).evaluate(() => document.activeElement.matches('.outcome.not-fixed h2')));
   assert.ok((await frame.locator('.outcome .escalation').innerText()).length > 0);
-  await shoot(page, 'widget-not-fixed');
+  await shootWidget(page, 'widget-not-fixed');
   // "Copy the summary" works in the panel too (the host page reads the
   // clipboard: the panel's frame may not).
   await page.evaluate(() => navigator.clipboard.writeText('before'));
   await frame.locator('button.copy').click();
   await frame.locator('.copy-status', { hasText: 'Copied.' }).waitFor();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), r.outcome.summary_text);
-  await shoot(page, 'widget-not-fixed-copied');
-  assert.deepEqual(page.problems, [], page.problems.join('\n'));
+  await shootWidget(page, 'widget-not-fixed-copied');
   await page.done();
 });
 
@@ -336,7 +321,6 @@ test('inside the panel, search and articles stay in the panel', async () => {
   assert.ok(inner, 'the panel frame is on the server');
   assert.match(inner.url(), /\/articles\/[^?]+\?.*embed=/, `still in embed mode: ${url || inner.url()}`);
   assert.equal(await frame.locator('footer.site-footer').isVisible(), false);
-  assert.deepEqual(page.problems, [], page.problems.join('\n'));
   await page.done();
 });
 
@@ -348,7 +332,6 @@ test('the panel follows the host page language, when the KB has it', async () =>
   assert.match(inner.url(), /[?&]lang=de-DE(&|$)/, 'the host language is passed on');
   // This KB has no German articles: the panel stays in its own language.
   assert.equal(await inner.evaluate(() => document.documentElement.lang), 'en');
-  assert.deepEqual(page.problems, [], page.problems.join('\n'));
   await page.done();
 });
 
@@ -366,7 +349,7 @@ test('a page on an origin that is not allowed gets a console message, no widget'
   // The host's own script is unharmed.
   await page.locator('#own').click();
   assert.equal(await page.locator('#count').textContent(), '1');
-  await page.done();
+  await page.done({ check: false });
 });
 
 test('screenshots of the widget on a help-desk page', async () => {
@@ -374,29 +357,21 @@ test('screenshots of the widget on a help-desk page', async () => {
   await page.goto(allowed.origin + '/demo');
   await panelFrame(page).locator('form.try h2').waitFor();
   await page.waitForFunction(() => window.results.length > 0);
-  await shoot(page, 'widget-demo');
-  assert.deepEqual(page.problems, [], page.problems.join('\n'));
+  await shootWidget(page, 'widget-demo');
   await page.done();
 });
 
 // axe-core in the open panel, on a step, "fixed" and "not fixed", and on
 // the host page with the widget.
 test('accessibility: the embed panel has no serious or critical axe-core violations', async () => {
-  const axe = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
   const context = await browser.newContext({ viewport: SIZES.desktop, bypassCSP: true });
   const page = await context.newPage();
   const frame = panelFrame(page);
   const found = [];
   const scan = async (name) => {
-    for (const [n, f] of [[`panel, ${name}`, innerFrame(page)], ['host with widget', page.mainFrame()]]) {
-      await f.addScriptTag({ content: axe });
-      const result = await f.evaluate(() => window.axe.run(
-        document.querySelector('clew-widget') ? 'clew-widget' : document,
-        { resultTypes: ['violations'] }));
-      for (const v of result.violations)
-        if (v.impact === 'serious' || v.impact === 'critical')
-          found.push(`${n}: ${v.impact} ${v.id} at ${v.nodes.map((x) => x.target.join(' ')).join(', ')}`);
-    }
+    // On the host page, the widget alone (the host page is not ours).
+    for (const [n, f] of [[`panel, ${name}`, innerFrame(page)], ['host with widget', page.mainFrame()]])
+      for (const v of await axeViolations(f, 'clew-widget')) found.push(`${n}: ${v}`);
   };
   await page.goto(openAt(`${PROBLEM}&platform=ios`));
   await frame.locator('form.try h2').waitFor();
@@ -416,14 +391,3 @@ test('accessibility: the embed panel has no serious or critical axe-core violati
   await context.close();
   assert.deepEqual(found, [], found.join('\n'));
 });
-
-async function shoot(page, name) {
-  for (const [size, vp] of Object.entries(SIZES)) {
-    await page.setViewportSize(vp);
-    // The panel's page has been laid out at the frame's new width.
-    const width = await page.locator('clew-widget iframe').evaluate((f) => f.clientWidth);
-    await innerFrame(page).waitForFunction((w) => window.innerWidth === w, width);
-    await page.screenshot({ path: join(SHOTS, `${name}-${size}.png`) });
-  }
-  await page.setViewportSize(SIZES.desktop);
-}

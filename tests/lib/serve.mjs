@@ -1,6 +1,9 @@
 // serve.mjs: compiles a KB and runs `clew serve` on a free loopback port,
 // for the Node test suites (tests/api, tests/browser).
 import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const bin = process.env.CLEW_BIN || 'build/clew';
 
@@ -38,4 +41,27 @@ export function stopServer(s) {
     s.child.once('exit', resolve);
     s.child.kill('SIGTERM');
   });
+}
+
+// A site for a suite: the shipped KB (kb/) compiled into a new temporary
+// folder (named from prefix), served by `clew serve` with args when given.
+// Resolves with { dir, db, server, base }.
+export async function startSite(prefix, args = []) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const db = join(dir, 'kb.sqlite');
+  try {
+    compileKb(db, 'kb');
+    const server = await startServer(db, args);
+    return { dir, db, server, base: server.base };
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+// Stops a site from startSite and removes its folder.
+export async function stopSite(site) {
+  if (!site) return;
+  await stopServer(site.server);
+  rmSync(site.dir, { recursive: true, force: true });
 }
