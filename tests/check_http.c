@@ -633,6 +633,30 @@ static const char *preferred(const char *question)
 	return NULL;
 }
 
+/* The wizard's <form class="CLS"> in html, or NULL; checks it is a GET
+ * of /wizard and sets *end to its "</form>". */
+static const char *wizard_form(const char *html, const char *cls, const char **end)
+{
+	struct sbuf open = SBUF_INIT;
+	const char *form, *tag_end, *get;
+	char *action;
+
+	sbuf_addf(&open, "<form class=\"%s\"", cls);
+	form = strstr(html, open.buf);
+	sbuf_release(&open);
+	if (!form)
+		return NULL;
+	*end = strstr(form, "</form>");
+	ck_assert_ptr_nonnull(*end);
+	tag_end = strchr(form, '>');
+	action = tag_attr(form, tag_end, "action");
+	ck_assert_str_eq(action, "/wizard");
+	free(action);
+	get = strstr(form, "method=\"get\"");
+	ck_assert_msg(get && get < tag_end, "the %s form is no GET", cls);
+	return form;
+}
+
 /* Appends a form field, urlencoded, after sep ('?', '&', or 0: none). */
 static void add_field(struct sbuf *q, char sep, const char *name, const char *value)
 {
@@ -647,22 +671,14 @@ static void add_field(struct sbuf *q, char sep, const char *name, const char *va
  * or NULL when the page has no question form. */
 static char *submit_question(const char *html)
 {
-	const char *form = strstr(html, "<form class=\"question\"");
-	const char *end, *p;
+	const char *end, *p, *form = wizard_form(html, "question", &end);
 	struct sbuf url = SBUF_INIT;
-	char *radio_name = NULL, *radio_value = NULL, *action;
+	char *radio_name = NULL, *radio_value = NULL;
 	int first = 1;
 
 	if (!form)
 		return NULL;
-	end = strstr(form, "</form>");
-	ck_assert_ptr_nonnull(end);
-	p = strchr(form, '>');
-	action = tag_attr(form, p, "action");
-	ck_assert_str_eq(action, "/wizard");
-	assert_has(form, "method=\"get\"");
-	sbuf_adds(&url, action);
-	free(action);
+	sbuf_adds(&url, "/wizard");
 	for (p = form; (p = strstr(p, "<input")) && p < end; p++) {
 		const char *close = strchr(p, '>');
 		char *type = tag_attr(p, close, "type");
@@ -2104,21 +2120,12 @@ END_TEST
  * button, a form POST). */
 static char *submit_try(const char *html, const char *result, int post)
 {
-	const char *form = strstr(html, "<form class=\"try\"");
-	const char *end, *p;
+	const char *end, *p, *form = wizard_form(html, "try", &end);
 	struct sbuf q = SBUF_INIT, want = SBUF_INIT, url = SBUF_INIT;
-	char *action;
 	int found = 0;
 
 	if (!form)
 		return NULL;
-	end = strstr(form, "</form>");
-	ck_assert_ptr_nonnull(end);
-	p = strchr(form, '>');
-	action = tag_attr(form, p, "action");
-	ck_assert_str_eq(action, "/wizard");
-	free(action);
-	assert_has(form, "method=\"get\"");
 	for (p = form; (p = strstr(p, "<input")) && p < end; p++) {
 		const char *close = strchr(p, '>');
 		char *type = tag_attr(p, close, "type");
