@@ -3,7 +3,7 @@
 # everything with ASan + UBSan under build/sanitize/.
 
 VERSION := 0.1.0
-PKGS := libcmark libcjson sqlite3 yaml-0.1 libmicrohttpd libsystemd bluez
+PKGS := libcmark libcjson sqlite3 yaml-0.1 libmicrohttpd libsystemd bluez libpq
 TEST_PKGS := check libcurl
 
 CC ?= cc
@@ -26,7 +26,7 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
 
 LIB_SRC := $(sort $(wildcard server/base/*.c server/compiler/*.c server/engine/*.c \
-	server/store/*.c server/cmd/*.c server/http/*.c server/probe/*.c))
+	server/store/*.c server/events/*.c server/cmd/*.c server/http/*.c server/probe/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/schema.o
 TEST_SRC := $(sort $(wildcard tests/check_*.c)) tests/testutil.c tests/runner.c
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
@@ -105,9 +105,10 @@ check-api: $(BUILD)/clew node_modules/.installed
 check-browser: $(BUILD)/clew node_modules/.installed
 	CLEW_BIN=$(BUILD)/clew node --test tests/browser/
 
-# The suites run from the repository root (fixtures are under tests/data).
+# The suites run from the repository root (fixtures are under tests/data),
+# with a throwaway PostgreSQL for the events store's tests (tests/lib/pg.sh).
 check-unit: $(BUILD)/check_clew $(BUILD)/clew
-	CLEW_BIN=$(BUILD)/clew $(BUILD)/check_clew
+	CLEW_BIN=$(BUILD)/clew tests/lib/pg.sh run $(BUILD)/check_clew
 
 # The Docker image, built and run for real with podman (as root; installs
 # podman, buildah, debootstrap, runc when missing), and deploy/kubernetes/
