@@ -285,16 +285,44 @@
       .catch(function () { /* typing on, or offline: Enter still submits the form */ });
   };
 
+  /* With events recorded (<body data-events>), a hit opens through
+   * /search/open, which counts it; and a search that has settled for a
+   * while is recorded once. */
+  var recording = document.body && document.body.hasAttribute('data-events');
+
+  function hitUrl(q, h, rank) {
+    if (!recording) {
+      return '/articles/' + encodeURIComponent(h.slug) + (h.section ? '#' + encodeURIComponent(h.section) : '');
+    }
+    var p = new URLSearchParams({ q: q, to: h.slug });
+    if (h.section) p.set('section', h.section);
+    p.set('rank', String(rank));
+    return '/search/open?' + p.toString();
+  }
+
+  function recordSearch(q, hits) {
+    if (!recording || !q) return;
+    fetch('/api/v1/events', {
+      method: 'POST', keepalive: true,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ kind: 'search', query: q, hits: hits })
+    }).catch(function () { /* not recorded: nothing the reader needs */ });
+  }
+
   LiveSearch.prototype.show = function (doc, q) {
     var list = this.list, tag = this.onSearchPage ? 'h2' : 'h3';
     list.replaceChildren();
     if (!doc) { this.count.textContent = ''; return; }
-    var hits = doc.hits || [];
+    var hits = doc.hits || [], self = this;
+    clearTimeout(this.settle);
+    if (q !== this.recorded) {
+      this.settle = setTimeout(function () { self.recorded = q; recordSearch(q, doc.total || 0); }, 1500);
+    }
     this.count.textContent = hits.length ? doc.total + ' article(s) match.' :
       'Nothing matches “' + q + '”.';
-    hits.forEach(function (h) {
+    hits.forEach(function (h, i) {
       var li = el('li'), hd = el(tag), a = el('a', null, h.title);
-      a.href = '/articles/' + encodeURIComponent(h.slug) + (h.section ? '#' + encodeURIComponent(h.section) : '');
+      a.href = hitUrl(q, h, i + 1);
       hd.appendChild(a);
       li.appendChild(hd);
       if (h.heading) li.appendChild(el('p', 'muted', h.heading));

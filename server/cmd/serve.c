@@ -6,10 +6,13 @@
 #include <unistd.h>
 
 #include "../base/sbuf.h"
+#include "../events/sink.h"
+#include "../events/store.h"
 #include "../http/app.h"
 #include "../http/daemon.h"
 #include "../http/kbstate.h"
 #include "../http/metrics.h"
+#include "../http/record.h"
 #include "../http/statics.h"
 #include "../http/template.h"
 #include "cmd.h"
@@ -21,6 +24,8 @@ static const char usage[] =
 	"                  [--templates DIR] [--static DIR]\n"
 	"                  [--max-connections N] [--max-per-ip N]\n"
 	"                  [--header-timeout SECONDS] [--no-access-log]\n"
+	"                  [--events DSN|off] [--events-queue N]\n"
+	"                  [--events-retention DAYS]\n"
 	"\n"
 	"Serves the knowledge base: the JSON API under /api/v1/, the troubleshooting\n"
 	"wizard and articles as HTML, /healthz and /metrics. Each flag can also be\n"
@@ -47,11 +52,22 @@ static const char usage[] =
 	"                         previous reply; then the connection is closed\n"
 	"                         (CLEW_HEADER_TIMEOUT; default 10; 0: no limit)\n"
 	"  --no-access-log        no JSON line per request on stdout (CLEW_ACCESS_LOG=0)\n"
+	"  --events DSN           where sessions, outcomes, votes and searches are\n"
+	"                         recorded (CLEW_EVENTS): an SQLite file (a path, or\n"
+	"                         sqlite:PATH), postgresql://... for PostgreSQL, @FILE\n"
+	"                         to read the DSN from FILE's first line, or off;\n"
+	"                         default events.sqlite beside the KB file, and off\n"
+	"                         (with a warning) when that cannot be written\n"
+	"  --events-queue N       events held while the store is slow or down; more\n"
+	"                         are dropped and counted in /metrics (default 10000)\n"
+	"  --events-retention D   delete events older than D days (CLEW_EVENTS_RETENTION;\n"
+	"                         default 365; 0 keeps them)\n"
 	"  -h, --help             show this help\n"
 	"\n"
 	"Signals: SIGHUP opens the KB file again and switches to it atomically (a\n"
 	"bad file is refused and the old one keeps serving); SIGTERM and SIGINT stop\n"
-	"accepting, finish the requests in flight and exit 0.\n";
+	"accepting, finish the requests in flight, write the queued events (5 s at\n"
+	"most) and exit 0. What is recorded, and what never is: docs/outcomes.md.\n";
 
 static const char *env_or(const char *name, const char *def)
 {
@@ -72,6 +88,45 @@ static int parse_count(const char *flag, const char *v, int lo, int hi, int *out
 	return 0;
 }
 
+/* Starts recording per --events: off, the DSN given (a store that cannot
+ * be opened is an error), or by default events.sqlite beside the KB (one
+ * that cannot be written turns recording off, with a warning). */
+static int open_events(struct app *app, const char *arg, const struct ev_sink_opts *o)
+{
+	struct sbuf dsn = SBUF_INIT, err = SBUF_INIT;
+	int ret = 0;
+
+	if (arg && !strcmp(arg, "off"))
+		return 0;
+	if (arg) {
+		if (ev_store_dsn_read(arg, &dsn, &err))
+			goto fail;
+	} else {
+		const char *slash = strrchr(app->cfg.db, '/');
+
+		if (slash)
+			sbuf_add(&dsn, app->cfg.db, (size_t)(slash - app->cfg.db + 1));
+		sbuf_adds(&dsn, "events.sqlite");
+	}
+	app->events = ev_sink_new(dsn.buf, o, &err);
+	if (!app->events) {
+		if (arg)
+			goto fail;
+		fprintf(stderr, "clew serve: not recording events (%s); name a writable "
+			"store with --events, or --events off\n", err.buf);
+	}
+	app->record_limits = record_limits_new();
+	goto done;
+fail:
+	/* The reason, never the DSN: it may hold a password. */
+	fprintf(stderr, "clew serve: --events: %s\n", err.buf);
+	ret = -1;
+done:
+	sbuf_release(&dsn);
+	sbuf_release(&err);
+	return ret;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -88,6 +143,9 @@ int cmd_serve(int argc, char **argv)
 		{ "max-per-ip", required_argument, NULL, 'I' },
 		{ "header-timeout", required_argument, NULL, 'H' },
 		{ "no-access-log", no_argument, NULL, 'n' },
+		{ "events", required_argument, NULL, 'e' },
+		{ "events-queue", required_argument, NULL, 'Q' },
+		{ "events-retention", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -97,7 +155,10 @@ int cmd_serve(int argc, char **argv)
 	const char *threads = env_or("CLEW_THREADS", NULL);
 	const char *header_timeout = env_or("CLEW_HEADER_TIMEOUT", NULL);
 	struct daemon_limits lim = { 1024, 256, 10 };
-	int c, ret = 1;
+	const char *events = env_or("CLEW_EVENTS", NULL);
+	const char *retention = env_or("CLEW_EVENTS_RETENTION", "365");
+	struct ev_sink_opts ev_opts = { 0 };
+	int c, ret = 1, queue = 10000;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
 	memset(&app, 0, sizeof(app));
@@ -146,6 +207,12 @@ int cmd_serve(int argc, char **argv)
 				return 2;
 			break;
 		case 'n': app.cfg.access_log = 0; break;
+		case 'e': events = optarg; break;
+		case 'Q':
+			if (parse_count("--events-queue", optarg, 1, 10000000, &queue))
+				return 2;
+			break;
+		case 'R': retention = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
@@ -188,12 +255,26 @@ int cmd_serve(int argc, char **argv)
 		goto cleanup;
 	}
 	app.metrics = metrics_new();
+	ev_opts.queue = (size_t)queue;
+	if (parse_count("--events-retention", retention, 0, 36500, &ev_opts.retention_days) ||
+	    open_events(&app, events, &ev_opts))
+		goto cleanup;
 	app.kb = kbstate_load(app.cfg.db, app.cfg.threads + 1, &err);
 	if (!app.kb)
 		fprintf(stderr, "clew serve: no KB loaded, answering 503 until a "
 			"SIGHUP loads one: %s\n", err.buf);
 	ret = daemon_run(&app, &lim);
+	{
+		unsigned long lost = ev_sink_free(app.events, 5000);
+
+		app.events = NULL;
+		if (lost)
+			fprintf(stderr, "clew serve: %lu events could not be stored before "
+				"exit\n", lost);
+	}
 cleanup:
+	ev_sink_free(app.events, 0);
+	record_limits_free(app.record_limits);
 	app_set_kb(&app, NULL);
 	metrics_free(app.metrics);
 	statics_free(app.statics);

@@ -97,6 +97,22 @@ static int is_id(const char *s)
 	return s && strlen(s) <= ID_MAX && text_is_id(s);
 }
 
+/* A step as the wizard names it: its id, or "article/id" for a step of
+ * another article than the problem's. */
+static int is_ref(const char *s)
+{
+	const char *slash = s ? strchr(s, '/') : NULL;
+	struct sbuf a = SBUF_INIT;
+	int ok;
+
+	if (!slash)
+		return is_id(s);
+	sbuf_add(&a, s, (size_t)(slash - s));
+	ok = is_id(a.buf) && is_id(slash + 1);
+	sbuf_release(&a);
+	return ok;
+}
+
 static int in_list(const char *s, const char *const *list)
 {
 	for (; *list; list++)
@@ -148,7 +164,7 @@ static int tried_ok(const char *s)
 			ok = 0;
 		else {
 			part.buf[colon - part.buf] = '\0';
-			ok = is_id(part.buf) && in_list(colon + 1, results);
+			ok = is_ref(part.buf) && in_list(colon + 1, results);
 		}
 		s += n + (comma != NULL);
 	}
@@ -197,8 +213,8 @@ int ev_event_check(const struct ev_event *e, struct sbuf *err)
 		sbuf_adds(err, "'article' is not an id");
 		return -1;
 	}
-	if ((e->question && !is_id(e->question)) || (e->step && !is_id(e->step))) {
-		sbuf_adds(err, "'question' and 'step' must be ids");
+	if ((e->question && !is_id(e->question)) || (e->step && !is_ref(e->step))) {
+		sbuf_adds(err, "'question' must be an id, 'step' an id or ARTICLE/ID");
 		return -1;
 	}
 	if ((e->answers && (strlen(e->answers) > EV_STATE_MAX || !answers_ok(e->answers))) ||

@@ -34,7 +34,9 @@ struct ev_event {
 	char *answers;   /* canonical "q=v&q=v", without 'problem' */
 	char *tried;     /* "step:failed,step:skipped", in the order tried */
 	char *question;  /* EV_WIZARD: the question it asked next */
-	char *step;      /* EV_WIZARD: the step it offered; EV_OUTCOME: the fix */
+	char *step;      /* EV_WIZARD: the step it offered; EV_OUTCOME: the
+			  * fix; the step's id, or "article/id" for a step of
+			  * another article than the problem */
 	char *result;    /* outcome: fixed|not_fixed; vote: yes|no; wizard:
 			  * the end it showed, if any */
 	char *reason;    /* vote: one of ev_vote_reasons, or NULL */

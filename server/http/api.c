@@ -18,6 +18,7 @@
 #include "kbstate.h"
 #include "memo.h"
 #include "metrics.h"
+#include "record.h"
 
 void api_error(struct http_reply *rep, int status, const char *code,
 	       const char *fmt, ...)
@@ -79,6 +80,7 @@ void api_metrics(struct http_request *req, struct http_reply *rep, const char *p
 	rep->content_type = "text/plain; version=0.0.4; charset=utf-8";
 	http_reply_header(rep, "Cache-Control", "no-store");
 	metrics_render(req->app->metrics, req->kb, &rep->body);
+	record_metrics(req, &rep->body);
 }
 
 /* Parses a decimal argument in [lo, hi]; def when absent. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kbstate.h"
+#include "request.h"
 
 struct kbstate *app_kb(struct app *app)
 {
@@ -44,6 +45,31 @@ int app_origin_allowed(const struct app *app, const char *origin)
 		if ((len == 1 && *p == '*') || (len == n && !strncmp(p, origin, n)))
 			return 1;
 		p += len;
+	}
+	return 0;
+}
+
+/* 1 when a form POST comes from a page of this server (or of an origin
+ * --cors allows): its Origin names this Host, or the --base-url's origin.
+ * A POST without Origin (no browser sends one from another site's form
+ * without it) passes; "Origin: null" does not. */
+int app_same_site(const struct http_request *req)
+{
+	const char *o = req->origin, *host;
+	const char *base = req->app->cfg.base_url;
+
+	if (!o)
+		return 1;
+	if (app_origin_allowed(req->app, o))
+		return 1;
+	host = strstr(o, "://");
+	if (host && req->host && !strcmp(host + 3, req->host))
+		return 1;
+	if (base && *base) {
+		size_t n = strlen(o);
+
+		if (!strncmp(base, o, n) && (!base[n] || base[n] == '/'))
+			return 1;
 	}
 	return 0;
 }

@@ -6,8 +6,10 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+struct ev_sink;
 struct kbstate;
 struct metrics;
+struct record_limits;
 struct statics;
 struct tpl_set;
 
@@ -24,6 +26,7 @@ struct app_config {
 	const char *templates_dir;
 	const char *static_dir;
 	int access_log;              /* 1: one JSON line per request on stdout */
+	const char *admin_token;     /* --admin-token, or NULL */
 };
 
 struct app {
@@ -37,6 +40,8 @@ struct app {
 	atomic_int in_flight;        /* requests begun and not completed */
 	atomic_ulong request_seq;    /* for request ids */
 	long pid;                    /* for request ids */
+	struct ev_sink *events;      /* where events go; NULL: not recorded */
+	struct record_limits *record_limits;
 };
 
 /* Returns the current KB with a reference taken (release with
@@ -46,6 +51,13 @@ struct kbstate *app_kb(struct app *app);
 /* Makes kb current (taking over the caller's reference) and releases the
  * previous one; requests holding it finish on it. */
 void app_set_kb(struct app *app, struct kbstate *kb);
+
+struct http_request;
+
+/* 1 when a form POST comes from a page of this server (or of an origin
+ * --cors allows): its Origin names this Host, or the --base-url's origin.
+ * A POST without Origin passes; "Origin: null" does not. */
+int app_same_site(const struct http_request *req);
 
 /* Returns 1 when origin may use the API (per --cors). */
 int app_origin_allowed(const struct app *app, const char *origin);

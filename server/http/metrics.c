@@ -10,14 +10,15 @@
 
 /* The routes and statuses counted; anything else lands on "other". */
 static const char *const routes[] = {
-	"/", "/articles/{slug}", "/search", "/wizard", "/wizard/detect", "/wizard/tree",
+	"/", "/articles/{slug}", "/search", "/search/open", "/wizard", "/wizard/detect", "/wizard/tree",
 	"/static/{file}", "/embed.js", "/healthz", "/metrics",
 	"/api/v1/articles", "/api/v1/articles/{slug}", "/api/v1/search",
 	"/api/v1/questions", "/api/v1/diagnose", "/api/v1/probe/bluetooth",
+	"/api/v1/events",
 	"other",
 };
-static const int statuses[] = { 200, 204, 304, 400, 403, 404, 405, 413, 414,
-				415, 500, 503, 0 };
+static const int statuses[] = { 200, 202, 204, 303, 304, 400, 403, 404, 405, 413,
+				414, 415, 429, 500, 503, 0 };
 static const double buckets[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
 				  0.05, 0.1, 0.25, 0.5, 1, 2.5 };
 

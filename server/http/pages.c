@@ -10,10 +10,13 @@
 
 #include "../base/xalloc.h"
 #include "../engine/model.h"
+#include "../events/event.h"
 #include "../probe/probe.h"
 #include "api.h"
 #include "app.h"
+#include "feedback.h"
 #include "kbstate.h"
+#include "record.h"
 #include "statics.h"
 #include "template.h"
 
@@ -22,7 +25,7 @@
  * origin, or 1), 'detected' (answers read by the probe), 'lang' (the
  * reader's language) and 'ask' (the question to ask next, from a "change"
  * link). */
-const char *const page_ui_args[] = { "embed", "detected", "lang", "ask", NULL };
+const char *const page_ui_args[] = { "embed", "detected", "lang", "ask", "sid", NULL };
 
 int page_is_ui_arg(const char *key)
 {
@@ -88,7 +91,7 @@ void page_url_encode(struct sbuf *out, const char *s)
 /* The page's own arguments, kept on every link of the page. */
 static int is_kept_arg(const char *key)
 {
-	return !strcmp(key, "embed") || !strcmp(key, "lang");
+	return !strcmp(key, "embed") || !strcmp(key, "lang") || !strcmp(key, "sid");
 }
 
 void page_add_param(struct sbuf *u, int *first, const char *k, const char *v)
@@ -115,13 +118,28 @@ char *page_url_with(const struct http_request *req, const char *path, size_t n,
 	for (size_t i = 0; i < req->nr_args; i++) {
 		const char *k = req->args[i].key;
 
-		if ((long)i == skip || !strcmp(k, "ask") || (i >= n && !is_kept_arg(k)))
+		if ((long)i == skip || !strcmp(k, "ask") || (i >= n && !is_kept_arg(k)) ||
+		    (!n && !strcmp(k, "sid")))
 			continue;
 		page_add_param(&u, &first, k, req->args[i].value);
 	}
 	if (extra_key)
 		page_add_param(&u, &first, extra_key, extra_value);
 	return sbuf_detach(&u, NULL);
+}
+
+/* Answers 303 See Other with url as Location; the body says note (may
+ * be NULL), then where to go. Not cached: where it leads depends on more
+ * than the URL. */
+void page_see_other(struct http_reply *rep, const char *url, const char *note)
+{
+	rep->status = 303;
+	rep->content_type = "text/plain; charset=utf-8";
+	http_reply_header(rep, "Location", url);
+	http_reply_header(rep, "Cache-Control", "no-store");
+	if (note)
+		sbuf_addf(&rep->body, "%s\n", note);
+	sbuf_addf(&rep->body, "See %s\n", url);
 }
 
 void page_add_owned_string(cJSON *o, const char *key, char *s)
@@ -168,6 +186,7 @@ cJSON *page_site(const struct http_request *req, const char *title)
 	if (req->kb)
 		cJSON_AddStringToObject(site, "content_hash", req->kb->content_hash);
 	cJSON_AddBoolToObject(site, "embed", http_arg(req, "embed") != NULL);
+	cJSON_AddBoolToObject(site, "events", req->app->events != NULL);
 	{
 		const char *lang = req->kb ? page_kb_language(req->kb->model, http_arg(req, "lang")) : NULL;
 
@@ -309,6 +328,36 @@ static void link_platforms(cJSON *article)
 	}
 }
 
+/* "Was this helpful?": the form (when events are recorded), or, after a
+ * vote (?voted=yes|no), the thanks. */
+static void add_vote(struct http_request *req, cJSON *ctx, const char *slug)
+{
+	const char *voted = http_arg(req, "voted");
+	struct sbuf u = SBUF_INIT;
+	cJSON *v, *reasons;
+
+	if (!req->app->events)
+		return;
+	v = cJSON_AddObjectToObject(ctx, "vote");
+	if (voted && (!strcmp(voted, "yes") || !strcmp(voted, "no"))) {
+		cJSON_AddBoolToObject(v, "thanked", 1);
+		cJSON_AddBoolToObject(v, "helped", !strcmp(voted, "yes"));
+		return;
+	}
+	sbuf_adds(&u, "/articles/");
+	page_url_encode(&u, slug);
+	sbuf_adds(&u, "#helpful");
+	page_add_owned_string(v, "action", sbuf_detach(&u, NULL));
+	reasons = cJSON_AddArrayToObject(v, "reasons");
+	for (int i = 0; feedback_reasons[i][0]; i++) {
+		cJSON *r = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(r, "value", feedback_reasons[i][0]);
+		cJSON_AddStringToObject(r, "label", feedback_reasons[i][1]);
+		cJSON_AddItemToArray(reasons, r);
+	}
+}
+
 void page_article(struct http_request *req, struct http_reply *rep, const char *slug)
 {
 	const struct kb_doc *d = kbstate_article(req->kb, slug);
@@ -316,6 +365,10 @@ void page_article(struct http_request *req, struct http_reply *rep, const char *
 	struct sbuf u = SBUF_INIT;
 
 	rep->route = "/articles/{slug}";
+	if (!strcmp(req->method, "POST")) {
+		page_vote(req, rep, slug);
+		return;
+	}
 	if (!d) {
 		page_error(req, rep, 404, "There is no article at this address.");
 		return;
@@ -336,8 +389,53 @@ void page_article(struct http_request *req, struct http_reply *rep, const char *
 		page_url_encode(&u, slug);
 		page_add_owned_string(ctx, "wizard_url", sbuf_detach(&u, NULL));
 	}
+	add_vote(req, ctx, slug);
 	http_reply_header(rep, "ETag", req->kb->etag);
 	page_render(req, rep, 200, "article", ctx);
+}
+
+/* Where a hit leads: its article (at its section), through /search/open
+ * when events are recorded, so that the hit opened is counted. */
+static char *hit_url(const struct http_request *req, const char *q,
+		     const cJSON *hit, int rank)
+{
+	const char *slug = cJSON_GetStringValue(cJSON_GetObjectItem(hit, "slug"));
+	const char *section = cJSON_GetStringValue(cJSON_GetObjectItem(hit, "section"));
+	struct sbuf u = SBUF_INIT;
+	int first = 1;
+
+	if (!req->app->events) {
+		sbuf_adds(&u, "/articles/");
+		page_url_encode(&u, slug ? slug : "");
+		if (section && *section) {
+			sbuf_addch(&u, '#');
+			page_url_encode(&u, section);
+		}
+		return sbuf_detach(&u, NULL);
+	}
+	sbuf_adds(&u, "/search/open");
+	page_add_param(&u, &first, "q", q);
+	page_add_param(&u, &first, "to", slug ? slug : "");
+	if (section && *section)
+		page_add_param(&u, &first, "section", section);
+	sbuf_addf(&u, "&rank=%d", rank);
+	return sbuf_detach(&u, NULL);
+}
+
+/* A search made on the search page: its normalised query and hits. */
+static void record_search(struct http_request *req, const char *q, double total)
+{
+	struct sbuf norm = SBUF_INIT;
+
+	ev_query_normalise(&norm, q);
+	if (norm.len && total >= 0) {
+		struct ev_event *e = ev_event_new(EV_SEARCH);
+
+		ev_event_set(&e->query, norm.buf);
+		e->hits = (int64_t)total;
+		record_event(req, e);
+	}
+	sbuf_release(&norm);
 }
 
 void page_search(struct http_request *req, struct http_reply *rep, const char *param)
@@ -363,11 +461,16 @@ void page_search(struct http_request *req, struct http_reply *rep, const char *p
 
 		/* The snippet is escaped text with <mark> tags (store.h): say
 		 * by its name that the template inserts it as HTML. */
-		cJSON_ArrayForEach(hit, cJSON_GetObjectItem(doc, "hits"))
+		int rank = 0;
+
+		cJSON_ArrayForEach(hit, cJSON_GetObjectItem(doc, "hits")) {
 			cJSON_AddItemToObject(hit, "snippet_html", cJSON_Duplicate(
 				cJSON_GetObjectItem(hit, "snippet"), 1));
+			page_add_owned_string(hit, "url", hit_url(req, q, hit, ++rank));
+		}
 		cJSON_AddBoolToObject(ctx, "has_hits",
 				      cJSON_GetArraySize(cJSON_GetObjectItem(doc, "hits")) > 0);
+		record_search(req, q, cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "total")));
 	}
 	cJSON_AddItemToObject(ctx, "site", page_site(req, q && *q ? q : "Search"));
 	if (!doc)

@@ -31,15 +31,20 @@ int page_article_in(const struct eng_article *a, const char *lang);
 
 /* Returns path?k=v&... with the arguments [0, n) of req, leaving out index
  * skip (-1: none), then extra_key=extra_value when given (caller frees).
- * The page's own arguments ('embed', 'lang') are kept wherever they stand,
- * so that a reader stays in the widget and in their language; 'ask' is
- * for this page only and never kept. */
+ * The page's own arguments ('embed', 'lang', and the wizard session 'sid'
+ * but when n is 0: a new start is a new session) are kept wherever they
+ * stand, so that a reader stays in the widget, in their language and in
+ * their session; 'ask' is for this page only and never kept. */
 char *page_url_with(const struct http_request *req, const char *path, size_t n,
 		    long skip, const char *extra_key, const char *extra_value);
 
 /* Appends "?k=v" to the first argument of u (*first set), "&k=v" to the
  * others, both percent-encoded; clears *first. */
 void page_add_param(struct sbuf *u, int *first, const char *k, const char *v);
+
+/* Answers 303 See Other with url as Location; the body says note (may be
+ * NULL), then where to go. Not cached. */
+void page_see_other(struct http_reply *rep, const char *url, const char *note);
 
 /* Adds s to o under key, and frees s. */
 void page_add_owned_string(struct cJSON *o, const char *key, char *s);

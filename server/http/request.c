@@ -44,6 +44,18 @@ void http_request_add_arg(struct http_request *req, const char *key,
 	req->nr_args++;
 }
 
+void http_request_set_arg(struct http_request *req, const char *key,
+			  const char *value)
+{
+	for (size_t i = 0; i < req->nr_args; i++)
+		if (!strcmp(req->args[i].key, key)) {
+			free(req->args[i].value);
+			req->args[i].value = xstrdup(value ? value : "");
+			return;
+		}
+	http_request_add_arg(req, key, value);
+}
+
 void http_request_release_args(struct http_request *req)
 {
 	for (size_t i = 0; i < req->nr_args; i++) {

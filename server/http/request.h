@@ -25,6 +25,7 @@ struct http_request {
 	const char *content_type;
 	const char *host;       /* the Host header; may be NULL */
 	const char *origin;
+	const char *sec_fetch_site; /* "same-origin", "cross-site", ...; may be NULL */
 	const char *if_none_match;
 	const char *client_ip;  /* numeric address */
 	int client_loopback;    /* 127.0.0.0/8 or ::1 */
@@ -64,6 +65,9 @@ void http_reply_header(struct http_reply *r, const char *name, const char *value
 /* Returns the first query argument named key, or NULL (borrowed). */
 const char *http_arg(const struct http_request *req, const char *key);
 void http_request_add_arg(struct http_request *req, const char *key,
+			  const char *value);
+/* Sets the first argument named key to value (copied), or adds it. */
+void http_request_set_arg(struct http_request *req, const char *key,
 			  const char *value);
 void http_request_release_args(struct http_request *req);
 

@@ -5,6 +5,7 @@
 
 #include "api.h"
 #include "app.h"
+#include "feedback.h"
 #include "kbstate.h"
 #include "pages.h"
 
@@ -28,9 +29,11 @@ static const struct route routes[] = {
 	{ "/api/v1/questions", NULL, "GET, HEAD, OPTIONS", 1, api_questions },
 	{ "/api/v1/diagnose", NULL, "GET, HEAD, POST, OPTIONS", 1, api_diagnose },
 	{ "/api/v1/probe/bluetooth", NULL, "GET, HEAD, OPTIONS", 0, api_probe },
+	{ "/api/v1/events", NULL, "POST, OPTIONS", 1, api_events },
 	{ "/", NULL, "GET, HEAD", 1, page_index },
-	{ "/articles/{slug}", "/articles/", "GET, HEAD", 1, page_article },
+	{ "/articles/{slug}", "/articles/", "GET, HEAD, POST", 1, page_article },
 	{ "/search", NULL, "GET, HEAD", 1, page_search },
+	{ "/search/open", NULL, "GET, HEAD", 1, page_search_open },
 	{ "/wizard", NULL, "GET, HEAD, POST", 1, page_wizard },
 	{ "/wizard/detect", NULL, "GET, HEAD", 1, page_detect },
 	{ "/wizard/tree", NULL, "GET, HEAD", 1, page_tree },

@@ -13,11 +13,13 @@
 #include "../engine/engine.h"
 #include "../engine/model.h"
 #include "../engine/report.h"
+#include "../events/event.h"
 #include "../probe/probe.h"
 #include "api.h"
 #include "app.h"
 #include "kbstate.h"
 #include "pages_internal.h"
+#include "record.h"
 #include "treeview.h"
 
 /* Returns 1 when word is one of the comma-separated words of list. */
@@ -520,45 +522,6 @@ static void only_language(struct http_request *req, cJSON *doc)
 	}
 }
 
-/* 1 when a form POST comes from a page of this server (or of an origin
- * --cors allows): its Origin names this Host, or the --base-url's origin.
- * A POST without Origin (no browser sends one from another site's form
- * without it) passes; "Origin: null" does not. */
-static int same_site(const struct http_request *req)
-{
-	const char *o = req->origin, *host;
-	const char *base = req->app->cfg.base_url;
-
-	if (!o)
-		return 1;
-	if (app_origin_allowed(req->app, o))
-		return 1;
-	host = strstr(o, "://");
-	if (host && req->host && !strcmp(host + 3, req->host))
-		return 1;
-	if (base && *base) {
-		size_t n = strlen(o);
-
-		if (!strncmp(base, o, n) && (!base[n] || base[n] == '/'))
-			return 1;
-	}
-	return 0;
-}
-
-/* Answers 303 See Other with url as Location; the body says note (may
- * be NULL), then where to go. Not cached: where it leads depends on more
- * than the URL. */
-static void see_other(struct http_reply *rep, const char *url, const char *note)
-{
-	rep->status = 303;
-	rep->content_type = "text/plain; charset=utf-8";
-	http_reply_header(rep, "Location", url);
-	http_reply_header(rep, "Cache-Control", "no-store");
-	if (note)
-		sbuf_addf(&rep->body, "%s\n", note);
-	sbuf_addf(&rep->body, "See %s\n", url);
-}
-
 /* POST /wizard: a step's "Yes, it's fixed" (a form, so that a browser
  * without JavaScript can send it, and so that recording outcomes later
  * changes no page). Answered 303 with the GET URL of the page it leads
@@ -576,7 +539,7 @@ static void wizard_post(struct http_request *req, struct http_reply *rep)
 			   "application/x-www-form-urlencoded.");
 		return;
 	}
-	if (!same_site(req)) {
+	if (!app_same_site(req)) {
 		page_error(req, rep, 403, "This form was sent from another site.");
 		return;
 	}
@@ -589,7 +552,7 @@ static void wizard_post(struct http_request *req, struct http_reply *rep)
 	for (size_t i = from; i < req->nr_args; i++)
 		if (strcmp(req->args[i].key, "ask"))
 			page_add_param(&url, &first, req->args[i].key, req->args[i].value);
-	see_other(rep, url.buf, NULL);
+	page_see_other(rep, url.buf, NULL);
 	sbuf_release(&url);
 }
 
@@ -597,7 +560,7 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 {
 	struct sbuf err = SBUF_INIT;
 	const char *code;
-	int status;
+	int status, new_session = 0;
 	cJSON *doc;
 
 	(void)param;
@@ -619,10 +582,24 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 			sbuf_adds(&url, "/articles/");
 			page_url_encode(&url, problem);
 			sbuf_addf(&note, "'%s' has no causes to troubleshoot.", problem);
-			see_other(rep, url.buf, note.buf);
+			page_see_other(rep, url.buf, note.buf);
 			sbuf_release(&url);
 			sbuf_release(&note);
 			return;
+		}
+	}
+	/* With recording on, the wizard's links carry a session id ('sid'),
+	 * made here when the URL has none (a new session). */
+	if (req->app->events) {
+		const char *sid = http_arg(req, "sid");
+
+		if (!sid || !ev_session_valid(sid)) {
+			struct sbuf s = SBUF_INIT;
+
+			ev_session_new(&s);
+			http_request_set_arg(req, "sid", s.buf);
+			sbuf_release(&s);
+			new_session = 1;
 		}
 	}
 	doc = api_diagnose_doc(req, NULL, page_ui_args, &status, &code, &err);
@@ -631,6 +608,8 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 		sbuf_release(&err);
 		return;
 	}
+	if (!new_session)
+		record_wizard(req, doc);
 	cJSON_AddItemToObject(doc, "site", page_site(req, "Troubleshooter"));
 	ask_again(req, doc);
 	only_language(req, doc);
@@ -654,7 +633,10 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 			cJSON_AddItemToObject(doc, "problem_title", cJSON_Duplicate(
 				cJSON_GetObjectItem(d->doc, "title"), 1));
 	}
-	if (req->app->cfg.probe != PROBE_LOOPBACK)
+	/* A page that made a session is that reader's own. */
+	if (new_session)
+		http_reply_header(rep, "Cache-Control", "no-store");
+	else if (req->app->cfg.probe != PROBE_LOOPBACK)
 		http_reply_header(rep, "ETag", req->kb->etag);
 	page_render(req, rep, 200, "wizard", doc);
 	sbuf_release(&err);
@@ -750,7 +732,7 @@ void page_detect(struct http_request *req, struct http_reply *rep, const char *p
 	if (!probe_bluez_available(r))
 		sbuf_addf(&note, "BlueZ could not be reached: %s",
 			  probe_bluez_errmsg(r) ? probe_bluez_errmsg(r) : "unknown error");
-	see_other(rep, url.buf, note.len ? note.buf : NULL);
+	page_see_other(rep, url.buf, note.len ? note.buf : NULL);
 	probe_result_free(r);
 	sbuf_release(&url);
 	sbuf_release(&detected);

@@ -205,6 +205,17 @@ test('documented errors happen as documented', async () => {
     ['/api/v1/diagnose', { method: 'POST', body: 'x', headers: { 'Content-Type': 'text/plain' } }, op('/api/v1/diagnose', 'post'), 415],
     ['/healthz', { method: 'DELETE' }, op('/healthz', 'get'), 405],
     ['/articles/no-such-article', {}, op('/articles/{slug}', 'get'), 404],
+    ['/api/v1/events', { method: 'POST', body: '{"kind":"vote"}', headers: { 'Content-Type': 'application/json' } }, op('/api/v1/events', 'post'), 400],
+    ['/api/v1/events', { method: 'POST', body: '[]', headers: { 'Content-Type': 'application/json' } }, op('/api/v1/events', 'post'), 400],
+    ['/api/v1/events', { method: 'POST', body: '{}', headers: { 'Content-Type': 'text/plain' } }, op('/api/v1/events', 'post'), 415],
+    ['/api/v1/events', { method: 'POST', body: '{"kind":"search","query":"x","hits":1}',
+      headers: { 'Content-Type': 'application/json', Origin: 'https://elsewhere.example' } }, op('/api/v1/events', 'post'), 403],
+    ['/articles/bluetooth-call-audio', { method: 'POST', body: 'result=maybe', headers: FORM }, op('/articles/{slug}', 'post'), 400],
+    ['/articles/bluetooth-call-audio', { method: 'POST', body: 'result=yes',
+      headers: { ...FORM, Origin: 'https://elsewhere.example' } }, op('/articles/{slug}', 'post'), 403],
+    ['/articles/bluetooth-call-audio', { method: 'POST', body: 'result=yes', headers: { 'Content-Type': 'text/plain' } }, op('/articles/{slug}', 'post'), 415],
+    ['/articles/no-such-article', { method: 'POST', body: 'result=yes', headers: FORM }, op('/articles/{slug}', 'post'), 404],
+    ['/search/open?to=no-such-article', {}, op('/search/open', 'get'), 404],
   ];
   for (const [url, init, o, status] of cases) {
     // The oversized upload goes by node:http (rawRequest), which holds the

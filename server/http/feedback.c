@@ -1,0 +1,199 @@
+/* feedback: events API, "Was this helpful?" votes, search hits opened. */
+#include "feedback.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "../events/event.h"
+#include "../events/sink.h"
+#include "api.h"
+#include "app.h"
+#include "kbstate.h"
+#include "pages.h"
+#include "pages_internal.h"
+#include "record.h"
+#include "request.h"
+
+const char *const feedback_reasons[][2] = {
+	{ "not-my-problem", "It is about another problem" },
+	{ "unclear", "It is hard to follow" },
+	{ "did-not-work", "What it says did not work" },
+	{ "outdated", "It is out of date" },
+	{ "other", "Something else" },
+	{ NULL, NULL },
+};
+
+static int is_form(const struct http_request *req)
+{
+	const char *ct = req->content_type ? req->content_type : "";
+
+	return !strncmp(ct, "application/x-www-form-urlencoded", 33) &&
+	       (!ct[33] || ct[33] == ';' || ct[33] == ' ');
+}
+
+void api_events(struct http_request *req, struct http_reply *rep, const char *param)
+{
+	const char *ct = req->content_type ? req->content_type : "";
+	struct ev_event *evs[FEEDBACK_MAX_EVENTS];
+	struct sbuf err = SBUF_INIT;
+	cJSON *body = NULL, *doc;
+	const cJSON *list, *it;
+	int n = 0, dropped = 0;
+
+	(void)param;
+	rep->route = "/api/v1/events";
+	if (!req->app->events) {
+		api_error(rep, 404, "not_found",
+			  "events are not recorded on this server (--events off)");
+		return;
+	}
+	if (strncmp(ct, "application/json", 16) || (ct[16] && ct[16] != ';' && ct[16] != ' ')) {
+		api_error(rep, 415, "unsupported_media_type",
+			  "POST events as JSON with Content-Type: application/json");
+		return;
+	}
+	/* Another site's page may not record on its visitors' behalf. */
+	if (!app_same_site(req)) {
+		api_error(rep, 403, "forbidden", "events are taken from this server's "
+			  "pages and from the origins --cors allows");
+		return;
+	}
+	body = cJSON_ParseWithLength(req->body ? req->body : "", req->body_len);
+	list = cJSON_IsArray(body) ? body : cJSON_GetObjectItemCaseSensitive(body, "events");
+	if (!list && cJSON_IsObject(body))
+		list = NULL;
+	else if (!cJSON_IsArray(list)) {
+		api_error(rep, 400, "bad_json", "the body is not an event (a JSON object "
+			  "with 'kind'), an array of events, or {\"events\": [...]}");
+		goto done;
+	}
+	if (list && (cJSON_GetArraySize(list) < 1 ||
+		     cJSON_GetArraySize(list) > FEEDBACK_MAX_EVENTS)) {
+		api_error(rep, 400, "bad_request", "send from 1 to %d events a request",
+			  FEEDBACK_MAX_EVENTS);
+		goto done;
+	}
+	/* All or nothing: one bad event and none is recorded. */
+	for (it = list ? list->child : body; it; it = list ? it->next : NULL) {
+		struct ev_event *e = ev_event_from_json(it, req->kb->content_hash, &err);
+
+		if (!e) {
+			if (list)
+				api_error(rep, 400, "bad_event", "event %d: %s", n + 1, err.buf);
+			else
+				api_error(rep, 400, "bad_event", "%s", err.buf);
+			goto done;
+		}
+		evs[n++] = e;
+	}
+	if (!record_rate(req, n)) {
+		http_reply_header(rep, "Retry-After", "60");
+		api_error(rep, 429, "rate_limited", "this client has recorded too many "
+			  "events; wait a minute");
+		goto done;
+	}
+	for (int i = 0; i < n; i++) {
+		dropped += ev_sink_push(req->app->events, evs[i]) != 0;
+		evs[i] = NULL;
+	}
+	rep->status = 202;
+	doc = cJSON_CreateObject();
+	cJSON_AddNumberToObject(doc, "accepted", n - dropped);
+	cJSON_AddNumberToObject(doc, "dropped", dropped);
+	http_reply_header(rep, "Cache-Control", "no-store");
+	api_json(rep, doc);
+	n = 0;
+done:
+	for (int i = 0; i < n; i++)
+		ev_event_free(evs[i]);
+	cJSON_Delete(body);
+	sbuf_release(&err);
+}
+
+void page_vote(struct http_request *req, struct http_reply *rep, const char *slug)
+{
+	const char *result, *reason;
+	struct sbuf url = SBUF_INIT;
+	int known = 0;
+
+	rep->route = "/articles/{slug}";
+	if (!kbstate_article(req->kb, slug)) {
+		page_error(req, rep, 404, "There is no article at this address.");
+		return;
+	}
+	if (!is_form(req)) {
+		page_error(req, rep, 415, "Send the vote as a form "
+			   "(application/x-www-form-urlencoded).");
+		return;
+	}
+	if (!app_same_site(req)) {
+		page_error(req, rep, 403, "This form was sent from another site.");
+		return;
+	}
+	if (http_request_add_form(req, req->body, req->body_len)) {
+		page_error(req, rep, 400, "The form's fields are not readable "
+			   "(a malformed %-escape, or text that is not UTF-8).");
+		return;
+	}
+	result = http_arg(req, "result");
+	if (!result || (strcmp(result, "yes") && strcmp(result, "no"))) {
+		page_error(req, rep, 400, "Say whether the article helped: result=yes "
+			   "or result=no.");
+		return;
+	}
+	reason = http_arg(req, "reason");
+	for (int i = 0; reason && feedback_reasons[i][0]; i++)
+		known |= !strcmp(reason, feedback_reasons[i][0]);
+	if (!known || !strcmp(result, "yes"))
+		reason = NULL;
+	if (req->app->events && record_first_vote(req, slug)) {
+		struct ev_event *e = ev_event_new(EV_VOTE);
+
+		ev_event_set(&e->article, slug);
+		ev_event_set(&e->result, result);
+		ev_event_set(&e->reason, reason);
+		record_event(req, e);
+	}
+	sbuf_adds(&url, "/articles/");
+	page_url_encode(&url, slug);
+	sbuf_addf(&url, "?voted=%s#helpful", result);
+	page_see_other(rep, url.buf, "Thank you.");
+	sbuf_release(&url);
+}
+
+void page_search_open(struct http_request *req, struct http_reply *rep,
+		      const char *param)
+{
+	const char *to = http_arg(req, "to"), *q = http_arg(req, "q");
+	const char *section = http_arg(req, "section"), *rank = http_arg(req, "rank");
+	struct sbuf url = SBUF_INIT, norm = SBUF_INIT;
+	long r = rank ? strtol(rank, NULL, 10) : 0;
+
+	(void)param;
+	rep->route = "/search/open";
+	if (!to || !kbstate_article(req->kb, to)) {
+		page_error(req, rep, 404, "There is no article at this address.");
+		return;
+	}
+	if (q)
+		ev_query_normalise(&norm, q);
+	if (norm.len && r >= 1 && r <= 1000) {
+		struct ev_event *e = ev_event_new(EV_OPEN);
+
+		ev_event_set(&e->query, norm.buf);
+		ev_event_set(&e->article, to);
+		e->rank = r;
+		record_event(req, e);
+	}
+	sbuf_adds(&url, "/articles/");
+	page_url_encode(&url, to);
+	if (section && *section) {
+		sbuf_addch(&url, '#');
+		page_url_encode(&url, section);
+	}
+	page_see_other(rep, url.buf, NULL);
+	sbuf_release(&url);
+	sbuf_release(&norm);
+}

@@ -1,0 +1,49 @@
+/* record: what readers do, turned into events for the sink
+ * (events/sink.h): wizard pages shown and how sessions end, "Was this
+ * helpful?" votes, searches and the hits opened. Nothing here blocks: an
+ * event is queued or dropped and counted. Each client (by address) may
+ * record a bounded number of events a minute; see docs/outcomes.md. */
+#ifndef CLEW_RECORD_H
+#define CLEW_RECORD_H
+
+struct cJSON;
+struct ev_event;
+struct http_request;
+struct record_limits;
+struct sbuf;
+
+/* Events a client may record in a minute, and at once. */
+#define RECORD_RATE_PER_MINUTE 120
+#define RECORD_BURST 120
+
+struct record_limits *record_limits_new(void);
+/* NULL is a no-op. */
+void record_limits_free(struct record_limits *l);
+
+/* 1 when req may record n events: recording is on, the request is not a
+ * cross-site sub-request (an image or a fetch from another site's page:
+ * Sec-Fetch-Site says so), and its client is within its rate. Counts what
+ * a client over its rate loses. */
+int record_allowed(struct http_request *req, int n);
+
+/* 1 when req's client is within its rate for n more events (and takes
+ * them); the other checks of record_allowed are the caller's. */
+int record_rate(struct http_request *req, int n);
+
+/* 1 the first time in a day that req's client votes on article slug (the
+ * client's address is kept in memory only, hashed, never stored). */
+int record_first_vote(struct http_request *req, const char *slug);
+
+/* Queues e (taken over, stamped with the KB's content hash) when
+ * record_allowed(req, 1). */
+void record_event(struct http_request *req, struct ev_event *e);
+
+/* A wizard page with a session (argument 'sid') and a problem: what was
+ * answered and tried, what it shows next, and, when it shows an end, the
+ * session's outcome. doc is the diagnose document the page shows. */
+void record_wizard(struct http_request *req, const struct cJSON *doc);
+
+/* Appends the events' Prometheus text (the sink's and the rate limit's). */
+void record_metrics(struct http_request *req, struct sbuf *out);
+
+#endif
