@@ -133,6 +133,25 @@ CREATE TABLE cause_solutions (
     PRIMARY KEY (article_id, cause_id, solution_id)
 ) WITHOUT ROWID;
 
+-- What `clew compile --learned FILE` took from `clew learn` (outcomes of
+-- past sessions; docs/outcomes.md): one row a learned value. A cause's
+-- prior (solution_id '') is a probability among the causes of its article
+-- (platform_id ''), or among those in scope once the platform is answered
+-- (platform_id the platform); a link's value (solution_id set) replaces
+-- cause_solutions.probability. Empty in a KB compiled without --learned;
+-- the authored values stay in causes.weight and cause_solutions.
+CREATE TABLE learned (
+    article_id  INTEGER NOT NULL,
+    cause_id    TEXT NOT NULL,
+    solution_id TEXT NOT NULL,   -- '' for the cause's prior
+    platform_id TEXT NOT NULL,   -- '' for every platform (and for links)
+    authored    REAL NOT NULL,   -- the value the authored KB gives
+    value       REAL NOT NULL CHECK (value > 0 AND value <= 1),
+    sessions    REAL NOT NULL,   -- outcomes behind it (faded by age): a
+                                 -- prior's scope's sessions, a link's tries
+    PRIMARY KEY (article_id, cause_id, solution_id, platform_id)
+) WITHOUT ROWID;
+
 -- The question catalogue, in the order authors wrote it. 'problem' (options:
 -- the articles with causes) and 'platform' (options: the platforms) are
 -- always present. Every question also accepts the answer 'unknown'.

@@ -20,6 +20,7 @@ static const struct command {
 	{ "diagnose", cmd_diagnose, "rank likely causes and pick the next question" },
 	{ "tree", cmd_tree, "print the whole decision tree (text, JSON, DOT)" },
 	{ "probe", cmd_probe, "detect Bluetooth audio facts from BlueZ (Linux)" },
+	{ "learn", cmd_learn, "learn cause priors and fix rates from outcomes" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(*commands))

@@ -24,7 +24,7 @@
 
   /* Arguments that steer the page, not the diagnosis; KEEP stay on every
    * link (the widget's panel, the reader's language). */
-  var UI_ARGS = { embed: 1, detected: 1, lang: 1, ask: 1 };
+  var UI_ARGS = { embed: 1, detected: 1, lang: 1, ask: 1, sid: 1 };
   var KEEP = { embed: 1, lang: 1 };
 
   /* The wizard in place: each answer, each "did it fix it?", each link

@@ -2,6 +2,8 @@
 #ifndef CLEW_CMD_H
 #define CLEW_CMD_H
 
+#include <stddef.h>
+
 /* Each takes the arguments after the command name (argv[0] is the command
  * name) and returns the process exit status: 0 success, 1 failure of the
  * work itself, 2 usage error. */
@@ -12,10 +14,17 @@ int cmd_diagnose(int argc, char **argv);
 int cmd_tree(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
+int cmd_learn(int argc, char **argv);
 
 /* The database to read when --db is not given: $CLEW_DB, else
  * build/kb.sqlite. Borrowed. */
 const char *cmd_default_db(void);
+
+/* Writes data to path through a temporary file beside it, renamed over
+ * path once whole: path is the old file or the new one, never half of
+ * it. Returns 0, or -1 with the reason appended to err. */
+struct sbuf;
+int cmd_write_file(const char *path, const char *data, size_t len, struct sbuf *err);
 
 /* Prints a cJSON document to stdout, indented, and frees it. */
 struct cJSON;

@@ -11,7 +11,8 @@
 #include "cmd.h"
 
 static const char usage[] =
-	"usage: clew compile [-o OUT] [--strict] [--jobs N] [--quiet] PATH...\n"
+	"usage: clew compile [-o OUT] [--strict] [--jobs N] [--quiet]\n"
+	"                    [--learned FILE] PATH...\n"
 	"\n"
 	"Compiles FAQ articles and question catalogues written in Markdown into\n"
 	"one SQLite knowledge base. Every file named is read, whatever its\n"
@@ -23,6 +24,9 @@ static const char usage[] =
 	"  -j, --jobs N      parser threads (default: one per CPU but the\n"
 	"                    one that writes the database)\n"
 	"  -q, --quiet       print no summary\n"
+	"      --learned FILE  bake in what `clew learn` learned from outcomes\n"
+	"                    (cause priors, fix rates); values for ids the KB no\n"
+	"                    longer has are reported and ignored (docs/outcomes.md)\n"
 	"  -h, --help        show this help\n"
 	"\n"
 	"Problems are printed as 'path:line:col: error: message'. The exit status\n"
@@ -36,10 +40,11 @@ int cmd_compile(int argc, char **argv)
 		{ "strict", no_argument, NULL, 's' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "learned", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct compile_opts opts = { "build/kb.sqlite", 0, 0, NULL };
+	struct compile_opts opts = { "build/kb.sqlite", 0, 0, NULL, NULL };
 	struct compile_stats st;
 	struct diag d = DIAG_INIT;
 	struct timespec t0, t1;
@@ -63,6 +68,9 @@ int cmd_compile(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = 1;
+			break;
+		case 'L':
+			opts.learned = optarg;
 			break;
 		case 'h':
 			fputs(usage, stdout);

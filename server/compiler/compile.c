@@ -21,6 +21,7 @@
 #include "../base/xalloc.h"
 #include "../engine/model.h"
 #include "article.h"
+#include "learned.h"
 #include "model.h"
 #include "output.h"
 #include "questions.h"
@@ -580,9 +581,11 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The content hash: of the sources' hashes, in an order that does not
+/* The content hash: of the sources' hashes (and the learned file's, when
+ * there is one), in an order that does not
  * depend on the order the files were named in. */
-static void content_hash(const struct unit *units, size_t nr, char hex[17])
+static void content_hash(const struct unit *units, size_t nr, const uint64_t *extra,
+			 char hex[17])
 {
 	uint64_t *hashes = xcalloc(nr ? nr : 1, sizeof(*hashes));
 	uint64_t h = TEXT_HASH_INIT;
@@ -592,6 +595,9 @@ static void content_hash(const struct unit *units, size_t nr, char hex[17])
 	qsort(hashes, nr, sizeof(*hashes), cmp_u64);
 	for (size_t i = 0; i < nr; i++)
 		h = text_hash(h, &hashes[i], sizeof(hashes[i]));
+	/* A learned file (--learned) changes the KB as a source does. */
+	if (extra)
+		h = text_hash(h, extra, sizeof(*extra));
 	snprintf(hex, 17, "%016llx", (unsigned long long)h);
 	free(hashes);
 }
@@ -622,10 +628,14 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 	struct eng_model *model = NULL;
 	struct kb_article **rejected = NULL; /* borrowed from the units */
 	size_t nr_rejected = 0, alloc_rejected = 0;
-	struct output_meta meta = { st.content_hash, 0, 0, 0 };
+	struct output_meta meta = { st.content_hash, 0, 0, 0, NULL };
+	struct kb_learned_list learned = { 0 };
+	uint64_t learned_hash = 0;
 	pthread_t writer;
 	int ret = -1, writing;
 
+	if (opts->learned)
+		learned_read(opts->learned, &learned, &learned_hash, d);
 	collect_sources(inputs, nr_inputs, &files, d);
 	if (!files.nr && !d->errors)
 		diag_error(d, NULL, 0, 0,
@@ -685,11 +695,15 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 	st.articles = kb.nr_articles;
 	st.questions = kb.questions.nr;
 	st.platforms = kb.nr_platforms;
-	content_hash(units, files.nr, st.content_hash);
+	content_hash(units, files.nr, opts->learned ? &learned_hash : NULL, st.content_hash);
 	/* The reachability check needs no database: it runs here while the
 	 * writer goes on. */
 	if (!d->errors && aw.out)
 		model = reach_check(&kb, d);
+	if (model && opts->learned) {
+		learned_check(&learned, model, opts->learned, d);
+		meta.learned = &learned;
+	}
 	if (!aw.out || d->errors || (opts->strict && d->warnings)) {
 		atomic_store(&aw.stop, 1);
 		if (!d->errors)
@@ -735,6 +749,7 @@ cleanup:
 	}
 	free(units);
 	free(rejected);
+	kb_learned_list_release(&learned);
 	free(kb.articles);
 	for (size_t i = 0; i < kb.nr_platforms; i++) {
 		free(kb.platforms[i].id);

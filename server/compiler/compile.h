@@ -18,6 +18,7 @@ struct compile_opts {
 	 * the reachability check ran on (the caller frees it with
 	 * eng_model_free); left alone otherwise. */
 	struct eng_model **model_out;
+	const char *learned; /* `clew learn`'s file to bake in, or NULL */
 };
 
 struct compile_stats {

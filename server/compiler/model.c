@@ -250,3 +250,16 @@ struct kb_article **kb_articles_by_slug(const struct kb *kb)
 	}
 	return s;
 }
+
+void kb_learned_list_release(struct kb_learned_list *l)
+{
+	for (size_t i = 0; i < l->nr; i++) {
+		free(l->items[i].article);
+		free(l->items[i].cause);
+		free(l->items[i].solution);
+		free(l->items[i].platform);
+	}
+	free(l->items);
+	l->items = NULL;
+	l->nr = l->alloc = 0;
+}

@@ -144,6 +144,23 @@ struct kb_questions {
 	size_t nr, alloc;
 };
 
+/* One value learned from outcomes (clew learn), as `clew compile
+ * --learned` bakes it in (kb.sqlite.sql's table 'learned'). */
+struct kb_learned {
+	char *article;  /* the problem's slug */
+	char *cause;
+	char *solution; /* "" for the cause's prior */
+	char *platform; /* "" for every platform (and for links) */
+	double authored, value, sessions;
+};
+
+struct kb_learned_list {
+	struct kb_learned *items;
+	size_t nr, alloc;
+};
+
+void kb_learned_list_release(struct kb_learned_list *l);
+
 /* The whole KB as the checks and the writer see it. */
 struct kb {
 	struct kb_article **articles; /* owned by the compile run */

@@ -146,6 +146,9 @@ int output_finish(struct output *o, const struct kb *kb,
 	for (size_t i = 0; i < kb->questions.nr; i++)
 		if (writer_add_question(o->w, &kb->questions.items[i], (int)i))
 			goto write_error;
+	for (size_t i = 0; meta->learned && i < meta->learned->nr; i++)
+		if (writer_add_learned(o->w, &meta->learned->items[i]))
+			goto write_error;
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (writer_set_meta(o->w, "schema_version", STORE_SCHEMA_VERSION) ||

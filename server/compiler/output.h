@@ -20,6 +20,8 @@ struct output_meta {
 	size_t sources;           /* files compiled */
 	size_t articles;          /* articles written */
 	size_t causes;            /* over all articles */
+	/* Values learned from outcomes, checked against the KB; may be NULL. */
+	const struct kb_learned_list *learned;
 };
 
 /* Creates the temporary file beside path (and path's folders) and opens

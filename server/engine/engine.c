@@ -323,7 +323,7 @@ static int rank(struct eng_work *w, const int *answers,
 
 		if (!in_scope(m, c, answers))
 			continue;
-		prior = m->causes[c].prior;
+		prior = eng_cause_prior(m, c, answers[m->q_platform]);
 		if (boost)
 			prior *= 1 + boost[m->causes[c].article];
 		for (int i = 0; i < nr_soft; i++) {

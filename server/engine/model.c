@@ -169,6 +169,57 @@ void eng_model_link(struct eng_model *m, int cause, int step, double fix)
 	add_link(&s->causes, &s->fix, &s->nr_causes, &s->alloc_causes, cause, fix);
 }
 
+void eng_model_set_learned_prior(struct eng_model *m, int cause, int platform,
+				 double prior, double sessions)
+{
+	struct eng_cause *c = &m->causes[cause];
+	int n = m->q_platform >= 0 ? m->questions[m->q_platform].nr_options : 0;
+
+	if (!(prior > 0))
+		return;
+	if (platform < 0) {
+		c->prior = prior;
+		c->sessions = sessions;
+		return;
+	}
+	if (platform >= n)
+		return;
+	if (!c->platform_prior) {
+		c->platform_prior = xmalloc((size_t)n * sizeof(double));
+		for (int i = 0; i < n; i++)
+			c->platform_prior[i] = NAN;
+	}
+	c->platform_prior[platform] = prior;
+}
+
+int eng_model_set_fix(struct eng_model *m, int cause, int step, double fix)
+{
+	struct eng_cause *c = &m->causes[cause];
+	struct eng_step *s = &m->steps[step];
+	int found = -1;
+
+	if (!(fix > 0) || fix > 1)
+		return -1;
+	for (int i = 0; i < c->nr_steps; i++)
+		if (c->steps[i] == step) {
+			c->fix[i] = fix;
+			found = 0;
+		}
+	for (int i = 0; i < s->nr_causes; i++)
+		if (s->causes[i] == cause)
+			s->fix[i] = fix;
+	return found;
+}
+
+double eng_cause_prior(const struct eng_model *m, int cause, int platform)
+{
+	const struct eng_cause *c = &m->causes[cause];
+
+	if (platform >= 0 && c->platform_prior && !isnan(c->platform_prior[platform]))
+		return c->platform_prior[platform];
+	return c->prior;
+}
+
 int eng_model_add_condition(struct eng_model *m, int cause, const char *q,
 			    const char *value)
 {
@@ -341,6 +392,7 @@ void eng_model_free(struct eng_model *m)
 
 		free(c->id);
 		free(c->title);
+		free(c->platform_prior);
 		free(c->steps);
 		free(c->fix);
 	}

@@ -55,6 +55,11 @@ struct eng_cause {
 	int article;  /* index into articles */
 	int platform; /* option index of the platform question; -1: any */
 	double prior; /* unnormalised prior weight */
+	/* Learned from outcomes (clew learn): the prior weight once the
+	 * platform is answered, by option of 'platform' (NaN: none learned
+	 * for that one); NULL when none is. */
+	double *platform_prior;
+	double sessions; /* outcomes its prior was learned from; 0: authored */
 	int check;    /* a checklist's check, not a cause the page named */
 	/* The steps that fix it, in the order the author listed them, with
 	 * their P(fixes | this cause) (the same links as the steps'). */
@@ -134,6 +139,18 @@ int eng_model_add_step(struct eng_model *m, int article, const char *id,
 /* Records that step fixes cause with probability fix (0 < fix <= 1); a
  * second link between the two keeps the first. */
 void eng_model_link(struct eng_model *m, int cause, int step, double fix);
+/* Learned values (clew learn, baked in by clew compile --learned), set
+ * after the model is finished and before it is shared. Sets cause's prior
+ * weight, for every platform (platform < 0) or once that option of
+ * 'platform' is answered, and the sessions it was learned from. */
+void eng_model_set_learned_prior(struct eng_model *m, int cause, int platform,
+				 double prior, double sessions);
+/* Sets P(step fixes cause) of an existing link (0 < fix <= 1); returns -1
+ * when there is no such link. */
+int eng_model_set_fix(struct eng_model *m, int cause, int step, double fix);
+/* cause's prior weight when the platform is answered with option platform
+ * (ENG_UNANSWERED or ENG_UNKNOWN: none). */
+double eng_cause_prior(const struct eng_model *m, int cause, int platform);
 /* Adds value to cause's (or with cause < 0, question q_of's applies)
  * condition on question q. Returns 0, or -1 for an unknown question or
  * value. */

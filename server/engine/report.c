@@ -278,6 +278,9 @@ static cJSON *cause_json(const struct eng_model *m, const int *answers,
 	cJSON_AddStringToObject(o, "article", m->articles[ca->article].slug);
 	add_string_or_null(o, "platform", platform_value(m, ca->platform));
 	cJSON_AddNumberToObject(o, "probability", p);
+	/* Shown honestly: a prior learned from outcomes says so. */
+	if (ca->sessions >= 0.5)
+		cJSON_AddNumberToObject(o, "learned_from", floor(ca->sessions + 0.5));
 	arr = cJSON_AddArrayToObject(o, "explanation");
 	for (int q = 0; q < m->nr_questions; q++) {
 		int e;

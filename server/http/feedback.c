@@ -187,8 +187,16 @@ void page_search_open(struct http_request *req, struct http_reply *rep,
 		e->rank = r;
 		record_event(req, e);
 	}
-	sbuf_adds(&url, "/articles/");
-	page_url_encode(&url, to);
+	/* The page's own arguments go along (the widget's panel, the
+	 * reader's language). */
+	{
+		char *u = page_url_with(req, "", 0, -1, NULL, NULL);
+
+		sbuf_adds(&url, "/articles/");
+		page_url_encode(&url, to);
+		sbuf_adds(&url, u);
+		free(u);
+	}
 	if (section && *section) {
 		sbuf_addch(&url, '#');
 		page_url_encode(&url, section);

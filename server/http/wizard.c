@@ -454,7 +454,8 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 			 * above them. */
 			cJSON_AddBoolToObject(c, "open", rank == 1 && open);
 			cJSON_AddBoolToObject(c, "has_explanation", cJSON_GetArraySize(
-				cJSON_GetObjectItem(c, "explanation")) > 0);
+				cJSON_GetObjectItem(c, "explanation")) > 0 ||
+				cJSON_GetObjectItem(c, "learned_from"));
 			cJSON_AddBoolToObject(c, "has_solutions", cJSON_GetArraySize(
 				cJSON_GetObjectItem(c, "solutions")) > 0);
 			cJSON_ArrayForEach(so, cJSON_GetObjectItem(c, "solutions")) {

@@ -86,4 +86,9 @@ int store_text_boost(struct store *st, const struct eng_model *m,
  * NULL with the detail in store_errmsg. */
 struct eng_model *store_load_model(struct store *st);
 
+/* As store_load_model, with the values the KB's authors gave: without
+ * those `clew compile --learned` baked in (for clew learn, which starts
+ * from them again each time). */
+struct eng_model *store_load_authored_model(struct store *st);
+
 #endif

@@ -32,6 +32,7 @@ enum {
 	ST_CCOND,
 	ST_SOLUTION,
 	ST_CSOL,
+	ST_LEARNED,
 	ST_COUNT
 };
 
@@ -63,6 +64,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 			"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[ST_CSOL] = "INSERT OR IGNORE INTO cause_solutions(article_id, cause_id, "
 		    "solution_id, position, probability) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_LEARNED] = "INSERT OR REPLACE INTO learned(article_id, cause_id, solution_id, "
+		       "platform_id, authored, value, sessions) SELECT id, ?2, ?3, ?4, "
+		       "?5, ?6, ?7 FROM articles WHERE slug = ?1",
 };
 
 /* The full-text tables are filled beside the other tables: on the ranking
@@ -307,6 +311,20 @@ int writer_set_meta(struct writer *w, const char *key, const char *value)
 
 	bind_text(s, 1, key);
 	bind_text(s, 2, value);
+	return run(w, s);
+}
+
+int writer_add_learned(struct writer *w, const struct kb_learned *l)
+{
+	sqlite3_stmt *s = w->st[ST_LEARNED];
+
+	bind_text(s, 1, l->article);
+	bind_text(s, 2, l->cause);
+	bind_text(s, 3, l->solution);
+	bind_text(s, 4, l->platform);
+	sqlite3_bind_double(s, 5, l->authored);
+	sqlite3_bind_double(s, 6, l->value);
+	sqlite3_bind_double(s, 7, l->sessions);
 	return run(w, s);
 }
 

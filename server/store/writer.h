@@ -23,6 +23,8 @@ int writer_add_question(struct writer *w, const struct kb_question *q,
 			int position);
 int writer_add_article(struct writer *w, const struct kb_article *a);
 int writer_set_meta(struct writer *w, const char *key, const char *value);
+/* A value learned from outcomes; its article must have been added. */
+int writer_add_learned(struct writer *w, const struct kb_learned *l);
 
 /* How many of the articles added so far (the first ones, in the order
  * they were added) the writer no longer reads: their strings may be

@@ -96,8 +96,11 @@ async function assertStep(page) {
   assert.equal(await form.getAttribute('action'), '/wizard');
   const hidden = await form.locator('input[type=hidden]').evaluateAll(
     (xs) => xs.map((x) => [x.name, x.value]));
-  const args = [...new URL(page.url()).searchParams].filter(([k]) => k !== 'embed');
-  assert.deepEqual(hidden, args, 'the form carries the session');
+  // Events are recorded: the page has a session id (sid), made by the
+  // server when the URL had none, and every form carries it.
+  const args = [...new URL(page.url()).searchParams].filter(([k]) => k !== 'embed' && k !== 'sid');
+  assert.deepEqual(hidden.filter(([k]) => k !== 'sid'), args, 'the form carries the session');
+  assert.match(hidden.find(([k]) => k === 'sid')?.[1] || '', /^[A-Za-z0-9_-]{22}$/, 'and its id');
   assert.ok((await stepTitle(page).textContent()).trim().length > 0);
   assert.match(await form.locator('.step-facts').textContent(), /^Takes .+\. Fixes it \d+% of the time at this point\.$/);
   assert.equal((await form.locator('details.why summary').textContent()).trim(), 'Why this step now?');
@@ -577,7 +580,9 @@ test('search as you type on / and /search; Enter still submits', async () => {
   await page.locator('#q').pressSequentially('headset', { delay: 40 });
   const hit = page.locator('ol.live-hits li h3 a').first();
   await hit.waitFor();
-  assert.match(await hit.getAttribute('href'), /^\/articles\/[^/#]+#.+/);
+  // Events are recorded: a hit opens through /search/open, which counts
+  // it and leads to the article's section.
+  assert.match(await hit.getAttribute('href'), /^\/search\/open\?q=headset&to=[^&]+&section=[^&]+&rank=1$/);
   assert.match(await hit.textContent(), /headset/i);
   assert.equal(new URL(page.url()).pathname, '/', 'still on the home page');
   await shoot(page, 'search-live');
@@ -597,13 +602,14 @@ test('search as you type on / and /search; Enter still submits', async () => {
   const all = await page.locator('ol.hits > li').count();
   assert.ok(all > 0, 'hits for microphone');
   // The Linux article is among them, and goes with the filter.
-  const linux = () => page.locator('ol.hits > li h2 a[href^="/articles/linux-"]').count();
+  // (Hits open through /search/open?...&to=SLUG: events are recorded.)
+  const linux = () => page.locator('ol.hits > li h2 a[href*="&to=linux-"]').count();
   assert.ok(await linux() > 0, 'a Linux article matches microphone');
   await page.locator('#sp').selectOption('ios');
   await page.waitForFunction(() => /platform=ios/.test(location.search));
   // (The list is replaced at once, never emptied on the way.)
   await page.waitForFunction(() => [...document.querySelectorAll('ol.hits > li a')]
-    .every((a) => !a.getAttribute('href').startsWith('/articles/linux-')));
+    .every((a) => !a.getAttribute('href').includes('&to=linux-')));
   assert.equal(await linux(), 0, 'no Linux article for iOS');
   const hits = page.locator('ol.hits > li');
   assert.ok(await hits.count() >= 1, 'hits for microphone on iOS');
