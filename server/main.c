@@ -21,6 +21,7 @@ static const struct command {
 	{ "tree", cmd_tree, "print the whole decision tree (text, JSON, DOT)" },
 	{ "probe", cmd_probe, "detect Bluetooth audio facts from BlueZ (Linux)" },
 	{ "learn", cmd_learn, "learn cause priors and fix rates from outcomes" },
+	{ "report", cmd_report, "is it helping? sessions, fixes, searches, votes" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(*commands))

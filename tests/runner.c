@@ -23,6 +23,7 @@ Suite *memo_suite(void);
 Suite *deadline_suite(void);
 Suite *tempfile_suite(void);
 Suite *events_suite(void);
+Suite *learn_suite(void);
 
 int main(void)
 {
@@ -49,6 +50,7 @@ int main(void)
 	srunner_add_suite(sr, deadline_suite());
 	srunner_add_suite(sr, tempfile_suite());
 	srunner_add_suite(sr, events_suite());
+	srunner_add_suite(sr, learn_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -15,6 +15,7 @@ int cmd_tree(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_learn(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* The database to read when --db is not given: $CLEW_DB, else
  * build/kb.sqlite. Borrowed. */

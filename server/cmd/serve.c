@@ -8,6 +8,7 @@
 #include "../base/sbuf.h"
 #include "../events/sink.h"
 #include "../events/store.h"
+#include "../http/admin.h"
 #include "../http/app.h"
 #include "../http/daemon.h"
 #include "../http/kbstate.h"
@@ -25,7 +26,7 @@ static const char usage[] =
 	"                  [--max-connections N] [--max-per-ip N]\n"
 	"                  [--header-timeout SECONDS] [--no-access-log]\n"
 	"                  [--events DSN|off] [--events-queue N]\n"
-	"                  [--events-retention DAYS]\n"
+	"                  [--events-retention DAYS] [--admin-token TOKEN]\n"
 	"\n"
 	"Serves the knowledge base: the JSON API under /api/v1/, the troubleshooting\n"
 	"wizard and articles as HTML, /healthz and /metrics. Each flag can also be\n"
@@ -62,6 +63,10 @@ static const char usage[] =
 	"                         are dropped and counted in /metrics (default 10000)\n"
 	"  --events-retention D   delete events older than D days (CLEW_EVENTS_RETENTION;\n"
 	"                         default 365; 0 keeps them)\n"
+	"  --admin-token TOKEN    opens /admin and /api/v1/admin/ to clients that\n"
+	"                         send it (Bearer, or as the Basic password);\n"
+	"                         @FILE reads it from FILE (CLEW_ADMIN_TOKEN;\n"
+	"                         default: those pages answer this machine only)\n"
 	"  -h, --help             show this help\n"
 	"\n"
 	"Signals: SIGHUP opens the KB file again and switches to it atomically (a\n"
@@ -114,6 +119,8 @@ static int open_events(struct app *app, const char *arg, const struct ev_sink_op
 			goto fail;
 		fprintf(stderr, "clew serve: not recording events (%s); name a writable "
 			"store with --events, or --events off\n", err.buf);
+	} else {
+		app->events_dsn = sbuf_detach(&dsn, NULL);
 	}
 	app->record_limits = record_limits_new();
 	goto done;
@@ -146,6 +153,7 @@ int cmd_serve(int argc, char **argv)
 		{ "events", required_argument, NULL, 'e' },
 		{ "events-queue", required_argument, NULL, 'Q' },
 		{ "events-retention", required_argument, NULL, 'R' },
+		{ "admin-token", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -157,6 +165,8 @@ int cmd_serve(int argc, char **argv)
 	struct daemon_limits lim = { 1024, 256, 10 };
 	const char *events = env_or("CLEW_EVENTS", NULL);
 	const char *retention = env_or("CLEW_EVENTS_RETENTION", "365");
+	const char *admin_token = env_or("CLEW_ADMIN_TOKEN", NULL);
+	struct sbuf token = SBUF_INIT;
 	struct ev_sink_opts ev_opts = { 0 };
 	int c, ret = 1, queue = 10000;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -213,6 +223,7 @@ int cmd_serve(int argc, char **argv)
 				return 2;
 			break;
 		case 'R': retention = optarg; break;
+		case 'A': admin_token = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
@@ -243,6 +254,16 @@ int cmd_serve(int argc, char **argv)
 		  app.cfg.frame_ancestors);
 	app.csp = csp.buf;
 	pthread_mutex_init(&app.kb_lock, NULL);
+	pthread_mutex_init(&app.admin_lock, NULL);
+	if (admin_token) {
+		if (ev_store_dsn_read(admin_token, &token, &err) || token.len < 8 ||
+		    strpbrk(token.buf, " \t")) {
+			fprintf(stderr, "clew serve: --admin-token: %s\n", err.len ? err.buf :
+				"take a token of 8 characters or more, without blanks");
+			goto cleanup;
+		}
+		app.cfg.admin_token = token.buf;
+	}
 
 	app.templates = tpl_set_new();
 	if (tpl_set_load_dir(app.templates, app.cfg.templates_dir, &err)) {
@@ -275,6 +296,9 @@ int cmd_serve(int argc, char **argv)
 cleanup:
 	ev_sink_free(app.events, 0);
 	record_limits_free(app.record_limits);
+	admin_release(&app);
+	free(app.events_dsn);
+	sbuf_release(&token);
 	app_set_kb(&app, NULL);
 	metrics_free(app.metrics);
 	statics_free(app.statics);

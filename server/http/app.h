@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+struct cJSON;
 struct ev_sink;
 struct kbstate;
 struct metrics;
@@ -41,7 +42,12 @@ struct app {
 	atomic_ulong request_seq;    /* for request ids */
 	long pid;                    /* for request ids */
 	struct ev_sink *events;      /* where events go; NULL: not recorded */
+	char *events_dsn;            /* the sink's store (for /admin), or NULL */
 	struct record_limits *record_limits;
+	/* /admin's tables, computed at most every few seconds. */
+	pthread_mutex_t admin_lock;
+	struct cJSON *admin_doc;     /* owned; NULL until first asked */
+	long long admin_at_ms;       /* when admin_doc was computed */
 };
 
 /* Returns the current KB with a reference taken (release with

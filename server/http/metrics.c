@@ -14,11 +14,11 @@ static const char *const routes[] = {
 	"/static/{file}", "/embed.js", "/healthz", "/metrics",
 	"/api/v1/articles", "/api/v1/articles/{slug}", "/api/v1/search",
 	"/api/v1/questions", "/api/v1/diagnose", "/api/v1/probe/bluetooth",
-	"/api/v1/events",
+	"/api/v1/events", "/api/v1/admin/{table}", "/admin",
 	"other",
 };
-static const int statuses[] = { 200, 202, 204, 303, 304, 400, 403, 404, 405, 413,
-				414, 415, 429, 500, 503, 0 };
+static const int statuses[] = { 200, 202, 204, 303, 304, 400, 401, 403, 404, 405,
+				413, 414, 415, 429, 500, 503, 0 };
 static const double buckets[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
 				  0.05, 0.1, 0.25, 0.5, 1, 2.5 };
 

@@ -26,6 +26,7 @@ struct http_request {
 	const char *host;       /* the Host header; may be NULL */
 	const char *origin;
 	const char *sec_fetch_site; /* "same-origin", "cross-site", ...; may be NULL */
+	const char *authorization;  /* the Authorization header; may be NULL */
 	const char *if_none_match;
 	const char *client_ip;  /* numeric address */
 	int client_loopback;    /* 127.0.0.0/8 or ::1 */

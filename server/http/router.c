@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "admin.h"
 #include "api.h"
 #include "app.h"
 #include "feedback.h"
@@ -30,6 +31,7 @@ static const struct route routes[] = {
 	{ "/api/v1/diagnose", NULL, "GET, HEAD, POST, OPTIONS", 1, api_diagnose },
 	{ "/api/v1/probe/bluetooth", NULL, "GET, HEAD, OPTIONS", 0, api_probe },
 	{ "/api/v1/events", NULL, "POST, OPTIONS", 1, api_events },
+	{ "/api/v1/admin/{table}", "/api/v1/admin/", "GET, HEAD", 1, api_admin },
 	{ "/", NULL, "GET, HEAD", 1, page_index },
 	{ "/articles/{slug}", "/articles/", "GET, HEAD, POST", 1, page_article },
 	{ "/search", NULL, "GET, HEAD", 1, page_search },
@@ -37,6 +39,7 @@ static const struct route routes[] = {
 	{ "/wizard", NULL, "GET, HEAD, POST", 1, page_wizard },
 	{ "/wizard/detect", NULL, "GET, HEAD", 1, page_detect },
 	{ "/wizard/tree", NULL, "GET, HEAD", 1, page_tree },
+	{ "/admin", NULL, "GET, HEAD", 1, page_admin },
 	{ "/static/{file}", "/static/", "GET, HEAD", 0, page_static },
 	{ "/embed.js", NULL, "GET, HEAD", 0, page_embed_js },
 };
