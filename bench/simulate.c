@@ -72,7 +72,11 @@
  * The large KB is bench/engine's synthetic one (bench/synth_model.h:
  * 1,000 causes, 100 questions, 300 steps over 50 problems).
  *
- * Usage: simulate [--go-on] [-v] [SESSIONS [SEED [KB_DIR]]]
+ * With --true-world: the feedback loop instead (bench/true_world.h):
+ * sessions in a world unlike the authored one, recorded, learned from,
+ * and served again by the learned KB (default 2,000 sessions a round).
+ *
+ * Usage: simulate [--go-on] [-v] [--true-world] [SESSIONS [SEED [KB_DIR]]]
  * (defaults: 20000 sessions a KB and pass, seed 1, kb). -v also lists the
  * true causes where the repair loop loses most against the ranked list,
  * and the problems where it loses at all. Prints figures; asserts nothing
@@ -771,9 +775,12 @@ cleanup:
 	return ret;
 }
 
+#include "true_world.h"
+
 int main(int argc, char **argv)
 {
 	struct sim_opts opts = { 20000, 1, 0, 0 };
+	int true_world = 0;
 	const char *kb_dir = "kb";
 	unsigned long synth_rng = 42;
 	struct eng_model *m;
@@ -784,6 +791,8 @@ int main(int argc, char **argv)
 			opts.go_on = 1;
 		else if (!strcmp(argv[i], "-v"))
 			opts.verbose = 1;
+		else if (!strcmp(argv[i], "--true-world"))
+			true_world = 1;
 		else if (pos == 0 && ++pos)
 			opts.sessions = atol(argv[i]);
 		else if (pos == 1 && ++pos)
@@ -795,6 +804,12 @@ int main(int argc, char **argv)
 	}
 	if (opts.sessions < 1)
 		goto usage;
+	if (true_world) {
+		long n = pos ? opts.sessions : 2000;
+
+		return true_world_run("shipped kb/", kb_dir, n, opts.seed) ||
+		       true_world_run("synthetic KB", NULL, n * 5, opts.seed) ? 1 : 0;
+	}
 
 	if (!(m = bench_load_kb(kb_dir, "bench/simulate")))
 		return 1;
@@ -808,6 +823,6 @@ int main(int argc, char **argv)
 	eng_model_free(m);
 	return ret ? 1 : 0;
 usage:
-	fprintf(stderr, "usage: simulate [--go-on] [-v] [SESSIONS [SEED [KB_DIR]]]\n");
+	fprintf(stderr, "usage: simulate [--go-on] [-v] [--true-world] [SESSIONS [SEED [KB_DIR]]]\n");
 	return 2;
 }

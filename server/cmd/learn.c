@@ -16,7 +16,7 @@
 static const char usage[] =
 	"usage: clew learn --events DSN [--db FILE] [-o FILE] [--since DAYS]\n"
 	"                  [--half-life DAYS] [--prior-strength N]\n"
-	"                  [--fix-strength N] [--max-prior-factor F]\n"
+	"                  [--fix-strength N] [--max-prior-shift L]\n"
 	"                  [--max-fix-shift L]\n"
 	"\n"
 	"Learns, from the outcomes clew serve recorded, how common each cause of\n"
@@ -35,7 +35,8 @@ static const char usage[] =
 	"  --half-life DAYS      an outcome this old counts half (default 90)\n"
 	"  --prior-strength N    sessions the authored priors count as (default 20)\n"
 	"  --fix-strength N      tries an authored fix rate counts as (default 10)\n"
-	"  --max-prior-factor F  a prior moves at most F times up or down (default 8)\n"
+	"  --max-prior-shift L   a prior moves at most L log-odds (default 3: its\n"
+	"                        odds at most 20 times higher or lower)\n"
 	"  --max-fix-shift L     a fix rate moves at most L log-odds (default 2.5)\n"
 	"  -h, --help            show this help\n"
 	"\n"
@@ -70,7 +71,7 @@ int cmd_learn(int argc, char **argv)
 		{ "half-life", required_argument, NULL, 'H' },
 		{ "prior-strength", required_argument, NULL, 'P' },
 		{ "fix-strength", required_argument, NULL, 'F' },
-		{ "max-prior-factor", required_argument, NULL, 'M' },
+		{ "max-prior-shift", required_argument, NULL, 'M' },
 		{ "max-fix-shift", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -111,7 +112,7 @@ int cmd_learn(int argc, char **argv)
 				return 2;
 			break;
 		case 'M':
-			if (parse_pos("--max-prior-factor", optarg, 1, 1000, &o.max_prior_factor))
+			if (parse_pos("--max-prior-shift", optarg, 0, 20, &o.max_prior_shift))
 				return 2;
 			break;
 		case 'S':

@@ -211,6 +211,119 @@ int eng_model_set_fix(struct eng_model *m, int cause, int step, double fix)
 	return found;
 }
 
+struct eng_model *eng_model_clone(const struct eng_model *m)
+{
+	struct eng_model *t = eng_model_new();
+	const struct eng_question *pq = &m->questions[m->q_platform];
+
+	for (int q = 0; q < m->nr_questions; q++) {
+		const struct eng_question *qu = &m->questions[q];
+
+		eng_model_add_question(t, qu->id, qu->text, qu->help);
+		/* 'problem''s options are the articles, added below. */
+		for (int o = 0; q != m->q_problem && o < qu->nr_options; o++)
+			eng_model_add_option(t, q, qu->options[o].value, qu->options[o].label);
+	}
+	for (int a = 0; a < m->nr_articles; a++) {
+		const struct eng_article *ar = &m->articles[a];
+
+		eng_model_add_article(t, ar->slug, ar->title);
+		eng_model_add_option(t, t->q_problem, ar->slug, ar->title);
+		eng_model_set_article_lang(t, a, ar->lang);
+		eng_model_set_escalation(t, a, ar->escalation);
+	}
+	for (int q = 0; q < m->nr_questions; q++) {
+		const struct eng_question *qu = &m->questions[q];
+
+		for (int i = 0; i < qu->nr_applies; i++) {
+			const struct eng_question *on = &m->questions[qu->applies[i].q];
+
+			for (int v = 0; v < on->nr_options && v < ENG_MAX_OPTIONS; v++)
+				if (qu->applies[i].mask & (UINT64_C(1) << v))
+					eng_model_add_applies(t, q, on->id, on->options[v].value);
+		}
+	}
+	for (int c = 0; c < m->nr_causes; c++) {
+		const struct eng_cause *ca = &m->causes[c];
+		int ci = eng_model_add_cause(t, ca->article, ca->id, ca->title,
+					     ca->platform >= 0 ? pq->options[ca->platform].value : NULL,
+					     ca->prior);
+
+		t->causes[ci].check = ca->check;
+		for (int q = 0; q < m->nr_questions; q++) {
+			uint64_t mask = m->mask[(size_t)c * (size_t)m->nr_questions + (size_t)q];
+
+			for (int v = 0; v < m->questions[q].nr_options && v < ENG_MAX_OPTIONS; v++)
+				if (mask & (UINT64_C(1) << v))
+					eng_model_add_condition(t, ci, m->questions[q].id,
+								m->questions[q].options[v].value);
+		}
+	}
+	for (int s = 0; s < m->nr_steps; s++) {
+		const struct eng_step *st = &m->steps[s];
+
+		eng_model_add_step(t, st->article, st->id, st->title, st->html,
+				   st->platform >= 0 ? pq->options[st->platform].value : NULL,
+				   st->cost);
+	}
+	eng_model_finish(t);
+	for (int c = 0; c < m->nr_causes; c++) {
+		const struct eng_cause *ca = &m->causes[c];
+
+		for (int i = 0; i < ca->nr_steps; i++)
+			eng_model_link(t, c, ca->steps[i], ca->fix[i]);
+		t->causes[c].sessions = ca->sessions;
+		if (ca->platform_prior) {
+			size_t n = (size_t)pq->nr_options;
+
+			t->causes[c].platform_prior = xmalloc(n * sizeof(double));
+			memcpy(t->causes[c].platform_prior, ca->platform_prior, n * sizeof(double));
+		}
+	}
+	return t;
+}
+
+/* The sum of the prior weights of article's causes in scope of platform
+ * option p (-1: all of them). */
+static double prior_sum(const struct eng_model *m, int article, int p)
+{
+	double sum = 0;
+
+	for (int k = m->article_start[article]; k < m->article_start[article + 1]; k++) {
+		const struct eng_cause *c = &m->causes[m->by_article[k]];
+
+		if (p < 0 || c->platform < 0 || c->platform == p)
+			sum += c->prior;
+	}
+	return sum;
+}
+
+void eng_model_apply_learned(struct eng_model *m, const struct eng_learned *l, size_t n)
+{
+	int np = m->questions[m->q_platform].nr_options;
+	/* sums[a * (np + 1) + p + 1]: article a's authored sum in scope p. */
+	double *sums = xcalloc((size_t)m->nr_articles * (size_t)(np + 1) + 1, sizeof(*sums));
+
+	for (int a = 0; a < m->nr_articles; a++)
+		for (int p = -1; p < np; p++)
+			sums[(size_t)a * (size_t)(np + 1) + (size_t)(p + 1)] = prior_sum(m, a, p);
+	for (size_t i = 0; i < n; i++) {
+		const struct eng_learned *r = &l[i];
+		int a;
+
+		if (r->cause < 0 || r->cause >= m->nr_causes || r->platform >= np)
+			continue;
+		a = m->causes[r->cause].article;
+		if (r->step >= 0)
+			eng_model_set_fix(m, r->cause, r->step, r->value);
+		else
+			eng_model_set_learned_prior(m, r->cause, r->platform, r->value *
+				sums[(size_t)a * (size_t)(np + 1) + (size_t)(r->platform + 1)],
+				r->sessions);
+	}
+	free(sums);
+}
+
 double eng_cause_prior(const struct eng_model *m, int cause, int platform)
 {
 	const struct eng_cause *c = &m->causes[cause];

@@ -148,6 +148,28 @@ void eng_model_set_learned_prior(struct eng_model *m, int cause, int platform,
 /* Sets P(step fixes cause) of an existing link (0 < fix <= 1); returns -1
  * when there is no such link. */
 int eng_model_set_fix(struct eng_model *m, int cause, int step, double fix);
+/* Returns a copy of the finished model m, index for index (questions,
+ * articles, causes, steps, links and learned values), to change apart
+ * from it; caller frees with eng_model_free. */
+struct eng_model *eng_model_clone(const struct eng_model *m);
+
+/* One value learned from outcomes, by index. */
+struct eng_learned {
+	int cause;
+	int step;     /* -1: the cause's prior; else the link's fix rate */
+	int platform; /* the prior's scope: an option of 'platform'; -1: every */
+	double value; /* a prior: a probability among the causes in scope */
+	double sessions;
+};
+
+/* Applies learned values (what clew compile --learned bakes in): a prior,
+ * a probability among the causes of its article in its scope, becomes a
+ * weight on the scale of the authored ones there (their sum), so the leak
+ * keeps its share; a link's value replaces the authored one. The sums are
+ * taken before any prior changes. */
+void eng_model_apply_learned(struct eng_model *m, const struct eng_learned *l,
+			     size_t n);
+
 /* cause's prior weight when the platform is answered with option platform
  * (ENG_UNANSWERED or ENG_UNKNOWN: none). */
 double eng_cause_prior(const struct eng_model *m, int cause, int platform);

@@ -16,21 +16,34 @@
 /* The z of a two-sided 90 % interval. */
 #define Z90 1.6449
 
+/* One outcome that counts: the problem, the answers given, the steps
+ * that failed in order, the step that fixed it (or -1), its weight. */
+struct learn_case {
+	int article;
+	int nr_answers, nr_failed;
+	int *answers;  /* pairs: question, value */
+	int *failed;
+	int fixed;
+	double weight;
+};
+
 struct learn {
-	const struct eng_model *m;
+	const struct eng_model *m; /* the authored values: the prior */
 	char *kb;
 	struct learn_opts o;
-	struct eng_work *w;
 	int np;              /* options of 'platform' */
-	/* n[c * (np + 1) + s]: weighted outcomes that named cause c, in
-	 * scope s (0: every platform; 1 + p: platform p answered). */
-	double *n;
-	/* total[a * (np + 1) + s]: the same, summed over article a's causes. */
-	double *total;
+	struct learn_case *cases;
+	size_t nr_cases, alloc_cases;
+	/* The counts of the last pass (see learn_finish). n[c * (np + 1) + s]:
+	 * weighted outcomes attributed to cause c, in scope s (0: every
+	 * platform; 1 + p: platform p answered). total[a * (np + 1) + s]: the
+	 * same over article a's listed causes. */
+	double *n, *total;
 	/* Per link, in the order of the causes' steps: link_start[c] + i is
 	 * cause c's i-th step. */
 	int *link_start;
 	double *succ, *fail;
+	int finished, passes;
 	/* What was read. */
 	unsigned long outcomes, fixed, not_fixed, used;
 	unsigned long unknown_problem, unknown_step, no_cause;
@@ -45,7 +58,7 @@ void learn_opts_default(struct learn_opts *o)
 	o->prior_strength = 20;
 	o->fix_strength = 10;
 	o->half_life_days = 90;
-	o->max_prior_factor = 8;
+	o->max_prior_shift = 3;
 	o->max_fix_shift = 2.5;
 	o->now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
@@ -59,7 +72,6 @@ struct learn *learn_new(const struct eng_model *m, const char *kb_hash,
 	l->m = m;
 	l->kb = xstrdup(kb_hash ? kb_hash : "");
 	l->o = *o;
-	l->w = eng_work_new(m);
 	l->np = m->questions[m->q_platform].nr_options;
 	l->n = xcalloc((size_t)m->nr_causes * (size_t)(l->np + 1) + 1, sizeof(double));
 	l->total = xcalloc((size_t)m->nr_articles * (size_t)(l->np + 1) + 1, sizeof(double));
@@ -78,7 +90,11 @@ void learn_free(struct learn *l)
 {
 	if (!l)
 		return;
-	eng_work_free(l->w);
+	for (size_t i = 0; i < l->nr_cases; i++) {
+		free(l->cases[i].answers);
+		free(l->cases[i].failed);
+	}
+	free(l->cases);
 	free(l->kb);
 	free(l->n);
 	free(l->total);
@@ -86,11 +102,6 @@ void learn_free(struct learn *l)
 	free(l->succ);
 	free(l->fail);
 	free(l);
-}
-
-double learn_sessions(const struct learn *l)
-{
-	return l->sessions;
 }
 
 /* Reads "q=v&q=v" into answers; unknown questions and values are left
@@ -141,19 +152,18 @@ void learn_add(struct learn *l, const struct ev_event *e)
 	const struct eng_model *m = l->m;
 	struct sbuf err = SBUF_INIT;
 	struct eng_tried t;
-	struct eng_result r;
-	int *answers, a, platform, fixed = -1;
-	double age_days, weight;
+	struct learn_case *k;
+	int *answers, a, fixed = -1, is_fixed;
+	double age_days;
 
 	if (e->kind != EV_OUTCOME || !e->result)
 		return;
 	l->outcomes++;
-	if (strcmp(e->result, "fixed")) {
-		/* Not fixed: no cause is named, so it counts for nothing. */
+	is_fixed = !strcmp(e->result, "fixed");
+	if (is_fixed)
+		l->fixed++;
+	else
 		l->not_fixed++;
-		return;
-	}
-	l->fixed++;
 	a = e->article ? eng_model_option(m, m->q_problem, e->article) : -1;
 	if (a < 0) {
 		l->unknown_problem++;
@@ -171,51 +181,37 @@ void learn_add(struct learn *l, const struct ev_event *e)
 	for (int s = 0; s < m->nr_steps; s++)
 		if (t.result[s] == ENG_FIXED)
 			t.result[s] = ENG_UNTRIED;
-	if (!e->step || eng_tried_set(m, answers, &t, e->step, "fixed", &err)) {
-		l->unknown_step++;
-		goto done;
-	}
-	for (int s = 0; s < m->nr_steps; s++)
-		if (t.result[s] == ENG_FIXED)
-			fixed = s;
-	eng_diagnose(l->w, answers, t.result, NULL, &r);
-	/* The posterior once the step fixed it: the causes it fixes, each as
-	 * likely as it was times the chance the step fixes it (the leak is
-	 * out). When it fixes none of the causes in scope, nothing is named. */
-	if (r.other > 0 || !r.nr) {
-		l->no_cause++;
-		goto done;
-	}
-	age_days = (double)(l->o.now_ms - e->at_ms) / 86400000.0;
-	weight = age_days > 0 && l->o.half_life_days > 0 ?
-		pow(0.5, age_days / l->o.half_life_days) : 1;
-	platform = answers[m->q_platform];
-	for (int i = 0; i < r.nr; i++) {
-		int c = r.causes[i];
-		double wc = weight * r.p[i];
-
-		l->n[(size_t)c * (size_t)(l->np + 1)] += wc;
-		if (platform >= 0)
-			l->n[(size_t)c * (size_t)(l->np + 1) + (size_t)(platform + 1)] += wc;
-		for (int s = 0; s < m->nr_steps; s++) {
-			int k;
-
-			if (t.result[s] != ENG_FAILED && s != fixed)
-				continue;
-			k = link_of(l, c, s);
-			if (k < 0)
-				continue;
-			if (s == fixed)
-				l->succ[k] += wc;
-			else
-				l->fail[k] += wc;
+	if (is_fixed) {
+		if (!e->step || eng_tried_set(m, answers, &t, e->step, "fixed", &err)) {
+			l->unknown_step++;
+			goto done;
 		}
+		for (int s = 0; s < m->nr_steps; s++)
+			if (t.result[s] == ENG_FIXED)
+				fixed = s;
 	}
-	l->total[(size_t)a * (size_t)(l->np + 1)] += weight;
-	if (platform >= 0)
-		l->total[(size_t)a * (size_t)(l->np + 1) + (size_t)(platform + 1)] += weight;
-	l->sessions += weight;
-	l->used++;
+	ALLOC_GROW(l->cases, l->nr_cases + 1, l->alloc_cases);
+	k = &l->cases[l->nr_cases++];
+	memset(k, 0, sizeof(*k));
+	k->article = a;
+	k->fixed = fixed;
+	age_days = (double)(l->o.now_ms - e->at_ms) / 86400000.0;
+	k->weight = age_days > 0 && l->o.half_life_days > 0 ?
+		pow(0.5, age_days / l->o.half_life_days) : 1;
+	for (int q = 0; q < m->nr_questions; q++)
+		if (q != m->q_problem && answers[q] != ENG_UNANSWERED)
+			k->nr_answers++;
+	k->answers = xmalloc(((size_t)k->nr_answers * 2 + 1) * sizeof(int));
+	for (int q = 0, i = 0; q < m->nr_questions; q++)
+		if (q != m->q_problem && answers[q] != ENG_UNANSWERED) {
+			k->answers[i++] = q;
+			k->answers[i++] = answers[q];
+		}
+	k->failed = xmalloc(((size_t)t.nr + 1) * sizeof(int));
+	for (int i = 0; i < t.nr; i++)
+		if (t.result[t.order[i]] == ENG_FAILED)
+			k->failed[k->nr_failed++] = t.order[i];
+	l->finished = 0;
 done:
 	eng_tried_release(&t);
 	free(answers);
@@ -260,7 +256,7 @@ static struct value prior_value(const struct learn *l, int c, int s)
 {
 	const struct eng_model *m = l->m;
 	int a = m->causes[c].article;
-	double sum = 0, k = l->o.prior_strength, f = l->o.max_prior_factor;
+	double sum = 0, k = l->o.prior_strength, d = l->o.max_prior_shift;
 	double big_n = l->total[(size_t)a * (size_t)(l->np + 1) + (size_t)s];
 	double nc = l->n[(size_t)c * (size_t)(l->np + 1) + (size_t)s], mean;
 	struct value v;
@@ -272,9 +268,15 @@ static struct value prior_value(const struct learn *l, int c, int s)
 	/* Dirichlet(k * authored) + counts: the marginal of c is a Beta. */
 	beta_summary(k * v.authored + nc, k * (1 - v.authored) + big_n - nc,
 		     &mean, &v.low, &v.high);
-	v.learned = clamp(mean, v.authored / f, v.authored * f);
-	if (v.learned > 1)
-		v.learned = 1;
+	{
+		double pa = clamp(v.authored, 1e-9, 1 - 1e-9);
+
+		double lo = 1 / (1 + exp(-(logit(pa) - d))), hi = 1 / (1 + exp(-(logit(pa) + d)));
+
+		v.learned = clamp(mean, lo, hi);
+		v.low = clamp(v.low, lo, hi);
+		v.high = clamp(v.high, lo, hi);
+	}
 	v.bounded = v.learned != mean;
 	v.count = nc;
 	return v;
@@ -292,9 +294,180 @@ static struct value fix_value(const struct learn *l, int c, int i)
 	lo = 1 / (1 + exp(-(logit(p) - d)));
 	hi = 1 / (1 + exp(-(logit(p) + d)));
 	v.learned = clamp(mean, lo, hi);
+	v.low = clamp(v.low, lo, hi);
+	v.high = clamp(v.high, lo, hi);
 	v.bounded = v.learned != mean;
 	v.count = s + f;
 	return v;
+}
+
+/* Passes of expectation-maximisation at most, and the change in every
+ * value under which they stop. */
+#define MAX_PASSES 50
+#define CONVERGED 1e-7
+
+/* The expectation: each case split over the causes as likely as model
+ * cur makes them given its answers, the steps that failed and the one
+ * that fixed it (then only the causes it fixes: the leak is out). A case
+ * not fixed counts for the causes listed, by their share; the share of a
+ * cause the KB does not list goes nowhere. */
+static void count_pass(struct learn *l, const struct eng_model *cur, int first)
+{
+	const struct eng_model *m = l->m;
+	struct eng_work *w = eng_work_new(cur);
+	int *answers = eng_answers_new(cur);
+	unsigned char *tried = xcalloc((size_t)m->nr_steps + 1, 1);
+	size_t nc = (size_t)m->nr_causes * (size_t)(l->np + 1) + 1;
+
+	memset(l->n, 0, nc * sizeof(double));
+	memset(l->total, 0, ((size_t)m->nr_articles * (size_t)(l->np + 1) + 1) * sizeof(double));
+	memset(l->succ, 0, ((size_t)l->link_start[m->nr_causes] + 1) * sizeof(double));
+	memset(l->fail, 0, ((size_t)l->link_start[m->nr_causes] + 1) * sizeof(double));
+	l->sessions = 0;
+	l->used = 0;
+	for (size_t i = 0; i < l->nr_cases; i++) {
+		const struct learn_case *k = &l->cases[i];
+		struct eng_result r;
+		double listed = 0;
+		int platform;
+
+		for (int q = 0; q < m->nr_questions; q++)
+			answers[q] = ENG_UNANSWERED;
+		answers[m->q_problem] = k->article;
+		for (int j = 0; j < k->nr_answers; j++)
+			answers[k->answers[2 * j]] = k->answers[2 * j + 1];
+		for (int j = 0; j < k->nr_failed; j++)
+			tried[k->failed[j]] = ENG_FAILED;
+		if (k->fixed >= 0)
+			tried[k->fixed] = ENG_FIXED;
+		eng_diagnose(w, answers, tried, NULL, &r);
+		for (int j = 0; j < k->nr_failed; j++)
+			tried[k->failed[j]] = ENG_UNTRIED;
+		if (k->fixed >= 0)
+			tried[k->fixed] = ENG_UNTRIED;
+		if (!r.nr || (k->fixed >= 0 && r.other > 0)) {
+			/* The step fixes none of the causes in scope. */
+			l->no_cause += first && k->fixed >= 0;
+			continue;
+		}
+		platform = answers[m->q_platform];
+		for (int j = 0; j < r.nr; j++) {
+			int c = r.causes[j];
+			double wc = k->weight * r.p[j];
+
+			listed += r.p[j];
+			l->n[(size_t)c * (size_t)(l->np + 1)] += wc;
+			if (platform >= 0)
+				l->n[(size_t)c * (size_t)(l->np + 1) + (size_t)(platform + 1)] += wc;
+			for (int f = 0; f < k->nr_failed; f++) {
+				int x = link_of(l, c, k->failed[f]);
+
+				if (x >= 0)
+					l->fail[x] += wc;
+			}
+			if (k->fixed >= 0) {
+				int x = link_of(l, c, k->fixed);
+
+				if (x >= 0)
+					l->succ[x] += wc;
+			}
+		}
+		l->total[(size_t)k->article * (size_t)(l->np + 1)] += k->weight * listed;
+		if (platform >= 0)
+			l->total[(size_t)k->article * (size_t)(l->np + 1) + (size_t)(platform + 1)] +=
+				k->weight * listed;
+		l->sessions += k->weight;
+		l->used++;
+	}
+	free(tried);
+	free(answers);
+	eng_work_free(w);
+}
+
+/* The maximisation: every value learned from the counts, as rows for
+ * eng_model_apply_learned; *nr set. Caller frees. */
+static struct eng_learned *estimate(const struct learn *l, size_t *nr)
+{
+	const struct eng_model *m = l->m;
+	size_t alloc = 0;
+	struct eng_learned *rows = NULL;
+
+	*nr = 0;
+	for (int c = 0; c < m->nr_causes; c++) {
+		int a = m->causes[c].article;
+
+		for (int sc = 0; sc <= l->np; sc++) {
+			struct value v;
+
+			if (!in_scope(m, c, sc) ||
+			    !(l->total[(size_t)a * (size_t)(l->np + 1) + (size_t)sc] > 0))
+				continue;
+			v = prior_value(l, c, sc);
+			ALLOC_GROW(rows, *nr + 1, alloc);
+			rows[(*nr)++] = (struct eng_learned){ c, -1, sc - 1, v.learned,
+				l->total[(size_t)a * (size_t)(l->np + 1) + (size_t)sc] };
+		}
+		for (int i = 0; i < m->causes[c].nr_steps; i++) {
+			struct value v;
+
+			if (!(l->succ[l->link_start[c] + i] + l->fail[l->link_start[c] + i] > 0))
+				continue;
+			v = fix_value(l, c, i);
+			ALLOC_GROW(rows, *nr + 1, alloc);
+			rows[(*nr)++] = (struct eng_learned){ c, m->causes[c].steps[i], -1,
+							      v.learned, v.count };
+		}
+	}
+	return rows;
+}
+
+/* Learns from the cases: counts under the authored model, estimates,
+ * counts again under the estimates, until no value moves (each case's
+ * split over the causes depends on the values, and the values on the
+ * splits: expectation-maximisation). Done once for the cases added. */
+static void learn_finish(struct learn *l)
+{
+	struct eng_learned *prev = NULL;
+	size_t nr_prev = 0;
+	struct eng_model *cur = NULL;
+
+	if (l->finished)
+		return;
+	l->no_cause = 0;
+	for (l->passes = 0; l->passes < MAX_PASSES; l->passes++) {
+		struct eng_learned *rows;
+		size_t nr;
+		double moved = 0;
+
+		count_pass(l, cur ? cur : l->m, l->passes == 0);
+		rows = estimate(l, &nr);
+		for (size_t i = 0; i < nr; i++)
+			moved = fmax(moved, i < nr_prev ? fabs(rows[i].value - prev[i].value) : 1);
+		if (nr != nr_prev)
+			moved = 1;
+		free(prev);
+		prev = rows;
+		nr_prev = nr;
+		if (moved < CONVERGED || !nr)
+			break;
+		eng_model_free(cur);
+		cur = eng_model_clone(l->m);
+		eng_model_apply_learned(cur, rows, nr);
+	}
+	free(prev);
+	eng_model_free(cur);
+	l->finished = 1;
+}
+
+double learn_cause_sessions(const struct learn *l, int c)
+{
+	return l->n[(size_t)c * (size_t)(l->np + 1)];
+}
+
+double learn_sessions(struct learn *l)
+{
+	learn_finish(l);
+	return l->sessions;
 }
 
 /* A title as a YAML comment: one line, no control characters. */
@@ -310,7 +483,7 @@ static void add_value(struct sbuf *out, const char *indent, const char *id,
 		      const struct value *v, const char *count_name)
 {
 	sbuf_addf(out, "%s%s: {authored: %.4g, learned: %.4g, low: %.4g, high: %.4g, "
-		  "%s: %.4g}%s\n", indent, id, v->authored, v->learned, v->low, v->high,
+		  "%s: %.10g}%s\n", indent, id, v->authored, v->learned, v->low, v->high,
 		  count_name, v->count, v->bounded ? "  # held at its bound" : "");
 }
 
@@ -318,25 +491,28 @@ void learn_write(struct learn *l, struct sbuf *out)
 {
 	const struct eng_model *m = l->m;
 
+	learn_finish(l);
 	sbuf_addf(out,
 		  "# Learned by clew learn from the outcomes of past sessions: review it,\n"
 		  "# then bake it in with `clew compile --learned FILE`. Each value gives\n"
-		  "# the authored one, the learned one, a 90%% interval and the sessions\n"
+		  "# the authored one, the learned one, a 90%% interval (within the bound)\n"
+		  "# and the sessions\n"
 		  "# (weighted by age) that named it: a cause's, or a step's tries on a\n"
 		  "# cause. docs/outcomes.md says how.\n"
 		  "# Outcomes read: %lu (%lu fixed, %lu not fixed); used: %lu.\n"
+		  "# Sessions with no outcome (abandoned) count for nothing.\n"
 		  "clew_learned: 1\n"
 		  "kb: \"%s\"\n"
 		  "settings:\n"
 		  "  prior_strength: %g\n"
 		  "  fix_strength: %g\n"
 		  "  half_life_days: %g\n"
-		  "  max_prior_factor: %g\n"
+		  "  max_prior_shift: %g\n"
 		  "  max_fix_shift: %g\n"
 		  "problems:%s\n",
 		  l->outcomes, l->fixed, l->not_fixed, l->used, l->kb,
 		  l->o.prior_strength, l->o.fix_strength, l->o.half_life_days,
-		  l->o.max_prior_factor, l->o.max_fix_shift, l->sessions > 0 ? "" : " {}");
+		  l->o.max_prior_shift, l->o.max_fix_shift, l->sessions > 0 ? "" : " {}");
 	for (int a = 0; a < m->nr_articles; a++) {
 		double n_all = l->total[(size_t)a * (size_t)(l->np + 1)];
 		int first = m->article_start[a], last = m->article_start[a + 1];
@@ -344,14 +520,14 @@ void learn_write(struct learn *l, struct sbuf *out)
 		if (!(n_all > 0))
 			continue;
 		add_comment(out, "  ", m->articles[a].title);
-		sbuf_addf(out, "  %s:\n    sessions: %.4g\n"
+		sbuf_addf(out, "  %s:\n    sessions: %.10g\n"
 			  "    # Sessions behind the priors of each scope.\n    scope_sessions:",
 			  m->articles[a].slug, n_all);
 		for (int s = 0; s <= l->np; s++) {
 			double t = l->total[(size_t)a * (size_t)(l->np + 1) + (size_t)s];
 
 			if (t > 0)
-				sbuf_addf(out, "\n      %s: %.4g", s ? m->questions[m->q_platform]
+				sbuf_addf(out, "\n      %s: %.10g", s ? m->questions[m->q_platform]
 					  .options[s - 1].value : "all", t);
 		}
 		sbuf_adds(out, "\n    priors:\n");
@@ -402,7 +578,7 @@ void learn_write(struct learn *l, struct sbuf *out)
 }
 
 struct shift {
-	const char *what, *id;
+	const char *what, *id, *cause; /* cause: for a fix, the one it fixes */
 	double from, to, count;
 };
 
@@ -418,14 +594,15 @@ void learn_report(struct learn *l, struct sbuf *out)
 {
 	const struct eng_model *m = l->m;
 
-	sbuf_addf(out, "%lu outcome(s) read: %lu fixed, %lu not fixed.\n"
-		  "%lu fixed session(s) named causes and were used", l->outcomes, l->fixed,
-		  l->not_fixed, l->used);
+	learn_finish(l);
+	sbuf_addf(out, "%lu outcome(s) read: %lu fixed, %lu not fixed; %lu used", l->outcomes,
+		  l->fixed, l->not_fixed, l->used);
 	if (l->unknown_problem || l->unknown_step || l->no_cause)
 		sbuf_addf(out, "; ignored: %lu for a problem the KB does not have, %lu "
-			  "naming a step it does not have, %lu whose step fixes no cause "
-			  "in scope", l->unknown_problem, l->unknown_step, l->no_cause);
-	sbuf_adds(out, ".\nNot-fixed sessions name no cause and count for nothing.\n");
+			  "naming a step the problem does not have, %lu whose step fixes no "
+			  "cause in scope", l->unknown_problem, l->unknown_step, l->no_cause);
+	sbuf_addf(out, ".\nEach was split over the causes as likely as they were given its "
+		  "answers and steps (%d pass(es) to settle).\n", l->passes + 1);
 	for (int a = 0; a < m->nr_articles; a++) {
 		double n_all = l->total[(size_t)a * (size_t)(l->np + 1)];
 		struct shift *sh;
@@ -439,7 +616,8 @@ void learn_report(struct learn *l, struct sbuf *out)
 			int c = m->by_article[j];
 			struct value v = prior_value(l, c, 0);
 
-			sh[nr++] = (struct shift){ "cause", m->causes[c].id, v.authored, v.learned, v.count };
+			sh[nr++] = (struct shift){ "prior", m->causes[c].id, NULL, v.authored,
+						   v.learned, v.count };
 			for (int i = 0; i < m->causes[c].nr_steps; i++) {
 				struct value f;
 
@@ -447,14 +625,22 @@ void learn_report(struct learn *l, struct sbuf *out)
 					continue;
 				f = fix_value(l, c, i);
 				sh[nr++] = (struct shift){ "fix", m->steps[m->causes[c].steps[i]].id,
-							   f.authored, f.learned, f.count };
+							   m->causes[c].id, f.authored, f.learned, f.count };
 			}
 		}
 		qsort(sh, nr, sizeof(*sh), by_size);
-		sbuf_addf(out, "\n%s: %.1f session(s). Moved most:\n", m->articles[a].slug, n_all);
-		for (size_t i = 0; i < nr && i < 6; i++)
-			sbuf_addf(out, "  %-5s %-40s %5.1f%% -> %5.1f%%  (%.1f)\n", sh[i].what,
-				  sh[i].id, sh[i].from * 100, sh[i].to * 100, sh[i].count);
+		sbuf_addf(out, "\n%s: %.1f session(s). Moved most (authored -> learned, "
+			  "and the sessions or tries behind it):\n", m->articles[a].slug, n_all);
+		for (size_t i = 0; i < nr && i < 6; i++) {
+			struct sbuf what = SBUF_INIT;
+
+			sbuf_adds(&what, sh[i].id);
+			if (sh[i].cause)
+				sbuf_addf(&what, " fixing %s", sh[i].cause);
+			sbuf_addf(out, "  %-5s %-56s %5.1f%% -> %5.1f%%  (%.1f)\n", sh[i].what,
+				  what.buf, sh[i].from * 100, sh[i].to * 100, sh[i].count);
+			sbuf_release(&what);
+		}
 		free(sh);
 	}
 }

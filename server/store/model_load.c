@@ -251,33 +251,15 @@ static int load_links(struct store *st, struct eng_model *m, const int *idx)
 	return rc == SQLITE_DONE ? 0 : store_db_fail(st);
 }
 
-/* The sum of the authored prior weights of article's causes in scope of
- * platform option p (-1: all of them). */
-static double prior_sum(const struct eng_model *m, int article, int p)
-{
-	double sum = 0;
-
-	for (int k = m->article_start[article]; k < m->article_start[article + 1]; k++) {
-		const struct eng_cause *c = &m->causes[m->by_article[k]];
-
-		if (p < 0 || c->platform < 0 || c->platform == p)
-			sum += c->prior;
-	}
-	return sum;
-}
-
-/* Values learned from outcomes (table 'learned', when the KB has it): a
- * prior, a probability among the causes in its scope, becomes a weight
- * on the scale of the authored ones (the sum of those in scope), so the
- * leak keeps its share; a link's value replaces the authored one. The
- * sums are taken before any prior changes. */
+/* Values learned from outcomes (table 'learned', when the KB has it),
+ * applied as eng_model_apply_learned says; ids the model lacks are left
+ * out (the compiler dropped them already). */
 static int load_learned(struct store *st, struct eng_model *m, const int *idx)
 {
 	sqlite3_stmt *s;
-	double *sums = NULL;
-	int rc, np = m->questions[m->q_platform].nr_options;
-	struct row { int cause, step, platform; double value, sessions; } *rows = NULL;
+	struct eng_learned *rows = NULL;
 	size_t nr = 0, alloc = 0;
+	int rc;
 
 	s = store_prepare(st, "SELECT 1 FROM sqlite_master WHERE name = 'learned'");
 	if (!s)
@@ -302,33 +284,14 @@ static int load_learned(struct store *st, struct eng_model *m, const int *idx)
 		if (*col(s, 3) && (p = eng_model_option(m, m->q_platform, col(s, 3))) < 0)
 			continue;
 		ALLOC_GROW(rows, nr + 1, alloc);
-		rows[nr++] = (struct row){ cause, step, p, sqlite3_column_double(s, 4),
-					   sqlite3_column_double(s, 5) };
+		rows[nr++] = (struct eng_learned){ cause, step, p, sqlite3_column_double(s, 4),
+						   sqlite3_column_double(s, 5) };
 	}
 	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		free(rows);
-		return store_db_fail(st);
-	}
-	/* sums[a * (np + 1) + p + 1]: article a's authored sum in scope p. */
-	sums = xcalloc((size_t)m->nr_articles * (size_t)(np + 1), sizeof(*sums));
-	for (int a = 0; a < m->nr_articles; a++)
-		for (int p = -1; p < np; p++)
-			sums[(size_t)a * (size_t)(np + 1) + (size_t)(p + 1)] = prior_sum(m, a, p);
-	for (size_t i = 0; i < nr; i++) {
-		const struct row *r = &rows[i];
-		int a = m->causes[r->cause].article;
-
-		if (r->step >= 0)
-			eng_model_set_fix(m, r->cause, r->step, r->value);
-		else
-			eng_model_set_learned_prior(m, r->cause, r->platform, r->value *
-				sums[(size_t)a * (size_t)(np + 1) + (size_t)(r->platform + 1)],
-				r->sessions);
-	}
-	free(sums);
+	if (rc == SQLITE_DONE)
+		eng_model_apply_learned(m, rows, nr);
 	free(rows);
-	return 0;
+	return rc == SQLITE_DONE ? 0 : store_db_fail(st);
 }
 
 static struct eng_model *load_model(struct store *st, int learned)
