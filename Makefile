@@ -98,7 +98,7 @@ node_modules/.installed: package.json package-lock.json
 # against a live server.
 check-api: $(BUILD)/clew node_modules/.installed
 	node tests/api/lint-openapi.mjs docs/openapi.yaml
-	CLEW_BIN=$(BUILD)/clew node --test tests/api/
+	CLEW_BIN=$(BUILD)/clew tests/lib/pg.sh run node --test tests/api/
 
 # The pages in a real Chromium (Debian's chromium, driven by playwright-core;
 # no browser is downloaded). Screenshots go to build/screenshots/.

@@ -609,8 +609,7 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 		sbuf_release(&err);
 		return;
 	}
-	if (!new_session)
-		record_wizard(req, doc);
+	record_wizard(req, doc);
 	cJSON_AddItemToObject(doc, "site", page_site(req, "Troubleshooter"));
 	ask_again(req, doc);
 	only_language(req, doc);
