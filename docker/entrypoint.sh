@@ -8,7 +8,15 @@
 #   else /data/kb.sqlite mounted           served as it is
 #   else                                   the KB built into the image
 #
-# CLEW_DB set by the user wins over all three. Arguments that start with '-'
+# CLEW_DB set by the user wins over all three.
+#
+# Where events go (docs/outcomes.md), unless CLEW_EVENTS is set:
+#   /run/secrets/clew-events/dsn (a Secret)  PostgreSQL, the DSN read from it
+#   else /data writable (a volume)           /data/events.sqlite
+#   else                                     not recorded, said on stderr
+# and /run/secrets/clew-events/admin-token, when there, is the admin token.
+#
+# Arguments that start with '-'
 # go to `clew serve`; any other command runs as given (`docker run clew clew
 # diagnose problem=...`), with CLEW_DB pointing at the same KB.
 set -eu
@@ -49,6 +57,26 @@ fi
 
 if [ "$serve" = 0 ]; then
 	exec "$@"
+fi
+secrets=${CLEW_SECRETS_DIR:-/run/secrets/clew-events}
+if [ -z "${CLEW_EVENTS:-}" ]; then
+	if [ -f "$secrets/dsn" ]; then
+		CLEW_EVENTS=@$secrets/dsn
+		echo "clew-entrypoint: events go to PostgreSQL (the DSN in $secrets/dsn)" >&2
+	elif [ -d /data ] && [ -w /data ]; then
+		CLEW_EVENTS=/data/events.sqlite
+		echo "clew-entrypoint: events go to /data/events.sqlite" >&2
+	else
+		CLEW_EVENTS=off
+		echo "clew-entrypoint: events are NOT recorded: /data is not a writable" \
+			"volume and no DSN is in $secrets. Mount a volume at /data, or set" \
+			"CLEW_EVENTS (docs/outcomes.md)" >&2
+	fi
+	export CLEW_EVENTS
+fi
+if [ -z "${CLEW_ADMIN_TOKEN:-}" ] && [ -f "$secrets/admin-token" ]; then
+	CLEW_ADMIN_TOKEN=@$secrets/admin-token
+	export CLEW_ADMIN_TOKEN
 fi
 echo "clew-entrypoint: serving $CLEW_DB" >&2
 exec clew serve "$@"

@@ -26,7 +26,8 @@ static const char usage[] =
 	"                  [--max-connections N] [--max-per-ip N]\n"
 	"                  [--header-timeout SECONDS] [--no-access-log]\n"
 	"                  [--events DSN|off] [--events-queue N]\n"
-	"                  [--events-retention DAYS] [--admin-token TOKEN]\n"
+	"                  [--events-retention DAYS] [--events-rate N]\n"
+	"                  [--admin-token TOKEN]\n"
 	"\n"
 	"Serves the knowledge base: the JSON API under /api/v1/, the troubleshooting\n"
 	"wizard and articles as HTML, /healthz and /metrics. Each flag can also be\n"
@@ -63,6 +64,10 @@ static const char usage[] =
 	"                         are dropped and counted in /metrics (default 10000)\n"
 	"  --events-retention D   delete events older than D days (CLEW_EVENTS_RETENTION;\n"
 	"                         default 365; 0 keeps them)\n"
+	"  --events-rate N        events a client (an address) may record a minute;\n"
+	"                         past it they are not recorded (the API says 429);\n"
+	"                         behind a proxy every client is the proxy: raise it\n"
+	"                         (CLEW_EVENTS_RATE; default 120; 0: no limit)\n"
 	"  --admin-token TOKEN    opens /admin and /api/v1/admin/ to clients that\n"
 	"                         send it (Bearer, or as the Basic password);\n"
 	"                         @FILE reads it from FILE (CLEW_ADMIN_TOKEN;\n"
@@ -96,7 +101,8 @@ static int parse_count(const char *flag, const char *v, int lo, int hi, int *out
 /* Starts recording per --events: off, the DSN given (a store that cannot
  * be opened is an error), or by default events.sqlite beside the KB (one
  * that cannot be written turns recording off, with a warning). */
-static int open_events(struct app *app, const char *arg, const struct ev_sink_opts *o)
+static int open_events(struct app *app, const char *arg, const struct ev_sink_opts *o,
+		       int rate)
 {
 	struct sbuf dsn = SBUF_INIT, err = SBUF_INIT;
 	int ret = 0;
@@ -122,7 +128,7 @@ static int open_events(struct app *app, const char *arg, const struct ev_sink_op
 	} else {
 		app->events_dsn = sbuf_detach(&dsn, NULL);
 	}
-	app->record_limits = record_limits_new();
+	app->record_limits = record_limits_new(rate);
 	goto done;
 fail:
 	/* The reason, never the DSN: it may hold a password. */
@@ -154,6 +160,7 @@ int cmd_serve(int argc, char **argv)
 		{ "events-queue", required_argument, NULL, 'Q' },
 		{ "events-retention", required_argument, NULL, 'R' },
 		{ "admin-token", required_argument, NULL, 'A' },
+		{ "events-rate", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -166,6 +173,8 @@ int cmd_serve(int argc, char **argv)
 	const char *events = env_or("CLEW_EVENTS", NULL);
 	const char *retention = env_or("CLEW_EVENTS_RETENTION", "365");
 	const char *admin_token = env_or("CLEW_ADMIN_TOKEN", NULL);
+	const char *rate = env_or("CLEW_EVENTS_RATE", "120");
+	int events_rate;
 	struct sbuf token = SBUF_INIT;
 	struct ev_sink_opts ev_opts = { 0 };
 	int c, ret = 1, queue = 10000;
@@ -224,6 +233,7 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'R': retention = optarg; break;
 		case 'A': admin_token = optarg; break;
+		case 'r': rate = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
@@ -278,7 +288,8 @@ int cmd_serve(int argc, char **argv)
 	app.metrics = metrics_new();
 	ev_opts.queue = (size_t)queue;
 	if (parse_count("--events-retention", retention, 0, 36500, &ev_opts.retention_days) ||
-	    open_events(&app, events, &ev_opts))
+	    parse_count("--events-rate", rate, 0, 1000000, &events_rate) ||
+	    open_events(&app, events, &ev_opts, events_rate))
 		goto cleanup;
 	app.kb = kbstate_load(app.cfg.db, app.cfg.threads + 1, &err);
 	if (!app.kb)

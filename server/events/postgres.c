@@ -173,6 +173,7 @@ static long pg_write(struct ev_store *base, struct ev_event *const *evs, size_t 
 	char (*nums)[24] = xmalloc(ROWS_PER_INSERT * EV_NR_COLUMNS * sizeof(*nums));
 	struct sbuf sql = SBUF_INIT;
 	long stored = 0;
+	int refused = 0;
 
 	if (exec(st->conn, "BEGIN", "cannot begin", err))
 		goto fail;
@@ -191,7 +192,13 @@ static long pg_write(struct ev_store *base, struct ev_event *const *evs, size_t 
 		r = PQexecParams(st->conn, sql.buf, (int)(rows * EV_NR_COLUMNS), NULL,
 				 values, NULL, NULL, 0);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+
 			pg_err(err, st->conn, "cannot store events");
+			/* Data exceptions (class 22) and integrity violations
+			 * (23) will not pass again; the rest (a lost
+			 * connection, a full disk: 53) may. */
+			refused = state && (!strncmp(state, "22", 2) || !strncmp(state, "23", 2));
 			PQclear(r);
 			PQclear(PQexec(st->conn, "ROLLBACK"));
 			goto fail;
@@ -203,7 +210,7 @@ static long pg_write(struct ev_store *base, struct ev_event *const *evs, size_t 
 		goto fail;
 	goto done;
 fail:
-	stored = -1;
+	stored = refused ? EV_STORE_REFUSED : EV_STORE_DOWN;
 done:
 	sbuf_release(&sql);
 	free(values);

@@ -17,8 +17,6 @@
  * the last, doubling. */
 #define RETRY_FIRST_MS 100
 #define RETRY_LAST_MS 5000
-/* Times a working store may refuse the same batch before it is lost. */
-#define REFUSALS_MAX 3
 
 struct ev_sink {
 	char *dsn;
@@ -98,14 +96,16 @@ static void *writer(void *arg)
 	struct ev_event **batch = xmalloc(s->opts.batch * sizeof(*batch));
 	struct sbuf err = SBUF_INIT;
 	long retry = RETRY_FIRST_MS;
-	int refusals = 0, said_down = 0;
+	int said_down = 0;
 	long long next_expire = 0;
 
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
-		size_t k;
-		long stored;
-		int fresh = 0;
+		/* Of the batch's k events, the first `settled` were written,
+		 * ignored or refused; `down` when the store failed on the rest. */
+		size_t k, settled, refused = 0;
+		long stored, written = 0;
+		int down;
 
 		while (!s->count && !s->stopping)
 			pthread_cond_wait(&s->wake, &s->lock);
@@ -117,12 +117,30 @@ static void *writer(void *arg)
 		pthread_mutex_unlock(&s->lock);
 
 		sbuf_reset(&err);
-		if (!s->store) {
+		if (!s->store)
 			s->store = ev_store_open(s->dsn, &err);
-			fresh = s->store != NULL;
+		stored = s->store ? ev_store_write(s->store, batch, k, &err) : EV_STORE_DOWN;
+		settled = stored >= 0 ? k : 0;
+		written = stored >= 0 ? stored : 0;
+		/* A batch the store refuses: one by one, so that only the
+		 * events it will never take are lost (and counted). */
+		if (stored == EV_STORE_REFUSED) {
+			for (; settled < k; settled++) {
+				long one = ev_store_write(s->store, &batch[settled], 1, &err);
+
+				if (one == EV_STORE_DOWN)
+					break;
+				if (one == EV_STORE_REFUSED)
+					refused++;
+				else
+					written += one;
+			}
+			if (refused && !s->opts.quiet)
+				fprintf(stderr, "clew: %zu event(s) refused by the store and "
+					"lost: %s\n", refused, err.buf);
 		}
-		stored = s->store ? ev_store_write(s->store, batch, k, &err) : -1;
-		if (stored >= 0 && s->opts.retention_days > 0 && mono_ms() >= next_expire) {
+		down = settled < k;
+		if (!down && s->opts.retention_days > 0 && mono_ms() >= next_expire) {
 			struct sbuf xerr = SBUF_INIT;
 
 			if (ev_store_expire(s->store, wall_ms() -
@@ -134,15 +152,15 @@ static void *writer(void *arg)
 		}
 
 		pthread_mutex_lock(&s->lock);
-		if (stored >= 0) {
-			s->st.written += (unsigned long)stored;
-			s->st.ignored += k - (size_t)stored;
+		s->st.written += (unsigned long)written;
+		s->st.lost += refused;
+		s->st.ignored += settled - refused - (size_t)written;
+		take(s, settled);
+		if (!down) {
 			s->st.up = 1;
-			take(s, k);
 			if (said_down)
 				say(s, "clew: events store is back%s\n", "");
 			said_down = 0;
-			refusals = 0;
 			retry = RETRY_FIRST_MS;
 			continue;
 		}
@@ -152,13 +170,6 @@ static void *writer(void *arg)
 		said_down = 1;
 		ev_store_free(s->store);
 		s->store = NULL;
-		/* A store that just opened and still refuses this batch: after
-		 * a few tries, the batch is lost (counted), not the sink. */
-		if (fresh && ++refusals >= REFUSALS_MAX) {
-			s->st.lost += k;
-			take(s, k);
-			refusals = 0;
-		}
 		if (pause_ms(s, retry))
 			break;
 		retry = retry * 2 > RETRY_LAST_MS ? RETRY_LAST_MS : retry * 2;

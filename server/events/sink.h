@@ -23,7 +23,8 @@ struct ev_sink_stats {
 	unsigned long ignored;   /* refused by the store as duplicates */
 	unsigned long dropped;   /* not stored: the queue was full */
 	unsigned long lost;      /* not stored: still queued at exit, or
-				  * refused by a working store 3 times */
+				  * refused by the store (a value it will
+				  * never take) */
 	unsigned long queued;    /* waiting now */
 	int up;                  /* 1 while the store is open and writing */
 };

@@ -178,10 +178,15 @@ static long sqlite_write(struct ev_store *base, struct ev_event *const *evs,
 				sqlite3_bind_text(st->insert, c + 1, v, -1, SQLITE_TRANSIENT);
 		}
 		if (sqlite3_step(st->insert) != SQLITE_DONE) {
+			int rc = sqlite3_reset(st->insert) & 0xff;
+
 			sql_err(err, st->db, "cannot store an event");
-			sqlite3_reset(st->insert);
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-			return -1;
+			/* A value the table will never take, against the
+			 * file failing (full, locked, gone). */
+			return rc == SQLITE_CONSTRAINT || rc == SQLITE_MISMATCH ||
+				       rc == SQLITE_TOOBIG || rc == SQLITE_RANGE ?
+				       EV_STORE_REFUSED : EV_STORE_DOWN;
 		}
 		stored += sqlite3_changes(st->db);
 	}

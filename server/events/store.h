@@ -32,10 +32,16 @@ const char *ev_store_backend(const struct ev_store *st);
 /* 1 when dsn names a PostgreSQL store. */
 int ev_store_dsn_is_postgres(const char *dsn);
 
+/* What ev_store_write returns when nothing was stored. */
+#define EV_STORE_DOWN (-1)    /* the store failed (down, disk full, ...):
+			       * free the handle, open it again, retry */
+#define EV_STORE_REFUSED (-2) /* the store refused what was sent (a value
+			       * it cannot take): retrying will not help */
+
 /* Writes evs[0..n) in one transaction. A second outcome for a session, or
  * a second vote with the same session on the same article, is skipped.
- * Returns the number of events stored, or -1 with the reason in err (then
- * nothing was stored; the handle should be freed and opened again). */
+ * Returns the number of events stored, or EV_STORE_DOWN or
+ * EV_STORE_REFUSED with the reason in err (then nothing was stored). */
 long ev_store_write(struct ev_store *st, struct ev_event *const *evs, size_t n,
 		    struct sbuf *err);
 

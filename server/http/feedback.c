@@ -91,7 +91,7 @@ void api_events(struct http_request *req, struct http_reply *rep, const char *pa
 	if (!record_rate(req, n)) {
 		http_reply_header(rep, "Retry-After", "60");
 		api_error(rep, 429, "rate_limited", "this client has recorded too many "
-			  "events; wait a minute");
+			  "events (--events-rate a minute); wait a minute");
 		goto done;
 	}
 	for (int i = 0; i < n; i++) {

@@ -39,16 +39,18 @@ struct vote_seen {
 };
 
 struct record_limits {
+	int rate;                 /* a minute, and at once; 0: no limit */
 	pthread_mutex_t lock;
 	struct bucket slots[SLOTS];
 	struct vote_seen votes[VOTE_SLOTS];
 	atomic_ulong limited;
 };
 
-struct record_limits *record_limits_new(void)
+struct record_limits *record_limits_new(int rate)
 {
 	struct record_limits *l = xcalloc(1, sizeof(*l));
 
+	l->rate = rate;
 	pthread_mutex_init(&l->lock, NULL);
 	return l;
 }
@@ -77,6 +79,8 @@ static int take_tokens(struct record_limits *l, const char *client, int n)
 	struct bucket *b = NULL, *oldest = NULL;
 	int ok;
 
+	if (!l->rate)
+		return 1;
 	pthread_mutex_lock(&l->lock);
 	for (int i = 0; i < PROBE && !b; i++) {
 		struct bucket *s = &l->slots[(key + (uint64_t)i) % SLOTS];
@@ -89,12 +93,12 @@ static int take_tokens(struct record_limits *l, const char *client, int n)
 	if (!b) {
 		b = oldest;
 		b->key = key;
-		b->tokens = RECORD_BURST;
+		b->tokens = l->rate;
 		b->at = now;
 	}
-	b->tokens += (now - b->at) * RECORD_RATE_PER_MINUTE / 60.0;
-	if (b->tokens > RECORD_BURST)
-		b->tokens = RECORD_BURST;
+	b->tokens += (now - b->at) * l->rate / 60.0;
+	if (b->tokens > l->rate)
+		b->tokens = l->rate;
 	b->at = now;
 	ok = b->tokens >= n;
 	if (ok)

@@ -12,11 +12,11 @@ struct http_request;
 struct record_limits;
 struct sbuf;
 
-/* Events a client may record in a minute, and at once. */
+/* Events a client may record in a minute, and at once, by default. */
 #define RECORD_RATE_PER_MINUTE 120
-#define RECORD_BURST 120
 
-struct record_limits *record_limits_new(void);
+/* rate: events a client may record in a minute (and at once); 0: no limit. */
+struct record_limits *record_limits_new(int rate);
 /* NULL is a no-op. */
 void record_limits_free(struct record_limits *l);
 

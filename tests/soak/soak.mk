@@ -9,10 +9,11 @@
 #                                 load, the slow clients (p99 printed, not
 #                                 checked: tests do not time), the faults,
 #                                 and valgrind where the build is not a
-#                                 sanitizer build
+#                                 sanitizer build; the events store's
+#                                 faults (tests/soak/events-faults)
 #
 # Each script says what it checks at its top: tests/soak/soak,
-# tests/soak/faults, tests/soak/valgrind.
+# tests/soak/faults, tests/soak/events-faults, tests/soak/valgrind.
 
 SOAK_SECONDS ?= 60
 
@@ -21,11 +22,13 @@ SOAK_SECONDS ?= 60
 soak: $(BUILD)/clew
 	CLEW_BIN=$(BUILD)/clew tests/soak/soak --seconds $(SOAK_SECONDS) --p99-ms 20
 	CLEW_BIN=$(BUILD)/clew tests/soak/faults
+	CLEW_BIN=$(BUILD)/clew tests/soak/events-faults
 	$(MAKE) check-valgrind
 
 check-soak: $(BUILD)/clew
 	CLEW_BIN=$(BUILD)/clew tests/soak/soak --seconds 10
 	CLEW_BIN=$(BUILD)/clew tests/soak/faults
+	CLEW_BIN=$(BUILD)/clew tests/soak/events-faults
 ifneq ($(SANITIZE),1)
 	$(MAKE) check-valgrind
 endif
