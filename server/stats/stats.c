@@ -433,7 +433,8 @@ static void add_sessions_tables(struct stats *s, cJSON *doc, cJSON *totals)
 		cJSON_AddItemToArray(arr, o);
 	}
 
-	qsort(rows, tries.nr, sizeof(*rows), by_tries);
+	if (tries.nr)
+		qsort(rows, tries.nr, sizeof(*rows), by_tries);
 	{
 		cJSON *fixes = cJSON_AddArrayToObject(doc, "fixes");
 		cJSON *never = cJSON_AddArrayToObject(doc, "never_fixed");
@@ -462,7 +463,8 @@ static void add_sessions_tables(struct stats *s, cJSON *doc, cJSON *totals)
 		}
 	}
 
-	qsort(stop_rows, stops.nr, sizeof(*stop_rows), by_count);
+	if (stops.nr)
+		qsort(stop_rows, stops.nr, sizeof(*stop_rows), by_count);
 	arr = cJSON_AddArrayToObject(doc, "abandoned");
 	for (size_t i = 0; i < stops.nr && (int)i < s->o.top; i++) {
 		const char *key = stops.keys[stop_rows[i].key];

@@ -4,11 +4,14 @@
  * with '+' as a space first, as libmicrohttpd does), the daemon's 414 and
  * %00 checks, then router_dispatch: route matching, 404/405/503, CORS, ETag
  * and 304, every page and API handler with hostile arguments, and the
- * static-file table behind /static/. The KB is kb/, compiled at start-up.
+ * static-file table behind /static/. The KB is kb/, compiled at start-up;
+ * events are recorded into an SQLite file of the process's (fuzzutil.c),
+ * and the admin pages open to the token "fuzz-admin-token".
  *
  * Input (text, so that seeds read as requests):
  *   METHOD SP URI LF          (no space: the whole line is a GET's URI)
- *   Name: value LF ...        Origin, Host, If-None-Match, Content-Type, and
+ *   Name: value LF ...        Origin, Host, If-None-Match, Content-Type,
+ *                             Authorization, Sec-Fetch-Site, and
  *                             X-Probe: off|loopback (the server's --probe;
  *                             the client is never on loopback, so the probe
  *                             itself never runs)
@@ -84,7 +87,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data, *end = p + size;
 	struct sbuf line = SBUF_INIT, method = SBUF_INIT, uri = SBUF_INIT,
-		    origin = SBUF_INIT, host = SBUF_INIT, inm = SBUF_INIT, ctype = SBUF_INIT;
+		    origin = SBUF_INIT, host = SBUF_INIT, inm = SBUF_INIT, ctype = SBUF_INIT,
+		    auth = SBUF_INIT, site = SBUF_INIT;
 	struct app *app = fuzz_app();
 	enum probe_access probe = app->cfg.probe;
 	struct http_request req;
@@ -118,6 +122,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			sbuf_adds(&inm, v);
 		else if (text_ieq_n(line.buf, "Content-Type:", 13))
 			sbuf_adds(&ctype, v);
+		else if (text_ieq_n(line.buf, "Authorization:", 14))
+			sbuf_adds(&auth, v);
+		else if (text_ieq_n(line.buf, "Sec-Fetch-Site:", 15))
+			sbuf_adds(&site, v);
 		else if (text_ieq_n(line.buf, "X-Probe:", 8))
 			app->cfg.probe = !strcmp(v, "off") ? PROBE_OFF : PROBE_LOOPBACK;
 	}
@@ -133,6 +141,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	req.host = host.len ? host.buf : NULL;
 	req.if_none_match = inm.len ? inm.buf : NULL;
 	req.content_type = ctype.len ? ctype.buf : NULL;
+	req.authorization = auth.len ? auth.buf : NULL;
+	req.sec_fetch_site = site.len ? site.buf : NULL;
 	req.body = p;
 	req.body_len = (size_t)(end - p);
 	if (refused) {
@@ -155,5 +165,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sbuf_release(&host);
 	sbuf_release(&inm);
 	sbuf_release(&ctype);
+	sbuf_release(&auth);
+	sbuf_release(&site);
 	return 0;
 }

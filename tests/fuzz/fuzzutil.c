@@ -13,8 +13,10 @@
 #include "../../server/base/diag.h"
 #include "../../server/base/sbuf.h"
 #include "../../server/compiler/compile.h"
+#include "../../server/events/sink.h"
 #include "../../server/http/kbstate.h"
 #include "../../server/http/metrics.h"
+#include "../../server/http/record.h"
 #include "../../server/http/router.h"
 #include "../../server/http/statics.h"
 #include "../../server/http/template.h"
@@ -23,6 +25,22 @@ static struct app app;
 static int app_ready;
 /* Where reads of a reply go, so the compiler keeps them. */
 static volatile size_t sink;
+
+/* The fuzzer's events file and its WAL files, removed at exit. */
+static void remove_events(void)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+
+	if (!app.events_dsn)
+		return;
+	for (size_t i = 0; i < sizeof(suffix) / sizeof(*suffix); i++) {
+		struct sbuf p = SBUF_INIT;
+
+		sbuf_addf(&p, "%s%s", app.events_dsn, suffix[i]);
+		unlink(p.buf);
+		sbuf_release(&p);
+	}
+}
 
 static const char *env_or(const char *name, const char *def)
 {
@@ -97,6 +115,24 @@ struct app *fuzz_app(void)
 		die("static files", err.buf);
 	app.metrics = metrics_new();
 	app.kb = load_kb(env_or("CLEW_FUZZ_KB", "kb"));
+	/* Events recorded for real, into an SQLite file of this process (no
+	 * rate, so that every event path runs); the admin pages behind a
+	 * token the seeds know. */
+	{
+		struct ev_sink_opts o = { .queue = 1000, .quiet = 1 };
+		struct sbuf dsn = SBUF_INIT;
+
+		sbuf_addf(&dsn, "/tmp/clew-fuzz-events-%ld.sqlite", (long)getpid());
+		unlink(dsn.buf);
+		app.events = ev_sink_new(dsn.buf, &o, &err);
+		if (!app.events)
+			die("events", err.buf);
+		app.events_dsn = sbuf_detach(&dsn, NULL);
+		atexit(remove_events);
+		app.record_limits = record_limits_new(0);
+		app.cfg.admin_token = "fuzz-admin-token";
+		pthread_mutex_init(&app.admin_lock, NULL);
+	}
 	app.pid = (long)getpid();
 	sbuf_release(&err);
 	app_ready = 1;
