@@ -347,6 +347,56 @@ START_TEST(test_sink_writes_all)
 }
 END_TEST
 
+/* Events are copied into the queue's slots: one built on the stack with
+ * borrowed strings (ev_sink_push_copy), and one too large for a slot (on
+ * the heap then), both stored whole. */
+START_TEST(test_sink_copies)
+{
+	char *dir = tu_tmpdir(), *dsn = fresh_dsn(SQLITE, dir);
+	struct ev_sink_opts o = { .quiet = 1 };
+	struct sbuf err = SBUF_INIT, big = SBUF_INIT;
+	struct ev_sink *s = ev_sink_new(dsn, &o, &err);
+	struct ev_event e = { .kind = EV_WIZARD, .hits = -1, .rank = -1 };
+	struct ev_store *st;
+	struct collected got = { .n = 0 };
+	char kb[] = "abc123", sid[] = "CCCCCCCCCCCCCCCCCCCCCC", art[] = "call-audio";
+
+	ck_assert_msg(s != NULL, "%s", err.buf);
+	for (int i = 0; i < 120; i++)
+		sbuf_addf(&big, "%squestion%d=value%d", i ? "&" : "", i, i);
+	ck_assert_uint_gt(big.len, 1000);
+	e.at_ms = 42;
+	e.kb = kb;
+	e.session = sid;
+	e.article = art;
+	e.question = "platform";
+	ck_assert_int_eq(ev_sink_push_copy(s, &e), 0);
+	/* The caller's strings change at once: the queued copy does not. */
+	sid[0] = 'X';
+	e.session = "DDDDDDDDDDDDDDDDDDDDDD";
+	e.answers = big.buf;
+	ck_assert_int_eq(ev_sink_push_copy(s, &e), 0);
+	ck_assert_uint_eq(ev_sink_free(s, 10000), 0);
+	st = ev_store_open(dsn, &err);
+	ck_assert_msg(st != NULL, "%s", err.buf);
+	ck_assert_int_eq(ev_store_scan(st, 0, collect, &got, &err), 0);
+	ck_assert_int_eq(got.n, 2);
+	ck_assert_str_eq(got.evs[0]->session, "CCCCCCCCCCCCCCCCCCCCCC");
+	ck_assert_str_eq(got.evs[0]->question, "platform");
+	ck_assert_ptr_null(got.evs[0]->answers);
+	ck_assert_int_eq(got.evs[0]->at_ms, 42);
+	ck_assert_str_eq(got.evs[1]->answers, big.buf);
+	ck_assert_str_eq(got.evs[1]->session, "DDDDDDDDDDDDDDDDDDDDDD");
+	collected_free(&got);
+	ev_store_free(st);
+	sbuf_release(&err);
+	sbuf_release(&big);
+	free(dsn);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 /* An SQLite store that cannot be opened is an error at start. */
 START_TEST(test_sink_bad_sqlite_path)
 {
@@ -450,6 +500,7 @@ Suite *events_suite(void)
 	tcase_add_loop_test(tc, test_store_roundtrip, SQLITE, NR_BACKENDS);
 	tcase_add_test(tc, test_sqlite_refuses_other_files);
 	tcase_add_loop_test(tc, test_sink_writes_all, SQLITE, NR_BACKENDS);
+	tcase_add_test(tc, test_sink_copies);
 	tcase_add_test(tc, test_sink_bad_sqlite_path);
 	tcase_add_test(tc, test_sink_postgres_down_and_back);
 	tcase_add_test(tc, test_sink_stop_bounded);

@@ -38,7 +38,7 @@ int ev_kind_parse(const char *name)
 	return -1;
 }
 
-static int64_t now_ms(void)
+int64_t ev_now_ms(void)
 {
 	struct timespec ts;
 
@@ -51,7 +51,7 @@ struct ev_event *ev_event_new(enum ev_kind k)
 	struct ev_event *e = xcalloc(1, sizeof(*e));
 
 	e->kind = k;
-	e->at_ms = now_ms();
+	e->at_ms = ev_now_ms();
 	e->hits = -1;
 	e->rank = -1;
 	return e;
@@ -71,8 +71,45 @@ void ev_event_free(struct ev_event *e)
 {
 	if (!e)
 		return;
-	ev_event_release(e);
+	if (!e->packed)
+		ev_event_release(e);
 	free(e);
+}
+
+struct ev_event *ev_event_pack(struct ev_event *e)
+{
+	struct ev_event *p;
+
+	if (e->packed)
+		return e;
+	p = ev_event_packed_copy(e);
+	ev_event_free(e);
+	return p;
+}
+
+struct ev_event *ev_event_packed_copy(const struct ev_event *e)
+{
+	size_t size = sizeof(*e);
+	struct ev_event *p;
+	char *at;
+
+#define SIZE_ONE(f) size += e->f ? strlen(e->f) + 1 : 0;
+	EV_STRINGS(SIZE_ONE)
+#undef SIZE_ONE
+	p = xmalloc(size);
+	*p = *e;
+	p->packed = 1;
+	at = (char *)(p + 1);
+#define COPY_ONE(f)                                                            \
+	if (e->f) {                                                            \
+		size_t n = strlen(e->f) + 1;                                   \
+		memcpy(at, e->f, n);                                           \
+		p->f = at;                                                     \
+		at += n;                                                       \
+	}
+	EV_STRINGS(COPY_ONE)
+#undef COPY_ONE
+	return p;
 }
 
 struct ev_event *ev_event_dup(const struct ev_event *e)
@@ -80,6 +117,7 @@ struct ev_event *ev_event_dup(const struct ev_event *e)
 	struct ev_event *d = xmalloc(sizeof(*d));
 
 	*d = *e;
+	d->packed = 0;
 #define DUP_ONE(f) d->f = e->f ? xstrdup(e->f) : NULL;
 	EV_STRINGS(DUP_ONE)
 #undef DUP_ONE

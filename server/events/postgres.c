@@ -32,8 +32,6 @@ static const char *const migrations[EV_SCHEMA_VERSION] = {
 	" question TEXT, step TEXT, result TEXT, reason TEXT, query TEXT,"
 	" hits BIGINT, hit_rank BIGINT);"
 	"CREATE INDEX clew_events_at ON clew_events (at_ms);"
-	"CREATE INDEX clew_events_session ON clew_events (session_id)"
-	" WHERE session_id IS NOT NULL;"
 	"CREATE UNIQUE INDEX clew_events_one_outcome ON clew_events (session_id)"
 	" WHERE kind = 'outcome';"
 	"CREATE UNIQUE INDEX clew_events_one_vote ON clew_events (session_id, article)"

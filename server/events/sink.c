@@ -17,6 +17,21 @@
  * the last, doubling. */
 #define RETRY_FIRST_MS 100
 #define RETRY_LAST_MS 5000
+/* A batch is written once it is full, or this long after its first event
+ * was queued: one transaction for many events, whatever the rate. */
+#define GATHER_MS 500
+
+/* A queued event lives in its slot, its strings in the slot's buffer:
+ * no allocation per event, and none freed by another thread than the one
+ * that made it (glibc makes such frees dear). An event too large for the
+ * buffer is a packed copy on the heap (big). */
+#define SLOT_BYTES 480
+
+struct slot {
+	struct ev_event ev;
+	struct ev_event *big;
+	char buf[SLOT_BYTES];
+};
 
 struct ev_sink {
 	char *dsn;
@@ -24,7 +39,7 @@ struct ev_sink {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;       /* events queued, or stop */
-	struct ev_event **ring;    /* opts.queue slots */
+	struct slot *ring;         /* opts.queue slots */
 	size_t head, count;
 	int stopping;
 	long long deadline;        /* while stopping: give up at (ms, monotonic) */
@@ -52,6 +67,14 @@ static void say(struct ev_sink *s, const char *fmt, const char *detail)
 {
 	if (!s->opts.quiet)
 		fprintf(stderr, fmt, detail);
+}
+
+/* Waits (lock held) until the monotonic time until_ms, or a wake-up. */
+static void pause_until(struct ev_sink *s, long long until_ms)
+{
+	struct timespec ts = { (time_t)(until_ms / 1000), (long)(until_ms % 1000) * 1000000L };
+
+	pthread_cond_timedwait(&s->wake, &s->lock, &ts);
 }
 
 /* Waits up to ms for a stop (lock held); returns 1 when the sink is
@@ -82,8 +105,8 @@ static void take(struct ev_sink *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		size_t at = (s->head + i) % s->opts.queue;
 
-		ev_event_free(s->ring[at]);
-		s->ring[at] = NULL;
+		ev_event_free(s->ring[at].big);
+		s->ring[at].big = NULL;
 	}
 	s->head = (s->head + n) % s->opts.queue;
 	s->count -= n;
@@ -109,11 +132,22 @@ static void *writer(void *arg)
 
 		while (!s->count && !s->stopping)
 			pthread_cond_wait(&s->wake, &s->lock);
+		/* Gather a batch; producers wake this thread when it is
+		 * full (or on stop). */
+		if (s->count < s->opts.batch && !s->stopping && !said_down) {
+			long long until = mono_ms() + GATHER_MS;
+
+			while (s->count < s->opts.batch && !s->stopping && mono_ms() < until)
+				pause_until(s, until);
+		}
 		if (!s->count || (s->stopping && mono_ms() >= s->deadline))
 			break;
 		k = s->count < s->opts.batch ? s->count : s->opts.batch;
-		for (size_t i = 0; i < k; i++)
-			batch[i] = s->ring[(s->head + i) % s->opts.queue];
+		for (size_t i = 0; i < k; i++) {
+			struct slot *sl = &s->ring[(s->head + i) % s->opts.queue];
+
+			batch[i] = sl->big ? sl->big : &sl->ev;
+		}
 		pthread_mutex_unlock(&s->lock);
 
 		sbuf_reset(&err);
@@ -195,7 +229,7 @@ struct ev_sink *ev_sink_new(const char *dsn, const struct ev_sink_opts *opts,
 	if (!s->opts.queue)
 		s->opts.queue = 10000;
 	if (!s->opts.batch)
-		s->opts.batch = 500;
+		s->opts.batch = 1000;
 	s->dsn = xstrdup(dsn);
 	s->store = ev_store_open(dsn, &why);
 	if (!s->store) {
@@ -234,26 +268,64 @@ fail:
 	return NULL;
 }
 
-int ev_sink_push(struct ev_sink *s, struct ev_event *e)
+/* Copies e into slot sl (lock held): its strings into the slot's buffer
+ * when they fit, else a packed copy on the heap. */
+static void fill_slot(struct slot *sl, const struct ev_event *e)
+{
+	size_t size = 0;
+	char *at = sl->buf;
+
+#define SIZE_ONE(f) size += e->f ? strlen(e->f) + 1 : 0;
+	SIZE_ONE(kb) SIZE_ONE(session) SIZE_ONE(article) SIZE_ONE(answers)
+	SIZE_ONE(tried) SIZE_ONE(question) SIZE_ONE(step) SIZE_ONE(result)
+	SIZE_ONE(reason) SIZE_ONE(query)
+#undef SIZE_ONE
+	if (size > SLOT_BYTES) {
+		sl->big = ev_event_packed_copy(e);
+		return;
+	}
+	sl->big = NULL;
+	sl->ev = *e;
+	sl->ev.packed = 1;
+#define COPY_ONE(f)                                                            \
+	if (e->f) {                                                            \
+		size_t n = strlen(e->f) + 1;                                   \
+		memcpy(at, e->f, n);                                           \
+		sl->ev.f = at;                                                 \
+		at += n;                                                       \
+	}
+	COPY_ONE(kb) COPY_ONE(session) COPY_ONE(article) COPY_ONE(answers)
+	COPY_ONE(tried) COPY_ONE(question) COPY_ONE(step) COPY_ONE(result)
+	COPY_ONE(reason) COPY_ONE(query)
+#undef COPY_ONE
+}
+
+int ev_sink_push_copy(struct ev_sink *s, const struct ev_event *e)
 {
 	int ret = 0;
 
-	if (!s) {
-		ev_event_free(e);
+	if (!s)
 		return 0;
-	}
 	pthread_mutex_lock(&s->lock);
 	if (s->stopping || s->count == s->opts.queue) {
 		s->st.dropped++;
 		ret = -1;
 	} else {
-		s->ring[(s->head + s->count) % s->opts.queue] = e;
+		fill_slot(&s->ring[(s->head + s->count) % s->opts.queue], e);
 		s->count++;
 		s->st.queued = s->count;
-		e = NULL;
-		pthread_cond_signal(&s->wake);
+		/* The writer waits for a first event, then for a full batch. */
+		if (s->count == 1 || s->count == s->opts.batch)
+			pthread_cond_signal(&s->wake);
 	}
 	pthread_mutex_unlock(&s->lock);
+	return ret;
+}
+
+int ev_sink_push(struct ev_sink *s, struct ev_event *e)
+{
+	int ret = ev_sink_push_copy(s, e);
+
 	ev_event_free(e);
 	return ret;
 }

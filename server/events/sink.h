@@ -13,7 +13,7 @@ struct sbuf;
 
 struct ev_sink_opts {
 	size_t queue;       /* events held at most; 0: 10000 */
-	size_t batch;       /* events per transaction at most; 0: 500 */
+	size_t batch;       /* events per transaction at most; 0: 1000 */
 	int retention_days; /* events older are deleted (hourly); 0: kept */
 	int quiet;          /* 1: no messages on stderr */
 };
@@ -42,6 +42,10 @@ struct ev_sink *ev_sink_new(const char *dsn, const struct ev_sink_opts *opts,
  * sink is stopping (e is freed and counted as dropped). NULL sink: frees e
  * and returns 0 (recording is off). Safe from any thread. */
 int ev_sink_push(struct ev_sink *s, struct ev_event *e);
+
+/* As ev_sink_push, with e copied (it stays the caller's; its strings may
+ * be borrowed): for events built on the stack, with no allocation. */
+int ev_sink_push_copy(struct ev_sink *s, const struct ev_event *e);
 
 void ev_sink_stats(struct ev_sink *s, struct ev_sink_stats *out);
 

@@ -209,37 +209,36 @@ void record_wizard(struct http_request *req, const cJSON *doc)
 	const char *type = cJSON_GetStringValue(cJSON_GetObjectItem(next, "type"));
 	const char *status = cJSON_GetStringValue(cJSON_GetObjectItem(outcome, "status"));
 	struct sbuf answers = SBUF_INIT, tried = SBUF_INIT;
-	struct ev_event *e;
+	/* Borrowed strings, copied once into the event the sink keeps: this
+	 * runs on every wizard page. */
+	struct ev_event e = { .kind = EV_WIZARD, .hits = -1, .rank = -1 };
 
 	if (!sid || !ev_session_valid(sid) || !problem ||
 	    !record_allowed(req, status ? 2 : 1))
 		return;
 	answers_text(&answers, cJSON_GetObjectItem(doc, "answers"));
 	tried_text(&tried, cJSON_GetObjectItem(doc, "tried"));
-	e = ev_event_new(EV_WIZARD);
-	ev_event_set(&e->kb, req->kb->content_hash);
-	ev_event_set(&e->session, sid);
-	ev_event_set(&e->article, problem);
-	ev_event_set(&e->answers, answers.buf);
-	ev_event_set(&e->tried, tried.buf);
+	e.at_ms = ev_now_ms();
+	e.kb = req->kb->content_hash;
+	e.session = (char *)sid;
+	e.article = (char *)problem;
+	e.answers = answers.len ? answers.buf : NULL;
+	e.tried = tried.len ? tried.buf : NULL;
 	if (type && !strcmp(type, "question"))
-		ev_event_set(&e->question, cJSON_GetStringValue(cJSON_GetObjectItem(
-			cJSON_GetObjectItem(next, "question"), "id")));
+		e.question = cJSON_GetStringValue(cJSON_GetObjectItem(
+			cJSON_GetObjectItem(next, "question"), "id"));
 	else if (type && !strcmp(type, "step"))
-		ev_event_set(&e->step, cJSON_GetStringValue(cJSON_GetObjectItem(
-			cJSON_GetObjectItem(next, "step"), "ref")));
-	ev_event_set(&e->result, status);
+		e.step = cJSON_GetStringValue(cJSON_GetObjectItem(
+			cJSON_GetObjectItem(next, "step"), "ref"));
+	e.result = (char *)status;
+	ev_sink_push_copy(req->app->events, &e);
 	if (status) {
-		struct ev_event *o = ev_event_dup(e);
-
-		o->kind = EV_OUTCOME;
-		ev_event_set(&o->question, NULL);
-		ev_event_set(&o->step, cJSON_GetStringValue(cJSON_GetObjectItem(
-			cJSON_GetObjectItem(outcome, "fixed_by"), "ref")));
-		ev_sink_push(req->app->events, e);
-		e = o;
+		e.kind = EV_OUTCOME;
+		e.question = NULL;
+		e.step = cJSON_GetStringValue(cJSON_GetObjectItem(
+			cJSON_GetObjectItem(outcome, "fixed_by"), "ref"));
+		ev_sink_push_copy(req->app->events, &e);
 	}
-	ev_sink_push(req->app->events, e);
 	sbuf_release(&answers);
 	sbuf_release(&tried);
 }
