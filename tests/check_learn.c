@@ -469,7 +469,7 @@ START_TEST(test_fading)
 
 	/* The file says so too: the sessions behind each scope. */
 	text = learned_text(old);
-	ck_assert_msg(strstr(text, "    sessions: 0.0009765625\n") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "    sessions: 0.000976562\n") != NULL, "%s", text);
 	path = read_back(f.dir, "old.yaml", text, &list);
 	ck_assert_ptr_nonnull(row(&list, "android-missing-permissions", "", ""));
 	ck_assert(near(row(&list, "android-missing-permissions", "", "")->sessions,

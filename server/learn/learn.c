@@ -479,12 +479,23 @@ static void add_comment(struct sbuf *out, const char *indent, const char *text)
 	sbuf_addch(out, '\n');
 }
 
+/* A count of sessions (weighted by age, so fractional): whole digits and
+ * two decimals from 1 up, six significant digits below. */
+static void add_count(struct sbuf *out, double n)
+{
+	if (n >= 1)
+		sbuf_addf(out, "%.2f", n);
+	else
+		sbuf_addf(out, "%.6g", n);
+}
+
 static void add_value(struct sbuf *out, const char *indent, const char *id,
 		      const struct value *v, const char *count_name)
 {
-	sbuf_addf(out, "%s%s: {authored: %.4g, learned: %.4g, low: %.4g, high: %.4g, "
-		  "%s: %.10g}%s\n", indent, id, v->authored, v->learned, v->low, v->high,
-		  count_name, v->count, v->bounded ? "  # held at its bound" : "");
+	sbuf_addf(out, "%s%s: {authored: %.4g, learned: %.4g, low: %.4g, high: %.4g, %s: ",
+		  indent, id, v->authored, v->learned, v->low, v->high, count_name);
+	add_count(out, v->count);
+	sbuf_addf(out, "}%s\n", v->bounded ? "  # held at its bound" : "");
 }
 
 void learn_write(struct learn *l, struct sbuf *out)
@@ -496,9 +507,8 @@ void learn_write(struct learn *l, struct sbuf *out)
 		  "# Learned by clew learn from the outcomes of past sessions: review it,\n"
 		  "# then bake it in with `clew compile --learned FILE`. Each value gives\n"
 		  "# the authored one, the learned one, a 90%% interval (within the bound)\n"
-		  "# and the sessions\n"
-		  "# (weighted by age) that named it: a cause's, or a step's tries on a\n"
-		  "# cause. docs/outcomes.md says how.\n"
+		  "# and the sessions (weighted by age) behind it: those given to a cause,\n"
+		  "# or a step's tries on a cause. docs/outcomes.md says how.\n"
 		  "# Outcomes read: %lu (%lu fixed, %lu not fixed); used: %lu.\n"
 		  "# Sessions with no outcome (abandoned) count for nothing.\n"
 		  "clew_learned: 1\n"
@@ -520,15 +530,17 @@ void learn_write(struct learn *l, struct sbuf *out)
 		if (!(n_all > 0))
 			continue;
 		add_comment(out, "  ", m->articles[a].title);
-		sbuf_addf(out, "  %s:\n    sessions: %.10g\n"
-			  "    # Sessions behind the priors of each scope.\n    scope_sessions:",
-			  m->articles[a].slug, n_all);
+		sbuf_addf(out, "  %s:\n    sessions: ", m->articles[a].slug);
+		add_count(out, n_all);
+		sbuf_adds(out, "\n    # Sessions behind the priors of each scope.\n    scope_sessions:");
 		for (int s = 0; s <= l->np; s++) {
 			double t = l->total[(size_t)a * (size_t)(l->np + 1) + (size_t)s];
 
-			if (t > 0)
-				sbuf_addf(out, "\n      %s: %.10g", s ? m->questions[m->q_platform]
-					  .options[s - 1].value : "all", t);
+			if (t > 0) {
+				sbuf_addf(out, "\n      %s: ", s ? m->questions[m->q_platform]
+					  .options[s - 1].value : "all");
+				add_count(out, t);
+			}
 		}
 		sbuf_adds(out, "\n    priors:\n");
 		for (int s = 0; s <= l->np; s++) {
