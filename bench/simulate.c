@@ -173,57 +173,7 @@ static uint64_t mask_of(const struct eng_model *m, int c, int q)
  * in the same order so every index is the model's. Caller frees. */
 static struct eng_model *bare_twin(const struct eng_model *m)
 {
-	struct eng_model *t = eng_model_new();
-
-	for (int q = 0; q < m->nr_questions; q++) {
-		const struct eng_question *qu = &m->questions[q];
-
-		eng_model_add_question(t, qu->id, qu->text, qu->help);
-		/* 'problem''s options are the articles, added below. */
-		if (q == m->q_problem)
-			continue;
-		for (int o = 0; o < qu->nr_options; o++)
-			eng_model_add_option(t, q, qu->options[o].value,
-					     qu->options[o].label);
-	}
-	for (int a = 0; a < m->nr_articles; a++) {
-		const struct eng_article *ar = &m->articles[a];
-
-		eng_model_add_article(t, ar->slug, ar->title);
-		eng_model_add_option(t, t->q_problem, ar->slug, ar->title);
-		eng_model_set_article_lang(t, a, ar->lang);
-		eng_model_set_escalation(t, a, ar->escalation);
-	}
-	for (int q = 0; q < m->nr_questions; q++) {
-		const struct eng_question *qu = &m->questions[q];
-
-		for (int i = 0; i < qu->nr_applies; i++) {
-			const struct eng_question *on = &m->questions[qu->applies[i].q];
-
-			for (int v = 0; v < on->nr_options && v < ENG_MAX_OPTIONS; v++)
-				if (qu->applies[i].mask & (UINT64_C(1) << v))
-					eng_model_add_applies(t, q, on->id, on->options[v].value);
-		}
-	}
-	for (int c = 0; c < m->nr_causes; c++) {
-		const struct eng_cause *ca = &m->causes[c];
-		int p = ca->platform;
-		int ci = eng_model_add_cause(t, ca->article, ca->id, ca->title,
-					     p >= 0 ? m->questions[m->q_platform].options[p].value : NULL,
-					     ca->prior);
-
-		t->causes[ci].check = ca->check;
-		for (int q = 0; q < m->nr_questions; q++) {
-			uint64_t mask = mask_of(m, c, q);
-
-			for (int v = 0; v < m->questions[q].nr_options && v < ENG_MAX_OPTIONS; v++)
-				if (mask & (UINT64_C(1) << v))
-					eng_model_add_condition(t, ci, m->questions[q].id,
-								m->questions[q].options[v].value);
-		}
-	}
-	eng_model_finish(t);
-	return t;
+	return eng_model_clone(m, 0);
 }
 
 /* 0 when t ranks as m does: the same questions, options, applies,
@@ -323,6 +273,22 @@ static int draw_answer(struct rng *r, uint64_t mask, int n, int noisy)
 	return -1; /* not reached */
 }
 
+/* For a cause of any platform (or the leak): one of the platforms the
+ * problem offers, uniformly (u->answer holds the problem, all the offer
+ * depends on). */
+static void draw_platform(const struct eng_model *m, struct user *u, struct rng *r)
+{
+	const int q = m->q_platform;
+	int offered = 0, k;
+
+	for (int v = 0; v < m->questions[q].nr_options; v++)
+		offered += eng_option_offered(m, u->answer, q, v);
+	k = offered ? rng_below(r, offered) : -1;
+	for (int v = 0; v < m->questions[q].nr_options && k >= 0; v++)
+		if (eng_option_offered(m, u->answer, q, v) && k-- == 0)
+			u->answer[q] = v;
+}
+
 static void draw_user(struct sim *s, struct rng *r)
 {
 	const struct eng_model *m = s->m;
@@ -357,18 +323,8 @@ static void draw_user(struct sim *s, struct rng *r)
 			u->answer[q] = draw_answer(r, u->cause >= 0 ? mask_of(m, u->cause, q) : 0,
 						   n, s->noisy);
 	}
-	if (platform < 0) {
-		const int q = m->q_platform;
-		int offered = 0, k;
-
-		/* u->answer holds the problem, all the offer depends on. */
-		for (int v = 0; v < m->questions[q].nr_options; v++)
-			offered += eng_option_offered(m, u->answer, q, v);
-		k = offered ? rng_below(r, offered) : -1;
-		for (int v = 0; v < m->questions[q].nr_options && k >= 0; v++)
-			if (eng_option_offered(m, u->answer, q, v) && k-- == 0)
-				u->answer[q] = v;
-	}
+	if (platform < 0)
+		draw_platform(m, u, r);
 	for (int i = 0; i < m->nr_steps; i++) {
 		const struct eng_step *st = &m->steps[i];
 

@@ -127,17 +127,8 @@ static void world_user(struct world *w, struct sim *s, struct rng *r)
 			u->answer[q] = draw_answer(r, u->cause >= 0 ? mask_of(m, u->cause, q) : 0,
 						   n, 0);
 	}
-	if (platform < 0) {
-		const int q = m->q_platform;
-		int offered = 0, k;
-
-		for (int v = 0; v < m->questions[q].nr_options; v++)
-			offered += eng_option_offered(m, u->answer, q, v);
-		k = offered ? rng_below(r, offered) : -1;
-		for (int v = 0; v < m->questions[q].nr_options && k >= 0; v++)
-			if (eng_option_offered(m, u->answer, q, v) && k-- == 0)
-				u->answer[q] = v;
-	}
+	if (platform < 0)
+		draw_platform(m, u, r);
 	for (int i = 0; i < m->nr_steps; i++)
 		u->works[i] = 0;
 	if (u->cause >= 0)
@@ -423,7 +414,7 @@ static int true_world_run(const char *name, const char *kb_dir, long sessions, u
 		goto cleanup;
 	sim_init(&s1, m1, 0);
 	/* The true world's own values: the best any learning could reach. */
-	mo = eng_model_clone(m0);
+	mo = eng_model_clone(m0, 1);
 	for (int c = 0; c < mo->nr_causes; c++) {
 		eng_model_set_learned_prior(mo, c, -1, w.prior[c], 0);
 		for (int i = 0; i < mo->causes[c].nr_steps; i++)

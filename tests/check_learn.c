@@ -1011,7 +1011,7 @@ START_TEST(test_model_clone)
 	unsigned char *tried;
 
 	fx_open(&f);
-	c = eng_model_clone(f.m);
+	c = eng_model_clone(f.m, 1);
 	ck_assert_int_eq(c->nr_causes, f.m->nr_causes);
 	ck_assert_int_eq(c->nr_steps, f.m->nr_steps);
 	wa = eng_work_new(f.m);

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../base/sbuf.h"
 #include "../engine/model.h"
@@ -79,7 +78,7 @@ int cmd_learn(int argc, char **argv)
 	const char *db = cmd_default_db(), *events = getenv("CLEW_EVENTS");
 	const char *output = "learned.yaml";
 	struct learn_opts o;
-	struct sbuf dsn = SBUF_INIT, err = SBUF_INIT, out = SBUF_INIT, rep = SBUF_INIT;
+	struct sbuf err = SBUF_INIT, out = SBUF_INIT, rep = SBUF_INIT;
 	struct store *st = NULL;
 	struct eng_model *m = NULL;
 	struct ev_store *ev = NULL;
@@ -128,17 +127,6 @@ int cmd_learn(int argc, char **argv)
 			"unexpected argument" : "name the events store with --events", usage);
 		return 2;
 	}
-	if (ev_store_dsn_read(events, &dsn, &err))
-		goto fail;
-	/* Reading must not make an empty SQLite store where there was none. */
-	if (!ev_store_dsn_is_postgres(dsn.buf)) {
-		const char *path = strncmp(dsn.buf, "sqlite:", 7) ? dsn.buf : dsn.buf + 7;
-
-		if (access(path, R_OK)) {
-			sbuf_addf(&err, "no events file at %s", path);
-			goto fail;
-		}
-	}
 	st = store_open(db, &open_err);
 	if (!st) {
 		sbuf_addf(&err, "%s", open_err);
@@ -150,7 +138,7 @@ int cmd_learn(int argc, char **argv)
 		goto fail;
 	}
 	hash = store_meta(st, "content_hash");
-	ev = ev_store_open(dsn.buf, &err);
+	ev = ev_store_open_existing(events, &err);
 	if (!ev)
 		goto fail;
 	l = learn_new(m, hash, &o);
@@ -179,7 +167,6 @@ cleanup:
 	store_free(st);
 	free(open_err);
 	free(hash);
-	sbuf_release(&dsn);
 	sbuf_release(&err);
 	sbuf_release(&out);
 	sbuf_release(&rep);

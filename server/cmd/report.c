@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -55,7 +54,7 @@ int cmd_report(int argc, char **argv)
 	};
 	const char *db = cmd_default_db(), *events = getenv("CLEW_EVENTS");
 	struct stats_opts o = { 0 };
-	struct sbuf dsn = SBUF_INIT, err = SBUF_INIT, out = SBUF_INIT;
+	struct sbuf err = SBUF_INIT, out = SBUF_INIT;
 	struct store *st = NULL;
 	struct eng_model *m = NULL;
 	struct ev_store *ev = NULL;
@@ -94,23 +93,13 @@ int cmd_report(int argc, char **argv)
 			"unexpected argument" : "name the events store with --events", usage);
 		return 2;
 	}
-	if (ev_store_dsn_read(events, &dsn, &err))
-		goto fail;
-	if (!ev_store_dsn_is_postgres(dsn.buf)) {
-		const char *path = strncmp(dsn.buf, "sqlite:", 7) ? dsn.buf : dsn.buf + 7;
-
-		if (access(path, R_OK)) {
-			sbuf_addf(&err, "no events file at %s", path);
-			goto fail;
-		}
-	}
 	/* Titles when the KB is at hand; ids alone when it is not. */
 	st = store_open(db, &open_err);
 	if (st)
 		m = store_load_model(st);
 	o.model = m;
 	s = stats_new(&o);
-	ev = ev_store_open(dsn.buf, &err);
+	ev = ev_store_open_existing(events, &err);
 	if (!ev)
 		goto fail;
 	/* The window's events (a session begun just before it is seen in
@@ -138,7 +127,6 @@ cleanup:
 	eng_model_free(m);
 	store_free(st);
 	free(open_err);
-	sbuf_release(&dsn);
 	sbuf_release(&err);
 	sbuf_release(&out);
 	return ret;

@@ -211,7 +211,7 @@ int eng_model_set_fix(struct eng_model *m, int cause, int step, double fix)
 	return found;
 }
 
-struct eng_model *eng_model_clone(const struct eng_model *m)
+struct eng_model *eng_model_clone(const struct eng_model *m, int steps)
 {
 	struct eng_model *t = eng_model_new();
 	const struct eng_question *pq = &m->questions[m->q_platform];
@@ -259,7 +259,7 @@ struct eng_model *eng_model_clone(const struct eng_model *m)
 								m->questions[q].options[v].value);
 		}
 	}
-	for (int s = 0; s < m->nr_steps; s++) {
+	for (int s = 0; steps && s < m->nr_steps; s++) {
 		const struct eng_step *st = &m->steps[s];
 
 		eng_model_add_step(t, st->article, st->id, st->title, st->html,
@@ -270,7 +270,7 @@ struct eng_model *eng_model_clone(const struct eng_model *m)
 	for (int c = 0; c < m->nr_causes; c++) {
 		const struct eng_cause *ca = &m->causes[c];
 
-		for (int i = 0; i < ca->nr_steps; i++)
+		for (int i = 0; steps && i < ca->nr_steps; i++)
 			eng_model_link(t, c, ca->steps[i], ca->fix[i]);
 		t->causes[c].sessions = ca->sessions;
 		if (ca->platform_prior) {

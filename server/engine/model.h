@@ -149,9 +149,9 @@ void eng_model_set_learned_prior(struct eng_model *m, int cause, int platform,
  * when there is no such link. */
 int eng_model_set_fix(struct eng_model *m, int cause, int step, double fix);
 /* Returns a copy of the finished model m, index for index (questions,
- * articles, causes, steps, links and learned values), to change apart
- * from it; caller frees with eng_model_free. */
-struct eng_model *eng_model_clone(const struct eng_model *m);
+ * articles, causes, learned values and, with steps, its steps and their
+ * links), to change apart from it; caller frees with eng_model_free. */
+struct eng_model *eng_model_clone(const struct eng_model *m, int steps);
 
 /* One value learned from outcomes, by index. */
 struct eng_learned {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../base/sbuf.h"
 #include "../base/xalloc.h"
@@ -31,6 +32,27 @@ struct ev_store *ev_store_open(const char *dsn, struct sbuf *err)
 		return NULL;
 	}
 	return ev_sqlite_backend.open(dsn, err);
+}
+
+struct ev_store *ev_store_open_existing(const char *arg, struct sbuf *err)
+{
+	struct sbuf dsn = SBUF_INIT;
+	struct ev_store *st = NULL;
+
+	if (ev_store_dsn_read(arg, &dsn, err))
+		goto done;
+	if (!ev_store_dsn_is_postgres(dsn.buf)) {
+		const char *path = strncmp(dsn.buf, "sqlite:", 7) ? dsn.buf : dsn.buf + 7;
+
+		if (access(path, R_OK)) {
+			sbuf_addf(err, "no events file at %s", path);
+			goto done;
+		}
+	}
+	st = ev_store_open(dsn.buf, err);
+done:
+	sbuf_release(&dsn);
+	return st;
 }
 
 void ev_store_free(struct ev_store *st)

@@ -23,6 +23,11 @@ struct ev_store;
  * may hold a password). */
 struct ev_store *ev_store_open(const char *dsn, struct sbuf *err);
 
+/* As ev_store_open, for reading what was recorded: arg as `--events`
+ * takes it (ev_store_dsn_read), and an SQLite file that does not exist is
+ * an error, not a new empty store. */
+struct ev_store *ev_store_open_existing(const char *arg, struct sbuf *err);
+
 /* NULL is a no-op. */
 void ev_store_free(struct ev_store *st);
 

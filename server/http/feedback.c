@@ -25,14 +25,6 @@ const char *const feedback_reasons[][2] = {
 	{ NULL, NULL },
 };
 
-static int is_form(const struct http_request *req)
-{
-	const char *ct = req->content_type ? req->content_type : "";
-
-	return !strncmp(ct, "application/x-www-form-urlencoded", 33) &&
-	       (!ct[33] || ct[33] == ';' || ct[33] == ' ');
-}
-
 void api_events(struct http_request *req, struct http_reply *rep, const char *param)
 {
 	const char *ct = req->content_type ? req->content_type : "";
@@ -123,7 +115,7 @@ void page_vote(struct http_request *req, struct http_reply *rep, const char *slu
 		page_error(req, rep, 404, "There is no article at this address.");
 		return;
 	}
-	if (!is_form(req)) {
+	if (!http_request_is_form(req)) {
 		page_error(req, rep, 415, "Send the vote as a form "
 			   "(application/x-www-form-urlencoded).");
 		return;

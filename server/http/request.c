@@ -128,3 +128,11 @@ int http_request_add_form(struct http_request *req, const char *body,
 	sbuf_release(&value);
 	return ret;
 }
+
+int http_request_is_form(const struct http_request *req)
+{
+	const char *ct = req->content_type ? req->content_type : "";
+
+	return !strncmp(ct, "application/x-www-form-urlencoded", 33) &&
+	       (!ct[33] || ct[33] == ';' || ct[33] == ' ');
+}

@@ -72,6 +72,10 @@ void http_request_set_arg(struct http_request *req, const char *key,
 			  const char *value);
 void http_request_release_args(struct http_request *req);
 
+/* 1 when the request's Content-Type is application/x-www-form-urlencoded
+ * (with or without parameters). */
+int http_request_is_form(const struct http_request *req);
+
 /* Appends the fields of an application/x-www-form-urlencoded body
  * (body_len bytes; '+' is a blank, %XX a byte) to req's arguments, in
  * order. Returns 0, or -1 when an escape is malformed or a field is not

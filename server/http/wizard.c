@@ -529,13 +529,11 @@ static void only_language(struct http_request *req, cJSON *doc)
  * to, the form's fields as its arguments, in order. */
 static void wizard_post(struct http_request *req, struct http_reply *rep)
 {
-	const char *ct = req->content_type ? req->content_type : "";
 	struct sbuf url = SBUF_INIT;
 	size_t from = req->nr_args;
 	int first = 1;
 
-	if (strncmp(ct, "application/x-www-form-urlencoded", 33) ||
-	    (ct[33] && ct[33] != ';' && ct[33] != ' ')) {
+	if (!http_request_is_form(req)) {
 		page_error(req, rep, 415, "Send the wizard's form as "
 			   "application/x-www-form-urlencoded.");
 		return;

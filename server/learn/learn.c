@@ -451,7 +451,7 @@ static void learn_finish(struct learn *l)
 		if (moved < CONVERGED || !nr)
 			break;
 		eng_model_free(cur);
-		cur = eng_model_clone(l->m);
+		cur = eng_model_clone(l->m, 1);
 		eng_model_apply_learned(cur, rows, nr);
 	}
 	free(prev);
