@@ -35,6 +35,15 @@
    * what is new and screen readers hear it. */
   function Wizard(section) {
     this.section = section;
+    /* A page that began a session carries its id in its links and forms
+     * only: put it in the address too, so that Back and reload stay in
+     * the session. */
+    var sid = section.querySelector('input[name="sid"]');
+    if (sid && !new URLSearchParams(location.search).get('sid')) {
+      var u = new URL(location.href);
+      u.searchParams.set('sid', sid.value);
+      history.replaceState(null, '', u.pathname + u.search + u.hash);
+    }
     this.search = location.search;
     this.seq = 0;
     this.live = liveRegion(section.parentNode);

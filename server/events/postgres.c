@@ -38,7 +38,29 @@ static const char *const migrations[EV_SCHEMA_VERSION] = {
 	" WHERE kind = 'vote' AND session_id IS NOT NULL;",
 };
 
-/* libpq's message, its trailing newline cut; it never holds the password. */
+/* Replaces each copy of secret in err after start by "***". */
+static void redact(struct sbuf *err, size_t start, const char *secret)
+{
+	size_t n = secret ? strlen(secret) : 0;
+	char *p;
+
+	if (!n)
+		return;
+	while ((p = strstr(err->buf + start, secret))) {
+		struct sbuf rest = SBUF_INIT;
+		size_t at = (size_t)(p - err->buf);
+
+		sbuf_adds(&rest, p + n);
+		sbuf_setlen(err, at);
+		sbuf_adds(err, "***");
+		sbuf_add(err, rest.buf, rest.len);
+		sbuf_release(&rest);
+		start = at + 3;
+	}
+}
+
+/* libpq's message, its trailing newline cut, and the password, should
+ * it quote one, masked. */
 static void pg_err(struct sbuf *err, PGconn *conn, const char *what)
 {
 	size_t start = err->len;
@@ -48,6 +70,8 @@ static void pg_err(struct sbuf *err, PGconn *conn, const char *what)
 	while (err->len > start && (err->buf[err->len - 1] == '\n' ||
 				    err->buf[err->len - 1] == ' '))
 		sbuf_setlen(err, err->len - 1);
+	if (conn)
+		redact(err, start, PQpass(conn));
 }
 
 /* Runs sql (no parameters); returns 0 when it succeeded. */
@@ -128,12 +152,31 @@ static void no_notices(void *arg, const char *message)
 
 static struct ev_store *pg_open(const char *dsn, struct sbuf *err)
 {
-	/* Defaults first: what the DSN names overrides them. */
+	/* Defaults first: what the DSN names overrides them. A server that
+	 * stops answering mid-write is given up on within seconds (keepalives,
+	 * TCP_USER_TIMEOUT, a statement timeout), not TCP's quarter hour: the
+	 * queue waits meanwhile, and a stop stays bounded. */
 	static const char *const keys[] = { "connect_timeout", "application_name",
-					    "dbname", NULL };
-	const char *values[] = { "5", "clew", dsn, NULL };
+		"keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
+		"tcp_user_timeout", "options", "dbname", NULL };
+	const char *values[] = { "5", "clew", "1", "5", "2", "3", "10000",
+				 "-c statement_timeout=10000", dsn, NULL };
 	struct pg_store *st = xcalloc(1, sizeof(*st));
+	PQconninfoOption *parsed;
+	char *why = NULL;
 
+	/* A DSN libpq cannot read: its message may quote the DSN whole, the
+	 * password with it; say so without it. */
+	parsed = PQconninfoParse(dsn, &why);
+	PQfreemem(why);
+	if (!parsed) {
+		sbuf_adds(err, "events store (PostgreSQL): the DSN does not read as a "
+			       "libpq URI (postgresql://USER:PASSWORD@HOST:PORT/DB?...); "
+			       "it is not shown here, as it may hold a password");
+		free(st);
+		return NULL;
+	}
+	PQconninfoFree(parsed);
 	st->base.ops = &ev_postgres_backend;
 	st->conn = PQconnectdbParams(keys, values, 1);
 	if (!st->conn || PQstatus(st->conn) != CONNECTION_OK) {

@@ -89,6 +89,26 @@ static void presented_token(const struct http_request *req, struct sbuf *out)
 	}
 }
 
+/* 1 when the Host header names this machine: localhost, 127.x.y.z or
+ * [::1], with or without a port. */
+static int loopback_host(const char *host)
+{
+	size_t n;
+
+	if (!host)
+		return 0;
+	if (!strncasecmp(host, "localhost", 9))
+		n = 9;
+	else if (!strncmp(host, "[::1]", 5))
+		n = 5;
+	else if (!strncmp(host, "127.", 4))
+		n = 4 + strspn(host + 4, "0123456789.");
+	else
+		return 0;
+	return !host[n] || (host[n] == ':' && strspn(host + n + 1, "0123456789") ==
+			    strlen(host + n + 1));
+}
+
 /* 1 when req may see the admin pages; else fills rep (404 when they are
  * off for this client, 401 asking for the token) and returns 0. */
 static int admin_allowed(struct http_request *req, struct http_reply *rep, int api)
@@ -98,7 +118,10 @@ static int admin_allowed(struct http_request *req, struct http_reply *rep, int a
 	int ok;
 
 	if (!token || !*token) {
-		if (req->client_loopback && !req->forwarded)
+		/* This machine: a loopback peer, not relayed, that asked for a
+		 * loopback name (not a page of another site whose name was
+		 * rebound to 127.0.0.1). */
+		if (req->client_loopback && !req->forwarded && loopback_host(req->host))
 			return 1;
 		if (api)
 			api_error(rep, 404, "not_found", "the admin pages are off: start "

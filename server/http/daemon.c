@@ -439,6 +439,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	cs->req.host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
 	cs->req.origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
 	cs->req.sec_fetch_site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
+	cs->req.sec_fetch_mode = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Mode");
+	cs->req.sec_fetch_dest = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Dest");
 	cs->req.authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
 	cs->req.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
 	cs->req.forwarded =

@@ -119,12 +119,16 @@ int record_allowed(struct http_request *req, int n)
 	const struct app *app = req->app;
 	const char *site = req->sec_fetch_site;
 
-	if (!app->events || !req->kb)
+	if (!app->events || !req->kb || !strcmp(req->method, "HEAD"))
 		return 0;
 	/* A page of another site may make the browser ask for ours (an
-	 * <img>, a fetch); what it asks for records nothing. */
+	 * <img>, a fetch, a hidden frame); what it asks for records nothing.
+	 * A reader following a link from another site (a top-level page
+	 * load) is a reader. */
 	if (site && strcmp(site, "same-origin") && strcmp(site, "same-site") &&
-	    strcmp(site, "none"))
+	    strcmp(site, "none") &&
+	    !(req->sec_fetch_mode && !strcmp(req->sec_fetch_mode, "navigate") &&
+	      req->sec_fetch_dest && !strcmp(req->sec_fetch_dest, "document")))
 		return 0;
 	return record_rate(req, n);
 }
@@ -200,7 +204,7 @@ static void tried_text(struct sbuf *out, const cJSON *tried)
 	}
 }
 
-void record_wizard(struct http_request *req, const cJSON *doc)
+void record_wizard(struct http_request *req, const cJSON *doc, int new_session)
 {
 	const char *sid = http_arg(req, "sid");
 	const char *problem = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "problem"));
@@ -213,6 +217,11 @@ void record_wizard(struct http_request *req, const cJSON *doc)
 	 * runs on every wizard page. */
 	struct ev_event e = { .kind = EV_WIZARD, .hits = -1, .rank = -1 };
 
+	/* A session that begins on a page with steps tried or an end
+	 * (a shared link, a leaf of the tree of every path) is someone
+	 * looking, not someone troubleshooting: not recorded. */
+	if (new_session && (status || cJSON_GetArraySize(cJSON_GetObjectItem(doc, "tried"))))
+		return;
 	if (!sid || !ev_session_valid(sid) || !problem ||
 	    !record_allowed(req, status ? 2 : 1))
 		return;

@@ -21,9 +21,10 @@ struct record_limits *record_limits_new(int rate);
 void record_limits_free(struct record_limits *l);
 
 /* 1 when req may record n events: recording is on, the request is not a
- * cross-site sub-request (an image or a fetch from another site's page:
- * Sec-Fetch-Site says so), and its client is within its rate. Counts what
- * a client over its rate loses. */
+ * HEAD, not made by another site's page (Sec-Fetch-Site cross-site, but
+ * for a top-level page load: Sec-Fetch-Mode navigate, Sec-Fetch-Dest
+ * document), and its client is within its rate. Counts what a client over
+ * its rate loses. */
 int record_allowed(struct http_request *req, int n);
 
 /* 1 when req's client is within its rate for n more events (and takes
@@ -40,8 +41,11 @@ void record_event(struct http_request *req, struct ev_event *e);
 
 /* A wizard page with a session (argument 'sid') and a problem: what was
  * answered and tried, what it shows next, and, when it shows an end, the
- * session's outcome. doc is the diagnose document the page shows. */
-void record_wizard(struct http_request *req, const struct cJSON *doc);
+ * session's outcome. doc is the diagnose document the page shows;
+ * new_session says this page made the session (then a page that already
+ * has steps tried, or an end, records nothing: a link shared or a leaf of
+ * the tree, not a session). */
+void record_wizard(struct http_request *req, const struct cJSON *doc, int new_session);
 
 /* Appends the events' Prometheus text (the sink's and the rate limit's). */
 void record_metrics(struct http_request *req, struct sbuf *out);

@@ -26,6 +26,8 @@ struct http_request {
 	const char *host;       /* the Host header; may be NULL */
 	const char *origin;
 	const char *sec_fetch_site; /* "same-origin", "cross-site", ...; may be NULL */
+	const char *sec_fetch_mode; /* "navigate", "cors", ...; may be NULL */
+	const char *sec_fetch_dest; /* "document", "iframe", "image", ...; may be NULL */
 	const char *authorization;  /* the Authorization header; may be NULL */
 	const char *if_none_match;
 	const char *client_ip;  /* numeric address */

@@ -607,8 +607,21 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 		sbuf_release(&err);
 		return;
 	}
-	record_wizard(req, doc);
+	record_wizard(req, doc, new_session);
+	/* The links of a page that shows an end ("undo", "Back", "change")
+	 * begin a new session: the store keeps one outcome a session. That
+	 * page is then the reader's own, as one that made a session is. */
+	if (req->app->events && cJSON_IsObject(cJSON_GetObjectItem(doc, "outcome"))) {
+		struct sbuf s = SBUF_INIT;
+
+		ev_session_new(&s);
+		http_request_set_arg(req, "sid", s.buf);
+		sbuf_release(&s);
+		new_session = 1;
+	}
 	cJSON_AddItemToObject(doc, "site", page_site(req, "Troubleshooter"));
+	/* Every path of the wizard is a URL: not for search engines. */
+	cJSON_AddBoolToObject(cJSON_GetObjectItem(doc, "site"), "noindex", 1);
 	ask_again(req, doc);
 	only_language(req, doc);
 	wizard_links(req, doc);
@@ -670,6 +683,7 @@ void page_tree(struct http_request *req, struct http_reply *rep, const char *par
 	ctx = treeview_context(tree);
 	cJSON_Delete(tree);
 	cJSON_AddItemToObject(ctx, "site", page_site(req, "Decision tree"));
+	cJSON_AddBoolToObject(cJSON_GetObjectItem(ctx, "site"), "noindex", 1);
 	if (problem) {
 		const struct kb_doc *d = kbstate_article(req->kb, problem);
 

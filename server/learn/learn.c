@@ -614,7 +614,9 @@ void learn_report(struct learn *l, struct sbuf *out)
 			  "naming a step the problem does not have, %lu whose step fixes no "
 			  "cause in scope", l->unknown_problem, l->unknown_step, l->no_cause);
 	sbuf_addf(out, ".\nEach was split over the causes as likely as they were given its "
-		  "answers and steps (%d pass(es) to settle).\n", l->passes + 1);
+		  "answers and steps (%d pass(es)%s).\n",
+		  l->passes < MAX_PASSES ? l->passes + 1 : MAX_PASSES,
+		  l->passes < MAX_PASSES ? " to settle" : ", the most: not settled");
 	for (int a = 0; a < m->nr_articles; a++) {
 		double n_all = l->total[(size_t)a * (size_t)(l->np + 1)];
 		struct shift *sh;

@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,16 @@ function pgRows(dsn, sql) {
   const out = execFileSync('psql', ['-qAt', dsn, '-c', `SELECT coalesce(json_agg(t), '[]') FROM (${sql}) t`],
     { encoding: 'utf8' });
   return JSON.parse(out);
+}
+
+// GET url with headers fetch would not send (Host) by node:http; resolves
+// with the status.
+function rawGet(url, headers) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 // Waits until check() is true (the sink writes in batches, on its own
@@ -132,6 +143,42 @@ test('a wizard session is recorded page by page, and its outcome once', async ()
   assert.equal(rows(`SELECT count(*) AS n FROM clew_events WHERE kind = 'outcome' AND session_id = '${w.sid}'`)[0].n, 1);
 });
 
+test('an end opened directly (a shared link, a leaf of the tree) is no session; HEAD records nothing', async () => {
+  const before = rows('SELECT count(*) AS n FROM clew_events')[0].n;
+  const url = `/wizard?problem=${PROBLEM}&platform=android&sco_supported=yes&bt_permissions=yes&call_type=voip` +
+    '&tried=android-check-offcall-sco:failed&tried=android-use-sco-device:failed&tried=android-add-permissions:failed';
+  const res = await fetch(base + url);
+  const html = await res.text();
+  assert.match(html, /class="outcome not-fixed"/);
+  assert.equal(res.headers.get('cache-control'), 'no-store');
+  assert.match(html, /<meta name="robots" content="noindex, nofollow">/);
+  await fetch(`${base}/wizard?problem=${PROBLEM}&sid=HeadHeadHeadHeadHead01`, { method: 'HEAD' });
+  await new Promise((r) => setTimeout(r, 700));
+  assert.equal(rows('SELECT count(*) AS n FROM clew_events')[0].n, before);
+  // A session's own end page: recorded, and its links ("undo", "Back")
+  // begin another session, so that the store's one outcome stays its.
+  const sid = 'EndEndEndEndEndEndEnd0';
+  const own = await (await fetch(`${base}${url}&sid=${sid}`)).text();
+  const undo = /<a href="([^"]*)">undo<\/a>/.exec(own)[1].replace(/&amp;/g, '&');
+  const next = new URL(undo, base).searchParams.get('sid');
+  assert.match(next, /^[A-Za-z0-9_-]{22}$/);
+  assert.notEqual(next, sid);
+  await until(() => rows(`SELECT 1 FROM clew_events WHERE kind = 'outcome' AND session_id = '${sid}'`).length === 1,
+    'the end of a session');
+});
+
+test('another site: its page loads are readers, its images and frames are not', async () => {
+  const cross = { 'Sec-Fetch-Site': 'cross-site' };
+  const sid1 = 'CrossNavCrossNavCross1', sid2 = 'CrossImgCrossImgCross1', sid3 = 'CrossFrmCrossFrmCross1';
+  const page = (sid) => `${base}/wizard?problem=${PROBLEM}&platform=android&sid=${sid}`;
+  // By node:http: fetch sets Sec-Fetch-Mode itself.
+  assert.equal(await rawGet(page(sid1), { ...cross, 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' }), 200);
+  assert.equal(await rawGet(page(sid2), { ...cross, 'Sec-Fetch-Mode': 'no-cors', 'Sec-Fetch-Dest': 'image' }), 200);
+  assert.equal(await rawGet(page(sid3), { ...cross, 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'iframe' }), 200);
+  await until(() => rows(`SELECT 1 FROM clew_events WHERE session_id = '${sid1}'`).length === 1, 'a link followed');
+  assert.equal(rows(`SELECT count(*) AS n FROM clew_events WHERE session_id IN ('${sid2}', '${sid3}')`)[0].n, 0);
+});
+
 test('a session every step of which fails ends not fixed, recorded so', async () => {
   const w = await walk(base, { fixAt: 99 });
   assert.equal(w.end, 'not_fixed');
@@ -180,8 +227,12 @@ test('"Was this helpful?": a form on the article, one vote a day from a client',
   assert.equal((await vote('result=yes')).status, 303);
   assert.equal((await vote('result=yes', { Origin: 'https://elsewhere.example' })).status, 403);
   assert.equal((await vote('result=perhaps')).status, 400);
-  await new Promise((r) => setTimeout(r, 300));
+  await new Promise((r) => setTimeout(r, 700));
   assert.equal(rows("SELECT count(*) AS n FROM clew_events WHERE kind = 'vote'")[0].n, 1);
+  // Relayed by a proxy, every reader is the proxy: each vote is taken.
+  await vote('result=yes', { 'X-Forwarded-For': '198.51.100.1' });
+  await vote('result=yes', { 'X-Forwarded-For': '198.51.100.2' });
+  await until(() => rows("SELECT count(*) AS n FROM clew_events WHERE kind = 'vote'")[0].n === 3, 'relayed votes');
 });
 
 test('searches and the hits opened are recorded, the query normalised', async () => {
@@ -256,6 +307,9 @@ test('the admin pages: this machine, or the token; the tables add up', async () 
   // Relayed by a proxy on this machine: not this machine's user.
   res = await fetch(`${base}/admin`, { headers: { 'X-Forwarded-For': '203.0.113.9' } });
   assert.equal(res.status, 404);
+  // A page of another site whose name was rebound to 127.0.0.1.
+  res = await rawGet(`${base}/api/v1/admin/report`, { Host: 'rebound.example' });
+  assert.equal(res, 404);
 
   const token = 'correct-horse-battery';
   const other = await startServer(db, ['--events', join(dir, 'other.sqlite'), '--admin-token', token]);
@@ -326,13 +380,17 @@ test('two replicas, one PostgreSQL: sessions on both, then clew learn, then the 
   const d = JSON.parse(execFileSync(bin, ['diagnose', '--json', '--db', db2, `problem=${PROBLEM}`],
     { encoding: 'utf8' }));
   assert.ok(d.causes.some((c) => c.learned_from >= 1), 'a cause says its prior was learned');
-  // The password never shows: not in what clew says when the store is down.
-  let err = '';
-  try {
-    execFileSync(bin, ['report', '--events', 'postgresql://clew:s3cret-pw@127.0.0.1:1/clew'], { encoding: 'utf8', stdio: 'pipe' });
-  } catch (e) {
-    err = String(e.stderr);
+  // The password never shows: not when the store is down, nor when the
+  // DSN does not read (libpq would quote it whole).
+  for (const [bad, said] of [['postgresql://clew:s3cret-pw@127.0.0.1:1/clew', /cannot connect/],
+    ['postgresql://clew:s3cret-pw@[::1/clew', /does not read as a libpq URI/]]) {
+    let err = '';
+    try {
+      execFileSync(bin, ['report', '--events', bad], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (e) {
+      err = String(e.stderr);
+    }
+    assert.match(err, said);
+    assert.doesNotMatch(err, /s3cret-pw/);
   }
-  assert.match(err, /cannot connect/);
-  assert.doesNotMatch(err, /s3cret-pw/);
 });
