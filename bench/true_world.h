@@ -349,7 +349,7 @@ static int true_world_run(const char *name, const char *kb_dir, long sessions, u
 	struct sim s0, s1;
 	struct world_tally before = { 0 }, after = { 0 }, rec = { 0 }, best = { 0 };
 	long pairs = 0, pairs_ok = 0;
-	int tops = 0;
+	int tops = 0, tops_same_step = 0;
 	struct eng_model *mo = NULL;
 	struct sim so;
 	struct ev_event **batch = NULL;
@@ -487,6 +487,10 @@ static int true_world_run(const char *name, const char *kb_dir, long sessions, u
 		for (int k = 0; k < n; k++)
 			same &= m0->by_article[last - 1 - k] == learned[k];
 		tops += learned[0] == m0->by_article[last - 1];
+		/* Where not: a cause fixed by the same step (the plan is the
+		 * same), or not. */
+		tops_same_step += learned[0] != m0->by_article[last - 1] &&
+				  world_share_step(m0, learned[0], m0->by_article[last - 1]);
 		/* Pairs of causes seen 5 times or more each: the one the true
 		 * world makes commoner has the larger learned prior. */
 		for (int i = first; i < last; i++)
@@ -512,11 +516,12 @@ static int true_world_run(const char *name, const char *kb_dir, long sessions, u
 		problems++;
 		free(learned);
 	}
-	printf("  the most common cause learned as the most common: %d of %d problems\n"
+	printf("  the most common cause learned as the most common: %d of %d problems;\n"
+	       "  in %d of the %d others, a cause fixed by the same step as it\n"
 	       "  pairs of causes the sessions tell apart (no step fixes both; 5+\n"
 	       "  sessions each) in the true order: %ld of %ld\n"
 	       "  the whole order the same: %d of %d problems\n",
-	       tops, problems, pairs_ok, pairs, matched, problems);
+	       tops, problems, tops_same_step, problems - tops, pairs_ok, pairs, matched, problems);
 
 	/* The bound: 10,000 identical outcomes, learned alone. */
 	{
