@@ -430,8 +430,13 @@ START_TEST(test_sink_postgres_down_and_back)
 	ck_assert_int_eq(system(cmd.buf), 0);
 	for (int i = 0; i < 500; i++, pushed++)
 		refused += ev_sink_push(s, search_event(i)) != 0;
-	tu_nap_ms(300);
-	ev_sink_stats(s, &st);
+	/* The writer finds out at its next write. */
+	for (int i = 0; i < 100; i++) {
+		ev_sink_stats(s, &st);
+		if (!st.up)
+			break;
+		tu_nap_ms(50);
+	}
 	ck_assert_int_eq(st.up, 0);
 	ck_assert_uint_eq(st.dropped, (unsigned long)refused);
 	ck_assert_int_ge(refused, 300); /* 500 into a queue of 200 */

@@ -22,8 +22,10 @@ bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 
 # Runs a command as the cluster's owner.
 as_owner() {
+	# From /: the owner may not enter the caller's folder (paths given
+	# are absolute).
 	if [ "$(id -u)" -eq 0 ]; then
-		setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"
+		(cd / && setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@")
 	else
 		"$@"
 	fi
