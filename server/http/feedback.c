@@ -115,20 +115,8 @@ void page_vote(struct http_request *req, struct http_reply *rep, const char *slu
 		page_error(req, rep, 404, "There is no article at this address.");
 		return;
 	}
-	if (!http_request_is_form(req)) {
-		page_error(req, rep, 415, "Send the vote as a form "
-			   "(application/x-www-form-urlencoded).");
+	if (page_read_form(req, rep, "the vote"))
 		return;
-	}
-	if (!app_same_site(req)) {
-		page_error(req, rep, 403, "This form was sent from another site.");
-		return;
-	}
-	if (http_request_add_form(req, req->body, req->body_len)) {
-		page_error(req, rep, 400, "The form's fields are not readable "
-			   "(a malformed %-escape, or text that is not UTF-8).");
-		return;
-	}
 	result = http_arg(req, "result");
 	if (!result || (strcmp(result, "yes") && strcmp(result, "no"))) {
 		page_error(req, rep, 400, "Say whether the article helped: result=yes "

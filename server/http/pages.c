@@ -142,6 +142,28 @@ void page_see_other(struct http_reply *rep, const char *url, const char *note)
 	sbuf_addf(&rep->body, "See %s\n", url);
 }
 
+int page_read_form(struct http_request *req, struct http_reply *rep, const char *what)
+{
+	struct sbuf msg = SBUF_INIT;
+
+	if (!http_request_is_form(req)) {
+		sbuf_addf(&msg, "Send %s as application/x-www-form-urlencoded.", what);
+		page_error(req, rep, 415, msg.buf);
+		sbuf_release(&msg);
+		return -1;
+	}
+	if (!app_same_site(req)) {
+		page_error(req, rep, 403, "This form was sent from another site.");
+		return -1;
+	}
+	if (http_request_add_form(req, req->body, req->body_len)) {
+		page_error(req, rep, 400, "The form's fields are not readable "
+			   "(a malformed %-escape, or text that is not UTF-8).");
+		return -1;
+	}
+	return 0;
+}
+
 void page_add_owned_string(cJSON *o, const char *key, char *s)
 {
 	cJSON_AddStringToObject(o, key, s);

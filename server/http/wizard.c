@@ -533,20 +533,8 @@ static void wizard_post(struct http_request *req, struct http_reply *rep)
 	size_t from = req->nr_args;
 	int first = 1;
 
-	if (!http_request_is_form(req)) {
-		page_error(req, rep, 415, "Send the wizard's form as "
-			   "application/x-www-form-urlencoded.");
+	if (page_read_form(req, rep, "the wizard's form"))
 		return;
-	}
-	if (!app_same_site(req)) {
-		page_error(req, rep, 403, "This form was sent from another site.");
-		return;
-	}
-	if (http_request_add_form(req, req->body, req->body_len)) {
-		page_error(req, rep, 400, "The form's fields are not readable "
-			   "(a malformed %-escape, or text that is not UTF-8).");
-		return;
-	}
 	sbuf_adds(&url, "/wizard");
 	for (size_t i = from; i < req->nr_args; i++)
 		if (strcmp(req->args[i].key, "ask"))
