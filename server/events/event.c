@@ -76,17 +76,6 @@ void ev_event_free(struct ev_event *e)
 	free(e);
 }
 
-struct ev_event *ev_event_pack(struct ev_event *e)
-{
-	struct ev_event *p;
-
-	if (e->packed)
-		return e;
-	p = ev_event_packed_copy(e);
-	ev_event_free(e);
-	return p;
-}
-
 struct ev_event *ev_event_packed_copy(const struct ev_event *e)
 {
 	size_t size = sizeof(*e);

@@ -43,7 +43,7 @@ struct ev_event {
 	char *query;     /* EV_SEARCH, EV_OPEN: normalised query */
 	int64_t hits;    /* EV_SEARCH: number of hits; -1 otherwise */
 	int64_t rank;    /* EV_OPEN: 1-based rank of the hit; -1 otherwise */
-	int packed;      /* 1: the strings share e's one allocation (ev_event_pack) */
+	int packed;      /* 1: the strings share e's one allocation */
 };
 
 /* The kinds' names as stored and as the API takes them ("wizard", ...). */
@@ -65,14 +65,10 @@ void ev_event_release(struct ev_event *e);
 struct ev_event *ev_event_dup(const struct ev_event *e);
 
 /* Returns a copy of e in one allocation, its strings after the struct
- * (caller frees with ev_event_free); frees e. For events that another
- * thread frees: one free instead of eleven. A packed event's strings must
- * not be set (ev_event_set) again. */
-struct ev_event *ev_event_pack(struct ev_event *e);
-
-/* The same from an event whose strings are borrowed (a struct on the
- * stack, say): returns the packed copy, e untouched. */
+ * (caller frees with ev_event_free; its strings must not be set again);
+ * e's strings may be borrowed (a struct on the stack), e is untouched. */
 struct ev_event *ev_event_packed_copy(const struct ev_event *e);
+
 
 /* The current time, in ms since the epoch, as events carry it. */
 int64_t ev_now_ms(void);
