@@ -159,6 +159,8 @@ struct sim {
 	double *cum;          /* per cause: cumulative prior, normalised */
 	int *answers;
 	unsigned char *tried;
+	int *order;           /* the steps tried this session, in order */
+	int nr_order;
 	struct user u;
 	int noisy;            /* answers with slips */
 	int go_on;            /* past 'an unlisted cause' */
@@ -228,6 +230,7 @@ static void sim_init(struct sim *s, const struct eng_model *m, int go_on)
 	}
 	s->answers = eng_answers_new(m);
 	s->tried = xcalloc((size_t)m->nr_steps + 1, 1);
+	s->order = xcalloc((size_t)m->nr_steps + 1, sizeof(*s->order));
 	s->u.answer = xcalloc((size_t)m->nr_questions + 1, sizeof(*s->u.answer));
 	s->u.works = xcalloc((size_t)m->nr_steps + 1, 1);
 	s->go_on = go_on;
@@ -238,6 +241,7 @@ static void sim_release(struct sim *s)
 	free(s->u.works);
 	free(s->u.answer);
 	free(s->tried);
+	free(s->order);
 	free(s->answers);
 	free(s->cum);
 	eng_work_free(s->bw);
@@ -345,6 +349,7 @@ static void session_start(struct sim *s, struct session *se)
 		s->answers[q] = ENG_UNANSWERED;
 	s->answers[m->q_problem] = s->u.article;
 	memset(s->tried, ENG_UNTRIED, (size_t)m->nr_steps + 1);
+	s->nr_order = 0;
 }
 
 static int ask(struct sim *s, struct session *se, int q)
@@ -375,6 +380,7 @@ static int try_step(struct sim *s, struct session *se, int i)
 	if (st->cost > ENG_ESCALATION_COST)
 		se->dear += st->cost;
 	s->tried[i] = s->u.works[i] ? ENG_FIXED : ENG_FAILED;
+	s->order[s->nr_order++] = i;
 	return s->u.works[i];
 }
 

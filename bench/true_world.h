@@ -139,9 +139,9 @@ static void world_user(struct world *w, struct sim *s, struct rng *r)
 
 /* The outcome event of the session s just ran, as the wizard records it:
  * the answers given (asked, or the problem's platform), the steps tried
- * in order, the fixing step. order[0..nr) are the steps tried. */
+ * in order (s->order), the fixing step. */
 static struct ev_event *world_event(const struct sim *s, const struct session *se,
-				    const int *order, int nr, int64_t at)
+				    int64_t at)
 {
 	const struct eng_model *m = s->m;
 	struct ev_event *e = ev_event_new(EV_OUTCOME);
@@ -155,9 +155,9 @@ static struct ev_event *world_event(const struct sim *s, const struct session *s
 		sbuf_addf(&answers, "%s%s=%s", answers.len ? "&" : "", m->questions[q].id,
 			  v == ENG_UNKNOWN ? "unknown" : m->questions[q].options[v].value);
 	}
-	for (int i = 0; i < nr; i++)
-		sbuf_addf(&tried, "%s%s:%s", i ? "," : "", m->steps[order[i]].id,
-			  s->tried[order[i]] == ENG_FIXED ? "fixed" : "failed");
+	for (int i = 0; i < s->nr_order; i++)
+		sbuf_addf(&tried, "%s%s:%s", i ? "," : "", m->steps[s->order[i]].id,
+			  s->tried[s->order[i]] == ENG_FIXED ? "fixed" : "failed");
 	ev_session_new(&sid);
 	e->at_ms = at;
 	ev_event_set(&e->kb, "bench");
@@ -167,41 +167,11 @@ static struct ev_event *world_event(const struct sim *s, const struct session *s
 	ev_event_set(&e->tried, tried.buf);
 	ev_event_set(&e->result, se->fixed ? "fixed" : "not_fixed");
 	if (se->fixed)
-		ev_event_set(&e->step, m->steps[order[nr - 1]].id);
+		ev_event_set(&e->step, m->steps[s->order[s->nr_order - 1]].id);
 	sbuf_release(&answers);
 	sbuf_release(&tried);
 	sbuf_release(&sid);
 	return e;
-}
-
-/* run_loop, keeping the order in which steps were tried. */
-static int world_session(struct sim *s, long n, struct session *se, int *order, int *nr)
-{
-	struct eng_result r;
-
-	*nr = 0;
-	session_start(s, se);
-	for (;;) {
-		eng_diagnose(s->w, s->answers, s->tried, NULL, &r);
-		if (r.outcome == ENG_RESOLVED) {
-			se->fixed = 1;
-			return 0;
-		}
-		if (r.outcome == ENG_UNRESOLVED || r.action == ENG_ACT_NONE) {
-			se->cost += ENG_ESCALATION_COST;
-			return 0;
-		}
-		if (r.action == ENG_ACT_ASK) {
-			if (ask(s, se, r.next))
-				break;
-		} else {
-			if (try_step(s, se, r.step) < 0)
-				break;
-			order[(*nr)++] = r.step;
-		}
-	}
-	report_stuck(s, n, "true world");
-	return -1;
 }
 
 struct world_tally {
@@ -353,7 +323,7 @@ static int true_world_run(const char *name, const char *kb_dir, long sessions, u
 	struct eng_model *mo = NULL;
 	struct sim so;
 	struct ev_event **batch = NULL;
-	int *order = NULL, nr, ret = 1, inited = 0, matched = 0, problems = 0;
+	int ret = 1, inited = 0, matched = 0, problems = 0;
 	size_t nb = 0;
 	double t0 = bench_now();
 	int64_t now;
@@ -371,7 +341,6 @@ static int true_world_run(const char *name, const char *kb_dir, long sessions, u
 	world_init(&w, m0);
 	sim_init(&s0, m0, 0);
 	inited = 1;
-	order = xcalloc((size_t)m0->nr_steps + 1, sizeof(*order));
 	batch = xcalloc(500, sizeof(*batch));
 	ev = ev_store_open(evp.buf, &err);
 	if (!ev)
@@ -385,10 +354,10 @@ static int true_world_run(const char *name, const char *kb_dir, long sessions, u
 		struct session se;
 
 		world_user(&w, &s0, &r);
-		if (world_session(&s0, n, &se, order, &nr))
+		if (run_loop(&s0, n, &se))
 			goto cleanup;
 		world_tally_add(&rec, &se);
-		batch[nb++] = world_event(&s0, &se, order, nr, now - (sessions - n) * 1000);
+		batch[nb++] = world_event(&s0, &se, now - (sessions - n) * 1000);
 		if (nb == 500 || n == sessions - 1) {
 			if (ev_store_write(ev, batch, nb, &err) < 0)
 				goto fail;
@@ -433,13 +402,13 @@ static int true_world_run(const char *name, const char *kb_dir, long sessions, u
 		world_user(&w, &s0, &r0);
 		world_user(&w, &s1, &r1);
 		world_user(&w, &so, &r2);
-		if (world_session(&s0, n, &se, order, &nr))
+		if (run_loop(&s0, n, &se))
 			goto cleanup;
 		world_tally_add(&before, &se);
-		if (world_session(&s1, n, &se, order, &nr))
+		if (run_loop(&s1, n, &se))
 			goto cleanup;
 		world_tally_add(&after, &se);
-		if (world_session(&so, n, &se, order, &nr))
+		if (run_loop(&so, n, &se))
 			goto cleanup;
 		world_tally_add(&best, &se);
 	}
@@ -538,11 +507,11 @@ static int true_world_run(const char *name, const char *kb_dir, long sessions, u
 		 * cause, fixed, sent 10,000 times. */
 		do {
 			world_user(&w, &s0, &r);
-			if (world_session(&s0, 0, &se, order, &nr))
+			if (run_loop(&s0, 0, &se))
 				goto cleanup;
 		} while (!se.fixed);
 		{
-			struct ev_event *e = world_event(&s0, &se, order, nr, now);
+			struct ev_event *e = world_event(&s0, &se, now);
 
 			for (int i = 0; i < 10000; i++)
 				learn_add(flood, e);
@@ -558,7 +527,7 @@ static int true_world_run(const char *name, const char *kb_dir, long sessions, u
 			printf("\n  10,000 identical outcomes (%s fixed by %s): the largest move of "
 			       "any value is %.0f%% of its bound (priors: %g log-odds; fix rates: "
 			       "%g log-odds)\n", s0.m->articles[s0.u.article].slug,
-			       s0.m->steps[order[nr - 1]].id, 100 * world_bound_use(&list, &lo),
+			       s0.m->steps[s0.order[s0.nr_order - 1]].id, 100 * world_bound_use(&list, &lo),
 			       lo.max_prior_shift, lo.max_fix_shift);
 		else
 			diag_print(&d, stderr);
@@ -576,7 +545,6 @@ cleanup:
 	for (size_t i = 0; i < nb; i++)
 		ev_event_free(batch[i]);
 	free(batch);
-	free(order);
 	if (inited >= 3)
 		sim_release(&so);
 	if (inited >= 2)
