@@ -28,11 +28,12 @@
  * learning could do). Then the order of the causes, true against learned
  * (by learned prior, scope "all"): per problem, whether the most common
  * is learned as the most common, and the share of pairs of causes in the
- * true order, among the pairs the sessions can tell apart: causes with at
- * least 5 sessions each (below that, the prior's pseudo-counts and bound
- * decide) and no step that fixes both (what fixed a session cannot tell
- * those apart, and the order between them changes no plan: the same step
- * is tried for either); kb/'s problems also in full.
+ * true order, among the pairs the sessions can tell apart: causes each
+ * truly fixed in at least 5 of round 1's sessions (below that, the
+ * prior's pseudo-counts and bound decide) and no step that fixes both
+ * (what fixed a session cannot tell those apart, and the order between
+ * them changes no plan: the same step is tried for either), with the
+ * pairs not in order listed; kb/'s problems also in full.
  * Then the bound: 10,000 identical outcomes (as one client could send)
  * learned alone, and the largest move of any prior and fix rate against
  * its bound. Figures only; asserts nothing about time. */
@@ -51,6 +52,7 @@ struct world {
 	int *fix_start;
 	int *problems;               /* articles with causes */
 	int nr_problems;
+	int *fixed;                  /* per cause: round 1's sessions of it fixed */
 };
 
 static void world_init(struct world *w, const struct eng_model *m)
@@ -67,6 +69,7 @@ static void world_init(struct world *w, const struct eng_model *m)
 	}
 	w->fix = xcalloc((size_t)links + 1, sizeof(double));
 	w->problems = xcalloc((size_t)m->nr_articles + 1, sizeof(int));
+	w->fixed = xcalloc((size_t)m->nr_causes + 1, sizeof(int));
 	for (int a = 0; a < m->nr_articles; a++) {
 		int first = m->article_start[a], n = m->article_start[a + 1] - first;
 
@@ -88,6 +91,7 @@ static void world_release(struct world *w)
 	free(w->fix);
 	free(w->fix_start);
 	free(w->problems);
+	free(w->fixed);
 }
 
 /* A user of the true world, into s->u (answers for every question). */
@@ -272,10 +276,24 @@ static int world_share_step(const struct eng_model *m, int a, int b)
 	return 0;
 }
 
-/* The sessions clew learn attributed to cause c (scope all). */
-static double world_seen(const struct learn *l, int c)
+/* The cause that shares a step with c and that clew learn credited with
+ * the most sessions beyond its true ones (round 1's, fixed); -1: none. */
+static int world_taker(const struct world *w, const struct learn *l, int c)
 {
-	return learn_cause_sessions(l, c);
+	const struct eng_model *m = w->m;
+	int a = m->causes[c].article, best = -1;
+	double most = 0;
+
+	for (int k = m->article_start[a]; k < m->article_start[a + 1]; k++) {
+		int o = m->by_article[k];
+		double extra = learn_cause_sessions(l, o) - w->fixed[o];
+
+		if (o != c && world_share_step(m, o, c) && extra > most) {
+			most = extra;
+			best = o;
+		}
+	}
+	return best;
 }
 
 static int world_learn_event(const struct ev_event *e, void *ctx)
@@ -319,6 +337,8 @@ static int true_world_run(const char *name, const char *kb_dir, long sessions, u
 	struct sim s0, s1;
 	struct world_tally before = { 0 }, after = { 0 }, rec = { 0 }, best = { 0 };
 	long pairs = 0, pairs_ok = 0;
+	struct sbuf wrong = SBUF_INIT;
+	char line[256];
 	int tops = 0, tops_same_step = 0;
 	struct eng_model *mo = NULL;
 	struct sim so;
@@ -357,6 +377,8 @@ static int true_world_run(const char *name, const char *kb_dir, long sessions, u
 		if (run_loop(&s0, n, &se))
 			goto cleanup;
 		world_tally_add(&rec, &se);
+		if (s0.u.cause >= 0 && se.fixed)
+			w.fixed[s0.u.cause]++;
 		batch[nb++] = world_event(&s0, &se, now - (sessions - n) * 1000);
 		if (nb == 500 || n == sessions - 1) {
 			if (ev_store_write(ev, batch, nb, &err) < 0)
@@ -460,17 +482,35 @@ static int true_world_run(const char *name, const char *kb_dir, long sessions, u
 		 * same), or not. */
 		tops_same_step += learned[0] != m0->by_article[last - 1] &&
 				  world_share_step(m0, learned[0], m0->by_article[last - 1]);
-		/* Pairs of causes seen 5 times or more each: the one the true
-		 * world makes commoner has the larger learned prior. */
+		/* Pairs of causes each fixed in 5 sessions or more in round 1
+		 * (the true causes of those sessions), no step fixing both: the
+		 * one the true world makes commoner has the larger learned
+		 * prior. Those not are listed with the cause that shares a
+		 * step with the commoner and was credited its sessions. */
 		for (int i = first; i < last; i++)
 			for (int j = i + 1; j < last; j++) {
-				int ci = m0->by_article[i], cj = m0->by_article[j];
+				int ci = m0->by_article[i], cj = m0->by_article[j], t;
 
-				if (world_seen(l, ci) < 5 || world_seen(l, cj) < 5 ||
-				    world_share_step(m0, ci, cj))
+				if (w.fixed[ci] < 5 || w.fixed[cj] < 5 || world_share_step(m0, ci, cj))
 					continue;
 				pairs++;
-				pairs_ok += m1->causes[cj].prior > m1->causes[ci].prior;
+				if (m1->causes[cj].prior > m1->causes[ci].prior) {
+					pairs_ok++;
+					continue;
+				}
+				t = world_taker(&w, l, cj);
+				snprintf(line, sizeof(line), "    %s (%d fixed, credited %.0f) after %s "
+					 "(%d, %.0f)", m0->causes[cj].id, w.fixed[cj],
+					 learn_cause_sessions(l, cj), m0->causes[ci].id, w.fixed[ci],
+					 learn_cause_sessions(l, ci));
+				sbuf_adds(&wrong, line);
+				if (t >= 0) {
+					snprintf(line, sizeof(line), ": %s, fixed by a step of %s, was credited "
+						 "%.0f (%d fixed)", m0->causes[t].id, m0->causes[cj].id,
+						 learn_cause_sessions(l, t), w.fixed[t]);
+					sbuf_adds(&wrong, line);
+				}
+				sbuf_addch(&wrong, '\n');
 			}
 		/* kb/'s few problems in full; the synthetic KB's by count. */
 		if (kb_dir) {
@@ -487,10 +527,11 @@ static int true_world_run(const char *name, const char *kb_dir, long sessions, u
 	}
 	printf("  the most common cause learned as the most common: %d of %d problems;\n"
 	       "  in %d of the %d others, a cause fixed by the same step as it\n"
-	       "  pairs of causes the sessions tell apart (no step fixes both; 5+\n"
-	       "  sessions each) in the true order: %ld of %ld\n"
+	       "  pairs of causes the sessions tell apart (each fixed in 5+ sessions,\n"
+	       "  no step fixes both) in the true order: %ld of %ld\n%s"
 	       "  the whole order the same: %d of %d problems\n",
-	       tops, problems, tops_same_step, problems - tops, pairs_ok, pairs, matched, problems);
+	       tops, problems, tops_same_step, problems - tops, pairs_ok, pairs,
+	       wrong.len ? wrong.buf : "", matched, problems);
 
 	/* The bound: 10,000 identical outcomes, learned alone. */
 	{
@@ -579,6 +620,7 @@ cleanup:
 	sbuf_release(&lp);
 	sbuf_release(&text);
 	sbuf_release(&err);
+	sbuf_release(&wrong);
 	return ret;
 }
 
