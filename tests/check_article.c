@@ -23,7 +23,7 @@ static struct kb_article *parse(const char *path, const char *text,
 
 	sbuf_adds(&buf, text);
 	text_normalize_newlines(&buf);
-	if (!mdtree_parse(&t, path, buf.buf, buf.len, &arena, d)) {
+	if (!mdtree_parse(&t, path, buf.buf, buf.len, NULL, &arena, d)) {
 		a = article_from_tree(&t, "default-slug", d, NULL);
 		mdtree_release(&t);
 	}
@@ -478,10 +478,12 @@ START_TEST(test_raw_html_stripped)
 			ck_assert(!strstr(a->sections[j].html, bad[i]));
 	}
 	ck_assert_str_eq(a->causes[0].id, "c1");
-	/* The <div>'s text is left out, with a word (the <script> block has
-	 * no text of its own to lose). */
-	ck_assert(tu_diag_has(&d, "x.md:10: warning: 1 block(s) of raw HTML with "
-			      "text in them are left out"));
+	/* The <div>'s text is kept (an element not on the list leaves its
+	 * text); what was dropped is said once, at the first. */
+	ck_assert_ptr_nonnull(strstr(a->html, "<p>block</p>"));
+	ck_assert(tu_diag_has(&d, "x.md:4: warning: raw HTML: left out 1 element(s) with "
+			      "their content (script, style, embedded objects), 2 "
+			      "event-handler attribute(s) (the first is here)"));
 	/* The title is stored as text; escaping is the renderer's job. */
 	ck_assert_str_eq(a->title, "<b>Bold</b> title");
 	kb_article_free(a);
@@ -515,8 +517,8 @@ START_TEST(test_text_beside_comments)
 	ck_assert_str_eq(a->solutions[0].id, "plug");
 	ck_assert_str_eq(a->solutions[0].title, "Plug it in.");
 	ck_assert_str_eq(a->causes[1].solutions.items[0], "plug");
-	/* Beside a comment, raw HTML is still stripped. */
-	ck_assert_ptr_nonnull(strstr(a->html, "<p>Reviewed in March.</p>"));
+	/* Beside a comment, raw HTML is kept as everywhere (rawhtml.h). */
+	ck_assert_ptr_nonnull(strstr(a->html, "<p>Reviewed in <strong>March</strong>.</p>"));
 	ck_assert_ptr_null(strstr(a->html, "<!--"));
 	ck_assert_ptr_null(strstr(a->html, "owner"));
 	kb_article_free(a);
@@ -857,7 +859,7 @@ START_TEST(test_lead_in_sentences)
 END_TEST
 
 /* GFM pipe tables become tables (our own tags, cells parsed as Markdown
- * inlines, raw HTML stripped); lines before the header row stay text, and
+ * inlines, raw HTML kept through the allow-list); lines before the header row stay text, and
  * pipes that make no table stay as they are. Under a Reasons heading, a
  * table's rows are causes. */
 START_TEST(test_pipe_tables)
@@ -876,7 +878,7 @@ START_TEST(test_pipe_tables)
 	ck_assert_ptr_nonnull(strstr(a->html, "<p>The client shows one of these:</p>\n<table>"));
 	ck_assert_ptr_nonnull(strstr(a->html, "<th class=\"align-left\">\nMessage\n</th>"));
 	ck_assert_ptr_nonnull(strstr(a->html, "<td class=\"align-right\">\nNo route, "
-				     "check <strong>Wi-Fi</strong>.\n</td>"));
+				     "<strong>check</strong> <strong>Wi-Fi</strong>.\n</td>"));
 	ck_assert_ptr_nonnull(strstr(a->html, "<code>Gateway unreachable</code>"));
 	ck_assert_ptr_nonnull(strstr(a->html, "\nAuth | 7\n</td>\n<td class=\"align-right\">\n</td>"));
 	ck_assert_ptr_null(strstr(a->html, "<b>"));

@@ -45,4 +45,15 @@ void diag_sort_lines(struct diag *d);
 /* Prints every item, one per line, in the order recorded. */
 void diag_print(const struct diag *d, FILE *out);
 
+/* Appends the kind of a message: its text with each quoted part ('...')
+ * made '*' and each number made N, so that the messages one check makes
+ * about different pages share a kind. */
+struct sbuf;
+void diag_kind(const char *msg, struct sbuf *out);
+
+/* Prints the items as diag_print does, but of the warnings of each kind
+ * only the first per_kind, and then a line saying how many more there
+ * are; every error is printed. Returns the number of warnings left out. */
+size_t diag_print_grouped(const struct diag *d, FILE *out, size_t per_kind);
+
 #endif

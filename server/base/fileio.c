@@ -98,7 +98,10 @@ int fileio_find_markdown(const char *dir, struct fileio_list *out)
 	while ((de = readdir(d))) {
 		struct stat st;
 
-		if (de->d_name[0] == '.')
+		/* Hidden, and the docs platforms' partials: a name starting
+		 * with '_' (Docusaurus, Jekyll), a folder named "includes"
+		 * (Microsoft Learn). They are pages' parts, not pages. */
+		if (de->d_name[0] == '.' || de->d_name[0] == '_')
 			continue;
 		sbuf_reset(&path);
 		sbuf_adds(&path, dir);
@@ -107,9 +110,10 @@ int fileio_find_markdown(const char *dir, struct fileio_list *out)
 		sbuf_adds(&path, de->d_name);
 		if (stat(path.buf, &st) < 0)
 			continue; /* a dangling link: nothing to read */
-		if (S_ISDIR(st.st_mode))
-			fileio_find_markdown(path.buf, out);
-		else if (S_ISREG(st.st_mode) && has_markdown_ext(de->d_name))
+		if (S_ISDIR(st.st_mode)) {
+			if (strcmp(de->d_name, "includes"))
+				fileio_find_markdown(path.buf, out);
+		} else if (S_ISREG(st.st_mode) && has_markdown_ext(de->d_name))
 			fileio_list_add(out, path.buf);
 	}
 	closedir(d);

@@ -22,8 +22,9 @@ void fileio_list_add(struct fileio_list *l, const char *path);
 void fileio_list_sort(struct fileio_list *l);
 
 /* Appends every regular *.md / *.markdown file below dir (recursively,
- * skipping names that start with '.'). Returns 0, or -1 with errno set when
- * dir cannot be read. */
+ * skipping names that start with '.' or '_' and folders named "includes":
+ * hidden files, and the partials pages include). Returns 0, or -1 with
+ * errno set when dir cannot be read. */
 int fileio_find_markdown(const char *dir, struct fileio_list *out);
 
 /* Returns 1 when path names a directory, 0 when something else, -1 when it

@@ -1,4 +1,4 @@
-/* compile: `clew compile [-o OUT] [--strict] PATH...`. */
+/* compile: `clew compile [-o OUT] [--strict] [--keep-going] PATH...`. */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -7,11 +7,14 @@
 #include <time.h>
 
 #include "../base/diag.h"
+#include "../base/sbuf.h"
 #include "../compiler/compile.h"
+#include "../compiler/compile_report.h"
 #include "cmd.h"
 
 static const char usage[] =
-	"usage: clew compile [-o OUT] [--strict] [--jobs N] [--quiet]\n"
+	"usage: clew compile [-o OUT] [--strict] [--keep-going] [--jobs N]\n"
+	"                    [--quiet] [--verbose] [--report FILE]\n"
 	"                    [--learned FILE] PATH...\n"
 	"\n"
 	"Compiles FAQ articles and question catalogues written in Markdown into\n"
@@ -21,6 +24,13 @@ static const char usage[] =
 	"  -o, --output OUT  the database to write (default: build/kb.sqlite);\n"
 	"                    it is replaced only when the compile succeeds\n"
 	"      --strict      treat warnings as errors\n"
+	"  -k, --keep-going  leave out each source with errors (all of them\n"
+	"                    reported) and compile the rest; fails only when\n"
+	"                    nothing is left, or under --strict\n"
+	"  -v, --verbose     print every warning (by default, of each kind of\n"
+	"                    warning the first 3, then how many more there are)\n"
+	"      --report FILE  write the outcome and every problem as JSON\n"
+	"                    to FILE ('-': standard output)\n"
 	"  -j, --jobs N      parser threads (default: one per CPU but the\n"
 	"                    one that writes the database)\n"
 	"  -q, --quiet       print no summary\n"
@@ -41,17 +51,21 @@ int cmd_compile(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "learned", required_argument, NULL, 'L' },
+		{ "keep-going", no_argument, NULL, 'k' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "report", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct compile_opts opts = { "build/kb.sqlite", 0, 0, NULL, NULL };
-	struct compile_stats st;
+	struct compile_opts opts = { "build/kb.sqlite", 0, 0, NULL, NULL, 0 };
+	struct compile_stats st = { 0 };
 	struct diag d = DIAG_INIT;
 	struct timespec t0, t1;
-	int c, quiet = 0, ret;
+	const char *report = NULL;
+	int c, quiet = 0, verbose = 0, ret;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:j:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:j:qkvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			opts.output = optarg;
@@ -71,6 +85,15 @@ int cmd_compile(int argc, char **argv)
 			break;
 		case 'L':
 			opts.learned = optarg;
+			break;
+		case 'k':
+			opts.keep_going = 1;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'R':
+			report = optarg;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -93,20 +116,39 @@ int cmd_compile(int argc, char **argv)
 	ret = compile_run((const char *const *)argv + optind,
 			  (size_t)(argc - optind), &opts, &d, &st);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	diag_print(&d, stderr);
+	if (verbose)
+		diag_print(&d, stderr);
+	else
+		diag_print_grouped(&d, stderr, 3);
 	if (ret) {
 		fprintf(stderr, "clew compile: %d error(s), %d warning(s); %s was "
 			"not written\n", d.errors, d.warnings, opts.output);
 	} else if (!quiet) {
+		struct sbuf left = SBUF_INIT;
+
+		if (st.nr_left_out)
+			sbuf_addf(&left, "; %zu source(s) left out (their errors are above)",
+				  st.nr_left_out);
 		printf("compiled %zu source(s) into %s: %zu article(s), %zu "
 		       "cause(s), %zu solution(s), %zu question(s), %zu "
-		       "platform(s); %d warning(s); content hash %s; %.3f s\n",
-		       st.sources, opts.output, st.articles, st.causes,
-		       st.solutions, st.questions, st.platforms, d.warnings,
+		       "platform(s)%s; %d warning(s); content hash %s; %.3f s\n",
+		       st.sources - st.nr_left_out, opts.output, st.articles, st.causes,
+		       st.solutions, st.questions, st.platforms, left.buf, d.warnings,
 		       st.content_hash,
 		       (double)(t1.tv_sec - t0.tv_sec) +
 			       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		sbuf_release(&left);
 	}
+	if (report) {
+		struct sbuf err = SBUF_INIT;
+
+		if (compile_report_write(report, opts.output, !ret, &st, &d, &err)) {
+			fprintf(stderr, "clew compile: %s\n", err.buf);
+			ret = -1;
+		}
+		sbuf_release(&err);
+	}
+	compile_stats_release(&st);
 	diag_release(&d);
 	return ret ? 1 : 0;
 }

@@ -259,7 +259,7 @@ int cmd_serve(int argc, char **argv)
 		return 2;
 	}
 	sbuf_addf(&csp, "default-src 'self'; script-src 'self'; style-src 'self'; "
-		  "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+		  "img-src 'self' data: https:; connect-src 'self'; object-src 'none'; "
 		  "base-uri 'none'; form-action 'self'; frame-ancestors %s",
 		  app.cfg.frame_ancestors);
 	app.csp = csp.buf;

@@ -3,6 +3,7 @@
 #include "compile.h"
 
 #include <errno.h>
+#include <limits.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -52,12 +53,14 @@ struct pool {
 	 * it stopped): the run may free their articles. */
 	size_t written;
 	pthread_cond_t progress;
+	struct mdtree_roots roots; /* where includes may come from */
 };
 
 /* What a parser thread keeps from one unit to the next. */
 struct parser {
 	struct arena arena; /* each tree's cmark memory */
 	struct sbuf buf;    /* the file's text */
+	const struct mdtree_roots *roots;
 };
 
 static void parse_unit(struct unit *u, struct parser *ps)
@@ -74,8 +77,11 @@ static void parse_unit(struct unit *u, struct parser *ps)
 	}
 	text_normalize_newlines(buf);
 	u->hash = text_hash(TEXT_HASH_INIT, buf->buf, buf->len);
-	if (mdtree_parse(&t, u->path, buf->buf, buf->len, &ps->arena, &u->diag))
+	if (mdtree_parse(&t, u->path, buf->buf, buf->len, ps->roots, &ps->arena, &u->diag))
 		goto cleanup;
+	/* What it includes is its text too. */
+	if (t.includes_hash)
+		u->hash = text_hash(u->hash, &t.includes_hash, sizeof(t.includes_hash));
 	if (questions_is_catalog(&t)) {
 		u->is_catalog = 1;
 		questions_from_tree(&t, &u->questions, &u->diag);
@@ -96,6 +102,12 @@ static void parse_unit(struct unit *u, struct parser *ps)
 		}
 	}
 	mdtree_release(&t);
+	/* A page with an error is never written (the writer takes it as
+	 * soon as it is parsed), whatever check found it. */
+	if (u->diag.errors && u->article) {
+		kb_article_free(u->article);
+		u->article = NULL;
+	}
 cleanup:
 	sbuf_release(&slug);
 }
@@ -103,7 +115,7 @@ cleanup:
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
-	struct parser ps = { ARENA_INIT, SBUF_INIT };
+	struct parser ps = { ARENA_INIT, SBUF_INIT, &p->roots };
 	size_t i;
 
 	while ((i = atomic_fetch_add(&p->next, 1)) < p->nr) {
@@ -615,6 +627,34 @@ void compile_tune_process(void)
 #endif
 }
 
+void compile_stats_release(struct compile_stats *st)
+{
+	for (size_t i = 0; i < st->nr_left_out; i++)
+		free(st->left_out[i]);
+	free(st->left_out);
+	st->left_out = NULL;
+	st->nr_left_out = 0;
+}
+
+/* The folders the inputs name, and those of the files they name: where
+ * includes may come from (real paths; a name that does not resolve adds
+ * none, collect_sources reports it). */
+static void find_roots(const char *const *inputs, size_t nr, struct mdtree_roots *roots)
+{
+	size_t alloc = 0;
+
+	for (size_t i = 0; i < nr; i++) {
+		char real[PATH_MAX], *slash;
+
+		if (!realpath(inputs[i], real))
+			continue;
+		if (!fileio_is_dir(real) && (slash = strrchr(real, '/')))
+			*(slash == real ? slash + 1 : slash) = '\0';
+		ALLOC_GROW(roots->paths, roots->nr + 1, alloc);
+		roots->paths[roots->nr++] = xstrdup(real);
+	}
+}
+
 int compile_run(const char *const *inputs, size_t nr_inputs,
 		const struct compile_opts *opts, struct diag *d,
 		struct compile_stats *stats)
@@ -632,7 +672,8 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 	struct kb_learned_list learned = { 0 };
 	uint64_t learned_hash = 0;
 	pthread_t writer;
-	int ret = -1, writing;
+	int ret = -1, writing, left_errors = 0;
+	size_t alloc_left = 0;
 
 	if (opts->learned)
 		learned_read(opts->learned, &learned, &learned_hash, d);
@@ -651,6 +692,7 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 	pool.units = units;
 	pool.nr = files.nr;
 	pool.awaited = SIZE_MAX;
+	find_roots(inputs, nr_inputs, &pool.roots);
 	pthread_mutex_init(&pool.lock, NULL);
 	pthread_cond_init(&pool.done, NULL);
 	pthread_cond_init(&pool.progress, NULL);
@@ -660,6 +702,13 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 		struct unit *u = &units[i];
 
 		diag_sort_lines(&u->diag);
+		if (opts->keep_going && u->diag.errors) {
+			/* Left out, with every error it has. */
+			left_errors += u->diag.errors;
+			ALLOC_GROW(st.left_out, st.nr_left_out + 1, alloc_left);
+			st.left_out[st.nr_left_out++] = xstrdup(u->path);
+			kb_questions_release(&u->questions);
+		}
 		diag_merge(d, &u->diag);
 		if (u->rejected) {
 			ALLOC_GROW(rejected, nr_rejected + 1, alloc_rejected);
@@ -690,6 +739,8 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 	}
 	fill_reserved(&kb, rejected, nr_rejected);
 	check_kb(&kb, rejected, nr_rejected, d);
+	if (opts->keep_going && st.nr_left_out && st.nr_left_out == files.nr)
+		diag_error(d, NULL, 0, 0, "nothing left to compile: every source has errors");
 
 	st.sources = files.nr;
 	st.articles = kb.nr_articles;
@@ -698,13 +749,13 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 	content_hash(units, files.nr, opts->learned ? &learned_hash : NULL, st.content_hash);
 	/* The reachability check needs no database: it runs here while the
 	 * writer goes on. */
-	if (!d->errors && aw.out)
+	if (d->errors == left_errors && aw.out)
 		model = reach_check(&kb, d);
 	if (model && opts->learned) {
 		learned_check(&learned, model, opts->learned, d);
 		meta.learned = &learned;
 	}
-	if (!aw.out || d->errors || (opts->strict && d->warnings)) {
+	if (!aw.out || d->errors > left_errors || (opts->strict && (d->warnings || d->errors))) {
 		atomic_store(&aw.stop, 1);
 		if (!d->errors)
 			diag_error(d, NULL, 0, 0,
@@ -741,6 +792,8 @@ cleanup:
 	pthread_cond_destroy(&pool.progress);
 	if (stats)
 		*stats = st;
+	else
+		compile_stats_release(&st);
 	for (size_t i = 0; i < files.nr; i++) {
 		kb_article_free(units[i].article);
 		kb_article_free(units[i].rejected);
@@ -758,5 +811,8 @@ cleanup:
 	free(kb.platforms);
 	kb_questions_release(&kb.questions);
 	fileio_list_release(&files);
+	for (size_t i = 0; i < pool.roots.nr; i++)
+		free(pool.roots.paths[i]);
+	free(pool.roots.paths);
 	return ret;
 }

@@ -19,6 +19,9 @@ struct compile_opts {
 	 * eng_model_free); left alone otherwise. */
 	struct eng_model **model_out;
 	const char *learned; /* `clew learn`'s file to bake in, or NULL */
+	/* A source with errors is left out and the rest compiled (its
+	 * errors are still in d, and the run still fails under strict). */
+	int keep_going;
 };
 
 struct compile_stats {
@@ -29,7 +32,13 @@ struct compile_stats {
 	size_t questions;
 	size_t platforms;
 	char content_hash[17];
+	/* keep_going: the sources left out, borrowed from the inputs' list
+	 * until compile_stats_release. */
+	char **left_out;
+	size_t nr_left_out;
 };
+
+void compile_stats_release(struct compile_stats *st);
 
 /* Tunes the process's malloc for compile_run (glibc: no fastbins), for
  * the whole process and for good: for a process that compiles and ends,
@@ -39,7 +48,10 @@ void compile_tune_process(void);
 /* Compiles every file named in inputs (any extension) and every *.md and
  * *.markdown file below the folders named. Every problem is added to d.
  * Returns 0 when the output was written; -1 when it was not (errors, or
- * warnings under strict), in which case an existing output is untouched. */
+ * warnings under strict; under keep_going, errors but those of the
+ * sources left out, or nothing left to compile), in which case an
+ * existing output is untouched. Fills *stats either way (release it with
+ * compile_stats_release). */
 int compile_run(const char *const *inputs, size_t nr_inputs,
 		const struct compile_opts *opts, struct diag *d,
 		struct compile_stats *stats);

@@ -1,4 +1,5 @@
 /* mdtree: one source file read as front matter plus a cmark tree. */
+#define _GNU_SOURCE /* memmem */
 #include "mdtree.h"
 
 #include <stdint.h>
@@ -11,6 +12,10 @@
 #include "../base/arena.h"
 #include "../base/text.h"
 #include "../base/xalloc.h"
+#include "alerts.h"
+#include "docsyntax.h"
+#include "include.h"
+#include "rawhtml.h"
 
 /* Safe mode is cmark's default since 0.29; say it anyway. */
 #define RENDER_OPTS (CMARK_OPT_SAFE | CMARK_OPT_SMART)
@@ -153,7 +158,6 @@ static int text_beside_comments(const char *lit, struct sbuf *out)
 }
 
 static cmark_node *parse_markdown(const char *text, size_t len);
-static void strip_html(cmark_node *root);
 
 /* "<!-- note --> The adapter is off." is one HTML block to CommonMark
  * (a line that starts with a comment is raw HTML to its end), but the
@@ -167,7 +171,6 @@ static void keep_text_beside_comments(cmark_node *html)
 
 	if (text_beside_comments(cmark_node_get_literal(html), &md)) {
 		doc = parse_markdown(md.buf, md.len);
-		strip_html(doc);
 		while ((c = cmark_node_first_child(doc))) {
 			cmark_node_unlink(c);
 			cmark_node_insert_before(html, c);
@@ -179,84 +182,44 @@ static void keep_text_beside_comments(cmark_node *html)
 	sbuf_release(&md);
 }
 
-/* Removes every raw HTML node under root. */
-static void strip_html(cmark_node *root)
+static int body_line(void *ctx, cmark_node *n)
 {
-	cmark_iter *it = cmark_iter_new(root);
-	cmark_node **doomed = NULL;
-	size_t nr = 0, alloc = 0;
-	cmark_event_type ev;
+	const struct mdtree *t = ctx;
+	int line = mdtree_line(t, n);
 
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *node = cmark_iter_get_node(it);
-		cmark_node_type ty = cmark_node_get_type(node);
-
-		if (ev == CMARK_EVENT_ENTER &&
-		    (ty == CMARK_NODE_HTML_BLOCK || ty == CMARK_NODE_HTML_INLINE)) {
-			ALLOC_GROW(doomed, nr + 1, alloc);
-			doomed[nr++] = node;
-		}
-	}
-	cmark_iter_free(it);
-	for (size_t i = 0; i < nr; i++)
-		cmark_node_free(doomed[i]);
-	free(doomed);
+	return line ? line - t->line_offset : 0;
 }
 
-/* 1 when an HTML block that does not start with a comment has text
- * outside its tags ("<details><summary>More</summary>...", but not
- * "<br>" or "<img src=...>"); the text of script and style aside. */
-static int shows_text(const char *lit)
-{
-	const char *p = lit ? lit + strspn(lit, " \t") : "";
+static cmark_mem xalloc_mem;
 
-	if (!strncmp(p, "<!--", 4))
-		return 0;
-	while (*p) {
-		if (*p == '<') {
-			const char *end = strchr(p, '>');
-
-			if (!end)
-				break;
-			if (text_ieq_n(p, "<script", 7) || text_ieq_n(p, "<style", 6)) {
-				const char *tag = text_ieq_n(p, "<script", 7) ?
-						  "</script" : "</style";
-				const char *close = end;
-
-				while (*close && !text_ieq_n(close, tag, strlen(tag)))
-					close++;
-				end = strchr(close, '>');
-				if (!end)
-					break;
-			}
-			p = end + 1;
-			continue;
-		}
-		if (*p != ' ' && *p != '\t' && *p != '\n')
-			return 1;
-		p++;
-	}
-	return 0;
-}
-
-static void collect_and_strip_html(struct mdtree *t, struct diag *d)
+/* Reads the annotations in the tree's HTML comments, keeps the text
+ * beside comments, then hands the rest of its raw HTML to rawhtml. */
+static void collect_and_convert_html(struct mdtree *t, struct diag *d)
 {
 	cmark_iter *it = cmark_iter_new(t->root);
 	cmark_node **doomed = NULL;
 	size_t nr = 0, alloc = 0;
-	int dropped = 0, first_line = 0;
+	struct rawhtml_report r = { 0 };
+	struct rawhtml_lines lines = { body_line, t };
 	cmark_event_type ev;
+	int html = 0;
 
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *node = cmark_iter_get_node(it);
 		cmark_node_type ty = cmark_node_get_type(node);
+		const char *lit;
 
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
 		if (ty == CMARK_NODE_HTML_BLOCK || ty == CMARK_NODE_HTML_INLINE) {
 			collect_from_html(t, node, d);
-			ALLOC_GROW(doomed, nr + 1, alloc);
-			doomed[nr++] = node;
+			lit = cmark_node_get_literal(node);
+			html = 1;
+			if (ty == CMARK_NODE_HTML_BLOCK && lit &&
+			    !strncmp(lit + strspn(lit, " \t"), "<!--", 4)) {
+				ALLOC_GROW(doomed, nr + 1, alloc);
+				doomed[nr++] = node;
+			}
 		} else if (ty == CMARK_NODE_TEXT && cmark_node_get_literal(node) &&
 			   strstr(cmark_node_get_literal(node), "<!--")) {
 			/* Inside a line, an unclosed comment is text to
@@ -272,23 +235,33 @@ static void collect_and_strip_html(struct mdtree *t, struct diag *d)
 		}
 	}
 	cmark_iter_free(it);
-	/* Unlink after the walk: the iterator must not see a changing tree. */
+	/* A block that starts with a comment: the comment hides only
+	 * itself. Unlink after the walk: the iterator must not see a
+	 * changing tree. */
 	for (size_t i = 0; i < nr; i++) {
-		if (cmark_node_get_type(doomed[i]) == CMARK_NODE_HTML_BLOCK) {
-			keep_text_beside_comments(doomed[i]);
-			if (shows_text(cmark_node_get_literal(doomed[i])) &&
-			    !dropped++)
-				first_line = mdtree_line(t, doomed[i]);
-		}
+		keep_text_beside_comments(doomed[i]);
 		cmark_node_free(doomed[i]);
 	}
 	free(doomed);
-	/* Raw HTML never reaches the output; a page written in it (a help
-	 * desk's export, say) should not lose its text without a word. */
-	if (dropped)
-		diag_warn(d, t->path, first_line, 0,
-			  "%d block(s) of raw HTML with text in them are left out "
-			  "(Clew shows Markdown only; the first is here)", dropped);
+	if (!html)
+		return;
+	rawhtml_convert(t->root, &xalloc_mem, &lines, &r);
+	if (r.elements || r.handlers || r.urls) {
+		struct sbuf what = SBUF_INIT;
+
+		if (r.elements)
+			sbuf_addf(&what, "%d element(s) with their content (script, style, "
+				  "embedded objects)", r.elements);
+		if (r.handlers)
+			sbuf_addf(&what, "%s%d event-handler attribute(s)", what.len ? ", " : "",
+				  r.handlers);
+		if (r.urls)
+			sbuf_addf(&what, "%s%d link(s) or image(s) whose address is not safe",
+				  what.len ? ", " : "", r.urls);
+		diag_warn(d, t->path, r.first_line ? r.first_line + t->line_offset : 0, 0,
+			  "raw HTML: left out %s (the first is here)", what.buf);
+		sbuf_release(&what);
+	}
 }
 
 /* cmark's memory. Its own allocator aborts when memory runs out; ours
@@ -364,6 +337,26 @@ static void *mem_realloc(void *p, size_t size)
 }
 
 static cmark_mem xalloc_mem = { mem_calloc, mem_realloc, mem_free };
+
+/* A page's body, or an included file's: the docs platforms' syntax
+ * rewritten (docsyntax.h), parsed, its pipe tables made tables. */
+static void convert_tables(cmark_node *root, const char *body, size_t len);
+
+static cmark_node *parse_body(void *ctx, const char *text, size_t len)
+{
+	struct sbuf rewritten = SBUF_INIT;
+	cmark_node *root;
+
+	(void)ctx;
+	if (docsyntax_rewrite(text, len, &rewritten)) {
+		text = rewritten.buf;
+		len = rewritten.len;
+	}
+	root = parse_markdown(text, len);
+	convert_tables(root, text, len);
+	sbuf_release(&rewritten);
+	return root;
+}
 
 static cmark_node *parse_markdown(const char *text, size_t len)
 {
@@ -719,8 +712,12 @@ static void convert_tables(cmark_node *root, const char *body, size_t len)
 }
 
 int mdtree_parse(struct mdtree *t, const char *path, const char *buf,
-		 size_t len, struct arena *arena, struct diag *d)
+		 size_t len, const struct mdtree_roots *roots, struct arena *arena,
+		 struct diag *d)
 {
+	const char *body;
+	size_t body_len;
+
 	memset(t, 0, sizeof(*t));
 	t->path = path;
 	/* cmark's allocator functions cannot tell trees apart: while a
@@ -745,10 +742,20 @@ int mdtree_parse(struct mdtree *t, const char *path, const char *buf,
 		return -1;
 	}
 	t->line_offset = t->fm.body_line - 1;
-	t->root = parse_markdown(buf + t->fm.body_offset,
-				 len - t->fm.body_offset);
-	convert_tables(t->root, buf + t->fm.body_offset, len - t->fm.body_offset);
-	collect_and_strip_html(t, d);
+	body = buf + t->fm.body_offset;
+	body_len = len - t->fm.body_offset;
+	t->root = parse_body(NULL, body, body_len);
+	/* Most pages have neither includes nor alerts: no walk for them. */
+	if (memmem(body, body_len, "[!INCLUDE", 9) || memmem(body, body_len, "[!include", 9)) {
+		struct include_env env = { roots ? roots->paths : NULL, roots ? roots->nr : 0,
+					   parse_body, NULL, 0 };
+
+		t->annot_errors += include_resolve(t->root, path, t->line_offset, &env, d);
+		t->includes_hash = env.hash;
+	}
+	if (t->includes_hash || memmem(body, body_len, "[!", 2) || memmem(body, body_len, ":::", 3))
+		alerts_convert(t->root, &xalloc_mem);
+	collect_and_convert_html(t, d);
 	return 0;
 }
 

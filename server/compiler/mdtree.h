@@ -29,20 +29,33 @@ struct mdtree {
 	int line_offset;      /* add to a node's line to get the file's line */
 	struct mdtree_annot *annots;
 	size_t nr_annots, alloc_annots;
-	int annot_errors;     /* annotations that failed to parse */
+	int annot_errors;     /* annotations that failed to parse, and
+			       * includes that failed */
+	uint64_t includes_hash; /* the included files' text (text_hash); 0: none */
 	int fm_failed;        /* the front matter's YAML was wrong (reported):
 			       * the body is only there to be checked */
 	struct arena *arena;  /* borrowed; reset by mdtree_release */
 };
 
+/* The folders a page's includes must be inside (include.h): real paths,
+ * borrowed. */
+struct mdtree_roots {
+	char **paths;
+	size_t nr;
+};
+
 /* Parses buf (BOM and CR already removed; NUL-terminated at len, as an
- * sbuf is) into t: front matter, then the body with cmark, GitHub's pipe
- * tables made tables. Every HTML comment that is an annotation is parsed and
- * recorded; then every raw HTML node is removed from the tree, so nothing
- * an author wrote as HTML reaches rendered output. Returns 0, or -1 after
- * reporting to d (t is then empty). When the front matter is there but
- * its YAML is wrong, returns 0 with t->fm_failed set (and no fields), so
- * that the body's errors are reported in the same run. Release with
+ * sbuf is) into t: front matter, then the body: the docs platforms'
+ * syntax rewritten (docsyntax.h), parsed with cmark, GitHub's pipe tables
+ * made tables, includes resolved (include.h; roots NULL: each is
+ * refused), alerts made (alerts.h). Every HTML comment that is an
+ * annotation is parsed and recorded; then every other raw HTML node is
+ * replaced by what rawhtml.h keeps of it, so that nothing an author wrote
+ * as HTML reaches rendered output but through its allow-list. Returns 0,
+ * or -1 after reporting to d (t is then empty). When the front matter is
+ * there but its YAML is wrong, returns 0 with t->fm_failed set (and no
+ * fields), so that the body's errors are reported in the same run. An
+ * include that fails is counted in t->annot_errors. Release with
  * mdtree_release.
  *
  * arena, when not NULL, holds cmark's memory for the tree (nodes and what
@@ -52,14 +65,16 @@ struct mdtree {
  * apart; the process stops with an internal error if one is). */
 struct arena;
 int mdtree_parse(struct mdtree *t, const char *path, const char *buf,
-		 size_t len, struct arena *arena, struct diag *d);
+		 size_t len, const struct mdtree_roots *roots, struct arena *arena,
+		 struct diag *d);
 void mdtree_release(struct mdtree *t);
 
 /* Appends the plain text of node and its descendants: text and code
  * literals, soft and hard breaks as spaces, blocks separated by '\n'. */
 void mdtree_plain_text(cmark_node *node, struct sbuf *out);
 
-/* Appends the safe HTML of node itself (raw HTML is never passed). */
+/* Appends the safe HTML of node itself (cmark's safe mode; raw HTML is
+ * gone from the tree by now: see mdtree_parse). */
 void mdtree_render(cmark_node *node, struct sbuf *out);
 
 /* Appends the safe HTML of the children of node (an item's body). */

@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text_normalize_newlines(&buf);
 	/* Whatever the front matter says: `clew compile` only asks
 	 * questions_is_catalog first, and any file can say it. */
-	if (!mdtree_parse(&t, "questions.md", buf.buf, buf.len, NULL, &d)) {
+	if (!mdtree_parse(&t, "questions.md", buf.buf, buf.len, NULL, NULL, &d)) {
 		(void)questions_is_catalog(&t);
 		if (questions_from_tree(&t, &qs, &d) && !d.errors)
 			abort(); /* a failure always says why */
