@@ -222,16 +222,34 @@ static int starts_word(const char *text, size_t i)
  * case-insensitively. */
 int heading_names(const char *text, const char *name)
 {
-	size_t n = strlen(name), len = strlen(text);
+	size_t n = strlen(name);
+	unsigned char first = (unsigned char)name[0];
+	int letter = (first | 0x20) >= 'a' && (first | 0x20) <= 'z';
 
 	if (!n)
 		return 0;
-	for (size_t i = 0; i + n <= len; i++) {
+	for (size_t i = 0; text[i]; i++) {
+		/* The first byte, case aside, before the whole comparison. */
+		if (letter ? ((unsigned char)text[i] | 0x20) != (first | 0x20) :
+			     (unsigned char)text[i] != first)
+			continue;
 		if (!starts_word(text, i) || !text_ieq_n(text + i, name, n))
 			continue;
 		if (!text[i + n] || break_len(text + i + n))
 			return 1;
 	}
+	return 0;
+}
+
+int heading_names_folded(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!n)
+		return 0;
+	for (const char *p = strstr(text, name); p; p = strstr(p + 1, name))
+		if (starts_word(text, (size_t)(p - text)) && (!p[n] || break_len(p + n)))
+			return 1;
 	return 0;
 }
 

@@ -34,6 +34,10 @@ const char *heading_label(const char *heading, int *number);
 /* 1 when name stands in text as a whole word (or words), without case. */
 int heading_names(const char *text, const char *name);
 
+/* heading_names for text and name both as text_fold leaves them (lowercase):
+ * the same answer, found faster. */
+int heading_names_folded(const char *text, const char *name);
+
 /* Appends the platform name a heading's text gives, without leading and
  * trailing generic words: "On Windows hosts" -> "Windows". */
 void heading_platform_name(const char *text, struct sbuf *name);
