@@ -25,7 +25,7 @@ TEST_LIBS = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
 
-LIB_SRC := $(sort $(wildcard server/base/*.c server/compiler/*.c server/engine/*.c \
+LIB_SRC := $(sort $(wildcard server/base/*.c server/content/*.c server/compiler/*.c server/engine/*.c \
 	server/store/*.c server/events/*.c server/learn/*.c server/stats/*.c server/cmd/*.c server/http/*.c server/probe/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/schema.o
 TEST_SRC := $(sort $(wildcard tests/check_*.c)) tests/testutil.c tests/runner.c

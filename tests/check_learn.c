@@ -13,7 +13,7 @@
 
 #include "../server/base/sbuf.h"
 #include "../server/compiler/learned.h"
-#include "../server/compiler/model.h"
+#include "../server/content/kb.h"
 #include "../server/engine/engine.h"
 #include "../server/engine/model.h"
 #include "../server/engine/report.h"

@@ -16,7 +16,7 @@
 #include "../server/compiler/compile.h"
 #include "../server/compiler/docsyntax.h"
 #include "../server/compiler/mdtree.h"
-#include "../server/compiler/model.h"
+#include "../server/content/kb.h"
 #include "../server/compiler/rawhtml.h"
 #include "html_check.h"
 #include <sys/stat.h>

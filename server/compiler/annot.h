@@ -5,7 +5,7 @@
 #define CLEW_ANNOT_H
 
 #include "../base/diag.h"
-#include "model.h"
+#include "../content/kb.h"
 
 enum annot_kind {
 	ANNOT_CAUSE,

@@ -6,7 +6,7 @@
 
 #include "../base/diag.h"
 #include "mdtree.h"
-#include "model.h"
+#include "../content/kb.h"
 
 /* Builds the article of an already parsed tree. slug_default is used when
  * the front matter names no slug. Returns a new article (caller frees with

@@ -13,7 +13,7 @@
 #include "../base/diag.h"
 #include "../base/sbuf.h"
 #include "mdtree.h"
-#include "model.h"
+#include "../content/kb.h"
 
 /* State of the walk over the body's top-level blocks (article_from_tree
  * sets it up and releases it). */

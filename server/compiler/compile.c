@@ -23,7 +23,7 @@
 #include "../engine/model.h"
 #include "article.h"
 #include "learned.h"
-#include "model.h"
+#include "../content/kb.h"
 #include "output.h"
 #include "questions.h"
 #include "reach.h"

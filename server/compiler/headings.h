@@ -6,7 +6,7 @@
 #define CLEW_HEADINGS_H
 
 #include "../base/sbuf.h"
-#include "model.h"
+#include "../content/kb.h"
 
 /* KB_SECTION_CAUSES or _SOLUTIONS when a word or phrase of text says so
  * ("Possible causes", "Lösungen", "What to do", "解决方法"), else

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "../base/diag.h"
-#include "model.h"
+#include "../content/kb.h"
 
 struct eng_model;
 

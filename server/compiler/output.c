@@ -18,7 +18,7 @@
 #include "../base/xalloc.h"
 #include "../store/store.h"
 #include "../store/writer.h"
-#include "model.h"
+#include "../content/kb.h"
 
 #ifndef CLEW_VERSION
 #define CLEW_VERSION "0"

@@ -6,7 +6,7 @@
 
 #include "../base/diag.h"
 #include "mdtree.h"
-#include "model.h"
+#include "../content/kb.h"
 
 /* Returns 1 when the tree's front matter marks a question catalogue
  * ("type: questions"), or, when its front matter could not be read, when

@@ -7,7 +7,7 @@
 #include "../base/xalloc.h"
 #include "../engine/engine.h"
 #include "../engine/model.h"
-#include "model.h"
+#include "../content/kb.h"
 
 /* The writer stores a missing string as NULL, and the loader reads NULL
  * back as "". */

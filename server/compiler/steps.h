@@ -7,7 +7,7 @@
 #define CLEW_STEPS_H
 
 #include "mdtree.h"
-#include "model.h"
+#include "../content/kb.h"
 
 /* Minutes a step costs by default, and by the signals of its text. */
 #define STEPS_COST_DEFAULT 5.0

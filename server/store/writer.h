@@ -3,7 +3,7 @@
 #ifndef CLEW_WRITER_H
 #define CLEW_WRITER_H
 
-#include "../compiler/model.h"
+#include "../content/kb.h"
 
 struct writer;
 

@@ -10,7 +10,7 @@
 #include "../../server/base/diag.h"
 #include "../../server/base/sbuf.h"
 #include "../../server/base/text.h"
-#include "../../server/compiler/model.h"
+#include "../../server/content/kb.h"
 #include "../../server/compiler/mdtree.h"
 #include "../../server/compiler/questions.h"
 

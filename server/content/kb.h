@@ -1,7 +1,7 @@
-/* model: the in-memory shape of compiled content (articles, causes,
+/* kb: the in-memory shape of compiled content (articles, causes,
  * solutions, questions), as the parser builds it and the writer stores it. */
-#ifndef CLEW_MODEL_H
-#define CLEW_MODEL_H
+#ifndef CLEW_CONTENT_KB_H
+#define CLEW_CONTENT_KB_H
 
 #include <stddef.h>
 

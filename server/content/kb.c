@@ -1,5 +1,5 @@
 /* model: the in-memory shape of compiled content. */
-#include "model.h"
+#include "kb.h"
 
 #include <stdlib.h>
 #include <string.h>
