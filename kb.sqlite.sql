@@ -8,7 +8,7 @@
 -- output (authors' raw HTML never passes through).
 
 -- Facts about the build, one row per key:
---   schema_version  this file's version ("4")
+--   schema_version  this file's version ("5")
 --   clew_version    the clew that wrote the file
 --   built_at        UTC time of the build, ISO 8601
 --   content_hash    hash of the sources: the same sources give the same hash
@@ -36,7 +36,8 @@ CREATE TABLE articles (
     lang        TEXT,                 -- front matter 'lang', e.g. 'en'
     source_path TEXT NOT NULL,        -- the path given to clew compile
     source_hash TEXT NOT NULL,        -- hash of that file's text
-    html        TEXT NOT NULL,        -- the whole body, headings with ids
+    -- (The whole body's HTML, headings with ids, is its sections' html in
+    -- order: the view article_html below.)
     meta        TEXT NOT NULL,        -- JSON object of other front matter keys
     -- What the page says to do when no step fixed the problem ("If the
     -- issue persists, contact support with ..."), HTML; '' when nothing.
@@ -59,7 +60,10 @@ CREATE TABLE article_products (
 ) WITHOUT ROWID;
 
 -- Sections: the text under each heading (and the untitled intro). The rowid
--- is also the rowid of the section's rows in the search indexes.
+-- is also the rowid of the section's rows in the search indexes. Each
+-- piece of text is stored here once: the article's HTML is its sections'
+-- (article_html), and the full-text index `search` reads its text from
+-- here (search_source).
 CREATE TABLE sections (
     id          INTEGER PRIMARY KEY,
     article_id  INTEGER NOT NULL REFERENCES articles(id),
@@ -72,9 +76,17 @@ CREATE TABLE sections (
     -- time it checks a row, which made loading the sections twice as slow)
     kind        TEXT NOT NULL
                 CHECK (kind = 'text' OR kind = 'causes' OR kind = 'solutions'),
-    html        TEXT NOT NULL
+    html        TEXT NOT NULL,
+    text        TEXT NOT NULL         -- the section's plain text (its body
+                                      -- in `search`)
 );
 CREATE INDEX sections_by_article ON sections(article_id, position);
+
+-- An article's whole body as HTML: its sections' html, in their order.
+CREATE VIEW article_html(article_id, html) AS
+    SELECT article_id, group_concat(html, '')
+    FROM (SELECT article_id, html FROM sections ORDER BY article_id, position)
+    GROUP BY article_id;
 
 -- Causes: the items of "Reasons" lists (or annotated items), or the checks
 -- of a checklist page.
@@ -188,8 +200,14 @@ CREATE TABLE question_conditions (
 -- article_id (not indexed) saves a join to group hits by article.
 -- (The ranking index below cuts terms with this same tokenizer: its
 -- arguments are repeated in server/store/rankidx.c, tok_init.)
+-- The index keeps no copy of the text: its columns are read from
+-- search_source, a view of the sections and their article's title.
+CREATE VIEW search_source(rowid, title, heading, body, article_id) AS
+    SELECT s.id, a.title, s.heading, s.text, s.article_id
+    FROM sections AS s JOIN articles AS a ON a.id = s.article_id;
 CREATE VIRTUAL TABLE search USING fts5(
     title, heading, body, article_id UNINDEXED,
+    content = 'search_source', content_rowid = 'rowid',
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <sqlite3.h>
+#include <cjson/cJSON.h>
 
 #include "../server/base/sbuf.h"
 #include "../server/compiler/compile.h"
@@ -386,6 +387,39 @@ static char *sql_text(const char *path, const char *sql)
 /* A link to another page by its file name goes to that page's article;
  * one to a page the KB lacks, and an image by a path from the page (which
  * clew cannot serve), are warned. */
+/* Each piece of text is stored once (schema 5): the article's HTML is
+ * its sections' (article_html, and the API's "html" built the same way),
+ * the full-text index reads its text from the sections (no content table
+ * of its own), and the section's text is the search body. */
+START_TEST(test_text_stored_once)
+{
+	struct diag d = DIAG_INIT;
+	char *err = NULL, *view, *body, *none;
+	struct store *st;
+	cJSON *doc;
+
+	ck_assert_int_eq(tu_compile(out.buf, &d, 0, "kb", NULL), 0);
+	st = store_open(out.buf, &err);
+	ck_assert_msg(st != NULL, "%s", err);
+	doc = store_article_json(st, "bluetooth-call-audio");
+	ck_assert_ptr_nonnull(doc);
+	view = sql_text(out.buf, "SELECT h.html FROM article_html AS h JOIN articles AS a "
+				 "ON a.id = h.article_id WHERE a.slug = 'bluetooth-call-audio'");
+	ck_assert_str_eq(view, cJSON_GetObjectItem(doc, "html")->valuestring);
+	none = sql_text(out.buf, "SELECT count(*) FROM sqlite_schema WHERE name = 'search_content'");
+	ck_assert_str_eq(none, "0");
+	body = sql_text(out.buf, "SELECT count(*) FROM search WHERE search MATCH 'headset' AND "
+				 "body = (SELECT text FROM sections WHERE id = search.rowid)");
+	ck_assert_int_gt(atoi(body), 0);
+	free(view);
+	free(none);
+	free(body);
+	cJSON_Delete(doc);
+	store_free(st);
+	diag_release(&d);
+}
+END_TEST
+
 START_TEST(test_links_between_pages)
 {
 	struct diag d = DIAG_INIT;
@@ -403,7 +437,8 @@ START_TEST(test_links_between_pages)
 			      "from the page"));
 	ck_assert(tu_diag_has(&d, "a.md: warning: a link goes to '/articles/gone', "
 			      "but no article has slug 'gone'"));
-	html = sql_text(out.buf, "SELECT html FROM articles WHERE slug = 'a'");
+	html = sql_text(out.buf, "SELECT h.html FROM article_html AS h JOIN articles AS a "
+				"ON a.id = h.article_id WHERE a.slug = 'a'");
 	ck_assert_ptr_nonnull(strstr(html, "<a href=\"/articles/reset-guide#steps\">"));
 	ck_assert_ptr_nonnull(strstr(html, "<a href=\"https://example.com/a.md\">"));
 	ck_assert_ptr_nonnull(strstr(html, "<a href=\"/articles/spooler-guide\">"));
@@ -851,6 +886,7 @@ Suite *compile_suite(void)
 	tcase_add_test(tc, test_all_errors_of_a_page);
 	tcase_add_test(tc, test_header_errors_hide_nothing);
 	tcase_add_test(tc, test_links_between_pages);
+	tcase_add_test(tc, test_text_stored_once);
 	tcase_add_test(tc, test_not_utf8_text);
 	tcase_add_test(tc, test_unreachable_cause_warned);
 	tcase_add_test(tc, test_applies_cycles);

@@ -348,6 +348,23 @@ static void section_row(sqlite3_stmt *s, cJSON *arr)
 	cJSON_AddItemToArray(arr, o);
 }
 
+/* An article's whole body: its sections' HTML in order (each piece of
+ * text is stored once; kb.sqlite.sql), appended to out. Returns 0 or -1. */
+static int article_html(struct store *st, sqlite3_int64 art, struct sbuf *out)
+{
+	sqlite3_stmt *s = store_prepare(st, "SELECT html FROM sections "
+					    "WHERE article_id = ?1 ORDER BY position");
+	int rc;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, art);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		sbuf_add(out, sqlite3_column_text(s, 0), (size_t)sqlite3_column_bytes(s, 0));
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_db_fail(st);
+}
+
 static void solution_row(sqlite3_stmt *s, cJSON *arr)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -406,7 +423,7 @@ static void condition_row(sqlite3_stmt *s, cJSON *conds)
 cJSON *store_article_json(struct store *st, const char *slug)
 {
 	sqlite3_stmt *s = store_prepare(st,
-		"SELECT id, slug, title, updated_at, lang, html, meta, escalation_html "
+		"SELECT id, slug, title, updated_at, lang, meta, escalation_html "
 		"FROM articles WHERE slug = ?1");
 	cJSON *doc = NULL, *arr, *causes, *c;
 	sqlite3_int64 art;
@@ -442,11 +459,20 @@ cJSON *store_article_json(struct store *st, const char *slug)
 	add_col(doc, "updated_at", s, 3);
 	add_col(doc, "lang", s, 4);
 	{
-		cJSON *meta = cJSON_Parse((const char *)sqlite3_column_text(s, 6));
+		cJSON *meta = cJSON_Parse((const char *)sqlite3_column_text(s, 5));
 		cJSON_AddItemToObject(doc, "meta", meta ? meta : cJSON_CreateObject());
 	}
-	add_col(doc, "html", s, 5);
-	add_col(doc, "escalation_html", s, 7);
+	{
+		struct sbuf html = SBUF_INIT;
+
+		if (article_html(st, art, &html)) {
+			sbuf_release(&html);
+			goto fail;
+		}
+		cJSON_AddStringToObject(doc, "html", html.buf);
+		sbuf_release(&html);
+	}
+	add_col(doc, "escalation_html", s, 6);
 	arr = cJSON_AddArrayToObject(doc, "sections");
 	/* Sections carry no HTML of their own here: the article's html holds
 	 * them all, each heading with its anchor as id. */
