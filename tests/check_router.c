@@ -8,6 +8,7 @@
 #include "../server/http/app.h"
 #include "../server/http/request.h"
 #include "../server/http/router.h"
+#include "../server/http/i18n.h"
 #include "../server/http/statics.h"
 #include "../server/http/template.h"
 
@@ -24,6 +25,8 @@ static void setup(void)
 	ck_assert_msg(!tpl_set_load_dir(app.templates, "templates", &err), "%s", err.buf);
 	app.statics = statics_load("static", &err);
 	ck_assert_msg(app.statics != NULL, "%s", err.buf);
+	app.i18n = i18n_load_dir("i18n", &err);
+	ck_assert_msg(app.i18n != NULL, "%s", err.buf);
 	pthread_mutex_init(&app.kb_lock, NULL);
 	sbuf_release(&err);
 }
@@ -32,6 +35,7 @@ static void teardown(void)
 {
 	tpl_set_free(app.templates);
 	statics_free(app.statics);
+	i18n_free(app.i18n);
 	pthread_mutex_destroy(&app.kb_lock);
 }
 

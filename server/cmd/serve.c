@@ -14,6 +14,7 @@
 #include "../http/kbstate.h"
 #include "../http/metrics.h"
 #include "../http/record.h"
+#include "../http/i18n.h"
 #include "../http/statics.h"
 #include "../http/template.h"
 #include "cmd.h"
@@ -22,7 +23,7 @@ static const char usage[] =
 	"usage: clew serve [--db FILE] [--listen ADDR:PORT] [--threads N]\n"
 	"                  [--cors ORIGINS] [--frame-ancestors SOURCES]\n"
 	"                  [--probe off|loopback|any] [--base-url URL]\n"
-	"                  [--templates DIR] [--static DIR]\n"
+	"                  [--templates DIR] [--static DIR] [--i18n DIR]\n"
 	"                  [--max-connections N] [--max-per-ip N]\n"
 	"                  [--header-timeout SECONDS] [--no-access-log]\n"
 	"                  [--events DSN|off] [--events-queue N]\n"
@@ -47,6 +48,8 @@ static const char usage[] =
 	"                         (CLEW_BASE_URL; default: relative links)\n"
 	"  --templates DIR        HTML templates (CLEW_TEMPLATES; default templates)\n"
 	"  --static DIR           static files (CLEW_STATIC; default static)\n"
+	"  --i18n DIR             the interface's message catalogues, LANG.json\n"
+	"                         (CLEW_I18N; default i18n; docs/translating.md)\n"
 	"  --max-connections N    open connections at most (default 1024)\n"
 	"  --max-per-ip N         open connections per client address (default 256)\n"
 	"  --header-timeout S     seconds a client has to send a whole request,\n"
@@ -151,6 +154,7 @@ int cmd_serve(int argc, char **argv)
 		{ "probe", required_argument, NULL, 'p' },
 		{ "base-url", required_argument, NULL, 'b' },
 		{ "templates", required_argument, NULL, 'T' },
+		{ "i18n", required_argument, NULL, 'N' },
 		{ "static", required_argument, NULL, 'S' },
 		{ "max-connections", required_argument, NULL, 'C' },
 		{ "max-per-ip", required_argument, NULL, 'I' },
@@ -189,6 +193,7 @@ int cmd_serve(int argc, char **argv)
 	app.cfg.base_url = env_or("CLEW_BASE_URL", "");
 	app.cfg.templates_dir = env_or("CLEW_TEMPLATES", "templates");
 	app.cfg.static_dir = env_or("CLEW_STATIC", "static");
+	app.cfg.i18n_dir = env_or("CLEW_I18N", "i18n");
 	app.cfg.access_log = strcmp(env_or("CLEW_ACCESS_LOG", "1"), "0") != 0;
 	if (threads && parse_count("CLEW_THREADS", threads, 1, 256, &app.cfg.threads))
 		return 2;
@@ -210,6 +215,7 @@ int cmd_serve(int argc, char **argv)
 		case 'p': probe = optarg; break;
 		case 'b': app.cfg.base_url = optarg; break;
 		case 'T': app.cfg.templates_dir = optarg; break;
+		case 'N': app.cfg.i18n_dir = optarg; break;
 		case 'S': app.cfg.static_dir = optarg; break;
 		case 'C':
 			if (parse_count("--max-connections", optarg, 1, 100000,
@@ -280,6 +286,11 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "clew serve: templates: %s\n", err.buf);
 		goto cleanup;
 	}
+	app.i18n = i18n_load_dir(app.cfg.i18n_dir, &err);
+	if (!app.i18n) {
+		fprintf(stderr, "clew serve: message catalogues: %s\n", err.buf);
+		goto cleanup;
+	}
 	app.statics = statics_load(app.cfg.static_dir, &err);
 	if (!app.statics) {
 		fprintf(stderr, "clew serve: static files: %s\n", err.buf);
@@ -314,6 +325,7 @@ cleanup:
 	metrics_free(app.metrics);
 	statics_free(app.statics);
 	tpl_set_free(app.templates);
+	i18n_free(app.i18n);
 	pthread_mutex_destroy(&app.kb_lock);
 	sbuf_release(&err);
 	sbuf_release(&csp);

@@ -15,9 +15,11 @@
 #include "../probe/probe.h"
 #include "../store/store.h"
 #include "app.h"
+#include "i18n.h"
 #include "kbstate.h"
 #include "memo.h"
 #include "metrics.h"
+#include "pages.h"
 #include "record.h"
 
 void api_error(struct http_reply *rep, int status, const char *code,
@@ -71,6 +73,30 @@ void api_healthz(struct http_request *req, struct http_reply *rep, const char *p
 	cJSON_AddStringToObject(kb, "built_at", req->kb->built_at);
 	http_reply_header(rep, "Cache-Control", "no-store");
 	api_json(rep, doc);
+}
+
+void api_messages(struct http_request *req, struct http_reply *rep, const char *param)
+{
+	const char *lang = page_reader_lang(req);
+	struct sbuf body = SBUF_INIT;
+
+	(void)param;
+	rep->route = "/api/v1/messages";
+	lang = i18n_lang(req->app->i18n, lang);
+	/* The catalogue's JSON is script-safe already: it is valid JSON. */
+	sbuf_addf(&body, "{\"lang\":\"%s\",\"messages\":%s}", lang,
+		  i18n_json(req->app->i18n, lang));
+	rep->status = 200;
+	rep->content_type = "application/json";
+	sbuf_reset(&rep->body);
+	sbuf_add(&rep->body, body.buf, body.len);
+	sbuf_release(&body);
+	/* The interface's words are public: the widget reads them from any
+	 * help-desk page (embed.js). */
+	http_reply_header(rep, "Access-Control-Allow-Origin", "*");
+	http_reply_header(rep, "Content-Language", lang);
+	http_reply_header(rep, "Vary", "Accept-Language");
+	http_reply_header(rep, "Cache-Control", "public, max-age=300");
 }
 
 void api_metrics(struct http_request *req, struct http_reply *rep, const char *param)

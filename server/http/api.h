@@ -13,6 +13,9 @@ void api_articles(struct http_request *req, struct http_reply *rep, const char *
 void api_article(struct http_request *req, struct http_reply *rep, const char *slug);
 void api_search(struct http_request *req, struct http_reply *rep, const char *param);
 void api_questions(struct http_request *req, struct http_reply *rep, const char *param);
+/* GET /api/v1/messages: the interface's words in the reader's language
+ * (i18n.h), for the widget. */
+void api_messages(struct http_request *req, struct http_reply *rep, const char *param);
 void api_diagnose(struct http_request *req, struct http_reply *rep, const char *param);
 void api_probe(struct http_request *req, struct http_reply *rep, const char *param);
 

@@ -26,6 +26,7 @@ struct app_config {
 	const char *base_url;        /* public URL prefix, or "" */
 	const char *templates_dir;
 	const char *static_dir;
+	const char *i18n_dir;        /* message catalogues (i18n.h) */
 	int access_log;              /* 1: one JSON line per request on stdout */
 	const char *admin_token;     /* --admin-token, or NULL */
 };
@@ -33,6 +34,7 @@ struct app_config {
 struct app {
 	struct app_config cfg;
 	struct tpl_set *templates;
+	struct i18n *i18n;           /* the interface's words, per language */
 	struct statics *statics;
 	struct metrics *metrics;
 	char *csp;                   /* the Content-Security-Policy value */

@@ -443,6 +443,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	cs->req.sec_fetch_dest = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Dest");
 	cs->req.authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
 	cs->req.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+	cs->req.accept_language = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
 	cs->req.forwarded =
 		MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Forwarded") ||
 		MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For") ||

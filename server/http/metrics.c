@@ -13,7 +13,7 @@ static const char *const routes[] = {
 	"/", "/articles/{slug}", "/search", "/search/open", "/wizard", "/wizard/detect", "/wizard/tree",
 	"/static/{file}", "/embed.js", "/healthz", "/metrics",
 	"/api/v1/articles", "/api/v1/articles/{slug}", "/api/v1/search",
-	"/api/v1/questions", "/api/v1/diagnose", "/api/v1/probe/bluetooth",
+	"/api/v1/questions", "/api/v1/messages", "/api/v1/diagnose", "/api/v1/probe/bluetooth",
 	"/api/v1/events", "/api/v1/admin/{table}", "/admin",
 	"other",
 };

@@ -15,7 +15,9 @@
 #include "api.h"
 #include "app.h"
 #include "feedback.h"
+#include "i18n.h"
 #include "kbstate.h"
+#include "lang.h"
 #include "record.h"
 #include "statics.h"
 #include "template.h"
@@ -188,6 +190,27 @@ static void set_lang(cJSON *site, const char *lang)
 	cJSON_AddStringToObject(site, "dir", dir);
 }
 
+const char *page_reader_lang(const struct http_request *req)
+{
+	const char *avail[64];
+	size_t n = 0, nc;
+	const char *const *cat = i18n_langs(req->app->i18n, &nc);
+	const struct eng_model *m = req->kb ? req->kb->model : NULL;
+
+	for (size_t i = 0; i < nc && n < 64; i++)
+		avail[n++] = cat[i];
+	for (int a = 0; m && a < m->nr_articles && n < 64; a++) {
+		const char *l = m->articles[a].lang;
+		size_t k;
+
+		for (k = 0; l && k < n && !lang_eq(avail[k], l); k++)
+			;
+		if (l && k == n && lang_is_tag(l))
+			avail[n++] = l;
+	}
+	return lang_choose(http_arg(req, "lang"), req->accept_language, avail, n, "en");
+}
+
 cJSON *page_site(const struct http_request *req, const char *title)
 {
 	cJSON *site = cJSON_CreateObject();
@@ -209,11 +232,7 @@ cJSON *page_site(const struct http_request *req, const char *title)
 		cJSON_AddStringToObject(site, "content_hash", req->kb->content_hash);
 	cJSON_AddBoolToObject(site, "embed", http_arg(req, "embed") != NULL);
 	cJSON_AddBoolToObject(site, "events", req->app->events != NULL);
-	{
-		const char *lang = req->kb ? page_kb_language(req->kb->model, http_arg(req, "lang")) : NULL;
-
-		set_lang(site, lang ? lang : "en");
-	}
+	set_lang(site, page_reader_lang(req));
 	return site;
 }
 
@@ -243,10 +262,21 @@ int page_probe_useful(const struct eng_model *m, const char *problem)
 void page_render(struct http_request *req, struct http_reply *rep, int status,
 		 const char *name, cJSON *ctx)
 {
+	const cJSON *site = cJSON_GetObjectItem(ctx, "site");
+	const cJSON *lang = cJSON_GetObjectItem(site, "lang");
+	const char *l = cJSON_IsString(lang) ? lang->valuestring : "en";
+
 	rep->content_type = "text/html; charset=utf-8";
 	rep->is_html = 1;
 	rep->status = status;
 	sbuf_reset(&rep->body);
+	/* The interface's words in the page's language: {{t.KEY}}
+	 * (i18n.h; a reference, not a copy). */
+	cJSON_AddItemReferenceToObject(ctx, "t", (cJSON *)i18n_strings(req->app->i18n, l));
+	cJSON_AddItemToObject(ctx, "t_json_html",
+			      cJSON_CreateStringReference(i18n_json(req->app->i18n, l)));
+	http_reply_header(rep, "Content-Language", i18n_lang(req->app->i18n, l));
+	http_reply_header(rep, "Vary", "Accept-Language");
 	if (tpl_render(req->app->templates, name, ctx, &rep->body)) {
 		rep->status = 500;
 		sbuf_reset(&rep->body);

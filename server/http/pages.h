@@ -19,6 +19,11 @@ void page_embed_js(struct http_request *req, struct http_reply *rep, const char 
 void page_error(struct http_request *req, struct http_reply *rep, int status,
 		const char *message);
 
+/* The reader's language (lang.h's lang_choose): ?lang=, then
+ * Accept-Language, among the languages of the interface's catalogues and
+ * of the KB's articles; "en" when none matches. Borrowed. */
+const char *page_reader_lang(const struct http_request *req);
+
 /* Appends s percent-encoded for a URL query component. */
 void page_url_encode(struct sbuf *out, const char *s);
 

@@ -30,6 +30,7 @@ struct http_request {
 	const char *sec_fetch_dest; /* "document", "iframe", "image", ...; may be NULL */
 	const char *authorization;  /* the Authorization header; may be NULL */
 	const char *if_none_match;
+	const char *accept_language; /* the Accept-Language header; may be NULL */
 	const char *client_ip;  /* numeric address */
 	int client_loopback;    /* 127.0.0.0/8 or ::1 */
 	/* The request names another client it was relayed for (Forwarded,

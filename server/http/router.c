@@ -28,6 +28,7 @@ static const struct route routes[] = {
 	{ "/api/v1/articles/{slug}", "/api/v1/articles/", "GET, HEAD, OPTIONS", 1, api_article },
 	{ "/api/v1/search", NULL, "GET, HEAD, OPTIONS", 1, api_search },
 	{ "/api/v1/questions", NULL, "GET, HEAD, OPTIONS", 1, api_questions },
+	{ "/api/v1/messages", NULL, "GET, HEAD, OPTIONS", 0, api_messages },
 	{ "/api/v1/diagnose", NULL, "GET, HEAD, POST, OPTIONS", 1, api_diagnose },
 	{ "/api/v1/probe/bluetooth", NULL, "GET, HEAD, OPTIONS", 0, api_probe },
 	{ "/api/v1/events", NULL, "POST, OPTIONS", 1, api_events },

@@ -18,6 +18,7 @@
 #include "../../server/http/metrics.h"
 #include "../../server/http/record.h"
 #include "../../server/http/router.h"
+#include "../../server/http/i18n.h"
 #include "../../server/http/statics.h"
 #include "../../server/http/template.h"
 
@@ -113,6 +114,9 @@ struct app *fuzz_app(void)
 	app.statics = statics_load(app.cfg.static_dir, &err);
 	if (!app.statics)
 		die("static files", err.buf);
+	app.i18n = i18n_load_dir(env_or("CLEW_FUZZ_I18N", "i18n"), &err);
+	if (!app.i18n)
+		die("message catalogues", err.buf);
 	app.metrics = metrics_new();
 	app.kb = load_kb(env_or("CLEW_FUZZ_KB", "kb"));
 	/* Events recorded for real, into an SQLite file of this process (no
