@@ -163,7 +163,8 @@ size_t diag_print_grouped(const struct diag *d, FILE *out, size_t per_kind)
 		kinds[nr].shown = 0;
 		nr++;
 	}
-	qsort(kinds, nr, sizeof(*kinds), kind_cmp);
+	if (nr)
+		qsort(kinds, nr, sizeof(*kinds), kind_cmp);
 	{
 		size_t w = 0;
 

@@ -115,7 +115,8 @@ struct i18n *i18n_load_dir(const char *dir, struct sbuf *err)
 		}
 	}
 	closedir(d);
-	qsort(names, nr, sizeof(*names), by_name);
+	if (nr)
+		qsort(names, nr, sizeof(*names), by_name);
 	for (size_t i = 0; i < nr; i++) {
 		cJSON *doc, *v;
 
