@@ -27,13 +27,20 @@ CREATE TABLE platforms (
     position INTEGER NOT NULL    -- first-seen order over all articles
 ) WITHOUT ROWID;
 
--- One row per article (FAQ page).
+-- One row per article (FAQ page), and one per translation of one
+-- (docs/translating.md): a translation's row has translation_of set, and
+-- its sections, causes and solutions hold its text under the source's
+-- ids; the diagnosis (conditions, links, weights, costs) is the source's.
 CREATE TABLE articles (
     id          INTEGER PRIMARY KEY,
     slug        TEXT NOT NULL UNIQUE, -- front matter 'slug', else file name
     title       TEXT NOT NULL,
     updated_at  TEXT,                 -- front matter 'updatedAt', ISO-like
     lang        TEXT,                 -- front matter 'lang', e.g. 'en'
+    translation_of TEXT,              -- a translation: the source's slug
+    source_version TEXT,              -- a translation: the source_hash it
+                                      -- follows, when it says (else its
+                                      -- updated_at against the source's)
     source_path TEXT NOT NULL,        -- the path given to clew compile
     source_hash TEXT NOT NULL,        -- hash of that file's text
     -- (The whole body's HTML, headings with ids, is its sections' html in

@@ -129,6 +129,8 @@ int cmd_compile(int argc, char **argv)
 		if (st.nr_left_out)
 			sbuf_addf(&left, "; %zu source(s) left out (their errors are above)",
 				  st.nr_left_out);
+		if (st.translations)
+			sbuf_addf(&left, "; %zu translation(s)", st.translations);
 		printf("compiled %zu source(s) into %s: %zu article(s), %zu "
 		       "cause(s), %zu solution(s), %zu question(s), %zu "
 		       "platform(s)%s; %d warning(s); content hash %s; %.3f s\n",

@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../base/lang.h"
 #include "../base/sbuf.h"
 #include "../base/text.h"
 #include "../base/xalloc.h"
@@ -13,7 +14,8 @@
 /* Front-matter keys with a meaning of their own; all others are metadata. */
 static const char *const known_keys[] = {
 	"title", "platform", "platforms", "updatedAt", "updated_at",
-	"Products", "product", "slug", "lang", "type",
+	"Products", "product", "slug", "lang", "type", "translation_of",
+	"source_version",
 };
 
 #define COUNT(a) (sizeof(a) / sizeof(*(a)))
@@ -187,6 +189,13 @@ int article_read_front_matter(struct kb_article *a, struct mdtree *t,
 			  a->updated_at);
 	normalize_date(a->updated_at);
 	a->lang = str_field(t, "lang", d);
+	a->translation_of = str_field(t, "translation_of", d);
+	a->source_version = str_field(t, "source_version", d);
+	if (a->translation_of && !(a->lang && lang_is_tag(a->lang))) {
+		diag_error(d, t->path, 1, 1, "a translation needs 'lang:' with a language "
+			   "tag (zh-CN, pt-BR, de)");
+		ret = -1;
+	}
 
 	list_field(t, "platform", &platforms, d);
 	list_field(t, "platforms", &platforms, d);

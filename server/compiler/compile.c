@@ -17,6 +17,7 @@
 
 #include "../base/arena.h"
 #include "../base/fileio.h"
+#include "../base/lang.h"
 #include "../base/sbuf.h"
 #include "../base/text.h"
 #include "../base/xalloc.h"
@@ -636,6 +637,83 @@ void compile_stats_release(struct compile_stats *st)
 	st->nr_left_out = 0;
 }
 
+static int cause_in(const struct kb_article *a, const char *id)
+{
+	for (size_t i = 0; i < a->nr_causes; i++)
+		if (!strcmp(a->causes[i].id, id))
+			return 1;
+	return 0;
+}
+
+static int solution_in(const struct kb_article *a, const char *id)
+{
+	for (size_t i = 0; i < a->nr_solutions; i++)
+		if (!strcmp(a->solutions[i].id, id))
+			return 1;
+	return 0;
+}
+
+/* Each translation against its source (docs/translating.md): the source
+ * exists and is no translation, the language is another, one translation
+ * a language; its causes and steps are the source's (by id); and whether
+ * it follows the source's current version. */
+static void check_translations(struct kb *kb, struct diag *d)
+{
+	struct kb_article **sorted = kb_articles_by_slug(kb);
+
+	for (size_t i = 0; i < kb->nr_translations; i++) {
+		struct kb_article *t = kb->translations[i], **found, *src;
+		size_t missing = 0;
+
+		found = bsearch(t->translation_of, sorted, kb->nr_articles, sizeof(*sorted),
+				cmp_slug_key);
+		if (!found) {
+			diag_error(d, t->path, 1, 1, "translation_of: no article has slug '%s' "
+				   "(name the source by its slug)", t->translation_of);
+			continue;
+		}
+		src = *found;
+		if (lang_eq(t->lang, src->lang ? src->lang : "en")) {
+			diag_error(d, t->path, 1, 1, "a translation of '%s' in its own language "
+				   "(%s): give 'lang:' the translation's language", src->slug, t->lang);
+			continue;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(kb->translations[j]->translation_of, t->translation_of) &&
+			    lang_eq(kb->translations[j]->lang, t->lang))
+				diag_error(d, t->path, 1, 1, "a second %s translation of '%s' "
+					   "(the first is %s)", t->lang, src->slug,
+					   kb->translations[j]->path);
+		for (size_t j = 0; j < t->nr_causes; j++)
+			if (!cause_in(src, t->causes[j].id))
+				diag_error(d, t->path, t->causes[j].line, 0, "cause '%s' is not in "
+					   "'%s': a translation reuses its source's ids (annotate "
+					   "them as the source does, or keep its structure)",
+					   t->causes[j].id, src->slug);
+		for (size_t j = 0; j < t->nr_solutions; j++)
+			if (!solution_in(src, t->solutions[j].id))
+				diag_error(d, t->path, t->solutions[j].line, 0, "step '%s' is not in "
+					   "'%s': a translation reuses its source's ids (annotate "
+					   "them as the source does, or keep its structure)",
+					   t->solutions[j].id, src->slug);
+		for (size_t j = 0; j < src->nr_causes; j++)
+			missing += !cause_in(t, src->causes[j].id);
+		for (size_t j = 0; j < src->nr_solutions; j++)
+			missing += !solution_in(t, src->solutions[j].id);
+		if (missing)
+			diag_warn(d, t->path, 0, 0, "%zu cause(s) and step(s) of '%s' are not in "
+				  "this translation: they show in the source's language", missing,
+				  src->slug);
+		if (t->source_version ? strcmp(t->source_version, src->source_hash) != 0 :
+		    t->updated_at && src->updated_at && strcmp(src->updated_at, t->updated_at) > 0)
+			diag_warn(d, t->path, 0, 0, "this translation follows an older version of "
+				  "'%s' (%s): its page says the source is newer", src->slug,
+				  t->source_version ? "source_version differs from the source's "
+				  "hash" : "the source's updatedAt is later");
+	}
+	free(sorted);
+}
+
 /* The folders the inputs name, and those of the files they name: where
  * includes may come from (real paths; a name that does not resolve adds
  * none, collect_sources reports it). */
@@ -714,7 +792,10 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 			ALLOC_GROW(rejected, nr_rejected + 1, alloc_rejected);
 			rejected[nr_rejected++] = u->rejected;
 		}
-		if (u->article) {
+		if (u->article && u->article->translation_of) {
+			ALLOC_GROW(kb.translations, kb.nr_translations + 1, kb.alloc_translations);
+			kb.translations[kb.nr_translations++] = u->article;
+		} else if (u->article) {
 			ALLOC_GROW(kb.articles, kb.nr_articles + 1, kb.alloc_articles);
 			u->article->order = kb.nr_articles;
 			kb.articles[kb.nr_articles++] = u->article;
@@ -739,6 +820,8 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 	}
 	fill_reserved(&kb, rejected, nr_rejected);
 	check_kb(&kb, rejected, nr_rejected, d);
+	check_translations(&kb, d);
+	st.translations = kb.nr_translations;
 	if (opts->keep_going && st.nr_left_out && st.nr_left_out == files.nr)
 		diag_error(d, NULL, 0, 0, "nothing left to compile: every source has errors");
 
@@ -804,6 +887,7 @@ cleanup:
 	free(rejected);
 	kb_learned_list_release(&learned);
 	free(kb.articles);
+	free(kb.translations);
 	for (size_t i = 0; i < kb.nr_platforms; i++) {
 		free(kb.platforms[i].id);
 		free(kb.platforms[i].name);

@@ -27,6 +27,7 @@ struct compile_opts {
 struct compile_stats {
 	size_t sources;
 	size_t articles;
+	size_t translations; /* of articles, apart from articles */
 	size_t causes;
 	size_t solutions;
 	size_t questions;

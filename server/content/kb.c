@@ -97,6 +97,8 @@ void kb_article_free(struct kb_article *a)
 	free(a->title);
 	free(a->updated_at);
 	free(a->lang);
+	free(a->translation_of);
+	free(a->source_version);
 	for (size_t i = 0; i < a->nr_platforms; i++) {
 		free(a->platforms[i].id);
 		free(a->platforms[i].name);

@@ -99,6 +99,11 @@ struct kb_article {
 	char *title;
 	char *updated_at; /* NULL when not given */
 	char *lang;       /* NULL when not given */
+	/* A translation (docs/translating.md): the slug of the article it
+	 * translates, and the source's hash it follows (front matter
+	 * 'source_version'); NULL for a source. */
+	char *translation_of;
+	char *source_version;
 	struct kb_platform *platforms;
 	size_t nr_platforms, alloc_platforms;
 	struct kb_strs products;
@@ -165,6 +170,9 @@ void kb_learned_list_release(struct kb_learned_list *l);
 struct kb {
 	struct kb_article **articles; /* owned by the compile run */
 	size_t nr_articles, alloc_articles;
+	/* Translations of articles, apart: they add text, not causes. */
+	struct kb_article **translations; /* owned by the compile run */
+	size_t nr_translations, alloc_translations;
 	struct kb_questions questions;
 	struct kb_platform *platforms; /* borrowed from articles */
 	size_t nr_platforms, alloc_platforms;

@@ -207,7 +207,8 @@ void api_articles(struct http_request *req, struct http_reply *rep, const char *
 
 void api_article(struct http_request *req, struct http_reply *rep, const char *slug)
 {
-	const struct kb_doc *d = kbstate_article(req->kb, slug);
+	const struct kb_doc *d = kbstate_article_lang(req->kb, slug, page_reader_lang(req));
+	const char *lang;
 
 	rep->route = "/api/v1/articles/{slug}";
 	if (!d) {
@@ -216,7 +217,12 @@ void api_article(struct http_request *req, struct http_reply *rep, const char *s
 	}
 	rep->fixed_body = d->json;
 	rep->fixed_len = d->len;
-	http_reply_header(rep, "ETag", req->kb->etag);
+	lang = cJSON_GetStringValue(cJSON_GetObjectItem(d->doc, "lang"));
+	if (lang && *lang)
+		http_reply_header(rep, "Content-Language", lang);
+	http_reply_header(rep, "Vary", "Accept-Language");
+	/* One KB, several documents by language: the tag says which. */
+	http_reply_header(rep, "ETag", d->lang ? d->etag : req->kb->etag);
 }
 
 void api_questions(struct http_request *req, struct http_reply *rep, const char *param)

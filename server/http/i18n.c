@@ -11,7 +11,7 @@
 #include "../base/fileio.h"
 #include "../base/sbuf.h"
 #include "../base/xalloc.h"
-#include "lang.h"
+#include "../base/lang.h"
 
 struct i18n {
 	char **langs;         /* en first */

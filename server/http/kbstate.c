@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../base/lang.h"
 #include "../base/xalloc.h"
 #include "../engine/engine.h"
 #include "../engine/report.h"
@@ -62,6 +63,17 @@ static cJSON *questions_doc(const struct eng_model *m)
 	for (int q = 0; q < m->nr_questions; q++)
 		cJSON_AddItemToArray(arr, eng_question_json(m, NULL, q));
 	return doc;
+}
+
+static void add_lang(struct kbstate *kb, const char *l)
+{
+	for (size_t i = 0; i < kb->nr_langs; i++)
+		if (lang_eq(kb->langs[i], l))
+			return;
+	if (!lang_is_tag(l))
+		return;
+	kb->langs = xrealloc(kb->langs, (kb->nr_langs + 1) * sizeof(*kb->langs));
+	kb->langs[kb->nr_langs++] = xstrdup(l);
 }
 
 struct kbstate *kbstate_load(const char *path, int nr_handles, struct sbuf *err)
@@ -128,6 +140,41 @@ struct kbstate *kbstate_load(const char *path, int nr_handles, struct sbuf *err)
 		n++;
 	}
 	qsort(kb->articles, n, sizeof(*kb->articles), cmp_doc);
+	for (size_t i = 0; i < n; i++) {
+		const char *l = cJSON_GetStringValue(cJSON_GetObjectItem(kb->articles[i].doc, "lang"));
+
+		add_lang(kb, l && *l ? l : "en");
+	}
+	/* Each translation, as its own document (store_translation_json). */
+	for (size_t i = 0; i < n; i++) {
+		const cJSON *t;
+
+		cJSON_ArrayForEach(t, cJSON_GetObjectItem(kb->articles[i].doc, "translations")) {
+			const char *l = cJSON_GetStringValue(cJSON_GetObjectItem(t, "lang"));
+			cJSON *doc = l ? store_translation_json(st, kb->articles[i].slug, l) : NULL;
+			struct kb_doc *d;
+
+			if (!doc) {
+				sbuf_addf(err, "%s: %s", path, store_errmsg(st));
+				goto fail;
+			}
+			kb->translations = xrealloc(kb->translations, ((size_t)kb->nr_translations + 1) *
+						    sizeof(*kb->translations));
+			d = &kb->translations[kb->nr_translations++];
+			d->slug = xstrdup(kb->articles[i].slug);
+			d->lang = xstrdup(l);
+			{
+				struct sbuf e = SBUF_INIT;
+
+				sbuf_addf(&e, "\"%s-%s\"", kb->content_hash, l);
+				d->etag = sbuf_detach(&e, NULL);
+			}
+			add_lang(kb, l);
+			d->json = cJSON_PrintUnformatted(doc);
+			d->len = strlen(d->json);
+			d->doc = doc;
+		}
+	}
 	kb->questions = questions_doc(kb->model);
 	kb->questions_json = cJSON_PrintUnformatted(kb->questions);
 	kb->questions_len = strlen(kb->questions_json);
@@ -181,7 +228,18 @@ void kbstate_release(struct kbstate *kb)
 		free(kb->articles[i].json);
 		cJSON_Delete(kb->articles[i].doc);
 	}
+	for (int i = 0; i < kb->nr_translations; i++) {
+		free(kb->translations[i].slug);
+		free(kb->translations[i].lang);
+		free(kb->translations[i].etag);
+		free(kb->translations[i].json);
+		cJSON_Delete(kb->translations[i].doc);
+	}
 	free(kb->articles);
+	free(kb->translations);
+	for (size_t i = 0; i < kb->nr_langs; i++)
+		free(kb->langs[i]);
+	free(kb->langs);
 	cJSON_Delete(kb->list);
 	cJSON_Delete(kb->questions);
 	cJSON_Delete(kb->platforms);
@@ -208,10 +266,36 @@ void kbstate_release(struct kbstate *kb)
 
 const struct kb_doc *kbstate_article(const struct kbstate *kb, const char *slug)
 {
-	struct kb_doc key = { (char *)slug, NULL, 0, NULL };
+	struct kb_doc key = { (char *)slug, NULL, NULL, NULL, 0, NULL };
 
 	return bsearch(&key, kb->articles, (size_t)kb->nr_articles,
 		       sizeof(*kb->articles), cmp_doc);
+}
+
+const struct kb_doc *kbstate_article_lang(const struct kbstate *kb, const char *slug,
+					  const char *lang)
+{
+	const struct kb_doc *src = kbstate_article(kb, slug);
+	const char *avail[32], *src_lang, *m;
+	const struct kb_doc *docs[32];
+	size_t n = 0;
+
+	if (!src || !lang)
+		return src;
+	src_lang = cJSON_GetStringValue(cJSON_GetObjectItem(src->doc, "lang"));
+	avail[n] = src_lang && *src_lang ? src_lang : "en";
+	docs[n++] = src;
+	/* A slug's translations are together (sorted by slug): few. */
+	for (int i = 0; i < kb->nr_translations && n < 32; i++)
+		if (!strcmp(kb->translations[i].slug, slug)) {
+			avail[n] = kb->translations[i].lang;
+			docs[n++] = &kb->translations[i];
+		}
+	m = lang_match(lang, avail, n);
+	for (size_t i = 0; m && i < n; i++)
+		if (avail[i] == m)
+			return docs[i];
+	return src;
 }
 
 struct store *kbstate_store_take(struct kbstate *kb)

@@ -17,6 +17,8 @@ struct store;
 
 struct kb_doc {
 	char *slug;
+	char *lang;           /* a translation's language; NULL for a source */
+	char *etag;           /* a translation's: "\"<content_hash>-<lang>\"" */
 	char *json;           /* the article document, printed */
 	size_t len;
 	struct cJSON *doc;    /* the same, parsed (read-only) */
@@ -31,6 +33,12 @@ struct kbstate {
 	int nr_articles;
 	struct eng_model *model;
 	struct kb_doc *articles; /* sorted by slug */
+	struct kb_doc *translations; /* sorted by slug, then lang */
+	int nr_translations;
+	/* Every language the content is in (sources' and translations'),
+	 * for the reader's language (pages.h, page_reader_lang). */
+	char **langs;
+	size_t nr_langs;
 	struct cJSON *list;      /* [{slug,title,platforms,products,updated_at,url}] */
 	char *questions_json;    /* GET /api/v1/questions, printed */
 	size_t questions_len;
@@ -55,6 +63,13 @@ void kbstate_release(struct kbstate *kb);
 /* The article document for slug; borrowed (valid while the reference is
  * held), NULL when absent. */
 const struct kb_doc *kbstate_article(const struct kbstate *kb, const char *slug);
+
+/* The document of slug that serves a reader of lang best: its
+ * translation into lang (lang.h's lang_match over the source's language
+ * and its translations'), else the source's own. Borrowed; NULL when
+ * there is no such slug. */
+const struct kb_doc *kbstate_article_lang(const struct kbstate *kb, const char *slug,
+					  const char *lang);
 
 /* A store handle (for search) or an engine work space, taken from a pool
  * and given back; each is used by one thread at a time. Taking a store

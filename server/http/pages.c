@@ -17,7 +17,7 @@
 #include "feedback.h"
 #include "i18n.h"
 #include "kbstate.h"
-#include "lang.h"
+#include "../base/lang.h"
 #include "record.h"
 #include "statics.h"
 #include "template.h"
@@ -195,18 +195,16 @@ const char *page_reader_lang(const struct http_request *req)
 	const char *avail[64];
 	size_t n = 0, nc;
 	const char *const *cat = i18n_langs(req->app->i18n, &nc);
-	const struct eng_model *m = req->kb ? req->kb->model : NULL;
 
 	for (size_t i = 0; i < nc && n < 64; i++)
 		avail[n++] = cat[i];
-	for (int a = 0; m && a < m->nr_articles && n < 64; a++) {
-		const char *l = m->articles[a].lang;
+	for (size_t a = 0; req->kb && a < req->kb->nr_langs && n < 64; a++) {
 		size_t k;
 
-		for (k = 0; l && k < n && !lang_eq(avail[k], l); k++)
+		for (k = 0; k < n && !lang_eq(avail[k], req->kb->langs[a]); k++)
 			;
-		if (l && k == n && lang_is_tag(l))
-			avail[n++] = l;
+		if (k == n)
+			avail[n++] = req->kb->langs[a];
 	}
 	return lang_choose(http_arg(req, "lang"), req->accept_language, avail, n, "en");
 }

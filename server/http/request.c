@@ -3,7 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "../base/sbuf.h"
 #include "../base/text.h"
 #include "../base/xalloc.h"
 
@@ -21,6 +23,19 @@ void http_reply_release(struct http_reply *r)
 
 void http_reply_header(struct http_reply *r, const char *name, const char *value)
 {
+	/* Vary is one list: "Accept-Language, Origin". */
+	if (!strcasecmp(name, "Vary"))
+		for (size_t i = 0; i < r->nr_headers; i++)
+			if (!strcasecmp(r->headers[i].name, "Vary")) {
+				struct sbuf v = SBUF_INIT;
+
+				if (strstr(r->headers[i].value, value))
+					return;
+				sbuf_addf(&v, "%s, %s", r->headers[i].value, value);
+				free(r->headers[i].value);
+				r->headers[i].value = sbuf_detach(&v, NULL);
+				return;
+			}
 	ALLOC_GROW(r->headers, r->nr_headers + 1, r->alloc_headers);
 	r->headers[r->nr_headers].name = xstrdup(name);
 	r->headers[r->nr_headers].value = xstrdup(value);

@@ -134,6 +134,7 @@ static int load_causes(struct store *st, struct eng_model *m, const int *idx)
 		"SELECT c.article_id, a.slug, c.id, c.title, c.platform_id, "
 		"c.weight, c.position, c.kind FROM causes AS c "
 		"JOIN articles AS a ON a.id = c.article_id "
+		"WHERE a.translation_of IS NULL "
 		"ORDER BY c.article_id, c.position");
 	cond = store_prepare(st,
 		"SELECT cc.article_id, c.position, cc.question_id, cc.value "
@@ -190,9 +191,10 @@ static int load_steps(struct store *st, struct eng_model *m, const int *idx)
 	s = store_prepare(st,
 		"SELECT a.slug, s.id, s.title, s.html, s.platform_id, s.cost "
 		"FROM solutions AS s JOIN articles AS a ON a.id = s.article_id "
+		"WHERE a.translation_of IS NULL "
 		"ORDER BY s.article_id, s.position");
 	e = store_prepare(st, "SELECT slug, escalation_html FROM articles "
-			      "WHERE escalation_html <> ''");
+			      "WHERE escalation_html <> '' AND translation_of IS NULL");
 	if (!s || !e)
 		goto cleanup;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {

@@ -365,6 +365,35 @@ static int article_html(struct store *st, sqlite3_int64 art, struct sbuf *out)
 	return rc == SQLITE_DONE ? 0 : store_db_fail(st);
 }
 
+static void translation_row(sqlite3_stmt *s, cJSON *arr)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_col(o, "lang", s, 0);
+	cJSON_AddBoolToObject(o, "outdated", sqlite3_column_int(s, 1));
+	cJSON_AddItemToArray(arr, o);
+}
+
+/* Puts a translated cause's or step's title and html (row: id, title,
+ * html) into the item of arr with that id. */
+static void overlay_row(sqlite3_stmt *s, cJSON *arr)
+{
+	const char *id = (const char *)sqlite3_column_text(s, 0);
+	cJSON *it;
+
+	cJSON_ArrayForEach(it, arr) {
+		const cJSON *iid = cJSON_GetObjectItemCaseSensitive(it, "id");
+
+		if (cJSON_IsString(iid) && id && !strcmp(iid->valuestring, id)) {
+			cJSON_ReplaceItemInObjectCaseSensitive(it, "title", cJSON_CreateString(
+				(const char *)sqlite3_column_text(s, 1)));
+			cJSON_ReplaceItemInObjectCaseSensitive(it, "html", cJSON_CreateString(
+				(const char *)sqlite3_column_text(s, 2)));
+			return;
+		}
+	}
+}
+
 static void solution_row(sqlite3_stmt *s, cJSON *arr)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -504,10 +533,83 @@ cJSON *store_article_json(struct store *st, const char *slug)
 			 "WHERE article_id = ?1 ORDER BY position",
 		     art, NULL, solution_row, arr))
 		goto fail;
+	/* The languages it is translated into, and whether each follows
+	 * this version of it. */
+	arr = cJSON_AddArrayToObject(doc, "translations");
+	if (each_row(st, "SELECT t.lang, (CASE WHEN t.source_version IS NOT NULL "
+			 "THEN t.source_version <> a.source_hash ELSE coalesce(a.updated_at "
+			 "> t.updated_at, 0) END) FROM articles AS t JOIN articles AS a "
+			 "ON a.slug = t.translation_of WHERE a.id = ?1 ORDER BY t.lang",
+		     art, NULL, translation_row, arr))
+		goto fail;
 	sqlite3_finalize(s);
 	return doc;
 fail:
 	sqlite3_finalize(s);
+	cJSON_Delete(doc);
+	return NULL;
+}
+
+cJSON *store_translation_json(struct store *st, const char *slug, const char *lang)
+{
+	sqlite3_stmt *s = store_prepare(st,
+		"SELECT t.id, t.title, t.updated_at, t.escalation_html, a.lang, "
+		"(CASE WHEN t.source_version IS NOT NULL THEN t.source_version <> a.source_hash "
+		"ELSE coalesce(a.updated_at > t.updated_at, 0) END) "
+		"FROM articles AS t JOIN articles AS a ON a.slug = t.translation_of "
+		"WHERE t.translation_of = ?1 AND t.lang = ?2");
+	cJSON *doc = NULL, *arr;
+	struct sbuf html = SBUF_INIT;
+	sqlite3_int64 tr;
+	int rc;
+
+	if (!s)
+		return NULL;
+	sqlite3_bind_text(s, 1, slug, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, lang, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		if (rc == SQLITE_DONE)
+			store_set_err(st, "not found");
+		else
+			store_db_fail(st);
+		goto fail;
+	}
+	if (!(doc = store_article_json(st, slug)))
+		goto fail;
+	tr = sqlite3_column_int64(s, 0);
+	cJSON_ReplaceItemInObjectCaseSensitive(doc, "title", cJSON_CreateString(
+		(const char *)sqlite3_column_text(s, 1)));
+	cJSON_ReplaceItemInObjectCaseSensitive(doc, "lang", cJSON_CreateString(lang));
+	if (sqlite3_column_type(s, 2) != SQLITE_NULL)
+		cJSON_ReplaceItemInObjectCaseSensitive(doc, "updated_at", cJSON_CreateString(
+			(const char *)sqlite3_column_text(s, 2)));
+	cJSON_ReplaceItemInObjectCaseSensitive(doc, "escalation_html", cJSON_CreateString(
+		(const char *)sqlite3_column_text(s, 3)));
+	if (sqlite3_column_type(s, 4) == SQLITE_NULL)
+		cJSON_AddNullToObject(doc, "source_lang");
+	else
+		cJSON_AddStringToObject(doc, "source_lang", (const char *)sqlite3_column_text(s, 4));
+	cJSON_AddBoolToObject(doc, "outdated", sqlite3_column_int(s, 5));
+	if (article_html(st, tr, &html))
+		goto fail;
+	cJSON_ReplaceItemInObjectCaseSensitive(doc, "html", cJSON_CreateString(html.buf));
+	arr = cJSON_CreateArray();
+	cJSON_ReplaceItemInObjectCaseSensitive(doc, "sections", arr);
+	if (each_row(st, "SELECT anchor, heading, level, platform_id, kind "
+			 "FROM sections WHERE article_id = ?1 ORDER BY position",
+		     tr, NULL, section_row, arr) ||
+	    each_row(st, "SELECT id, title, html FROM causes WHERE article_id = ?1",
+		     tr, NULL, overlay_row, cJSON_GetObjectItem(doc, "causes")) ||
+	    each_row(st, "SELECT id, title, html FROM solutions WHERE article_id = ?1",
+		     tr, NULL, overlay_row, cJSON_GetObjectItem(doc, "solutions")))
+		goto fail;
+	sqlite3_finalize(s);
+	sbuf_release(&html);
+	return doc;
+fail:
+	sqlite3_finalize(s);
+	sbuf_release(&html);
 	cJSON_Delete(doc);
 	return NULL;
 }
@@ -1141,8 +1243,8 @@ cJSON *store_article_slugs(struct store *st)
 {
 	cJSON *arr = cJSON_CreateArray();
 
-	if (each_row(st, "SELECT slug FROM articles WHERE id > ?1 ORDER BY id", 0,
-		     NULL, string_row, arr)) {
+	if (each_row(st, "SELECT slug FROM articles WHERE id > ?1 AND "
+			 "translation_of IS NULL ORDER BY id", 0, NULL, string_row, arr)) {
 		cJSON_Delete(arr);
 		return NULL;
 	}

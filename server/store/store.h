@@ -43,6 +43,15 @@ const char *store_errmsg(const struct store *st);
  * "not found") or on a database error. */
 struct cJSON *store_article_json(struct store *st, const char *slug);
 
+/* The document of slug's translation into lang (lang exactly as the
+ * translation says it): the source's document (store_article_json) with
+ * the translation's text put in: its title, lang, updated_at, html,
+ * sections, escalation_html, and the title and html of each cause and
+ * step it translates (the others stay the source's); plus "source_lang"
+ * and "outdated" (the source changed since: docs/translating.md). Caller
+ * frees; NULL as store_article_json. */
+struct cJSON *store_translation_json(struct store *st, const char *slug, const char *lang);
+
 struct store_search_opts {
 	const char *query;
 	const char *platform; /* NULL: any */
@@ -63,8 +72,8 @@ enum store_search_result store_search(struct store *st,
 				      const struct store_search_opts *opts,
 				      struct cJSON **out);
 
-/* Returns a JSON array of every article slug, in id order (caller frees),
- * or NULL on a database error. */
+/* Returns a JSON array of every article slug, in id order, translations
+ * aside (caller frees), or NULL on a database error. */
 struct cJSON *store_article_slugs(struct store *st);
 
 /* Returns meta.value for key (malloc'd; caller frees), or NULL. */

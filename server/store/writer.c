@@ -46,8 +46,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_QCOND] = "INSERT OR IGNORE INTO question_conditions(question_id, on_question, "
 		     "value) VALUES (?1, ?2, ?3)",
 	[ST_ARTICLE] = "INSERT INTO articles(slug, title, updated_at, lang, "
-		       "source_path, source_hash, meta, escalation_html) "
-		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+		       "source_path, source_hash, meta, escalation_html, translation_of, "
+		       "source_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[ST_ART_PLATFORM] = "INSERT INTO article_platforms(article_id, "
 			    "platform_id, position) VALUES (?1, ?2, ?3)",
 	[ST_PRODUCT] = "INSERT INTO article_products(article_id, position, "
@@ -442,6 +442,8 @@ int writer_add_article(struct writer *w, const struct kb_article *a)
 	bind_text(s, 6, a->source_hash);
 	bind_text(s, 7, meta ? meta : "{}");
 	bind_text(s, 8, a->escalation_html ? a->escalation_html : "");
+	bind_text(s, 9, a->translation_of);
+	bind_text(s, 10, a->source_version);
 	if (run(w, s))
 		goto cleanup;
 	art = sqlite3_last_insert_rowid(w->db);
@@ -482,6 +484,10 @@ int writer_add_article(struct writer *w, const struct kb_article *a)
 		bind_text(s, 8, c->check ? "check" : "cause");
 		if (run(w, s))
 			goto cleanup;
+		/* A translation's causes carry text only: the diagnosis
+		 * (conditions, links) is its source's. */
+		if (a->translation_of)
+			continue;
 		s = w->st[ST_CCOND];
 		sqlite3_bind_int64(s, 1, art);
 		bind_text(s, 2, c->id);
