@@ -25,6 +25,7 @@ Suite *tempfile_suite(void);
 Suite *events_suite(void);
 Suite *learn_suite(void);
 Suite *rawhtml_suite(void);
+Suite *lang_suite(void);
 
 int main(void)
 {
@@ -38,6 +39,7 @@ int main(void)
 	srunner_add_suite(sr, headings_suite());
 	srunner_add_suite(sr, article_suite());
 	srunner_add_suite(sr, rawhtml_suite());
+	srunner_add_suite(sr, lang_suite());
 	srunner_add_suite(sr, compile_suite());
 	srunner_add_suite(sr, store_suite());
 	srunner_add_suite(sr, rankidx_suite());
