@@ -225,6 +225,31 @@ START_TEST(test_shipped_kb_is_strict_clean)
 }
 END_TEST
 
+/* clew show --lang: the translation that serves the language best. */
+START_TEST(test_show_lang)
+{
+	struct sbuf args = SBUF_INIT;
+	struct tu_run r;
+
+	sbuf_addf(&args, "compile -q -o %s/kb.sqlite tests/data/translations", dir);
+	r = clew(args.buf);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	tu_run_free(&r);
+	sbuf_reset(&args);
+	sbuf_addf(&args, "show --db %s/kb.sqlite --lang zh-TW speaker-silent", dir);
+	r = clew(args.buf);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_msg(!strncmp(r.out, "通话时音箱没有声音\n", strlen("通话时音箱没有声音\n")), "%s", r.out);
+	tu_run_free(&r);
+	sbuf_reset(&args);
+	sbuf_addf(&args, "show --db %s/kb.sqlite --lang ja speaker-silent", dir);
+	r = clew(args.buf);
+	ck_assert_msg(!strncmp(r.out, "The speaker stays silent during calls\n", 38), "%s", r.out);
+	tu_run_free(&r);
+	sbuf_release(&args);
+}
+END_TEST
+
 START_TEST(test_errors_and_exit_codes)
 {
 	struct sbuf args = SBUF_INIT;
@@ -386,6 +411,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_help_and_version);
 	tcase_add_test(tc, test_shipped_kb_is_strict_clean);
 	tcase_add_test(tc, test_errors_and_exit_codes);
+	tcase_add_test(tc, test_show_lang);
 	tcase_add_test(tc, test_diagnose_and_tree);
 	suite_add_tcase(s, tc);
 

@@ -1,4 +1,4 @@
-/* show: `clew show [--db F] [--json] SLUG`: one article. */
+/* show: `clew show [--db F] [--json] [--lang L] SLUG`: one article. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,11 +7,12 @@
 #include <cjson/cJSON.h>
 
 #include "../base/json.h"
+#include "../base/lang.h"
 #include "../store/store.h"
 #include "cmd.h"
 
 static const char usage[] =
-	"usage: clew show [--db FILE] [--json] SLUG\n"
+	"usage: clew show [--db FILE] [--json] [--lang LANG] SLUG\n"
 	"\n"
 	"Prints one article of a compiled knowledge base: its platforms, its\n"
 	"causes (or, on a checklist page, what each check looks for) with the\n"
@@ -23,6 +24,8 @@ static const char usage[] =
 	"\n"
 	"      --db FILE  the database (default: $CLEW_DB, else build/kb.sqlite)\n"
 	"      --json     print JSON\n"
+	"      --lang LANG  in LANG when the article is translated into it\n"
+	"                 (zh-TW finds zh-CN), else in its own language\n"
 	"  -h, --help     show this help\n"
 	"\n"
 	"Exit status: 0 shown, 1 no such article or unreadable database, 2 bad\n"
@@ -70,6 +73,7 @@ int cmd_show(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "lang", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -77,6 +81,7 @@ int cmd_show(int argc, char **argv)
 	struct store *st = NULL;
 	cJSON *doc = NULL;
 	char *err = NULL;
+	const char *lang = NULL;
 	int c, json = 0, ret = 1;
 
 	optind = 1;
@@ -84,6 +89,7 @@ int cmd_show(int argc, char **argv)
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'J': json = 1; break;
+		case 'L': lang = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
@@ -98,6 +104,30 @@ int cmd_show(int argc, char **argv)
 		goto cleanup;
 	}
 	doc = store_article_json(st, argv[optind]);
+	if (doc && lang) {
+		/* The translation that serves lang best, if one does. */
+		const char *avail[32];
+		size_t n = 0;
+		const cJSON *t;
+		const char *src = json_str(doc, "lang");
+
+		avail[n++] = *src ? src : "en";
+		cJSON_ArrayForEach(t, cJSON_GetObjectItem(doc, "translations"))
+			if (n < 32)
+				avail[n++] = json_str(t, "lang");
+		{
+			const char *m = lang_match(lang, avail, n);
+
+			if (m && m != avail[0]) {
+				cJSON *tr = store_translation_json(st, argv[optind], m);
+
+				if (tr) {
+					cJSON_Delete(doc);
+					doc = tr;
+				}
+			}
+		}
+	}
 	if (!doc) {
 		if (!strcmp(store_errmsg(st), "not found"))
 			cmd_error(json, "not_found", "no article with slug '%s'",
