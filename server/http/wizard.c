@@ -527,6 +527,74 @@ static void only_language(struct http_request *req, cJSON *doc)
  * without JavaScript can send it, and so that recording outcomes later
  * changes no page). Answered 303 with the GET URL of the page it leads
  * to, the form's fields as its arguments, in order. */
+/* The translated item (a cause or a step) with id in the translation
+ * document tr, or NULL. */
+static const cJSON *translated_item(const cJSON *tr, const char *id)
+{
+	static const char *const lists[] = { "solutions", "causes" };
+
+	for (size_t i = 0; i < 2; i++) {
+		const cJSON *it;
+
+		cJSON_ArrayForEach(it, cJSON_GetObjectItem(tr, lists[i])) {
+			const char *iid = cJSON_GetStringValue(cJSON_GetObjectItem(it, "id"));
+
+			if (iid && !strcmp(iid, id))
+				return it;
+		}
+	}
+	return NULL;
+}
+
+/* Puts the reader's language's text into the diagnosis document doc (one
+ * engine model for all languages: docs/translating.md): every object with
+ * an id and a title that names a cause or a step of an article translated
+ * into lang (the object's "article", else the doc's problem) takes the
+ * translation's title and html; the problem question's options take the
+ * translated titles. */
+static void translate_node(const struct kbstate *kb, const char *lang, const char *problem,
+			   cJSON *node)
+{
+	cJSON *c;
+
+	if (cJSON_IsArray(node)) {
+		cJSON_ArrayForEach(c, node)
+			translate_node(kb, lang, problem, c);
+		return;
+	}
+	if (!cJSON_IsObject(node))
+		return;
+	{
+		const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(node, "id"));
+		const char *art = cJSON_GetStringValue(cJSON_GetObjectItem(node, "article"));
+		const struct kb_doc *d;
+		const cJSON *it;
+
+		if (!art)
+			art = problem;
+		if (id && art && cJSON_GetObjectItem(node, "title") &&
+		    (d = kbstate_article_lang(kb, art, lang)) && d->lang &&
+		    (it = translated_item(d->doc, id))) {
+			cJSON_ReplaceItemInObject(node, "title", cJSON_Duplicate(
+				cJSON_GetObjectItem(it, "title"), 1));
+			if (cJSON_GetObjectItem(node, "html") && cJSON_GetObjectItem(it, "html"))
+				cJSON_ReplaceItemInObject(node, "html", cJSON_Duplicate(
+					cJSON_GetObjectItem(it, "html"), 1));
+		}
+		if (id && !strcmp(id, "problem"))
+			cJSON_ArrayForEach(c, cJSON_GetObjectItem(node, "options")) {
+				const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(c, "value"));
+
+				if (v && (d = kbstate_article_lang(kb, v, lang)) && d->lang)
+					cJSON_ReplaceItemInObject(c, "label", cJSON_Duplicate(
+						cJSON_GetObjectItem(d->doc, "title"), 1));
+			}
+	}
+	cJSON_ArrayForEach(c, node)
+		if (cJSON_IsObject(c) || cJSON_IsArray(c))
+			translate_node(kb, lang, problem, c);
+}
+
 static void wizard_post(struct http_request *req, struct http_reply *rep)
 {
 	struct sbuf url = SBUF_INIT;
@@ -608,6 +676,8 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 		new_session = 1;
 	}
 	cJSON_AddItemToObject(doc, "site", page_site(req, "Troubleshooter"));
+	translate_node(req->kb, page_reader_lang(req),
+		       cJSON_GetStringValue(cJSON_GetObjectItem(doc, "problem")), doc);
 	/* Every path of the wizard is a URL: not for search engines. */
 	cJSON_AddBoolToObject(cJSON_GetObjectItem(doc, "site"), "noindex", 1);
 	ask_again(req, doc);
@@ -626,8 +696,9 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 			cJSON_AddBoolToObject(doc, "can_detect", 1);
 	}
 	if (cJSON_IsString(cJSON_GetObjectItem(doc, "problem"))) {
-		const struct kb_doc *d = kbstate_article(
-			req->kb, cJSON_GetObjectItem(doc, "problem")->valuestring);
+		const struct kb_doc *d = kbstate_article_lang(
+			req->kb, cJSON_GetObjectItem(doc, "problem")->valuestring,
+			page_reader_lang(req));
 		if (d)
 			cJSON_AddItemToObject(doc, "problem_title", cJSON_Duplicate(
 				cJSON_GetObjectItem(d->doc, "title"), 1));
