@@ -183,6 +183,25 @@ CREATE TABLE questions (
     builtin   INTEGER NOT NULL        -- 1 when clew supplied the text
 ) WITHOUT ROWID;
 
+-- The catalogue in other languages (docs/translating.md): a question's
+-- text and help, and its options' labels, under the catalogue's ids.
+CREATE TABLE question_texts (
+    question_id TEXT NOT NULL REFERENCES questions(id),
+    lang        TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    help_html   TEXT NOT NULL,
+    help_text   TEXT NOT NULL,
+    PRIMARY KEY (question_id, lang)
+) WITHOUT ROWID;
+
+CREATE TABLE option_labels (
+    question_id TEXT NOT NULL REFERENCES questions(id),
+    value       TEXT NOT NULL,
+    lang        TEXT NOT NULL,
+    label       TEXT NOT NULL,
+    PRIMARY KEY (question_id, value, lang)
+) WITHOUT ROWID;
+
 CREATE TABLE question_options (
     question_id TEXT NOT NULL REFERENCES questions(id),
     position    INTEGER NOT NULL,

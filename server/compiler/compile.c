@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "../base/arena.h"
 #include "../base/fileio.h"
 #include "../base/lang.h"
@@ -37,6 +39,7 @@ struct unit {
 	struct kb_article *rejected; /* a page that failed, for check_kb */
 	struct kb_questions questions;
 	int is_catalog;
+	char *catalog_lang; /* a catalogue's translation: its language */
 	uint64_t hash;
 	int parsed; /* under pool.lock */
 };
@@ -84,7 +87,21 @@ static void parse_unit(struct unit *u, struct parser *ps)
 	if (t.includes_hash)
 		u->hash = text_hash(u->hash, &t.includes_hash, sizeof(t.includes_hash));
 	if (questions_is_catalog(&t)) {
+		const cJSON *of = frontmatter_get(&t.fm, "translation_of");
+		const cJSON *lang = frontmatter_get(&t.fm, "lang");
+
 		u->is_catalog = 1;
+		if (of) {
+			/* A translation of the catalogue (docs/translating.md). */
+			if (!cJSON_IsString(of) || strcmp(of->valuestring, "questions"))
+				diag_error(&u->diag, u->path, 1, 1, "a catalogue's translation says "
+					   "'translation_of: questions'");
+			else if (!cJSON_IsString(lang) || !lang_is_tag(lang->valuestring))
+				diag_error(&u->diag, u->path, 1, 1, "a translation needs 'lang:' "
+					   "with a language tag (zh-CN, pt-BR, de)");
+			else
+				u->catalog_lang = xstrdup(lang->valuestring);
+		}
 		questions_from_tree(&t, &u->questions, &u->diag);
 	} else {
 		char hex[17];
@@ -714,6 +731,51 @@ static void check_translations(struct kb *kb, struct diag *d)
 	free(sorted);
 }
 
+/* Each translation of the catalogue: another language than the
+ * catalogue's (en), one a language; its questions and options are the
+ * catalogue's, by id and value; those it leaves out show in English. */
+static void check_catalog_translations(const struct kb *kb, struct diag *d)
+{
+	for (size_t i = 0; i < kb->nr_catalog_trs; i++) {
+		const struct kb_catalog_tr *tr = &kb->catalog_trs[i];
+		size_t missing = 0;
+
+		for (size_t j = 0; j < i; j++)
+			if (lang_eq(kb->catalog_trs[j].lang, tr->lang))
+				diag_error(d, tr->path, 1, 1, "a second %s translation of the "
+					   "catalogue (the first is %s)", tr->lang,
+					   kb->catalog_trs[j].path);
+		for (size_t j = 0; j < tr->qs->nr; j++) {
+			const struct kb_question *q = &tr->qs->items[j];
+			const struct kb_question *src = kb_questions_find(&kb->questions, q->id);
+
+			if (!src) {
+				diag_error(d, tr->path, q->line, q->col, "question '%s' is not in the "
+					   "catalogue: a translation reuses its ids", q->id);
+				continue;
+			}
+			for (size_t k = 0; k < q->nr_options; k++) {
+				size_t m;
+
+				for (m = 0; m < src->nr_options &&
+					    strcmp(src->options[m].value, q->options[k].value); m++)
+					;
+				if (m == src->nr_options && strcmp(q->id, KB_Q_PROBLEM) &&
+				    strcmp(q->id, KB_Q_PLATFORM))
+					diag_error(d, tr->path, q->line, q->col, "option '%s' of "
+						   "question '%s' is not in the catalogue",
+						   q->options[k].value, q->id);
+			}
+		}
+		for (size_t j = 0; j < kb->questions.nr; j++)
+			missing += kb->questions.items[j].authored &&
+				   !kb_questions_find(tr->qs, kb->questions.items[j].id);
+		if (missing)
+			diag_warn(d, tr->path, 0, 0, "%zu question(s) of the catalogue are not "
+				  "in this translation: they show in its language", missing);
+	}
+}
+
 /* The folders the inputs name, and those of the files they name: where
  * includes may come from (real paths; a name that does not resolve adds
  * none, collect_sources reports it). */
@@ -802,6 +864,14 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 			st.causes += u->article->nr_causes;
 			st.solutions += u->article->nr_solutions;
 		}
+		if (u->catalog_lang) {
+			ALLOC_GROW(kb.catalog_trs, kb.nr_catalog_trs + 1, kb.alloc_catalog_trs);
+			kb.catalog_trs[kb.nr_catalog_trs].lang = u->catalog_lang;
+			kb.catalog_trs[kb.nr_catalog_trs].path = u->path;
+			kb.catalog_trs[kb.nr_catalog_trs].qs = &u->questions;
+			kb.nr_catalog_trs++;
+			continue;
+		}
 		for (size_t j = 0; j < u->questions.nr; j++) {
 			struct kb_question *q = &u->questions.items[j];
 			struct kb_question *first = kb_questions_find(&kb.questions, q->id);
@@ -821,6 +891,7 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 	fill_reserved(&kb, rejected, nr_rejected);
 	check_kb(&kb, rejected, nr_rejected, d);
 	check_translations(&kb, d);
+	check_catalog_translations(&kb, d);
 	st.translations = kb.nr_translations;
 	if (opts->keep_going && st.nr_left_out && st.nr_left_out == files.nr)
 		diag_error(d, NULL, 0, 0, "nothing left to compile: every source has errors");
@@ -881,6 +952,7 @@ cleanup:
 		kb_article_free(units[i].article);
 		kb_article_free(units[i].rejected);
 		kb_questions_release(&units[i].questions);
+		free(units[i].catalog_lang);
 		diag_release(&units[i].diag);
 	}
 	free(units);
@@ -888,6 +960,7 @@ cleanup:
 	kb_learned_list_release(&learned);
 	free(kb.articles);
 	free(kb.translations);
+	free(kb.catalog_trs);
 	for (size_t i = 0; i < kb.nr_platforms; i++) {
 		free(kb.platforms[i].id);
 		free(kb.platforms[i].name);

@@ -146,6 +146,12 @@ int output_finish(struct output *o, const struct kb *kb,
 	for (size_t i = 0; i < kb->questions.nr; i++)
 		if (writer_add_question(o->w, &kb->questions.items[i], (int)i))
 			goto write_error;
+	for (size_t i = 0; i < kb->nr_catalog_trs; i++)
+		for (size_t j = 0; j < kb->catalog_trs[i].qs->nr; j++)
+			if (kb_questions_find(&kb->questions, kb->catalog_trs[i].qs->items[j].id) &&
+			    writer_add_question_text(o->w, kb->catalog_trs[i].lang,
+						     &kb->catalog_trs[i].qs->items[j]))
+				goto write_error;
 	for (size_t i = 0; meta->learned && i < meta->learned->nr; i++)
 		if (writer_add_learned(o->w, &meta->learned->items[i]))
 			goto write_error;

@@ -173,6 +173,14 @@ struct kb {
 	/* Translations of articles, apart: they add text, not causes. */
 	struct kb_article **translations; /* owned by the compile run */
 	size_t nr_translations, alloc_translations;
+	/* Translations of the question catalogue: each its language and its
+	 * questions (text, help, option labels under the source's ids). */
+	struct kb_catalog_tr {
+		char *lang;             /* borrowed from the compile run */
+		const char *path;       /* borrowed */
+		struct kb_questions *qs; /* borrowed */
+	} *catalog_trs;
+	size_t nr_catalog_trs, alloc_catalog_trs;
 	struct kb_questions questions;
 	struct kb_platform *platforms; /* borrowed from articles */
 	size_t nr_platforms, alloc_platforms;

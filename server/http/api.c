@@ -228,10 +228,22 @@ void api_article(struct http_request *req, struct http_reply *rep, const char *s
 void api_questions(struct http_request *req, struct http_reply *rep, const char *param)
 {
 	(void)param;
+	const char *tag, *json = kbstate_questions_json(req->kb, page_reader_lang(req), &tag);
+
 	rep->route = "/api/v1/questions";
-	rep->fixed_body = req->kb->questions_json;
-	rep->fixed_len = req->kb->questions_len;
-	http_reply_header(rep, "ETag", req->kb->etag);
+	rep->fixed_body = json;
+	rep->fixed_len = strlen(json);
+	http_reply_header(rep, "Content-Language", tag ? tag : "en");
+	http_reply_header(rep, "Vary", "Accept-Language");
+	if (tag) {
+		struct sbuf e = SBUF_INIT;
+
+		sbuf_addf(&e, "\"%s-%s\"", req->kb->content_hash, tag);
+		http_reply_header(rep, "ETag", e.buf);
+		sbuf_release(&e);
+	} else {
+		http_reply_header(rep, "ETag", req->kb->etag);
+	}
 }
 
 cJSON *api_search_doc(struct http_request *req, int *status, const char **code,

@@ -65,6 +65,32 @@ static cJSON *questions_doc(const struct eng_model *m)
 	return doc;
 }
 
+void kbstate_translate_question(cJSON *q, const cJSON *tr)
+{
+	const cJSON *v;
+	cJSON *o;
+
+	if (!tr)
+		return;
+	if ((v = cJSON_GetObjectItem(tr, "text")) && cJSON_GetObjectItem(q, "text"))
+		cJSON_ReplaceItemInObject(q, "text", cJSON_Duplicate(v, 1));
+	if ((v = cJSON_GetObjectItem(tr, "help")) && cJSON_GetObjectItem(q, "help"))
+		cJSON_ReplaceItemInObject(q, "help", cJSON_Duplicate(v, 1));
+	cJSON_ArrayForEach(o, cJSON_GetObjectItem(q, "options")) {
+		const char *value = cJSON_GetStringValue(cJSON_GetObjectItem(o, "value"));
+		const cJSON *label = value ? cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItem(tr, "options"), value) : NULL;
+
+		if (cJSON_IsString(label))
+			cJSON_ReplaceItemInObject(o, "label", cJSON_Duplicate(label, 1));
+	}
+}
+
+static void translate_question(cJSON *q, const cJSON *tr)
+{
+	kbstate_translate_question(q, tr);
+}
+
 static void add_lang(struct kbstate *kb, const char *l)
 {
 	for (size_t i = 0; i < kb->nr_langs; i++)
@@ -176,6 +202,31 @@ struct kbstate *kbstate_load(const char *path, int nr_handles, struct sbuf *err)
 		}
 	}
 	kb->questions = questions_doc(kb->model);
+	kb->question_texts = store_question_texts(st);
+	if (!kb->question_texts) {
+		sbuf_addf(err, "%s: %s", path, store_errmsg(st));
+		goto fail;
+	}
+	{
+		const cJSON *l;
+
+		cJSON_ArrayForEach(l, kb->question_texts) {
+			cJSON *doc = cJSON_Duplicate(kb->questions, 1), *q;
+
+			cJSON_ArrayForEach(q, cJSON_GetObjectItem(doc, "questions"))
+				translate_question(q, cJSON_GetObjectItemCaseSensitive(l,
+					cJSON_GetStringValue(cJSON_GetObjectItem(q, "id"))));
+			kb->questions_langs = xrealloc(kb->questions_langs,
+				(kb->nr_questions_langs + 1) * sizeof(char *));
+			kb->questions_lang_json = xrealloc(kb->questions_lang_json,
+				(kb->nr_questions_langs + 1) * sizeof(char *));
+			kb->questions_langs[kb->nr_questions_langs] = xstrdup(l->string);
+			kb->questions_lang_json[kb->nr_questions_langs] = cJSON_PrintUnformatted(doc);
+			kb->nr_questions_langs++;
+			add_lang(kb, l->string);
+			cJSON_Delete(doc);
+		}
+	}
 	kb->questions_json = cJSON_PrintUnformatted(kb->questions);
 	kb->questions_len = strlen(kb->questions_json);
 	kb->platforms = cJSON_CreateArray();
@@ -237,6 +288,13 @@ void kbstate_release(struct kbstate *kb)
 	}
 	free(kb->articles);
 	free(kb->translations);
+	cJSON_Delete(kb->question_texts);
+	for (size_t i = 0; i < kb->nr_questions_langs; i++) {
+		free(kb->questions_langs[i]);
+		free(kb->questions_lang_json[i]);
+	}
+	free(kb->questions_langs);
+	free(kb->questions_lang_json);
 	for (size_t i = 0; i < kb->nr_langs; i++)
 		free(kb->langs[i]);
 	free(kb->langs);
@@ -270,6 +328,39 @@ const struct kb_doc *kbstate_article(const struct kbstate *kb, const char *slug)
 
 	return bsearch(&key, kb->articles, (size_t)kb->nr_articles,
 		       sizeof(*kb->articles), cmp_doc);
+}
+
+static const char *questions_lang(const struct kbstate *kb, const char *lang, size_t *at)
+{
+	const char *m = lang ? lang_match(lang, (const char *const *)kb->questions_langs,
+					   kb->nr_questions_langs) : NULL;
+
+	for (size_t i = 0; m && i < kb->nr_questions_langs; i++)
+		if (kb->questions_langs[i] == m) {
+			*at = i;
+			return m;
+		}
+	return NULL;
+}
+
+const cJSON *kbstate_question_text(const struct kbstate *kb, const char *lang,
+				   const char *id)
+{
+	size_t at;
+	const char *m = questions_lang(kb, lang, &at);
+
+	return m ? cJSON_GetObjectItemCaseSensitive(
+			   cJSON_GetObjectItemCaseSensitive(kb->question_texts, m), id) : NULL;
+}
+
+const char *kbstate_questions_json(const struct kbstate *kb, const char *lang,
+				   const char **tag)
+{
+	size_t at;
+	const char *m = questions_lang(kb, lang, &at);
+
+	*tag = m;
+	return m ? kb->questions_lang_json[at] : kb->questions_json;
 }
 
 const struct kb_doc *kbstate_article_lang(const struct kbstate *kb, const char *slug,

@@ -43,6 +43,13 @@ struct kbstate {
 	char *questions_json;    /* GET /api/v1/questions, printed */
 	size_t questions_len;
 	struct cJSON *questions; /* the same, parsed */
+	/* The catalogue's translations (store_question_texts): {LANG: {ID:
+	 * {text, help, options: {VALUE: LABEL}}}}; and GET /api/v1/questions
+	 * in each of those languages, printed, in the same order. */
+	struct cJSON *question_texts;
+	char **questions_lang_json;
+	char **questions_langs;
+	size_t nr_questions_langs;
 	struct cJSON *platforms; /* [{id,name}] */
 	struct memo *diagnoses;  /* rendered diagnose documents by answers */
 	/* private: pools and the reference count */
@@ -63,6 +70,21 @@ void kbstate_release(struct kbstate *kb);
 /* The article document for slug; borrowed (valid while the reference is
  * held), NULL when absent. */
 const struct kb_doc *kbstate_article(const struct kbstate *kb, const char *slug);
+
+/* Puts the catalogue translation's text tr ({text, help, options}; NULL:
+ * nothing) into the question document q (eng_question_json's). */
+void kbstate_translate_question(struct cJSON *q, const struct cJSON *tr);
+
+/* The catalogue's text of question id in lang's best translation
+ * ({text, help, options}), or NULL (the catalogue's own). */
+const struct cJSON *kbstate_question_text(const struct kbstate *kb, const char *lang,
+					  const char *id);
+
+/* GET /api/v1/questions in the translation that serves lang best, else
+ * the catalogue's own; sets *tag to its language (NULL: the catalogue's).
+ * Borrowed. */
+const char *kbstate_questions_json(const struct kbstate *kb, const char *lang,
+				   const char **tag);
 
 /* The document of slug that serves a reader of lang best: its
  * translation into lang (lang.h's lang_match over the source's language

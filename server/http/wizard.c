@@ -581,6 +581,24 @@ static void translate_node(const struct kbstate *kb, const char *lang, const cha
 				cJSON_ReplaceItemInObject(node, "html", cJSON_Duplicate(
 					cJSON_GetObjectItem(it, "html"), 1));
 		}
+		/* A question, or an answer explained ({question, answer,
+		 * text, label}): the catalogue's translation. */
+		if (id && cJSON_GetObjectItem(node, "text") && cJSON_GetObjectItem(node, "options"))
+			kbstate_translate_question(node, kbstate_question_text(kb, lang, id));
+		{
+			const char *qid = cJSON_GetStringValue(cJSON_GetObjectItem(node, "question"));
+			const char *ans = cJSON_GetStringValue(cJSON_GetObjectItem(node, "answer"));
+			const cJSON *tr = qid ? kbstate_question_text(kb, lang, qid) : NULL;
+
+			if (tr && cJSON_GetObjectItem(node, "text") && cJSON_GetObjectItem(tr, "text"))
+				cJSON_ReplaceItemInObject(node, "text", cJSON_Duplicate(
+					cJSON_GetObjectItem(tr, "text"), 1));
+			if (tr && ans && cJSON_GetObjectItem(node, "label") &&
+			    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItem(tr, "options"), ans))
+				cJSON_ReplaceItemInObject(node, "label", cJSON_Duplicate(
+					cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItem(tr, "options"),
+									 ans), 1));
+		}
 		if (id && !strcmp(id, "problem"))
 			cJSON_ArrayForEach(c, cJSON_GetObjectItem(node, "options")) {
 				const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(c, "value"));

@@ -1239,6 +1239,61 @@ cleanup:
 	return ret;
 }
 
+/* One question's text in a language, into into[lang][id]. */
+static cJSON *question_entry(cJSON *into, const char *lang, const char *id)
+{
+	cJSON *l = cJSON_GetObjectItemCaseSensitive(into, lang), *q;
+
+	if (!l)
+		l = cJSON_AddObjectToObject(into, lang);
+	q = cJSON_GetObjectItemCaseSensitive(l, id);
+	if (!q) {
+		q = cJSON_AddObjectToObject(l, id);
+		cJSON_AddObjectToObject(q, "options");
+	}
+	return q;
+}
+
+cJSON *store_question_texts(struct store *st)
+{
+	sqlite3_stmt *s = store_prepare(st, "SELECT lang, question_id, text, help_text "
+					    "FROM question_texts ORDER BY lang, question_id");
+	sqlite3_stmt *o = store_prepare(st, "SELECT lang, question_id, value, label "
+					    "FROM option_labels ORDER BY lang, question_id");
+	cJSON *doc = cJSON_CreateObject();
+	int rc = SQLITE_DONE, rco = SQLITE_DONE;
+
+	if (!s || !o)
+		goto fail;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		cJSON *q = question_entry(doc, (const char *)sqlite3_column_text(s, 0),
+					  (const char *)sqlite3_column_text(s, 1));
+
+		cJSON_AddStringToObject(q, "text", (const char *)sqlite3_column_text(s, 2));
+		cJSON_AddStringToObject(q, "help", (const char *)sqlite3_column_text(s, 3));
+	}
+	while ((rco = sqlite3_step(o)) == SQLITE_ROW) {
+		cJSON *q = question_entry(doc, (const char *)sqlite3_column_text(o, 0),
+					  (const char *)sqlite3_column_text(o, 1));
+
+		cJSON_AddStringToObject(cJSON_GetObjectItem(q, "options"),
+					(const char *)sqlite3_column_text(o, 2),
+					(const char *)sqlite3_column_text(o, 3));
+	}
+	if (rc != SQLITE_DONE || rco != SQLITE_DONE) {
+		store_db_fail(st);
+		goto fail;
+	}
+	sqlite3_finalize(s);
+	sqlite3_finalize(o);
+	return doc;
+fail:
+	sqlite3_finalize(s);
+	sqlite3_finalize(o);
+	cJSON_Delete(doc);
+	return NULL;
+}
+
 cJSON *store_article_slugs(struct store *st)
 {
 	cJSON *arr = cJSON_CreateArray();

@@ -72,6 +72,11 @@ enum store_search_result store_search(struct store *st,
 				      const struct store_search_opts *opts,
 				      struct cJSON **out);
 
+/* The catalogue's translations: {LANG: {QUESTION_ID: {"text", "help",
+ * "options": {VALUE: LABEL}}}} (caller frees), or NULL on a database
+ * error. */
+struct cJSON *store_question_texts(struct store *st);
+
 /* Returns a JSON array of every article slug, in id order, translations
  * aside (caller frees), or NULL on a database error. */
 struct cJSON *store_article_slugs(struct store *st);

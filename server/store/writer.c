@@ -33,10 +33,16 @@ enum {
 	ST_SOLUTION,
 	ST_CSOL,
 	ST_LEARNED,
+	ST_QTEXT,
+	ST_OLABEL,
 	ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
+	[ST_QTEXT] = "INSERT OR REPLACE INTO question_texts(question_id, lang, text, "
+		     "help_html, help_text) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_OLABEL] = "INSERT OR REPLACE INTO option_labels(question_id, value, lang, "
+		      "label) VALUES (?1, ?2, ?3, ?4)",
 	[ST_META] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)",
 	[ST_PLATFORM] = "INSERT INTO platforms(id, name, position) VALUES (?1, ?2, ?3)",
 	[ST_QUESTION] = "INSERT INTO questions(id, position, text, help_html, "
@@ -388,6 +394,30 @@ int writer_add_question(struct writer *w, const struct kb_question *q,
 	s = w->st[ST_QCOND];
 	bind_text(s, 1, q->id);
 	return add_conds(w, s, 1, &q->applies);
+}
+
+int writer_add_question_text(struct writer *w, const char *lang,
+			     const struct kb_question *q)
+{
+	sqlite3_stmt *s = w->st[ST_QTEXT];
+
+	bind_text(s, 1, q->id);
+	bind_text(s, 2, lang);
+	bind_text(s, 3, q->text);
+	bind_text(s, 4, q->help_html ? q->help_html : "");
+	bind_text(s, 5, q->help_text ? q->help_text : "");
+	if (run(w, s))
+		return -1;
+	s = w->st[ST_OLABEL];
+	for (size_t i = 0; i < q->nr_options; i++) {
+		bind_text(s, 1, q->id);
+		bind_text(s, 2, q->options[i].value);
+		bind_text(s, 3, lang);
+		bind_text(s, 4, q->options[i].label);
+		if (run(w, s))
+			return -1;
+	}
+	return 0;
 }
 
 static const char *kind_name(enum kb_section_kind k)

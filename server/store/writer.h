@@ -22,6 +22,10 @@ int writer_add_platform(struct writer *w, const char *id, const char *name,
 int writer_add_question(struct writer *w, const struct kb_question *q,
 			int position);
 int writer_add_article(struct writer *w, const struct kb_article *a);
+/* A question of a translation of the catalogue, in lang; the question
+ * must have been added. */
+int writer_add_question_text(struct writer *w, const char *lang,
+			     const struct kb_question *q);
 int writer_set_meta(struct writer *w, const char *key, const char *value);
 /* A value learned from outcomes; its article must have been added. */
 int writer_add_learned(struct writer *w, const struct kb_learned *l);
