@@ -100,7 +100,7 @@ static int parse_count(const char *s, size_t max, size_t *out)
 static int run_query(struct store *st, const struct query *q,
 		     const char *code, double *ms, int *total)
 {
-	struct store_search_opts so = { q->text ? q->text : code, q->platform, 0 };
+	struct store_search_opts so = { q->text ? q->text : code, q->platform, 0, NULL };
 	cJSON *doc = NULL;
 	enum store_search_result r;
 	double t0 = bench_now();

@@ -302,7 +302,7 @@ static sqlite3_int64 article_id(const char *slug)
 /* Compares store_search(q) with FTS5's answer; returns hits checked. */
 static int check_query(const char *q, const char *platform)
 {
-	struct store_search_opts o = { q, platform, 100 };
+	struct store_search_opts o = { q, platform, 100, NULL };
 	struct sbuf match = SBUF_INIT, snip = SBUF_INIT;
 	struct truth *truth = NULL;
 	cJSON *doc = NULL;

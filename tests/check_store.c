@@ -102,7 +102,7 @@ END_TEST
 
 static cJSON *search(const char *q, const char *platform)
 {
-	struct store_search_opts so = { q, platform, 10 };
+	struct store_search_opts so = { q, platform, 10, NULL };
 	cJSON *doc = NULL;
 
 	ck_assert_int_eq(store_search(st, &so, &doc), STORE_SEARCH_OK);
@@ -223,7 +223,7 @@ static const char *const hostile[] = {
 
 START_TEST(test_search_hostile)
 {
-	struct store_search_opts so = { hostile[_i], NULL, 10 };
+	struct store_search_opts so = { hostile[_i], NULL, 10, NULL };
 	cJSON *doc = NULL;
 	enum store_search_result r = store_search(st, &so, &doc);
 
@@ -242,7 +242,7 @@ END_TEST
 
 START_TEST(test_search_bad_queries)
 {
-	struct store_search_opts so = { "", NULL, 10 };
+	struct store_search_opts so = { "", NULL, 10, NULL };
 	struct sbuf big = SBUF_INIT;
 	cJSON *doc = NULL;
 

@@ -63,7 +63,7 @@ int cmd_search(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct store_search_opts so = { NULL, NULL, 10 };
+	struct store_search_opts so = { NULL, NULL, 10, NULL };
 	const char *db = cmd_default_db();
 	struct sbuf q = SBUF_INIT;
 	struct store *st = NULL;

@@ -249,7 +249,7 @@ void api_questions(struct http_request *req, struct http_reply *rep, const char 
 cJSON *api_search_doc(struct http_request *req, int *status, const char **code,
 		      struct sbuf *err)
 {
-	struct store_search_opts so = { http_arg(req, "q"), http_arg(req, "platform"), 10 };
+	struct store_search_opts so = { http_arg(req, "q"), http_arg(req, "platform"), 10, page_reader_lang(req) };
 	struct store *st;
 	cJSON *doc = NULL;
 	long limit;

@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
 
+#include "../base/lang.h"
 #include "../base/sbuf.h"
 #include "../base/text.h"
 #include "../base/xalloc.h"
@@ -729,8 +730,8 @@ static sqlite3_stmt *hit_stmt(struct store *st, int idx)
 	if (st->hit[idx])
 		return st->hit[idx];
 	sbuf_addf(&sql,
-		  "SELECT a.slug, a.title, s.anchor, s.heading, "
-		  "snippet(%s, 2, char(2), char(3), '…', 24) "
+		  "SELECT coalesce(a.translation_of, a.slug), a.title, s.anchor, s.heading, "
+		  "snippet(%s, 2, char(2), char(3), '…', 24), a.lang "
 		  "FROM %s AS x JOIN sections AS s ON s.id = x.rowid "
 		  "JOIN articles AS a ON a.id = s.article_id "
 		  "WHERE %s MATCH ?1 AND x.rowid = ?2",
@@ -907,8 +908,8 @@ static sqlite3_stmt *hit_text_stmt(struct store *st, int idx)
 
 	if (st->hit_text[idx])
 		return st->hit_text[idx];
-	sbuf_addf(&sql, "SELECT a.slug, a.title, s.anchor, s.heading, "
-		  "(SELECT body FROM %s WHERE rowid = s.id) "
+	sbuf_addf(&sql, "SELECT coalesce(a.translation_of, a.slug), a.title, s.anchor, "
+		  "s.heading, (SELECT body FROM %s WHERE rowid = s.id), a.lang "
 		  "FROM sections AS s JOIN articles AS a "
 		  "ON a.id = s.article_id WHERE s.id = ?1", idx_table[idx]);
 	if (sqlite3_prepare_v3(st->db, sql.buf, -1, SQLITE_PREPARE_PERSISTENT,
@@ -1065,6 +1066,7 @@ static cJSON *hit_json(struct store *st, enum hit_kind kind, int idx,
 		cJSON_AddStringToObject(o, "snippet", snip.buf);
 		cJSON_AddNumberToObject(o, "score",
 					(double)(long long)(h->score * 1000 + 0.5) / 1000);
+		add_col(o, "lang", s, 5);
 	} else {
 		store_db_fail(st);
 	}
@@ -1155,6 +1157,36 @@ cleanup:
 	return ret;
 }
 
+/* The hits in the reader's language first (the others in their order),
+ * then one hit an article: of an article found in several languages, the
+ * first left, so the reader's. */
+static void prefer_language(cJSON *hits, const char *lang)
+{
+	cJSON *mine = cJSON_CreateArray(), *rest = cJSON_CreateArray(), *h;
+
+	while ((h = cJSON_DetachItemFromArray(hits, 0))) {
+		const char *l = cJSON_GetStringValue(cJSON_GetObjectItem(h, "lang"));
+
+		cJSON_AddItemToArray(lang && l && lang_eq(l, lang) ? mine : rest, h);
+	}
+	while ((h = cJSON_DetachItemFromArray(rest, 0)))
+		cJSON_AddItemToArray(mine, h);
+	while ((h = cJSON_DetachItemFromArray(mine, 0))) {
+		const char *slug = cJSON_GetStringValue(cJSON_GetObjectItem(h, "slug"));
+		const cJSON *o;
+		int seen = 0;
+
+		cJSON_ArrayForEach(o, hits)
+			seen |= slug && !strcmp(slug, cJSON_GetStringValue(cJSON_GetObjectItem(o, "slug")));
+		if (seen)
+			cJSON_Delete(h);
+		else
+			cJSON_AddItemToArray(hits, h);
+	}
+	cJSON_Delete(mine);
+	cJSON_Delete(rest);
+}
+
 enum store_search_result store_search(struct store *st,
 				      const struct store_search_opts *opts,
 				      struct cJSON **out)
@@ -1229,6 +1261,7 @@ enum store_search_result store_search(struct store *st,
 			goto cleanup;
 		cJSON_AddItemToArray(arr, h);
 	}
+	prefer_language(arr, opts->lang);
 	*out = doc;
 	doc = NULL;
 	ret = STORE_SEARCH_OK;

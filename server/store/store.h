@@ -56,6 +56,9 @@ struct store_search_opts {
 	const char *query;
 	const char *platform; /* NULL: any */
 	int limit;            /* 1..100; 0 = 10 */
+	/* The reader's language (NULL: none): hits in it first, and of an
+	 * article found in several languages, the one in it. */
+	const char *lang;
 };
 
 enum store_search_result {
@@ -66,7 +69,8 @@ enum store_search_result {
 
 /* Full-text search: one hit per article, best section first. On OK sets
  * *out to {"query","total","hits":[{slug,title,section,heading,snippet,
- * score}]} (caller frees). Snippets are HTML-escaped text with <mark>
+ * score,lang}]} (caller frees); a hit in a translation names its source's
+ * slug and the translation's language. Snippets are HTML-escaped text with <mark>
  * around matched terms. */
 enum store_search_result store_search(struct store *st,
 				      const struct store_search_opts *opts,

@@ -96,6 +96,16 @@ test('an ETag per language; If-None-Match of one language does not match another
   assert.equal(other.status, 200);
 });
 
+test('search: a Chinese query finds the Chinese text; an English one, on a Chinese interface, the English', async () => {
+  const zh = await (await fetch(`${base}/api/v1/search?q=${encodeURIComponent('音箱')}&lang=zh-CN`)).json();
+  assert.deepEqual(zh.hits.map((h) => [h.slug, h.lang]), [['speaker-silent', 'zh-CN']]);
+  const en = await (await fetch(`${base}/api/v1/search?q=speaker`, { headers: { 'Accept-Language': 'zh-CN' } })).json();
+  assert.deepEqual(en.hits.map((h) => [h.slug, h.lang]), [['speaker-silent', 'en']]);
+  // Found in both languages ("Android" is in both): one hit, the reader's.
+  const both = await (await fetch(`${base}/api/v1/search?q=android&lang=zh-CN`)).json();
+  assert.deepEqual(both.hits.map((h) => [h.slug, h.lang]), [['speaker-silent', 'zh-CN']]);
+});
+
 test('the interface\'s words for the widget, from any site', async () => {
   const r = await fetch(`${base}/api/v1/messages`, { headers: { 'Accept-Language': 'zh-TW, en;q=0.5', Origin: 'https://help.example.com' } });
   assert.equal(r.status, 200);

@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct store *st = kbstate_store_take(kb);
 	char *text = malloc(size + 1);
 	const char *platform = NULL;
-	struct store_search_opts o = { text, NULL, 0 };
+	struct store_search_opts o = { text, NULL, 0, NULL };
 	cJSON *doc = NULL;
 	enum store_search_result r;
 
