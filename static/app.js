@@ -5,6 +5,40 @@
 (function () {
   'use strict';
 
+  /* The interface's words in the page's language: the catalogue the
+   * server put in the page (templates/head.html, i18n/LANG.json). */
+  var T = {};
+  try { T = JSON.parse(document.getElementById('clew-t').textContent); } catch (e) {}
+
+  /* The text of key (for plural forms, its "other"); the key itself
+   * when the catalogue lacks it. Each {name} in it is replaced by
+   * vars[name]: translations put the words around a value in their own
+   * order. */
+  function t(key, vars) {
+    var v = T[key];
+    if (v && typeof v === 'object') v = v.other;
+    if (typeof v !== 'string') v = key;
+    return vars ? fill(v, vars) : v;
+  }
+
+  function fill(s, vars) {
+    return s.replace(/\{([a-z_]+)\}/g, function (m, k) {
+      return Object.prototype.hasOwnProperty.call(vars, k) ? String(vars[k]) : m;
+    });
+  }
+
+  /* The form of plural entry key for the count n in the page's language
+   * (CLDR's categories, as the server's i18n_plural), "other" when the
+   * entry lacks that one, with each %d replaced by n. */
+  function tn(key, n, vars) {
+    var v = T[key], form = 'other';
+    if (!v || typeof v !== 'object') return t(key, vars).replace(/%d/g, String(n));
+    try { form = new Intl.PluralRules(document.documentElement.lang || 'en').select(n); } catch (e) {}
+    var s = typeof v[form] === 'string' ? v[form] : typeof v.other === 'string' ? v.other : key;
+    s = s.replace(/%d/g, String(n));
+    return vars ? fill(s, vars) : s;
+  }
+
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -101,7 +135,7 @@
       var area = s.querySelector('.outcome textarea.summary'), status = s.querySelector('.copy-status');
       copy.closest('.copy-actions').hidden = false;
       copy.addEventListener('click', function () {
-        var done = function () { status.textContent = 'Copied.'; };
+        var done = function () { status.textContent = t('wizard_copied'); };
         area.select();
         if (navigator.clipboard && navigator.clipboard.writeText) {
           navigator.clipboard.writeText(area.value).then(done, function () {
@@ -203,13 +237,13 @@
     var top = s.querySelector('ol.causes > li.cause.first'), msg = '';
     if (top) {
       var pct = top.querySelector('.bar-fill');
-      msg = 'Most likely: ' + top.querySelector('h3').textContent + ', ' +
-        (pct ? pct.getAttribute('data-pct') : '0') + '%.';
+      msg = t('wizard_live_most_likely', { cause: top.querySelector('h3').textContent,
+        percent: pct ? pct.getAttribute('data-pct') : '0' });
     }
     var lg = s.querySelector('form.question legend'), step = s.querySelector('form.try h2');
     var end = s.querySelector('.outcome h2');
-    if (lg) msg += ' Next question: ' + lg.textContent;
-    else if (step) msg += ' Try this: ' + step.textContent;
+    if (lg) msg += ' ' + t('wizard_live_next_question', { question: lg.textContent });
+    else if (step) msg += ' ' + t('wizard_live_try_this', { step: step.textContent });
     else if (end) msg = end.textContent + ' ' + msg;
     this.live.textContent = msg.trim();
   };
@@ -327,8 +361,8 @@
     if (q !== this.recorded) {
       this.settle = setTimeout(function () { self.recorded = q; recordSearch(q, doc.total || 0); }, 1500);
     }
-    this.count.textContent = hits.length ? doc.total + ' article(s) match.' :
-      'Nothing matches “' + q + '”.';
+    this.count.textContent = hits.length ? tn('search_count', doc.total || 0) :
+      t('search_no_match', { q: q });
     hits.forEach(function (h, i) {
       var li = el('li'), hd = el(tag), a = el('a', null, h.title);
       a.href = hitUrl(q, h, i + 1);
@@ -423,7 +457,7 @@
       this.post({ type: 'clew:result', result: {
         problem: doc.problem || null,
         answers: answers,
-        tried: (doc.tried || []).map(function (t) { return { step: t.step, title: t.title, result: t.result }; }),
+        tried: (doc.tried || []).map(function (s) { return { step: s.step, title: s.title, result: s.result }; }),
         causes: (doc.causes || []).map(function (c) {
           return {
             id: c.id, title: c.title, probability: c.probability, article: c.article,

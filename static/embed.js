@@ -51,6 +51,51 @@
   var tried = [];
   var lang = data.lang || document.documentElement.lang || '';
 
+  /* The widget's words come from the server's message catalogue in the
+   * reader's language (GET /api/v1/messages, i18n/LANG.json). Until it
+   * arrives, or if it cannot be had, these English words stand in: the
+   * last resort, the same as i18n/en.json's widget_* keys (keep them so). */
+  var EN_FALLBACK = {
+    widget_close: 'Close',
+    widget_launcher: 'Help',
+    widget_title: 'Troubleshooter'
+  };
+  var words = {};
+
+  function word(key) {
+    return typeof words[key] === 'string' ? words[key] : EN_FALLBACK[key];
+  }
+
+  /* The label and the title: the host page's data-label and data-title
+   * win over the catalogue. */
+  function label() { return data.label || word('widget_launcher'); }
+  function title() { return data.title || word('widget_title'); }
+
+  /* Puts the words in place on what build() and load() made so far. */
+  function relabel() {
+    if (launcher) launcher.textContent = label();
+    if (panel) {
+      panel.setAttribute('aria-label', title());
+      panel.querySelector('.bar h2').textContent = title();
+      panel.querySelector('.close').setAttribute('aria-label', word('widget_close'));
+    }
+    if (frame) frame.title = title();
+  }
+
+  function fetchWords() {
+    /* Without a language, the server answers in the one the reader's
+     * browser asks for (Accept-Language), as the panel's pages do. */
+    var url = server + '/api/v1/messages?lang=' + encodeURIComponent(lang);
+    fetch(url, { mode: 'cors', credentials: 'omit' })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (doc) {
+        if (!doc || !doc.messages || typeof doc.messages !== 'object') return;
+        words = doc.messages;
+        relabel();
+      })
+      .catch(function () { /* the English words stay */ });
+  }
+
   function panelUrl() {
     var p = new URLSearchParams();
     p.set('embed', here);
@@ -110,7 +155,7 @@
     launcher = document.createElement('button');
     launcher.type = 'button';
     launcher.className = 'launcher';
-    launcher.textContent = data.label || 'Help';
+    launcher.textContent = label();
     launcher.setAttribute('aria-expanded', 'false');
     launcher.setAttribute('aria-controls', 'clew-panel');
     launcher.addEventListener('click', function () { api.toggle(); });
@@ -120,16 +165,16 @@
     panel.id = 'clew-panel';
     panel.hidden = true;
     panel.setAttribute('role', 'dialog');
-    panel.setAttribute('aria-label', data.title || 'Troubleshooter');
+    panel.setAttribute('aria-label', title());
     var bar = document.createElement('div');
     bar.className = 'bar';
     var h = document.createElement('h2');
-    h.textContent = data.title || 'Troubleshooter';
+    h.textContent = title();
     var close = document.createElement('button');
     close.type = 'button';
     close.className = 'close';
     close.textContent = '\u00d7';
-    close.setAttribute('aria-label', 'Close');
+    close.setAttribute('aria-label', word('widget_close'));
     close.addEventListener('click', function () { api.close(); });
     bar.append(h, close);
     panel.appendChild(bar);
@@ -146,7 +191,7 @@
     ready = false;
     if (!frame) {
       frame = document.createElement('iframe');
-      frame.title = data.title || 'Troubleshooter';
+      frame.title = title();
       /* "Copy the summary" in the panel: a frame from another origin may
        * write to the clipboard only when its parent says so. */
       frame.setAttribute('allow', 'clipboard-write');
@@ -222,6 +267,7 @@
   /* Is this origin allowed? The server's CORS answer tells, before any
    * button shows: a refused page gets a message, not a dead button. */
   function start() {
+    fetchWords();
     fetch(server + '/healthz', { mode: 'cors', credentials: 'omit' })
       .then(function (r) {
         if (!r.ok) throw new Error('HTTP ' + r.status);

@@ -102,20 +102,24 @@ static int method_allowed(const struct route *r, const char *method)
 	return 0;
 }
 
-static void add_cors(const struct http_request *req, struct http_reply *rep)
-{
-	if (!req->origin || !app_origin_allowed(req->app, req->origin))
-		return;
-	http_reply_header(rep, "Access-Control-Allow-Origin", req->origin);
-	http_reply_header(rep, "Vary", "Origin");
-}
-
 static const char *header_value(const struct http_reply *rep, const char *name)
 {
 	for (size_t i = 0; i < rep->nr_headers; i++)
 		if (!strcmp(rep->headers[i].name, name))
 			return rep->headers[i].value;
 	return NULL;
+}
+
+static void add_cors(const struct http_request *req, struct http_reply *rep)
+{
+	if (!req->origin || !app_origin_allowed(req->app, req->origin))
+		return;
+	/* A route open to every origin says so itself (GET /api/v1/messages:
+	 * "*"): a second value would make the browser refuse the reply. */
+	if (header_value(rep, "Access-Control-Allow-Origin"))
+		return;
+	http_reply_header(rep, "Access-Control-Allow-Origin", req->origin);
+	http_reply_header(rep, "Vary", "Origin");
 }
 
 /* True when an If-None-Match list names etag (or is "*"). */

@@ -621,6 +621,29 @@ test('search as you type on / and /search; Enter still submits', async () => {
   await page.done();
 });
 
+test('in another language, what app.js says is in it too (i18n/LANG.json)', async () => {
+  const page = await openPage();
+  const count = () => page.locator('.hit-count').textContent();
+  await page.goto(base + '/?lang=fr');
+  await page.locator('#q').pressSequentially('headset', { delay: 30 });
+  await page.locator('ol.live-hits li h3 a').first().waitFor();
+  // A plural form chosen for the count (French: "1 article", "2 articles").
+  assert.match(await count(), /^(1 article trouvé|([2-9]|\d\d+) articles trouvés)\.$/);
+  await page.locator('#q').fill('');
+  await page.locator('#q').pressSequentially('zzqqxx', { delay: 30 });
+  await page.waitForFunction(() => /zzqqxx/.test(document.querySelector('.hit-count').textContent));
+  assert.equal(await count(), 'Aucun résultat pour «\u00a0zzqqxx\u00a0».');
+
+  // The wizard's announcements, in Chinese word order.
+  await page.goto(`${base}/wizard?problem=${PROBLEM}&lang=zh-CN`);
+  await legend(page).waitFor();
+  await page.locator('form.question input[type=radio]').last().check();
+  const now = await moveOn(page, () => page.locator('form.question button[type=submit]').click());
+  assert.match(await live(page).textContent(), now.startsWith('question: ') ?
+    /^最可能的原因：.+，\d+%。 下一个问题：.+/ : /^最可能的原因：.+，\d+%。 试试这个：.+/);
+  await page.done();
+});
+
 test('no console errors or failed requests on the pages; screenshots', async () => {
   const page = await openPage();
   const android = ANDROID_STEP;

@@ -335,6 +335,43 @@ test('the panel follows the host page language, when the KB has it', async () =>
   await page.done();
 });
 
+// The widget's own words, in its shadow root.
+const widgetWords = (page) => page.evaluate(() => {
+  const r = document.querySelector('clew-widget').shadowRoot, f = r.querySelector('iframe');
+  return {
+    launcher: r.querySelector('.launcher').textContent,
+    title: r.querySelector('.bar h2').textContent,
+    label: r.querySelector('.panel').getAttribute('aria-label'),
+    close: r.querySelector('.close').getAttribute('aria-label'),
+    frame: f ? f.title : null,
+  };
+});
+
+test('the widget speaks the host page language: its words from the server, data-label and data-title first', async () => {
+  const page = await openPage();
+  await page.goto(allowed.origin + '/?lang=fr&attrs=' + encodeURIComponent('data-open'));
+  await panelFrame(page).locator('section.wizard').waitFor();
+  await page.waitForFunction(() =>
+    document.querySelector('clew-widget').shadowRoot.querySelector('.launcher').textContent === 'Aide');
+  assert.deepEqual(await widgetWords(page), { launcher: 'Aide', title: 'Assistant de dépannage',
+    label: 'Assistant de dépannage', close: 'Fermer', frame: 'Assistant de dépannage' });
+  // The panel's pages are in it too (the interface has it, the KB not).
+  assert.equal(await innerFrame(page).evaluate(() => document.documentElement.lang), 'fr');
+  await page.done();
+
+  // data-lang over the page's own; the host's label and title over both.
+  const other = await openPage();
+  await other.goto(allowed.origin + '/?lang=fr&attrs=' + encodeURIComponent(
+    'data-lang="zh-CN" data-label="Need a hand?" data-title="Acme help"'));
+  await other.waitForFunction(() => {
+    const w = document.querySelector('clew-widget');
+    return w && w.shadowRoot.querySelector('.close').getAttribute('aria-label') === '关闭';
+  });
+  assert.deepEqual(await widgetWords(other), { launcher: 'Need a hand?', title: 'Acme help',
+    label: 'Acme help', close: '关闭', frame: null });
+  await other.done();
+});
+
 test('a page on an origin that is not allowed gets a console message, no widget', async () => {
   const page = await openPage();
   const said = page.waitForEvent('console', {

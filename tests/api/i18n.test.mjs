@@ -1,0 +1,125 @@
+// i18n.test.mjs: the message catalogues (i18n/LANG.json) against what
+// reads them: every key the templates ({{t.KEY}}), static/app.js (t, tn)
+// and static/embed.js (word) use is in en.json, and every key of en.json
+// is used; each other catalogue has the keys of en.json, with the same
+// placeholders and forms; embed.js's EN_FALLBACK is en.json's widget
+// words; the files are sorted by key, 2-space indented. And the server
+// gives them out: GET /api/v1/messages, and the pages in each language.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileKb, startServer, stopServer } from '../lib/serve.mjs';
+
+const read = (p) => readFileSync(p, 'utf8');
+const LANGS = readdirSync('i18n').filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+const cat = Object.fromEntries(LANGS.map((l) => [l, JSON.parse(read(`i18n/${l}.json`))]));
+const en = cat.en;
+const CLDR = ['zero', 'one', 'two', 'few', 'many', 'other'];
+
+// The keys each reader uses.
+function used() {
+  const keys = new Map();
+  const add = (k, where) => keys.set(k, (keys.get(k) || []).concat(where));
+  for (const f of readdirSync('templates').filter((f) => f.endsWith('.html')))
+    for (const m of read(`templates/${f}`).matchAll(/\{\{\{?\s*&?\s*t\.([A-Za-z0-9_]+)/g)) add(m[1], f);
+  for (const m of read('static/app.js').matchAll(/\btn?\('([A-Za-z0-9_]+)'/g)) add(m[1], 'app.js');
+  const embed = read('static/embed.js');
+  for (const m of embed.matchAll(/\bword\('([A-Za-z0-9_]+)'/g)) add(m[1], 'embed.js');
+  return { keys, embed };
+}
+
+// The {name} placeholders and %d of a text, sorted.
+const holes = (s) => [...s.matchAll(/\{[a-z_]+\}|%d/g)].map((m) => m[0]).sort();
+
+test('every key read is in en.json, and every key of en.json is read', () => {
+  const { keys } = used();
+  for (const [k, where] of keys) assert.ok(k in en, `${k} (${where.join(', ')}) is not in i18n/en.json`);
+  for (const k of Object.keys(en)) assert.ok(keys.has(k), `${k} of i18n/en.json is read nowhere`);
+});
+
+test('embed.js falls back on the English of en.json, and on nothing else', () => {
+  const { embed } = used();
+  const m = /var EN_FALLBACK = (\{[^}]*\});/.exec(embed);
+  assert.ok(m, 'EN_FALLBACK is in static/embed.js');
+  const fallback = Function(`return ${m[1]};`)();
+  const widget = Object.fromEntries(Object.entries(en).filter(([k]) => k.startsWith('widget_')));
+  assert.deepEqual(fallback, widget);
+  // No other English word is compiled in (the console messages aside).
+  const rest = embed.replace(m[0], '').replace(/\/\*[\s\S]*?\*\//g, '').replace(/warn\([\s\S]*?\);/g, '');
+  for (const w of Object.values(widget)) assert.doesNotMatch(rest, new RegExp(`'${w}'`), `'${w}' in embed.js`);
+});
+
+for (const lang of LANGS) {
+  test(`i18n/${lang}.json: the keys, forms and placeholders of en.json; sorted, 2-space indented`, () => {
+    const c = cat[lang];
+    const text = read(`i18n/${lang}.json`);
+    const sorted = Object.fromEntries(Object.keys(c).sort().map((k) => [k, c[k]]));
+    assert.equal(text, JSON.stringify(sorted, null, 2) + '\n', 'sorted by key, 2-space indented, one final newline');
+    for (const k of Object.keys(c)) assert.ok(k in en, `${k} is not in en.json`);
+    // The shipped catalogues are complete (a new one may start partial:
+    // the server fills it in from English, key by key).
+    for (const k of Object.keys(en)) assert.ok(k in c, `${k} is missing`);
+    for (const [k, v] of Object.entries(c)) {
+      const e = en[k];
+      if (typeof e === 'string') {
+        assert.equal(typeof v, 'string', `${k}: a text, as in English`);
+        assert.deepEqual(holes(v), holes(e), `${k}: the placeholders of the English`);
+      } else {
+        assert.equal(typeof v, 'object', `${k}: plural forms, as in English`);
+        assert.ok(typeof v.other === 'string', `${k}: an "other" form`);
+        for (const [form, s] of Object.entries(v)) {
+          assert.ok(CLDR.includes(form), `${k}: ${form} is no CLDR plural category`);
+          assert.deepEqual(holes(s), holes(e.other), `${k}.${form}: the placeholders of the English`);
+        }
+      }
+      // An _html text is HTML: & and < only as in the English (entities
+      // and its own tags); the other texts are escaped when shown.
+      if (k.endsWith('_html')) {
+        const tags = (s) => [...s.matchAll(/<\/?([a-z]+)/g)].map((m) => m[1]).sort();
+        assert.deepEqual(tags(v), tags(e), `${k}: the tags of the English`);
+        assert.doesNotMatch(v.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, ''), /&/, `${k}: a bare &`);
+        assert.doesNotMatch(v.replace(/<[^>]*>/g, ""), /"/, `${k}: a bare " (the text may stand in an attribute)`);
+      }
+    }
+  });
+}
+
+let dir, server;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'clew-i18n-'));
+  compileKb(join(dir, 'kb.sqlite'), 'kb');
+  server = await startServer(join(dir, 'kb.sqlite'), ['--events', 'off']);
+});
+
+after(async () => {
+  await stopServer(server);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('GET /api/v1/messages gives each catalogue, to any origin', async () => {
+  for (const lang of LANGS) {
+    const res = await fetch(`${server.base}/api/v1/messages?lang=${lang}`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+    const doc = await res.json();
+    assert.equal(doc.lang, lang);
+    assert.deepEqual(doc.messages, { ...en, ...cat[lang] });
+  }
+});
+
+test('a page in each language says its words, and carries them for app.js', async () => {
+  for (const lang of LANGS) {
+    const html = await (await fetch(`${server.base}/?lang=${lang}`)).text();
+    assert.match(html, new RegExp(`<html lang="${lang}"`));
+    const m = /<script type="application\/json" id="clew-t">([^<]*)<\/script>/.exec(html);
+    assert.ok(m, 'the catalogue is in the page');
+    assert.deepEqual(JSON.parse(m[1]), { ...en, ...cat[lang] });
+    const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+    assert.ok(html.includes(`<button type="submit">${esc(cat[lang].search_button)}</button>`));
+    assert.ok(html.includes(`<h1>${cat[lang].index_heading_html}</h1>`));
+  }
+});
