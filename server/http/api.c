@@ -207,9 +207,12 @@ void api_articles(struct http_request *req, struct http_reply *rep, const char *
 
 void api_article(struct http_request *req, struct http_reply *rep, const char *slug)
 {
-	const struct kb_doc *d = kbstate_article_lang(req->kb, slug, page_reader_lang(req));
+	struct kb_want want;
+	const struct kb_doc *d;
 	const char *lang;
 
+	page_want(req, &want);
+	d = kbstate_article_lang(req->kb, slug, &want);
 	rep->route = "/api/v1/articles/{slug}";
 	if (!d) {
 		api_error(rep, 404, "not_found", "no article with slug '%s'", slug);
@@ -228,8 +231,11 @@ void api_article(struct http_request *req, struct http_reply *rep, const char *s
 void api_questions(struct http_request *req, struct http_reply *rep, const char *param)
 {
 	(void)param;
-	const char *tag, *json = kbstate_questions_json(req->kb, page_reader_lang(req), &tag);
+	struct kb_want want;
+	const char *tag, *json;
 
+	page_want(req, &want);
+	json = kbstate_questions_json(req->kb, &want, &tag);
 	rep->route = "/api/v1/questions";
 	rep->fixed_body = json;
 	rep->fixed_len = strlen(json);

@@ -330,11 +330,16 @@ const struct kb_doc *kbstate_article(const struct kbstate *kb, const char *slug)
 		       sizeof(*kb->articles), cmp_doc);
 }
 
-static const char *questions_lang(const struct kbstate *kb, const char *lang, size_t *at)
+static const char *questions_lang(const struct kbstate *kb, const struct kb_want *want,
+				  size_t *at)
 {
-	const char *m = lang ? lang_match(lang, (const char *const *)kb->questions_langs,
-					   kb->nr_questions_langs) : NULL;
+	const char *avail[33], *m;
+	size_t n = 0;
 
+	avail[n++] = "en"; /* the catalogue's own */
+	for (size_t i = 0; i < kb->nr_questions_langs && n < 33; i++)
+		avail[n++] = kb->questions_langs[i];
+	m = want ? lang_choose(want->explicit, want->accept, avail, n, NULL) : NULL;
 	for (size_t i = 0; m && i < kb->nr_questions_langs; i++)
 		if (kb->questions_langs[i] == m) {
 			*at = i;
@@ -343,35 +348,35 @@ static const char *questions_lang(const struct kbstate *kb, const char *lang, si
 	return NULL;
 }
 
-const cJSON *kbstate_question_text(const struct kbstate *kb, const char *lang,
+const cJSON *kbstate_question_text(const struct kbstate *kb, const struct kb_want *want,
 				   const char *id)
 {
 	size_t at;
-	const char *m = questions_lang(kb, lang, &at);
+	const char *m = questions_lang(kb, want, &at);
 
 	return m ? cJSON_GetObjectItemCaseSensitive(
 			   cJSON_GetObjectItemCaseSensitive(kb->question_texts, m), id) : NULL;
 }
 
-const char *kbstate_questions_json(const struct kbstate *kb, const char *lang,
+const char *kbstate_questions_json(const struct kbstate *kb, const struct kb_want *want,
 				   const char **tag)
 {
 	size_t at;
-	const char *m = questions_lang(kb, lang, &at);
+	const char *m = questions_lang(kb, want, &at);
 
 	*tag = m;
 	return m ? kb->questions_lang_json[at] : kb->questions_json;
 }
 
 const struct kb_doc *kbstate_article_lang(const struct kbstate *kb, const char *slug,
-					  const char *lang)
+					  const struct kb_want *want)
 {
 	const struct kb_doc *src = kbstate_article(kb, slug);
 	const char *avail[32], *src_lang, *m;
 	const struct kb_doc *docs[32];
 	size_t n = 0;
 
-	if (!src || !lang)
+	if (!src || !want)
 		return src;
 	src_lang = cJSON_GetStringValue(cJSON_GetObjectItem(src->doc, "lang"));
 	avail[n] = src_lang && *src_lang ? src_lang : "en";
@@ -382,7 +387,7 @@ const struct kb_doc *kbstate_article_lang(const struct kbstate *kb, const char *
 			avail[n] = kb->translations[i].lang;
 			docs[n++] = &kb->translations[i];
 		}
-	m = lang_match(lang, avail, n);
+	m = lang_choose(want->explicit, want->accept, avail, n, NULL);
 	for (size_t i = 0; m && i < n; i++)
 		if (avail[i] == m)
 			return docs[i];

@@ -71,27 +71,38 @@ void kbstate_release(struct kbstate *kb);
  * held), NULL when absent. */
 const struct kb_doc *kbstate_article(const struct kbstate *kb, const char *slug);
 
+/* The languages a reader asks for: an explicit choice (?lang=) and the
+ * Accept-Language header; either may be NULL. Content (an article, the
+ * catalogue) is chosen among its own languages with these (lang.h's
+ * lang_choose), apart from the interface's language: a reader of
+ * "fr, de;q=0.8" gets a French interface and the German article. */
+struct kb_want {
+	const char *explicit;
+	const char *accept;
+};
+
 /* Puts the catalogue translation's text tr ({text, help, options}; NULL:
  * nothing) into the question document q (eng_question_json's). */
 void kbstate_translate_question(struct cJSON *q, const struct cJSON *tr);
 
-/* The catalogue's text of question id in lang's best translation
- * ({text, help, options}), or NULL (the catalogue's own). */
-const struct cJSON *kbstate_question_text(const struct kbstate *kb, const char *lang,
-					  const char *id);
+/* The catalogue's text of question id in the translation that serves
+ * want best ({text, help, options}), or NULL (the catalogue's own, which
+ * is taken to be English). */
+const struct cJSON *kbstate_question_text(const struct kbstate *kb,
+					  const struct kb_want *want, const char *id);
 
-/* GET /api/v1/questions in the translation that serves lang best, else
+/* GET /api/v1/questions in the translation that serves want best, else
  * the catalogue's own; sets *tag to its language (NULL: the catalogue's).
  * Borrowed. */
-const char *kbstate_questions_json(const struct kbstate *kb, const char *lang,
+const char *kbstate_questions_json(const struct kbstate *kb, const struct kb_want *want,
 				   const char **tag);
 
-/* The document of slug that serves a reader of lang best: its
- * translation into lang (lang.h's lang_match over the source's language
- * and its translations'), else the source's own. Borrowed; NULL when
+/* The document of slug that serves want best: its translation into the
+ * first language wanted that it has (with fallback: zh-TW finds zh-CN),
+ * else the source's own. Borrowed; NULL when
  * there is no such slug. */
 const struct kb_doc *kbstate_article_lang(const struct kbstate *kb, const char *slug,
-					  const char *lang);
+					  const struct kb_want *want);
 
 /* A store handle (for search) or an engine work space, taken from a pool
  * and given back; each is used by one thread at a time. Taking a store

@@ -209,6 +209,12 @@ const char *page_reader_lang(const struct http_request *req)
 	return lang_choose(http_arg(req, "lang"), req->accept_language, avail, n, "en");
 }
 
+void page_want(const struct http_request *req, struct kb_want *want)
+{
+	want->explicit = http_arg(req, "lang");
+	want->accept = req->accept_language;
+}
+
 cJSON *page_site(const struct http_request *req, const char *title)
 {
 	cJSON *site = cJSON_CreateObject();
@@ -231,6 +237,8 @@ cJSON *page_site(const struct http_request *req, const char *title)
 	cJSON_AddBoolToObject(site, "embed", http_arg(req, "embed") != NULL);
 	cJSON_AddBoolToObject(site, "events", req->app->events != NULL);
 	set_lang(site, page_reader_lang(req));
+	/* The language the interface's words are in: their catalogue's. */
+	cJSON_AddStringToObject(site, "ui_lang", i18n_lang(req->app->i18n, page_reader_lang(req)));
 	return site;
 }
 
@@ -408,12 +416,60 @@ static void add_vote(struct http_request *req, cJSON *ctx, const char *slug)
 	}
 }
 
+/* The languages the article is in, as hreflang alternates in the page's
+ * head (site.alternates) and as links on it (ctx.languages); and, when
+ * the translation shown is outdated, the source's address (source_url). */
+static void article_alternates(cJSON *site, cJSON *ctx, const char *slug,
+			       const struct kb_doc *d)
+{
+	const cJSON *t;
+	const char *src_lang = cJSON_GetStringValue(cJSON_GetObjectItem(ctx, d->lang ?
+							"source_lang" : "lang"));
+	cJSON *alts, *o;
+	struct sbuf u = SBUF_INIT;
+
+	if (!cJSON_GetArraySize(cJSON_GetObjectItem(ctx, "translations")))
+		return;
+	alts = cJSON_AddArrayToObject(site, "alternates");
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "lang", src_lang && *src_lang ? src_lang : "en");
+	sbuf_addf(&u, "/articles/");
+	page_url_encode(&u, slug);
+	sbuf_addf(&u, "?lang=%s", src_lang && *src_lang ? src_lang : "en");
+	cJSON_AddStringToObject(o, "url", u.buf);
+	cJSON_AddBoolToObject(o, "current", !d->lang);
+	cJSON_AddItemToArray(alts, o);
+	if (d->lang && cJSON_IsTrue(cJSON_GetObjectItem(ctx, "outdated")))
+		cJSON_AddStringToObject(ctx, "source_url", u.buf);
+	cJSON_ArrayForEach(t, cJSON_GetObjectItem(ctx, "translations")) {
+		const char *l = cJSON_GetStringValue(cJSON_GetObjectItem(t, "lang"));
+
+		if (!l || !lang_is_tag(l))
+			continue;
+		sbuf_reset(&u);
+		sbuf_addf(&u, "/articles/");
+		page_url_encode(&u, slug);
+		sbuf_addf(&u, "?lang=%s", l);
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "lang", l);
+		cJSON_AddStringToObject(o, "url", u.buf);
+		cJSON_AddBoolToObject(o, "current", d->lang && lang_eq(d->lang, l));
+		cJSON_AddItemToArray(alts, o);
+	}
+	cJSON_AddItemReferenceToObject(ctx, "languages", alts);
+	cJSON_AddBoolToObject(ctx, "many_languages", 1);
+	sbuf_release(&u);
+}
+
 void page_article(struct http_request *req, struct http_reply *rep, const char *slug)
 {
-	const struct kb_doc *d = kbstate_article(req->kb, slug);
+	struct kb_want want;
+	const struct kb_doc *d;
 	cJSON *ctx;
 	struct sbuf u = SBUF_INIT;
 
+	page_want(req, &want);
+	d = kbstate_article_lang(req->kb, slug, &want);
 	rep->route = "/articles/{slug}";
 	if (!strcmp(req->method, "POST")) {
 		page_vote(req, rep, slug);
@@ -426,11 +482,18 @@ void page_article(struct http_request *req, struct http_reply *rep, const char *
 	ctx = cJSON_Duplicate(d->doc, 1);
 	{
 		cJSON *site = page_site(req, cJSON_GetObjectItem(ctx, "title")->valuestring);
-		const cJSON *lang = cJSON_GetObjectItem(ctx, "lang");
+		const char *lang = cJSON_GetStringValue(cJSON_GetObjectItem(ctx, "lang"));
+		const char *reader = page_reader_lang(req);
 
-		/* The page is in the article's language when it says one. */
-		if (cJSON_IsString(lang) && *lang->valuestring)
-			set_lang(site, lang->valuestring);
+		/* A reader who asked for no language reads the page in the
+		 * article's; one who did, in theirs (the article may be in
+		 * another: it says so). */
+		if (lang && *lang && !want.explicit && !want.accept)
+			set_lang(site, lang);
+		else if (lang && *lang && !lang_match(reader, &lang, 1))
+			cJSON_AddBoolToObject(ctx, "other_language", 1);
+		cJSON_AddStringToObject(ctx, "content_lang", lang && *lang ? lang : "en");
+		article_alternates(site, ctx, slug, d);
 		cJSON_AddItemToObject(ctx, "site", site);
 	}
 	link_platforms(ctx);

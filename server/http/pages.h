@@ -24,6 +24,10 @@ void page_error(struct http_request *req, struct http_reply *rep, int status,
  * of the KB's articles; "en" when none matches. Borrowed. */
 const char *page_reader_lang(const struct http_request *req);
 
+/* What the reader asks for (kbstate.h): ?lang= and Accept-Language. */
+struct kb_want;
+void page_want(const struct http_request *req, struct kb_want *want);
+
 /* Appends s percent-encoded for a URL query component. */
 void page_url_encode(struct sbuf *out, const char *s);
 

@@ -552,8 +552,8 @@ static const cJSON *translated_item(const cJSON *tr, const char *id)
  * into lang (the object's "article", else the doc's problem) takes the
  * translation's title and html; the problem question's options take the
  * translated titles. */
-static void translate_node(const struct kbstate *kb, const char *lang, const char *problem,
-			   cJSON *node)
+static void translate_node(const struct kbstate *kb, const struct kb_want *lang,
+			   const char *problem, cJSON *node)
 {
 	cJSON *c;
 
@@ -632,6 +632,7 @@ static void wizard_post(struct http_request *req, struct http_reply *rep)
 void page_wizard(struct http_request *req, struct http_reply *rep, const char *param)
 {
 	struct sbuf err = SBUF_INIT;
+	struct kb_want want;
 	const char *code;
 	int status, new_session = 0;
 	cJSON *doc;
@@ -694,7 +695,8 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 		new_session = 1;
 	}
 	cJSON_AddItemToObject(doc, "site", page_site(req, "Troubleshooter"));
-	translate_node(req->kb, page_reader_lang(req),
+	page_want(req, &want);
+	translate_node(req->kb, &want,
 		       cJSON_GetStringValue(cJSON_GetObjectItem(doc, "problem")), doc);
 	/* Every path of the wizard is a URL: not for search engines. */
 	cJSON_AddBoolToObject(cJSON_GetObjectItem(doc, "site"), "noindex", 1);
@@ -715,8 +717,7 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 	}
 	if (cJSON_IsString(cJSON_GetObjectItem(doc, "problem"))) {
 		const struct kb_doc *d = kbstate_article_lang(
-			req->kb, cJSON_GetObjectItem(doc, "problem")->valuestring,
-			page_reader_lang(req));
+			req->kb, cJSON_GetObjectItem(doc, "problem")->valuestring, &want);
 		if (d)
 			cJSON_AddItemToObject(doc, "problem_title", cJSON_Duplicate(
 				cJSON_GetObjectItem(d->doc, "title"), 1));
