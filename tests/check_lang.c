@@ -50,6 +50,10 @@ START_TEST(test_match)
 	ck_assert_str_eq(lang_choose("de", "zh-CN", avail, 5, "en"), "de");
 	ck_assert_str_eq(lang_choose("xx", "ja, zh-TW;q=0.5", avail, 5, "en"), "zh-CN");
 	ck_assert_str_eq(lang_choose(NULL, "ja", avail, 5, "en"), "en");
+	ck_assert_str_eq(lang_name("zh-CN"), "简体中文");
+	ck_assert_str_eq(lang_name("zh-TW"), "繁體中文");
+	ck_assert_str_eq(lang_name("de-AT"), "Deutsch");
+	ck_assert_str_eq(lang_name("xx-YY"), "xx-YY");
 	ck_assert(lang_is_tag("zh-Hant-TW"));
 	ck_assert(lang_is_tag("es-419"));
 	ck_assert(!lang_is_tag("419"));

@@ -39,6 +39,33 @@ static int eq_n(const char *a, size_t n, const char *b)
 	return i == n && !b[i];
 }
 
+const char *lang_name(const char *tag)
+{
+	/* Most specific first: a region or script before the language. */
+	static const char *const names[][2] = {
+		{ "zh-TW", "繁體中文" }, { "zh-HK", "繁體中文" }, { "zh-Hant", "繁體中文" },
+		{ "zh", "简体中文" }, { "pt-BR", "Português (Brasil)" }, { "pt", "Português" },
+		{ "en", "English" }, { "fr", "Français" }, { "de", "Deutsch" },
+		{ "es", "Español" }, { "it", "Italiano" }, { "nl", "Nederlands" },
+		{ "ja", "日本語" }, { "ko", "한국어" }, { "ru", "Русский" }, { "uk", "Українська" },
+		{ "pl", "Polski" }, { "tr", "Türkçe" }, { "ar", "العربية" }, { "he", "עברית" },
+		{ "sv", "Svenska" }, { "da", "Dansk" }, { "nb", "Norsk bokmål" },
+		{ "fi", "Suomi" }, { "cs", "Čeština" }, { "hu", "Magyar" }, { "el", "Ελληνικά" },
+		{ "vi", "Tiếng Việt" }, { "th", "ไทย" }, { "id", "Bahasa Indonesia" },
+		{ "hi", "हिन्दी" },
+	};
+	const char *avail[sizeof(names) / sizeof(*names)];
+	const char *m;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		avail[i] = names[i][0];
+	m = tag ? lang_match(tag, avail, sizeof(names) / sizeof(*names)) : NULL;
+	for (size_t i = 0; m && i < sizeof(names) / sizeof(*names); i++)
+		if (avail[i] == m && (strcspn(tag, "-_") == strcspn(m, "-_")))
+			return names[i][1];
+	return tag;
+}
+
 int lang_eq(const char *a, const char *b)
 {
 	return eq_n(a, strlen(a), b);

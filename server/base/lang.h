@@ -28,6 +28,11 @@ const char *lang_match(const char *want, const char *const *available, size_t n)
 const char *lang_choose(const char *explicit, const char *accept,
 			const char *const *available, size_t n, const char *def);
 
+/* The language's own name for tag ("简体中文" for zh-CN, "Deutsch" for
+ * de-AT), for a list of languages; the tag itself for a language not
+ * known here. Borrowed. */
+const char *lang_name(const char *tag);
+
 /* 1 when a and b are the same tag (case and '_' aside). */
 int lang_eq(const char *a, const char *b);
 

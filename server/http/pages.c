@@ -433,6 +433,7 @@ static void article_alternates(cJSON *site, cJSON *ctx, const char *slug,
 	alts = cJSON_AddArrayToObject(site, "alternates");
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "lang", src_lang && *src_lang ? src_lang : "en");
+	cJSON_AddStringToObject(o, "name", lang_name(src_lang && *src_lang ? src_lang : "en"));
 	sbuf_addf(&u, "/articles/");
 	page_url_encode(&u, slug);
 	sbuf_addf(&u, "?lang=%s", src_lang && *src_lang ? src_lang : "en");
@@ -452,6 +453,7 @@ static void article_alternates(cJSON *site, cJSON *ctx, const char *slug,
 		sbuf_addf(&u, "?lang=%s", l);
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "lang", l);
+		cJSON_AddStringToObject(o, "name", lang_name(l));
 		cJSON_AddStringToObject(o, "url", u.buf);
 		cJSON_AddBoolToObject(o, "current", d->lang && lang_eq(d->lang, l));
 		cJSON_AddItemToArray(alts, o);

@@ -17,6 +17,7 @@
 #include "../probe/probe.h"
 #include "api.h"
 #include "app.h"
+#include "i18n.h"
 #include "kbstate.h"
 #include "pages_internal.h"
 #include "record.h"
@@ -236,6 +237,92 @@ static const cJSON *tried_entry(const cJSON *doc, const char *ref, size_t len)
 	return NULL;
 }
 
+/* The translated item (a cause or a step) with id in the translation
+ * document tr, or NULL. */
+static const cJSON *translated_item(const cJSON *tr, const char *id)
+{
+	static const char *const lists[] = { "solutions", "causes" };
+
+	for (size_t i = 0; i < 2; i++) {
+		const cJSON *it;
+
+		cJSON_ArrayForEach(it, cJSON_GetObjectItem(tr, lists[i])) {
+			const char *iid = cJSON_GetStringValue(cJSON_GetObjectItem(it, "id"));
+
+			if (iid && !strcmp(iid, id))
+				return it;
+		}
+	}
+	return NULL;
+}
+
+/* Puts the reader's language's text into the diagnosis document doc (one
+ * engine model for all languages: docs/translating.md): every object with
+ * an id and a title that names a cause or a step of an article translated
+ * into lang (the object's "article", else the doc's problem) takes the
+ * translation's title and html; the problem question's options take the
+ * translated titles. */
+static void translate_node(const struct kbstate *kb, const struct kb_want *lang,
+			   const char *problem, cJSON *node)
+{
+	cJSON *c;
+
+	if (cJSON_IsArray(node)) {
+		cJSON_ArrayForEach(c, node)
+			translate_node(kb, lang, problem, c);
+		return;
+	}
+	if (!cJSON_IsObject(node))
+		return;
+	{
+		const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(node, "id"));
+		const char *art = cJSON_GetStringValue(cJSON_GetObjectItem(node, "article"));
+		const struct kb_doc *d;
+		const cJSON *it;
+
+		if (!art)
+			art = problem;
+		if (id && art && cJSON_GetObjectItem(node, "title") &&
+		    (d = kbstate_article_lang(kb, art, lang)) && d->lang &&
+		    (it = translated_item(d->doc, id))) {
+			cJSON_ReplaceItemInObject(node, "title", cJSON_Duplicate(
+				cJSON_GetObjectItem(it, "title"), 1));
+			if (cJSON_GetObjectItem(node, "html") && cJSON_GetObjectItem(it, "html"))
+				cJSON_ReplaceItemInObject(node, "html", cJSON_Duplicate(
+					cJSON_GetObjectItem(it, "html"), 1));
+		}
+		/* A question, or an answer explained ({question, answer,
+		 * text, label}): the catalogue's translation. */
+		if (id && cJSON_GetObjectItem(node, "text") && cJSON_GetObjectItem(node, "options"))
+			kbstate_translate_question(node, kbstate_question_text(kb, lang, id));
+		{
+			const char *qid = cJSON_GetStringValue(cJSON_GetObjectItem(node, "question"));
+			const char *ans = cJSON_GetStringValue(cJSON_GetObjectItem(node, "answer"));
+			const cJSON *tr = qid ? kbstate_question_text(kb, lang, qid) : NULL;
+
+			if (tr && cJSON_GetObjectItem(node, "text") && cJSON_GetObjectItem(tr, "text"))
+				cJSON_ReplaceItemInObject(node, "text", cJSON_Duplicate(
+					cJSON_GetObjectItem(tr, "text"), 1));
+			if (tr && ans && cJSON_GetObjectItem(node, "label") &&
+			    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItem(tr, "options"), ans))
+				cJSON_ReplaceItemInObject(node, "label", cJSON_Duplicate(
+					cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItem(tr, "options"),
+									 ans), 1));
+		}
+		if (id && !strcmp(id, "problem"))
+			cJSON_ArrayForEach(c, cJSON_GetObjectItem(node, "options")) {
+				const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(c, "value"));
+
+				if (v && (d = kbstate_article_lang(kb, v, lang)) && d->lang)
+					cJSON_ReplaceItemInObject(c, "label", cJSON_Duplicate(
+						cJSON_GetObjectItem(d->doc, "title"), 1));
+			}
+	}
+	cJSON_ArrayForEach(c, node)
+		if (cJSON_IsObject(c) || cJSON_IsArray(c))
+			translate_node(kb, lang, problem, c);
+}
+
 /* The answers given and steps tried, in the order of the URL, each with
  * a link that takes it back ("change" asks the question again, keeping
  * every other answer; "undo" offers the step again). */
@@ -286,7 +373,8 @@ static void add_answered(struct http_request *req, cJSON *ctx)
 			cJSON_AddStringToObject(s, "answer", a->value);
 			cJSON_AddStringToObject(s, "label", v >= 0 ?
 						m->questions[q].options[v].label :
-						"I don't know");
+						i18n_text(req->app->i18n, page_reader_lang(req),
+							  "wizard_answer_unknown"));
 			cJSON_AddBoolToObject(s, "detected", in_csv(http_arg(req, "detected"),
 								    a->key));
 			/* "change": this answer left out and its question asked
@@ -326,7 +414,15 @@ static void add_try(struct http_request *req, cJSON *ctx)
 	if (q && !isnan(eco)) {
 		int qi = eng_model_question(m, q);
 
-		cJSON_AddStringToObject(t, "weighed_text", qi >= 0 ? m->questions[qi].text : q);
+		struct kb_want want;
+		const cJSON *tr;
+
+		page_want(req, &want);
+		tr = kbstate_question_text(req->kb, &want, q);
+		cJSON_AddStringToObject(t, "weighed_text",
+					cJSON_GetStringValue(cJSON_GetObjectItem(tr, "text")) ?
+					cJSON_GetStringValue(cJSON_GetObjectItem(tr, "text")) :
+					qi >= 0 ? m->questions[qi].text : q);
 		page_add_owned_string(t, "weighed_cost_text", cost_text(eco));
 	}
 	/* The three answers' values of 'tried'. */
@@ -412,6 +508,13 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 		last = (long)i;
 	}
 	add_answered(req, ctx);
+	{
+		/* The answers listed, in the reader's language too. */
+		struct kb_want want;
+
+		page_want(req, &want);
+		translate_node(req->kb, &want, NULL, cJSON_GetObjectItem(ctx, "answered"));
+	}
 	add_try(req, ctx);
 	add_outcome(ctx);
 	cJSON_AddBoolToObject(ctx, "has_causes",
@@ -527,92 +630,6 @@ static void only_language(struct http_request *req, cJSON *doc)
  * without JavaScript can send it, and so that recording outcomes later
  * changes no page). Answered 303 with the GET URL of the page it leads
  * to, the form's fields as its arguments, in order. */
-/* The translated item (a cause or a step) with id in the translation
- * document tr, or NULL. */
-static const cJSON *translated_item(const cJSON *tr, const char *id)
-{
-	static const char *const lists[] = { "solutions", "causes" };
-
-	for (size_t i = 0; i < 2; i++) {
-		const cJSON *it;
-
-		cJSON_ArrayForEach(it, cJSON_GetObjectItem(tr, lists[i])) {
-			const char *iid = cJSON_GetStringValue(cJSON_GetObjectItem(it, "id"));
-
-			if (iid && !strcmp(iid, id))
-				return it;
-		}
-	}
-	return NULL;
-}
-
-/* Puts the reader's language's text into the diagnosis document doc (one
- * engine model for all languages: docs/translating.md): every object with
- * an id and a title that names a cause or a step of an article translated
- * into lang (the object's "article", else the doc's problem) takes the
- * translation's title and html; the problem question's options take the
- * translated titles. */
-static void translate_node(const struct kbstate *kb, const struct kb_want *lang,
-			   const char *problem, cJSON *node)
-{
-	cJSON *c;
-
-	if (cJSON_IsArray(node)) {
-		cJSON_ArrayForEach(c, node)
-			translate_node(kb, lang, problem, c);
-		return;
-	}
-	if (!cJSON_IsObject(node))
-		return;
-	{
-		const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(node, "id"));
-		const char *art = cJSON_GetStringValue(cJSON_GetObjectItem(node, "article"));
-		const struct kb_doc *d;
-		const cJSON *it;
-
-		if (!art)
-			art = problem;
-		if (id && art && cJSON_GetObjectItem(node, "title") &&
-		    (d = kbstate_article_lang(kb, art, lang)) && d->lang &&
-		    (it = translated_item(d->doc, id))) {
-			cJSON_ReplaceItemInObject(node, "title", cJSON_Duplicate(
-				cJSON_GetObjectItem(it, "title"), 1));
-			if (cJSON_GetObjectItem(node, "html") && cJSON_GetObjectItem(it, "html"))
-				cJSON_ReplaceItemInObject(node, "html", cJSON_Duplicate(
-					cJSON_GetObjectItem(it, "html"), 1));
-		}
-		/* A question, or an answer explained ({question, answer,
-		 * text, label}): the catalogue's translation. */
-		if (id && cJSON_GetObjectItem(node, "text") && cJSON_GetObjectItem(node, "options"))
-			kbstate_translate_question(node, kbstate_question_text(kb, lang, id));
-		{
-			const char *qid = cJSON_GetStringValue(cJSON_GetObjectItem(node, "question"));
-			const char *ans = cJSON_GetStringValue(cJSON_GetObjectItem(node, "answer"));
-			const cJSON *tr = qid ? kbstate_question_text(kb, lang, qid) : NULL;
-
-			if (tr && cJSON_GetObjectItem(node, "text") && cJSON_GetObjectItem(tr, "text"))
-				cJSON_ReplaceItemInObject(node, "text", cJSON_Duplicate(
-					cJSON_GetObjectItem(tr, "text"), 1));
-			if (tr && ans && cJSON_GetObjectItem(node, "label") &&
-			    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItem(tr, "options"), ans))
-				cJSON_ReplaceItemInObject(node, "label", cJSON_Duplicate(
-					cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItem(tr, "options"),
-									 ans), 1));
-		}
-		if (id && !strcmp(id, "problem"))
-			cJSON_ArrayForEach(c, cJSON_GetObjectItem(node, "options")) {
-				const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(c, "value"));
-
-				if (v && (d = kbstate_article_lang(kb, v, lang)) && d->lang)
-					cJSON_ReplaceItemInObject(c, "label", cJSON_Duplicate(
-						cJSON_GetObjectItem(d->doc, "title"), 1));
-			}
-	}
-	cJSON_ArrayForEach(c, node)
-		if (cJSON_IsObject(c) || cJSON_IsArray(c))
-			translate_node(kb, lang, problem, c);
-}
-
 static void wizard_post(struct http_request *req, struct http_reply *rep)
 {
 	struct sbuf url = SBUF_INIT;

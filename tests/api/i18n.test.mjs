@@ -18,7 +18,7 @@ const cat = Object.fromEntries(LANGS.map((l) => [l, JSON.parse(read(`i18n/${l}.j
 const en = cat.en;
 const CLDR = ['zero', 'one', 'two', 'few', 'many', 'other'];
 
-// The keys each reader uses.
+// The keys each reader uses: templates, app.js, the widget, the C code.
 function used() {
   const keys = new Map();
   const add = (k, where) => keys.set(k, (keys.get(k) || []).concat(where));
@@ -27,6 +27,10 @@ function used() {
   for (const m of read('static/app.js').matchAll(/\btn?\('([A-Za-z0-9_]+)'/g)) add(m[1], 'app.js');
   const embed = read('static/embed.js');
   for (const m of embed.matchAll(/\bword\('([A-Za-z0-9_]+)'/g)) add(m[1], 'embed.js');
+  // The server's own words: i18n_text(..., "KEY") and i18n_plural in C.
+  for (const dir of ['server/http'])
+    for (const f of readdirSync(dir).filter((f) => f.endsWith('.c') && f !== 'i18n.c'))
+      for (const m of read(`${dir}/${f}`).matchAll(/i18n_(?:text|plural)\([^"]*"([A-Za-z0-9_]+)"/g)) add(m[1], f);
   return { keys, embed };
 }
 
