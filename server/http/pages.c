@@ -209,6 +209,25 @@ const char *page_reader_lang(const struct http_request *req)
 	return lang_choose(http_arg(req, "lang"), req->accept_language, avail, n, "en");
 }
 
+void page_url_lang(const struct http_request *req, struct sbuf *u)
+{
+	const char *l = http_arg(req, "lang");
+	char *hash;
+	struct sbuf out = SBUF_INIT;
+	size_t at;
+
+	if (!l || !lang_is_tag(l))
+		return;
+	hash = strchr(u->buf, '#');
+	at = hash ? (size_t)(hash - u->buf) : u->len;
+	sbuf_add(&out, u->buf, at);
+	sbuf_addf(&out, "%clang=%s", memchr(u->buf, '?', at) ? '&' : '?', l);
+	sbuf_adds(&out, u->buf + at);
+	sbuf_reset(u);
+	sbuf_add(u, out.buf, out.len);
+	sbuf_release(&out);
+}
+
 void page_want(const struct http_request *req, struct kb_want *want)
 {
 	want->explicit = http_arg(req, "lang");
@@ -237,6 +256,22 @@ cJSON *page_site(const struct http_request *req, const char *title)
 	cJSON_AddBoolToObject(site, "embed", http_arg(req, "embed") != NULL);
 	cJSON_AddBoolToObject(site, "events", req->app->events != NULL);
 	set_lang(site, page_reader_lang(req));
+	/* Kept by the templates' links and forms (page_url_lang's rule);
+	 * their links keep the widget's panel too. */
+	{
+		struct sbuf q = SBUF_INIT;
+		int first = 1;
+
+		if (http_arg(req, "lang") && lang_is_tag(http_arg(req, "lang"))) {
+			cJSON_AddStringToObject(site, "lang_arg", http_arg(req, "lang"));
+			page_add_param(&q, &first, "lang", http_arg(req, "lang"));
+		}
+		if (http_arg(req, "embed"))
+			page_add_param(&q, &first, "embed", http_arg(req, "embed"));
+		if (q.len)
+			cJSON_AddStringToObject(site, "keep_query", q.buf + 1);
+		sbuf_release(&q);
+	}
 	/* The language the interface's words are in: their catalogue's. */
 	cJSON_AddStringToObject(site, "ui_lang", i18n_lang(req->app->i18n, page_reader_lang(req)));
 	return site;
@@ -342,6 +377,7 @@ void page_index(struct http_request *req, struct http_reply *rep, const char *pa
 		p = cJSON_Duplicate(it, 1);
 		sbuf_adds(&u, "/wizard?problem=");
 		page_url_encode(&u, cJSON_GetObjectItem(it, "slug")->valuestring);
+		page_url_lang(req, &u);
 		page_add_owned_string(p, "wizard_url", sbuf_detach(&u, NULL));
 		cJSON_AddItemToArray(problems, p);
 	}
@@ -405,6 +441,7 @@ static void add_vote(struct http_request *req, cJSON *ctx, const char *slug)
 	sbuf_adds(&u, "/articles/");
 	page_url_encode(&u, slug);
 	sbuf_adds(&u, "#helpful");
+	page_url_lang(req, &u);
 	page_add_owned_string(v, "action", sbuf_detach(&u, NULL));
 	reasons = cJSON_AddArrayToObject(v, "reasons");
 	for (int i = 0; feedback_reasons[i][0]; i++) {
@@ -502,6 +539,7 @@ void page_article(struct http_request *req, struct http_reply *rep, const char *
 	if (cJSON_GetArraySize(cJSON_GetObjectItem(ctx, "causes"))) {
 		sbuf_adds(&u, "/wizard?problem=");
 		page_url_encode(&u, slug);
+		page_url_lang(req, &u);
 		page_add_owned_string(ctx, "wizard_url", sbuf_detach(&u, NULL));
 	}
 	add_vote(req, ctx, slug);
@@ -526,6 +564,7 @@ static char *hit_url(const struct http_request *req, const char *q,
 			sbuf_addch(&u, '#');
 			page_url_encode(&u, section);
 		}
+		page_url_lang(req, &u);
 		return sbuf_detach(&u, NULL);
 	}
 	sbuf_adds(&u, "/search/open");
@@ -534,6 +573,7 @@ static char *hit_url(const struct http_request *req, const char *q,
 	if (section && *section)
 		page_add_param(&u, &first, "section", section);
 	sbuf_addf(&u, "&rank=%d", rank);
+	page_url_lang(req, &u);
 	return sbuf_detach(&u, NULL);
 }
 

@@ -28,6 +28,12 @@ const char *page_reader_lang(const struct http_request *req);
 struct kb_want;
 void page_want(const struct http_request *req, struct kb_want *want);
 
+/* Puts the reader's explicit language choice (?lang=, when a language
+ * tag) into the URL in u, before its fragment: "?lang=X" or "&lang=X".
+ * Links and forms keep it, so that a reader who chose a language stays
+ * in it. */
+void page_url_lang(const struct http_request *req, struct sbuf *u);
+
 /* Appends s percent-encoded for a URL query component. */
 void page_url_encode(struct sbuf *out, const char *s);
 

@@ -570,6 +570,7 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 			}
 			sbuf_adds(&u, "/articles/");
 			page_url_encode(&u, cJSON_GetObjectItem(c, "article")->valuestring);
+			page_url_lang(req, &u);
 			page_add_owned_string(c, "article_url", sbuf_detach(&u, NULL));
 		}
 		cJSON_AddBoolToObject(ctx, "all_checks", rank > 0 && checks == rank);

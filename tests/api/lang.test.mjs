@@ -106,6 +106,19 @@ test('search: a Chinese query finds the Chinese text; an English one, on a Chine
   assert.deepEqual(both.hits.map((h) => [h.slug, h.lang]), [['speaker-silent', 'zh-CN']]);
 });
 
+test('a chosen language stays chosen: the pages\' links and forms keep ?lang=', async () => {
+  const html = await (await fetch(`${base}/articles/speaker-silent?lang=zh-CN`)).text();
+  assert.match(html, /href="\/wizard\?problem=speaker-silent&amp;lang=zh-CN"/);
+  assert.match(html, /<a class="brand" href="\/\?lang=zh-CN">/);
+  assert.match(html, /<input type="hidden" name="lang" value="zh-CN">/);
+  assert.match(html, /<link rel="alternate" hreflang="de" href="\/articles\/speaker-silent\?lang=de">/);
+  const search = await (await fetch(`${base}/search?q=speaker&lang=de`)).text();
+  assert.match(search, /href="\/articles\/speaker-silent\?lang=de#/);
+  // Without a choice, links stay as they were.
+  const plain = await (await fetch(`${base}/articles/speaker-silent`)).text();
+  assert.match(plain, /<a class="brand" href="\/">/);
+});
+
 test('the interface\'s words for the widget, from any site', async () => {
   const r = await fetch(`${base}/api/v1/messages`, { headers: { 'Accept-Language': 'zh-TW, en;q=0.5', Origin: 'https://help.example.com' } });
   assert.equal(r.status, 200);
