@@ -12,6 +12,8 @@
 --   clew_version    the clew that wrote the file
 --   built_at        UTC time of the build, ISO 8601
 --   content_hash    hash of the sources: the same sources give the same hash
+--   default_lang    the KB's default language (clew compile --default-lang,
+--                   else the catalogue's 'lang:', else en)
 --   articles, causes, questions, sources   counts, as decimal text
 --   search_rows, search_tokens   rows in `search` and tokens in them (the
 --                   statistics bm25 uses; see search_terms)

@@ -69,7 +69,7 @@ static inline struct eng_model *bench_load_kb(const char *kb_dir, const char *pr
 	char tmpl[] = "/tmp/clew-bench-XXXXXX";
 	struct sbuf out = SBUF_INIT;
 	struct diag d = DIAG_INIT;
-	struct compile_opts opts = { NULL, 0, 0, NULL, NULL, 0 };
+	struct compile_opts opts = { NULL, 0, 0, NULL, NULL, 0, NULL };
 	struct eng_model *m = NULL;
 	struct store *s = NULL;
 	char *err = NULL;

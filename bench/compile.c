@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < nr_sizes; i++) {
 		const char *inputs[] = { c.src.buf };
 		/* As `clew compile`: warnings are counted but do not fail. */
-		struct compile_opts opts = { c.db.buf, 0, 0, NULL, NULL, 0 };
+		struct compile_opts opts = { c.db.buf, 0, 0, NULL, NULL, 0, NULL };
 		struct compile_stats st;
 		double t0, gen, secs;
 		int warnings;

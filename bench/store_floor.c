@@ -197,7 +197,7 @@ int main(int argc, char **argv)
 	}
 	{
 		const char *inputs[] = { c.src.buf };
-		struct compile_opts opts = { c.db.buf, 0, 0, NULL, NULL, 0 };
+		struct compile_opts opts = { c.db.buf, 0, 0, NULL, NULL, 0, NULL };
 
 		if (compile_run(inputs, 1, &opts, &d, &st)) {
 			diag_print(&d, stderr);

@@ -243,7 +243,7 @@ static struct eng_model *world_compile(const char *kb_dir, const char *db,
 static struct eng_model *world_compile_kb(const char *kb_dir, const char *db,
 					  const char *learned)
 {
-	struct compile_opts opts = { db, 0, 0, NULL, learned, 0 };
+	struct compile_opts opts = { db, 0, 0, NULL, learned, 0, NULL };
 	struct diag d = DIAG_INIT;
 	struct eng_model *m = NULL;
 	struct store *st;

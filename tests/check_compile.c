@@ -818,7 +818,7 @@ START_TEST(test_reach_model_matches_store)
 	for (size_t i = 0; i < sizeof(sets) / sizeof(*sets); i++) {
 		struct diag d = DIAG_INIT;
 		struct eng_model *built = NULL;
-		struct compile_opts opts = { out.buf, 0, 2, &built, NULL, 0 };
+		struct compile_opts opts = { out.buf, 0, 2, &built, NULL, 0, NULL };
 		size_t n = 0;
 
 		if (i == 0 && access(sets[0][1], R_OK))

@@ -396,7 +396,7 @@ START_TEST(test_keep_going)
 	struct compile_stats st = { 0 };
 	struct sbuf db = SBUF_INIT;
 	const char *in[1] = { dir };
-	struct compile_opts opts = { NULL, 0, 2, NULL, NULL, 1 };
+	struct compile_opts opts = { NULL, 0, 2, NULL, NULL, 1, NULL };
 
 	sbuf_addf(&db, "%s/kb.sqlite", dir);
 	opts.output = db.buf;
@@ -435,7 +435,7 @@ START_TEST(test_keep_going_nothing_left)
 	struct compile_stats st = { 0 };
 	struct sbuf db = SBUF_INIT;
 	const char *in[1] = { dir };
-	struct compile_opts opts = { NULL, 0, 2, NULL, NULL, 1 };
+	struct compile_opts opts = { NULL, 0, 2, NULL, NULL, 1, NULL };
 
 	sbuf_addf(&db, "%s/kb.sqlite", dir);
 	opts.output = db.buf;

@@ -84,7 +84,7 @@ char *tu_read(const char *path, size_t *len)
 int tu_compile(const char *out, struct diag *d, int strict, ...)
 {
 	const char *inputs[32];
-	struct compile_opts opts = { out, strict, 2, NULL, NULL, 0 };
+	struct compile_opts opts = { out, strict, 2, NULL, NULL, 0, NULL };
 	struct compile_stats st;
 	size_t n = 0;
 	va_list ap;

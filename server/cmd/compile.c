@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "../base/diag.h"
+#include "../base/lang.h"
 #include "../base/sbuf.h"
 #include "../compiler/compile.h"
 #include "../compiler/compile_report.h"
@@ -14,6 +15,7 @@
 
 static const char usage[] =
 	"usage: clew compile [-o OUT] [--strict] [--keep-going] [--jobs N]\n"
+	"                    [--default-lang TAG]\n"
 	"                    [--quiet] [--verbose] [--report FILE]\n"
 	"                    [--learned FILE] PATH...\n"
 	"\n"
@@ -29,6 +31,9 @@ static const char usage[] =
 	"                    nothing is left, or under --strict\n"
 	"  -v, --verbose     print every warning (by default, of each kind of\n"
 	"                    warning the first 3, then how many more there are)\n"
+	"      --default-lang TAG  the KB's default language: what a reader who\n"
+	"                    asks for none, or for one the KB lacks, gets\n"
+	"                    (default: the catalogue's 'lang:', else en)\n"
 	"      --report FILE  write the outcome and every problem as JSON\n"
 	"                    to FILE ('-': standard output)\n"
 	"  -j, --jobs N      parser threads (default: one per CPU but the\n"
@@ -54,10 +59,11 @@ int cmd_compile(int argc, char **argv)
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "report", required_argument, NULL, 'R' },
+		{ "default-lang", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct compile_opts opts = { "build/kb.sqlite", 0, 0, NULL, NULL, 0 };
+	struct compile_opts opts = { "build/kb.sqlite", 0, 0, NULL, NULL, 0, NULL };
 	struct compile_stats st = { 0 };
 	struct diag d = DIAG_INIT;
 	struct timespec t0, t1;
@@ -94,6 +100,14 @@ int cmd_compile(int argc, char **argv)
 			break;
 		case 'R':
 			report = optarg;
+			break;
+		case 'D':
+			if (!lang_is_tag(optarg)) {
+				fprintf(stderr, "clew compile: --default-lang takes a language "
+					"tag (en, zh-CN, pt-BR)\n");
+				return 2;
+			}
+			opts.default_lang = optarg;
 			break;
 		case 'h':
 			fputs(usage, stdout);

@@ -40,6 +40,7 @@ struct unit {
 	struct kb_questions questions;
 	int is_catalog;
 	char *catalog_lang; /* a catalogue's translation: its language */
+	char *source_lang;  /* the catalogue's own 'lang:' (the KB's default) */
 	uint64_t hash;
 	int parsed; /* under pool.lock */
 };
@@ -101,6 +102,8 @@ static void parse_unit(struct unit *u, struct parser *ps)
 					   "with a language tag (zh-CN, pt-BR, de)");
 			else
 				u->catalog_lang = xstrdup(lang->valuestring);
+		} else if (cJSON_IsString(lang) && lang_is_tag(lang->valuestring)) {
+			u->source_lang = xstrdup(lang->valuestring);
 		}
 		questions_from_tree(&t, &u->questions, &u->diag);
 	} else {
@@ -808,7 +811,7 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 	struct eng_model *model = NULL;
 	struct kb_article **rejected = NULL; /* borrowed from the units */
 	size_t nr_rejected = 0, alloc_rejected = 0;
-	struct output_meta meta = { st.content_hash, 0, 0, 0, NULL };
+	struct output_meta meta = { st.content_hash, 0, 0, 0, NULL, NULL };
 	struct kb_learned_list learned = { 0 };
 	uint64_t learned_hash = 0;
 	pthread_t writer;
@@ -925,6 +928,13 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 		pthread_join(writer, NULL);
 	writing = 0;
 	meta.articles = st.articles;
+	/* The KB's default language: --default-lang, else the catalogue's
+	 * 'lang:', else English. */
+	meta.default_lang = opts->default_lang;
+	for (size_t i = 0; !meta.default_lang && i < files.nr; i++)
+		meta.default_lang = units[i].source_lang;
+	if (!meta.default_lang)
+		meta.default_lang = "en";
 	meta.sources = files.nr;
 	meta.causes = st.causes;
 	if (output_finish(aw.out, &kb, &meta, d))
@@ -953,6 +963,7 @@ cleanup:
 		kb_article_free(units[i].rejected);
 		kb_questions_release(&units[i].questions);
 		free(units[i].catalog_lang);
+		free(units[i].source_lang);
 		diag_release(&units[i].diag);
 	}
 	free(units);

@@ -22,6 +22,9 @@ struct compile_opts {
 	/* A source with errors is left out and the rest compiled (its
 	 * errors are still in d, and the run still fails under strict). */
 	int keep_going;
+	/* The KB's default language (meta default_lang), or NULL: the
+	 * catalogue's 'lang:', else en. */
+	const char *default_lang;
 };
 
 struct compile_stats {

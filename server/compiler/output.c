@@ -161,6 +161,7 @@ int output_finish(struct output *o, const struct kb *kb,
 	    writer_set_meta(o->w, "clew_version", CLEW_VERSION) ||
 	    writer_set_meta(o->w, "built_at", when) ||
 	    writer_set_meta(o->w, "content_hash", meta->content_hash) ||
+	    writer_set_meta(o->w, "default_lang", meta->default_lang ? meta->default_lang : "en") ||
 	    set_count(o, "articles", meta->articles) ||
 	    set_count(o, "causes", meta->causes) ||
 	    set_count(o, "questions", kb->questions.nr) ||

@@ -22,6 +22,7 @@ struct output_meta {
 	size_t causes;            /* over all articles */
 	/* Values learned from outcomes, checked against the KB; may be NULL. */
 	const struct kb_learned_list *learned;
+	const char *default_lang; /* the KB's default language */
 };
 
 /* Creates the temporary file beside path (and path's folders) and opens

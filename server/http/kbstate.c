@@ -132,6 +132,11 @@ struct kbstate *kbstate_load(const char *path, int nr_handles, struct sbuf *err)
 	kb->content_hash = store_meta(st, "content_hash");
 	kb->built_at = store_meta(st, "built_at");
 	kb->schema_version = store_meta(st, "schema_version");
+	kb->default_lang = store_meta(st, "default_lang");
+	if (!kb->default_lang || !lang_is_tag(kb->default_lang)) {
+		free(kb->default_lang);
+		kb->default_lang = xstrdup("en");
+	}
 	if (!kb->content_hash || !kb->built_at) {
 		sbuf_addf(err, "%s: the meta table is incomplete", path);
 		goto fail;
@@ -318,6 +323,7 @@ void kbstate_release(struct kbstate *kb)
 	free(kb->content_hash);
 	free(kb->built_at);
 	free(kb->schema_version);
+	free(kb->default_lang);
 	free(kb->etag);
 	free(kb);
 }
@@ -336,7 +342,7 @@ static const char *questions_lang(const struct kbstate *kb, const struct kb_want
 	const char *avail[33], *m;
 	size_t n = 0;
 
-	avail[n++] = "en"; /* the catalogue's own */
+	avail[n++] = kb->default_lang; /* the catalogue's own */
 	for (size_t i = 0; i < kb->nr_questions_langs && n < 33; i++)
 		avail[n++] = kb->questions_langs[i];
 	m = want ? lang_choose(want->explicit, want->accept, avail, n, NULL) : NULL;

@@ -29,6 +29,7 @@ struct kbstate {
 	char *content_hash;
 	char *built_at;
 	char *schema_version;
+	char *default_lang;     /* meta default_lang; "en" when the KB says none */
 	char *etag;             /* "\"<content_hash>\"" */
 	int nr_articles;
 	struct eng_model *model;

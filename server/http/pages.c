@@ -206,7 +206,8 @@ const char *page_reader_lang(const struct http_request *req)
 		if (k == n)
 			avail[n++] = req->kb->langs[a];
 	}
-	return lang_choose(http_arg(req, "lang"), req->accept_language, avail, n, "en");
+	return lang_choose(http_arg(req, "lang"), req->accept_language, avail, n,
+			   req->kb ? req->kb->default_lang : "en");
 }
 
 void page_url_lang(const struct http_request *req, struct sbuf *u)

@@ -63,7 +63,7 @@ static struct kbstate *load_kb(const char *src)
 {
 	const char *tmp = env_or("TMPDIR", "/tmp");
 	const char *inputs[] = { src };
-	struct compile_opts opts = { NULL, 0, 1, NULL, NULL, 0 };
+	struct compile_opts opts = { NULL, 0, 1, NULL, NULL, 0, NULL };
 	struct compile_stats st;
 	struct diag d = DIAG_INIT;
 	struct sbuf dir = SBUF_INIT, db = SBUF_INIT, err = SBUF_INIT;
