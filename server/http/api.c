@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../base/lang.h"
 #include "../base/text.h"
 #include "../base/xalloc.h"
 #include "../engine/engine.h"
@@ -166,8 +167,22 @@ cJSON *api_articles_doc(struct http_request *req, int *status, const char **code
 		if (product && *product &&
 		    !has_string(cJSON_GetObjectItem(it, "products"), NULL, product))
 			continue;
-		if (total >= offset && total < offset + limit)
-			cJSON_AddItemToArray(items, cJSON_Duplicate(it, 1));
+		if (total >= offset && total < offset + limit) {
+			cJSON *o = cJSON_Duplicate(it, 1);
+			struct kb_want want;
+			const struct kb_doc *d;
+
+			/* Its title in the reader's language, when translated. */
+			page_want(req, &want);
+			d = kbstate_article_lang(req->kb, cJSON_GetStringValue(
+				cJSON_GetObjectItem(it, "slug")), &want);
+			if (d && d->lang) {
+				cJSON_ReplaceItemInObject(o, "title", cJSON_Duplicate(
+					cJSON_GetObjectItem(d->doc, "title"), 1));
+				cJSON_AddStringToObject(o, "lang", d->lang);
+			}
+			cJSON_AddItemToArray(items, o);
+		}
 		total++;
 	}
 	cJSON_AddNumberToObject(doc, "total", (double)total);
@@ -178,6 +193,24 @@ cJSON *api_articles_doc(struct http_request *req, int *status, const char **code
 
 typedef cJSON *doc_fn(struct http_request *req, int *status, const char **code,
 		     struct sbuf *err);
+
+/* The KB's ETag, with the language the KB has that serves the reader
+ * best when that is another than the sources' own: one representation a
+ * tag, as caches need (Vary: Accept-Language). */
+static void kb_etag(struct http_request *req, struct http_reply *rep)
+{
+	const char *l = lang_choose(http_arg(req, "lang"), req->accept_language,
+				    (const char *const *)req->kb->langs, req->kb->nr_langs, NULL);
+	struct sbuf e = SBUF_INIT;
+
+	if (l && !lang_eq(l, req->kb->default_lang))
+		sbuf_addf(&e, "\"%s-%s\"", req->kb->content_hash, l);
+	else
+		sbuf_adds(&e, req->kb->etag);
+	http_reply_header(rep, "ETag", e.buf);
+	http_reply_header(rep, "Vary", "Accept-Language");
+	sbuf_release(&e);
+}
 
 /* Fills rep with the KB-derived document make builds (with the KB's
  * ETag), or with its error. */
@@ -193,7 +226,7 @@ static void reply_doc(struct http_request *req, struct http_reply *rep,
 		api_error(rep, status, code, "%s", err.buf);
 	} else {
 		api_json(rep, doc);
-		http_reply_header(rep, "ETag", req->kb->etag);
+		kb_etag(req, rep);
 	}
 	sbuf_release(&err);
 }
@@ -447,6 +480,7 @@ static void diagnose_printed(struct http_request *req, const int *answers,
 {
 	size_t n = (size_t)req->kb->model->nr_questions * sizeof(*answers);
 	struct sbuf key = SBUF_INIT;
+	struct kb_want want;
 	cJSON *doc;
 	char *s;
 
@@ -459,12 +493,27 @@ static void diagnose_printed(struct http_request *req, const int *answers,
 	}
 	sbuf_addch(&key, '\0');
 	sbuf_adds(&key, text ? text : "");
+	/* In the reader's language (one model, the text translated): the
+	 * language the KB has that serves them best is part of the key. */
+	{
+		const char *l = lang_choose(http_arg(req, "lang"), req->accept_language,
+					    (const char *const *)req->kb->langs, req->kb->nr_langs,
+					    NULL);
+
+		want.explicit = l;
+		want.accept = NULL;
+		sbuf_addch(&key, '\0');
+		sbuf_adds(&key, l ? l : "");
+	}
 	if (memo_get(req->kb->diagnoses, key.buf, key.len, out)) {
 		metrics_diagnose(req->app->metrics);
 		sbuf_release(&key);
 		return;
 	}
 	doc = run_diagnose(req, answers, tried, text);
+	if (want.explicit)
+		kbstate_translate_doc(req->kb, &want, cJSON_GetStringValue(
+			cJSON_GetObjectItem(doc, "problem")), doc);
 	s = cJSON_PrintUnformatted(doc);
 	memo_put(req->kb->diagnoses, key.buf, key.len, s, strlen(s));
 	sbuf_adds(out, s);
@@ -504,13 +553,18 @@ void api_diagnose(struct http_request *req, struct http_reply *rep, const char *
 	}
 	answers = eng_answers_new(req->kb->model);
 	eng_tried_init(&tried, req->kb->model);
-	if (parse_diagnose(req, body, NULL, answers, &tried, &text, &status, &code, &err)) {
+	/* lang (the reader's language) is no answer. */
+	static const char *const not_answers[] = { "lang", NULL };
+
+	if (parse_diagnose(req, body, not_answers, answers, &tried, &text, &status, &code, &err)) {
 		api_error(rep, status, code, "%s", err.buf);
 	} else {
 		rep->content_type = "application/json";
 		diagnose_printed(req, answers, &tried, text, &rep->body);
 		if (!body)
-			http_reply_header(rep, "ETag", req->kb->etag);
+			kb_etag(req, rep);
+		else
+			http_reply_header(rep, "Vary", "Accept-Language");
 	}
 	free(answers);
 	eng_tried_release(&tried);

@@ -105,6 +105,17 @@ const char *kbstate_questions_json(const struct kbstate *kb, const struct kb_wan
 const struct kb_doc *kbstate_article_lang(const struct kbstate *kb, const char *slug,
 					  const struct kb_want *want);
 
+/* Puts the text of the reader's languages (want) into a diagnosis
+ * document (eng's report, or a part of it), in place: every object with
+ * an id and a title that names a cause or a step of an article
+ * translated into a language wanted (the object's "article", else
+ * problem) takes the translation's title and html; questions, and
+ * answers explained ({question, answer, text, label}), the catalogue's
+ * translation; the problem question's options, the articles' translated
+ * titles. Ids, order and numbers are left alone: one model for all. */
+void kbstate_translate_doc(const struct kbstate *kb, const struct kb_want *want,
+			   const char *problem, struct cJSON *doc);
+
 /* A store handle (for search) or an engine work space, taken from a pool
  * and given back; each is used by one thread at a time. Taking a store
  * waits while every handle is in use. */

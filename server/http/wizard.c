@@ -237,91 +237,6 @@ static const cJSON *tried_entry(const cJSON *doc, const char *ref, size_t len)
 	return NULL;
 }
 
-/* The translated item (a cause or a step) with id in the translation
- * document tr, or NULL. */
-static const cJSON *translated_item(const cJSON *tr, const char *id)
-{
-	static const char *const lists[] = { "solutions", "causes" };
-
-	for (size_t i = 0; i < 2; i++) {
-		const cJSON *it;
-
-		cJSON_ArrayForEach(it, cJSON_GetObjectItem(tr, lists[i])) {
-			const char *iid = cJSON_GetStringValue(cJSON_GetObjectItem(it, "id"));
-
-			if (iid && !strcmp(iid, id))
-				return it;
-		}
-	}
-	return NULL;
-}
-
-/* Puts the reader's language's text into the diagnosis document doc (one
- * engine model for all languages: docs/translating.md): every object with
- * an id and a title that names a cause or a step of an article translated
- * into lang (the object's "article", else the doc's problem) takes the
- * translation's title and html; the problem question's options take the
- * translated titles. */
-static void translate_node(const struct kbstate *kb, const struct kb_want *lang,
-			   const char *problem, cJSON *node)
-{
-	cJSON *c;
-
-	if (cJSON_IsArray(node)) {
-		cJSON_ArrayForEach(c, node)
-			translate_node(kb, lang, problem, c);
-		return;
-	}
-	if (!cJSON_IsObject(node))
-		return;
-	{
-		const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(node, "id"));
-		const char *art = cJSON_GetStringValue(cJSON_GetObjectItem(node, "article"));
-		const struct kb_doc *d;
-		const cJSON *it;
-
-		if (!art)
-			art = problem;
-		if (id && art && cJSON_GetObjectItem(node, "title") &&
-		    (d = kbstate_article_lang(kb, art, lang)) && d->lang &&
-		    (it = translated_item(d->doc, id))) {
-			cJSON_ReplaceItemInObject(node, "title", cJSON_Duplicate(
-				cJSON_GetObjectItem(it, "title"), 1));
-			if (cJSON_GetObjectItem(node, "html") && cJSON_GetObjectItem(it, "html"))
-				cJSON_ReplaceItemInObject(node, "html", cJSON_Duplicate(
-					cJSON_GetObjectItem(it, "html"), 1));
-		}
-		/* A question, or an answer explained ({question, answer,
-		 * text, label}): the catalogue's translation. */
-		if (id && cJSON_GetObjectItem(node, "text") && cJSON_GetObjectItem(node, "options"))
-			kbstate_translate_question(node, kbstate_question_text(kb, lang, id));
-		{
-			const char *qid = cJSON_GetStringValue(cJSON_GetObjectItem(node, "question"));
-			const char *ans = cJSON_GetStringValue(cJSON_GetObjectItem(node, "answer"));
-			const cJSON *tr = qid ? kbstate_question_text(kb, lang, qid) : NULL;
-
-			if (tr && cJSON_GetObjectItem(node, "text") && cJSON_GetObjectItem(tr, "text"))
-				cJSON_ReplaceItemInObject(node, "text", cJSON_Duplicate(
-					cJSON_GetObjectItem(tr, "text"), 1));
-			if (tr && ans && cJSON_GetObjectItem(node, "label") &&
-			    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItem(tr, "options"), ans))
-				cJSON_ReplaceItemInObject(node, "label", cJSON_Duplicate(
-					cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItem(tr, "options"),
-									 ans), 1));
-		}
-		if (id && !strcmp(id, "problem"))
-			cJSON_ArrayForEach(c, cJSON_GetObjectItem(node, "options")) {
-				const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(c, "value"));
-
-				if (v && (d = kbstate_article_lang(kb, v, lang)) && d->lang)
-					cJSON_ReplaceItemInObject(c, "label", cJSON_Duplicate(
-						cJSON_GetObjectItem(d->doc, "title"), 1));
-			}
-	}
-	cJSON_ArrayForEach(c, node)
-		if (cJSON_IsObject(c) || cJSON_IsArray(c))
-			translate_node(kb, lang, problem, c);
-}
 
 /* The answers given and steps tried, in the order of the URL, each with
  * a link that takes it back ("change" asks the question again, keeping
@@ -513,7 +428,7 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 		struct kb_want want;
 
 		page_want(req, &want);
-		translate_node(req->kb, &want, NULL, cJSON_GetObjectItem(ctx, "answered"));
+		kbstate_translate_doc(req->kb, &want, NULL, cJSON_GetObjectItem(ctx, "answered"));
 	}
 	add_try(req, ctx);
 	add_outcome(ctx);
@@ -714,7 +629,7 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 	}
 	cJSON_AddItemToObject(doc, "site", page_site(req, "Troubleshooter"));
 	page_want(req, &want);
-	translate_node(req->kb, &want,
+	kbstate_translate_doc(req->kb, &want,
 		       cJSON_GetStringValue(cJSON_GetObjectItem(doc, "problem")), doc);
 	/* Every path of the wizard is a URL: not for search engines. */
 	cJSON_AddBoolToObject(cJSON_GetObjectItem(doc, "site"), "noindex", 1);

@@ -86,6 +86,24 @@ test('a translation: the source\'s model, its own text; partial and outdated', a
   assert.equal(de.solutions[1].html, en.solutions[1].html);
 });
 
+test('a diagnosis in two languages: the same but for its text', async () => {
+  const url = `${base}/api/v1/diagnose?problem=speaker-silent&voice_profile=no`;
+  const en = await (await fetch(url)).json();
+  const r = await fetch(url, { headers: { 'Accept-Language': 'zh-CN' } });
+  const zh = await r.json();
+  // ?lang= is no answer: the same document.
+  assert.deepEqual(await (await fetch(`${url}&lang=zh-CN`)).json(), zh);
+  assert.match(r.headers.get('vary') || '', /Accept-Language/);
+  const strip = (d) => JSON.parse(JSON.stringify(d, (k, v) => (['title', 'html', 'text', 'label', 'help'].includes(k) ? undefined : v)));
+  assert.deepEqual(strip(zh), strip(en));
+  assert.equal(zh.causes[0].id, 'media-only');
+  assert.equal(zh.causes[0].title, '音箱只以媒体音频方式连接，所以通话仍在手机上。');
+  assert.notEqual(en.causes[0].title, zh.causes[0].title);
+  // The article list, titles in the reader's language.
+  const list = await (await fetch(`${base}/api/v1/articles?lang=de`)).json();
+  assert.equal(list.items[0].title, DE_TITLE);
+});
+
 test('an ETag per language; If-None-Match of one language does not match another', async () => {
   const en = (await article()).r.headers.get('etag');
   const zh = (await article('?lang=zh-CN')).r.headers.get('etag');
