@@ -41,6 +41,7 @@ COPY --from=build /src/build/clew /usr/local/bin/clew
 COPY --from=build /src/build/kb.sqlite /usr/share/clew/kb.sqlite
 COPY --from=build /src/templates /usr/share/clew/templates
 COPY --from=build /src/static /usr/share/clew/static
+COPY --from=build /src/i18n /usr/share/clew/i18n
 COPY --from=build /src/docker/entrypoint.sh /usr/local/bin/clew-entrypoint
 COPY --from=build /src/docker/healthcheck.sh /usr/local/bin/clew-healthcheck
 
@@ -49,7 +50,8 @@ COPY --from=build /src/docker/healthcheck.sh /usr/local/bin/clew-healthcheck
 ENV CLEW_LISTEN=0.0.0.0:8080 \
     CLEW_PROBE=off \
     CLEW_TEMPLATES=/usr/share/clew/templates \
-    CLEW_STATIC=/usr/share/clew/static
+    CLEW_STATIC=/usr/share/clew/static \
+    CLEW_I18N=/usr/share/clew/i18n
 # Numeric, so that Kubernetes' runAsNonRoot can check it.
 USER 10001:10001
 WORKDIR /tmp
