@@ -11,7 +11,8 @@
 #include "cmd.h"
 
 static const char usage[] =
-	"usage: clew search [--db FILE] [--json] [--platform P] [--limit N] QUERY...\n"
+	"usage: clew search [--db FILE] [--json] [--platform P] [--limit N]\n"
+	"                   [--lang LANG] QUERY...\n"
 	"\n"
 	"Full-text search over titles, headings and text, best match first, one\n"
 	"hit per article. Words are all required; the last also matches as a\n"
@@ -24,6 +25,8 @@ static const char usage[] =
 	"      --json        print JSON\n"
 	"      --platform P  only articles for platform P (an id such as 'ios')\n"
 	"      --limit N     at most N hits, 1 to 100 (default 10)\n"
+	"      --lang LANG   the reader's language: hits in it first, and of an\n"
+	"                    article found in several languages, the one in it\n"
 	"  -h, --help        show this help\n"
 	"\n"
 	"Exit status: 0 searched (even with no hits), 1 database error, 2 bad\n"
@@ -60,6 +63,7 @@ int cmd_search(int argc, char **argv)
 		{ "json", no_argument, NULL, 'J' },
 		{ "platform", required_argument, NULL, 'p' },
 		{ "limit", required_argument, NULL, 'l' },
+		{ "lang", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -77,6 +81,7 @@ int cmd_search(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'J': json = 1; break;
 		case 'p': so.platform = optarg; break;
+		case 'L': so.lang = optarg; break;
 		case 'l':
 			so.limit = atoi(optarg);
 			if (so.limit < 1 || so.limit > 100) {
