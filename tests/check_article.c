@@ -1234,6 +1234,7 @@ START_TEST(test_annotations_link_and_scope)
 	ck_assert_str_eq(a->causes[1].solutions.items[0], "route-speaker");
 	ck_assert_ptr_nonnull(cJSON_GetObjectItem(a->meta, "audience"));
 	kb_article_free(a);
+	diag_release(&d);
 }
 END_TEST
 
