@@ -162,6 +162,24 @@ START_TEST(test_catalogue_errors)
 }
 END_TEST
 
+/* {name} placeholders take their values wherever the text puts them. */
+START_TEST(test_fill)
+{
+	static const char *const vars[] = { "n", "5", "what", "the vote", NULL };
+	struct sbuf out = SBUF_INIT;
+
+	i18n_fill(&out, "Send {what} ({n} min)", vars);
+	ck_assert_str_eq(out.buf, "Send the vote (5 min)");
+	sbuf_reset(&out);
+	i18n_fill(&out, "{n}{n} {other} {N} {n {} {", vars);
+	ck_assert_str_eq(out.buf, "55 {other} {N} {n {} {");
+	sbuf_reset(&out);
+	i18n_fill(&out, "约 {n} 分钟", vars);
+	ck_assert_str_eq(out.buf, "约 5 分钟");
+	sbuf_release(&out);
+}
+END_TEST
+
 /* The shipped catalogues load, and every language has every key. */
 START_TEST(test_shipped_catalogues)
 {
@@ -189,6 +207,7 @@ Suite *lang_suite(void)
 	tcase_add_test(tc, test_plural_categories);
 	tcase_add_test(tc, test_catalogues);
 	tcase_add_test(tc, test_catalogue_errors);
+	tcase_add_test(tc, test_fill);
 	tcase_add_test(tc, test_shipped_catalogues);
 	suite_add_tcase(s, tc);
 	return s;

@@ -2,6 +2,7 @@
 #include "admin.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,6 +16,7 @@
 #include "../stats/stats.h"
 #include "api.h"
 #include "app.h"
+#include "i18n.h"
 #include "kbstate.h"
 #include "pages.h"
 #include "pages_internal.h"
@@ -127,8 +129,8 @@ static int admin_allowed(struct http_request *req, struct http_reply *rep, int a
 			api_error(rep, 404, "not_found", "the admin pages are off: start "
 				  "clew serve with --admin-token (or use them from this machine)");
 		else
-			page_error(req, rep, 404, "The admin pages are off: start clew "
-				   "serve with --admin-token, or open them on the server itself.");
+			page_error(req, rep, 404, i18n_text(req->app->i18n, page_reader_lang(req),
+							    "error_admin_off"));
 		return 0;
 	}
 	presented_token(req, &given);
@@ -141,8 +143,8 @@ static int admin_allowed(struct http_request *req, struct http_reply *rep, int a
 		api_error(rep, 401, "unauthorized", "send the admin token: "
 			  "Authorization: Bearer TOKEN");
 	else
-		page_error(req, rep, 401, "The admin pages ask for the admin token "
-			   "(as the password; any user name).");
+		page_error(req, rep, 401, i18n_text(req->app->i18n, page_reader_lang(req),
+						    "error_admin_token"));
 	return 0;
 }
 
@@ -258,8 +260,27 @@ static const char *str(const cJSON *o, const char *k)
 	return v ? v : "";
 }
 
-/* Sessions per day: stacked columns (fixed, not fixed, abandoned, open). */
-static cJSON *days_chart(const cJSON *days)
+/* A day's column's tooltip, in l: "2024-05-01: 3 session(s), 1 fixed,
+ * 1 not fixed, 1 abandoned". */
+static void day_title(const struct i18n *c, const char *l, const cJSON *d,
+		      struct sbuf *out)
+{
+	struct sbuf form = SBUF_INIT;
+	char fixed[32], not_fixed[32], abandoned[32];
+	const char *const vars[] = { "date", str(d, "date"), "fixed", fixed,
+				     "not_fixed", not_fixed, "abandoned", abandoned, NULL };
+
+	snprintf(fixed, sizeof(fixed), "%.0f", num(d, "fixed"));
+	snprintf(not_fixed, sizeof(not_fixed), "%.0f", num(d, "not_fixed"));
+	snprintf(abandoned, sizeof(abandoned), "%.0f", num(d, "abandoned"));
+	i18n_plural(c, l, "admin_day_title", lround(num(d, "sessions")), &form);
+	i18n_fill(out, form.buf, vars);
+	sbuf_release(&form);
+}
+
+/* Sessions per day: stacked columns (fixed, not fixed, abandoned, open),
+ * their tooltips in l. */
+static cJSON *days_chart(const struct i18n *cat, const char *l, const cJSON *days)
 {
 	static const char *const parts[] = { "fixed", "not_fixed", "abandoned", "open" };
 	cJSON *c = cJSON_CreateObject(), *cols = cJSON_AddArrayToObject(c, "columns"), *d;
@@ -293,9 +314,7 @@ static cJSON *days_chart(const cJSON *days)
 			cJSON_AddStringToObject(sg, "class", parts[k]);
 			cJSON_AddItemToArray(segs, sg);
 		}
-		sbuf_addf(&title, "%s: %.0f session(s), %.0f fixed, %.0f not fixed, %.0f abandoned",
-			  str(d, "date"), num(d, "sessions"), num(d, "fixed"),
-			  num(d, "not_fixed"), num(d, "abandoned"));
+		day_title(cat, l, d, &title);
 		cJSON_AddStringToObject(col, "title", title.buf);
 		sbuf_release(&title);
 		/* A date under every seventh column, the last one included. */
@@ -313,24 +332,75 @@ static cJSON *days_chart(const cJSON *days)
 	return c;
 }
 
-/* A horizontal bar chart: one row a line of the table, its label above a
- * bar of value / max (a second, stacked part when value2 is given). */
-/* A percentage says what it is of, when count_key is given: count_key's
- * value and unit ("72% of 43 session(s)"). */
-static cJSON *bar_chart_of(const char *id, const char *title, const char *none,
-			   const cJSON *rows, const char *label_key, const char *alt_key,
-			   const char *value_key, const char *value2_key, int percent,
-			   const char *unit, const char *count_key)
+/* What a chart's bars count, which says the words of their values. */
+enum unit {
+	SHARE_OF_ENDED, /* a share of the sessions ended ("ended") */
+	SHARE_OF_TRIES, /* a share of the tries ("tries") */
+	FAILED, SESSIONS, SEARCHES,
+	VOTES           /* the yes votes, and the no ("no") */
+};
+
+/* A horizontal bar chart: one row a line of table, its label (label_key,
+ * else alt_key) above a bar of value_key / max. */
+struct chart {
+	const char *id, *title, *none;
+	const char *table, *label_key, *alt_key, *value_key;
+	enum unit unit;
+};
+
+/* A bar's value, in l: "72% of 43 ended session(s)" (v a share, n the
+ * sessions or tries it is of), "4 failed", "3 yes, 1 no" (n the no's). */
+static void value_text(const struct i18n *c, const char *l, enum unit u, double v,
+		       double n, struct sbuf *out)
 {
-	cJSON *c = cJSON_CreateObject(), *out = cJSON_AddArrayToObject(c, "rows"), *r;
-	double max = percent ? 1 : 0;
+	struct sbuf form = SBUF_INIT;
+	char a[32], b[32];
+	const char *const vars[] = { "percent", a, "yes", a, "no", b, NULL };
+
+	snprintf(a, sizeof(a), "%.0f", u == SHARE_OF_ENDED || u == SHARE_OF_TRIES ? v * 100 : v);
+	snprintf(b, sizeof(b), "%.0f", n);
+	switch (u) {
+	case SHARE_OF_ENDED:
+		i18n_plural(c, l, "admin_share_of_ended", lround(n), &form);
+		break;
+	case SHARE_OF_TRIES:
+		i18n_plural(c, l, "admin_share_of_tries", lround(n), &form);
+		break;
+	case FAILED:
+		i18n_plural(c, l, "admin_n_failed", lround(v), &form);
+		break;
+	case SESSIONS:
+		i18n_plural(c, l, "admin_n_sessions", lround(v), &form);
+		break;
+	case SEARCHES:
+		i18n_plural(c, l, "admin_n_searches", lround(v), &form);
+		break;
+	case VOTES:
+		sbuf_adds(&form, i18n_text(c, l, "admin_votes_yes_no"));
+		break;
+	}
+	i18n_fill(out, form.buf, vars);
+	sbuf_release(&form);
+}
+
+/* Chart ch of rows, its values' words in l. A share's bar is of 100%; a
+ * vote's, of its yes and its no, stacked. */
+static cJSON *bar_chart(const struct i18n *c, const char *l, const struct chart *ch,
+			const cJSON *rows)
+{
+	cJSON *o = cJSON_CreateObject(), *out = cJSON_AddArrayToObject(o, "rows"), *r;
+	int share = ch->unit == SHARE_OF_ENDED || ch->unit == SHARE_OF_TRIES;
+	const char *count_key = ch->unit == SHARE_OF_ENDED ? "ended" :
+				ch->unit == SHARE_OF_TRIES ? "tries" :
+				ch->unit == VOTES ? "no" : NULL;
+	double max = share ? 1 : 0;
 	int i = 0;
 
-	cJSON_AddStringToObject(c, "id", id);
-	cJSON_AddStringToObject(c, "title", title);
-	cJSON_AddStringToObject(c, "none", none);
+	cJSON_AddStringToObject(o, "id", ch->id);
+	cJSON_AddStringToObject(o, "title", ch->title);
+	cJSON_AddStringToObject(o, "none", ch->none);
 	cJSON_ArrayForEach(r, rows) {
-		double v = num(r, value_key) + (value2_key ? num(r, value2_key) : 0);
+		double v = num(r, ch->value_key) + (ch->unit == VOTES ? num(r, "no") : 0);
 
 		if (v > max)
 			max = v;
@@ -338,60 +408,82 @@ static cJSON *bar_chart_of(const char *id, const char *title, const char *none,
 	if (max <= 0)
 		max = 1;
 	cJSON_ArrayForEach(r, rows) {
-		cJSON *o = cJSON_CreateObject();
-		const char *label = *str(r, label_key) ? str(r, label_key) : str(r, alt_key);
-		double v = num(r, value_key), v2 = value2_key ? num(r, value2_key) : 0;
+		cJSON *row = cJSON_CreateObject();
+		const char *label = *str(r, ch->label_key) ? str(r, ch->label_key) :
+				    str(r, ch->alt_key);
+		double v = num(r, ch->value_key), v2 = ch->unit == VOTES ? num(r, "no") : 0;
 		struct sbuf text = SBUF_INIT;
 		double w = v / max * BAR_W, w2 = v2 / max * BAR_W;
 
-		if (percent && count_key)
-			sbuf_addf(&text, "%.0f%% of %.0f %s", v * 100, num(r, count_key), unit);
-		else if (percent)
-			sbuf_addf(&text, "%.0f%%", v * 100);
-		else if (value2_key)
-			sbuf_addf(&text, "%.0f %s, %.0f no", v, unit, v2);
-		else
-			sbuf_addf(&text, "%.0f %s", v, unit);
-		cJSON_AddStringToObject(o, "label", label);
-		cJSON_AddStringToObject(o, "value_text", text.buf);
-		cJSON_AddNumberToObject(o, "label_y", i * ROW_H + 14);
-		cJSON_AddNumberToObject(o, "bar_y", i * ROW_H + 20);
-		cJSON_AddNumberToObject(o, "w", round((w > 0 && w < 2 ? 2 : w) * 10) / 10);
-		cJSON_AddNumberToObject(o, "x2", round(w * 10) / 10);
-		cJSON_AddNumberToObject(o, "w2", round(w2 * 10) / 10);
-		cJSON_AddNumberToObject(o, "text_x", round((w + w2 + 6) * 10) / 10);
-		cJSON_AddNumberToObject(o, "text_y", i * ROW_H + 31);
-		cJSON_AddBoolToObject(o, "stacked", v2 > 0);
+		value_text(c, l, ch->unit, v, count_key ? num(r, count_key) : 0, &text);
+		cJSON_AddStringToObject(row, "label", label);
+		cJSON_AddStringToObject(row, "value_text", text.buf);
+		cJSON_AddNumberToObject(row, "label_y", i * ROW_H + 14);
+		cJSON_AddNumberToObject(row, "bar_y", i * ROW_H + 20);
+		cJSON_AddNumberToObject(row, "w", round((w > 0 && w < 2 ? 2 : w) * 10) / 10);
+		cJSON_AddNumberToObject(row, "x2", round(w * 10) / 10);
+		cJSON_AddNumberToObject(row, "w2", round(w2 * 10) / 10);
+		cJSON_AddNumberToObject(row, "text_x", round((w + w2 + 6) * 10) / 10);
+		cJSON_AddNumberToObject(row, "text_y", i * ROW_H + 31);
+		cJSON_AddBoolToObject(row, "stacked", v2 > 0);
 		sbuf_release(&text);
-		cJSON_AddItemToArray(out, o);
+		cJSON_AddItemToArray(out, row);
 		i++;
 	}
-	cJSON_AddNumberToObject(c, "width", BAR_W + 120);
-	cJSON_AddNumberToObject(c, "height", i * ROW_H + 8);
-	cJSON_AddBoolToObject(c, "empty", i == 0);
-	return c;
+	cJSON_AddNumberToObject(o, "width", BAR_W + 120);
+	cJSON_AddNumberToObject(o, "height", i * ROW_H + 8);
+	cJSON_AddBoolToObject(o, "empty", i == 0);
+	return o;
 }
 
-static cJSON *bar_chart(const char *id, const char *title, const char *none,
-			const cJSON *rows, const char *label_key, const char *alt_key,
-			const char *value_key, const char *value2_key, int percent,
-			const char *unit)
+/* The bar charts of the tables in doc, their words in l. */
+static void add_charts(cJSON *charts, const cJSON *doc, const struct i18n *c, const char *l)
 {
-	return bar_chart_of(id, title, none, rows, label_key, alt_key, value_key,
-			    value2_key, percent, unit, NULL);
+	const struct chart list[] = {
+		{ "problems", i18n_text(c, l, "admin_chart_problems"),
+		  i18n_text(c, l, "admin_none_problems"),
+		  "problems", "title", "problem", "share_fixed", SHARE_OF_ENDED },
+		{ "fixes", i18n_text(c, l, "admin_chart_fixes"),
+		  i18n_text(c, l, "admin_none_fixes"),
+		  "fixes", "title", "step", "fix_rate", SHARE_OF_TRIES },
+		{ "never", i18n_text(c, l, "admin_chart_never"),
+		  i18n_text(c, l, "admin_none_never"),
+		  "never_fixed", "title", "step", "failed", FAILED },
+		{ "abandoned", i18n_text(c, l, "admin_chart_abandoned"),
+		  i18n_text(c, l, "admin_none_abandoned"),
+		  "abandoned", "title", "id", "sessions", SESSIONS },
+		{ "searches", i18n_text(c, l, "admin_chart_searches"),
+		  i18n_text(c, l, "admin_none_searches"),
+		  "searches", "query", "query", "searches", SEARCHES },
+		{ "no-hits", i18n_text(c, l, "admin_chart_no_hits"),
+		  i18n_text(c, l, "admin_none_no_hits"),
+		  "no_hits", "query", "query", "searches", SEARCHES },
+		{ "no-clicks", i18n_text(c, l, "admin_chart_no_clicks"),
+		  i18n_text(c, l, "admin_none_no_clicks"),
+		  "no_clicks", "query", "query", "searches", SEARCHES },
+		{ "votes", i18n_text(c, l, "admin_chart_votes"),
+		  i18n_text(c, l, "admin_none_votes"),
+		  "votes", "title", "article", "yes", VOTES },
+	};
+
+	for (size_t i = 0; i < sizeof(list) / sizeof(*list); i++)
+		cJSON_AddItemToArray(charts, bar_chart(c, l, &list[i],
+						       cJSON_GetObjectItem(doc, list[i].table)));
 }
 
 void page_admin(struct http_request *req, struct http_reply *rep, const char *param)
 {
+	const struct i18n *c = req->app->i18n;
+	const char *l = page_reader_lang(req);
 	struct sbuf err = SBUF_INIT;
-	cJSON *ctx, *doc, *charts;
+	cJSON *ctx, *doc;
 
 	(void)param;
 	rep->route = "/admin";
 	if (!admin_allowed(req, rep, 0))
 		return;
 	ctx = cJSON_CreateObject();
-	cJSON_AddItemToObject(ctx, "site", page_site(req, "Is it helping?"));
+	cJSON_AddItemToObject(ctx, "site", page_site(req, i18n_text(c, l, "admin_heading")));
 	if (!req->app->events_dsn) {
 		cJSON_AddBoolToObject(ctx, "off", 1);
 		goto render;
@@ -407,32 +499,9 @@ void page_admin(struct http_request *req, struct http_reply *rep, const char *pa
 	cJSON_AddItemToObject(ctx, "days", cJSON_Duplicate(cJSON_GetObjectItem(doc, "days"), 1));
 	cJSON_AddNumberToObject(ctx, "share_fixed_pct",
 				round(num(cJSON_GetObjectItem(doc, "totals"), "share_fixed") * 100));
-	cJSON_AddItemToObject(ctx, "days_chart", days_chart(cJSON_GetObjectItem(doc, "sessions_per_day")));
-	charts = cJSON_AddArrayToObject(ctx, "charts");
-	cJSON_AddItemToArray(charts, bar_chart_of("problems", "Share fixed, per problem",
-		"No session has ended yet.", cJSON_GetObjectItem(doc, "problems"),
-		"title", "problem", "share_fixed", NULL, 1, "ended session(s)", "ended"));
-	cJSON_AddItemToArray(charts, bar_chart_of("fixes", "Fixes that work: how often each fixed it when tried",
-		"No step has been tried yet.", cJSON_GetObjectItem(doc, "fixes"),
-		"title", "step", "fix_rate", NULL, 1, "tries", "tries"));
-	cJSON_AddItemToArray(charts, bar_chart("never", "Fixes that never worked (failed 3 times or more)",
-		"None: every fix tried often has fixed it at least once.",
-		cJSON_GetObjectItem(doc, "never_fixed"), "title", "step", "failed", NULL, 0, "failed"));
-	cJSON_AddItemToArray(charts, bar_chart("abandoned", "Where sessions were abandoned",
-		"No session was abandoned.", cJSON_GetObjectItem(doc, "abandoned"),
-		"title", "id", "sessions", NULL, 0, "session(s)"));
-	cJSON_AddItemToArray(charts, bar_chart("searches", "Top searches",
-		"No search yet.", cJSON_GetObjectItem(doc, "searches"),
-		"query", "query", "searches", NULL, 0, "search(es)"));
-	cJSON_AddItemToArray(charts, bar_chart("no-hits", "Searches that found nothing",
-		"None: every search found something.", cJSON_GetObjectItem(doc, "no_hits"),
-		"query", "query", "searches", NULL, 0, "search(es)"));
-	cJSON_AddItemToArray(charts, bar_chart("no-clicks", "Searches whose hits no one opened",
-		"None.", cJSON_GetObjectItem(doc, "no_clicks"),
-		"query", "query", "searches", NULL, 0, "search(es)"));
-	cJSON_AddItemToArray(charts, bar_chart("votes", "\"Was this helpful?\" per article",
-		"No vote yet.", cJSON_GetObjectItem(doc, "votes"),
-		"title", "article", "yes", "no", 0, "yes"));
+	cJSON_AddItemToObject(ctx, "days_chart", days_chart(c, l, cJSON_GetObjectItem(
+		doc, "sessions_per_day")));
+	add_charts(cJSON_AddArrayToObject(ctx, "charts"), doc, c, l);
 	cJSON_Delete(doc);
 render:
 	http_reply_header(rep, "Cache-Control", "no-store");

@@ -10,20 +10,30 @@
 #include "../events/sink.h"
 #include "api.h"
 #include "app.h"
+#include "i18n.h"
 #include "kbstate.h"
 #include "pages.h"
 #include "pages_internal.h"
 #include "record.h"
 #include "request.h"
 
-const char *const feedback_reasons[][2] = {
-	{ "not-my-problem", "It is about another problem" },
-	{ "unclear", "It is hard to follow" },
-	{ "did-not-work", "What it says did not work" },
-	{ "outdated", "It is out of date" },
-	{ "other", "Something else" },
-	{ NULL, NULL },
+const char *const feedback_reasons[] = {
+	"not-my-problem", "unclear", "did-not-work", "outdated", "other", NULL,
 };
+
+const char *feedback_reason_label(const struct i18n *c, const char *lang,
+				  const char *reason)
+{
+	if (!strcmp(reason, "not-my-problem"))
+		return i18n_text(c, lang, "article_reason_not_my_problem");
+	if (!strcmp(reason, "unclear"))
+		return i18n_text(c, lang, "article_reason_unclear");
+	if (!strcmp(reason, "did-not-work"))
+		return i18n_text(c, lang, "article_reason_did_not_work");
+	if (!strcmp(reason, "outdated"))
+		return i18n_text(c, lang, "article_reason_outdated");
+	return i18n_text(c, lang, "article_reason_other");
+}
 
 void api_events(struct http_request *req, struct http_reply *rep, const char *param)
 {
@@ -106,26 +116,26 @@ done:
 
 void page_vote(struct http_request *req, struct http_reply *rep, const char *slug)
 {
-	const char *result, *reason;
+	const struct i18n *c = req->app->i18n;
+	const char *l = page_reader_lang(req), *result, *reason;
 	struct sbuf url = SBUF_INIT;
 	int known = 0;
 
 	rep->route = "/articles/{slug}";
 	if (!kbstate_article(req->kb, slug)) {
-		page_error(req, rep, 404, "There is no article at this address.");
+		page_error(req, rep, 404, i18n_text(c, l, "error_no_article"));
 		return;
 	}
-	if (page_read_form(req, rep, "the vote"))
+	if (page_read_form(req, rep, i18n_text(c, l, "form_what_vote")))
 		return;
 	result = http_arg(req, "result");
 	if (!result || (strcmp(result, "yes") && strcmp(result, "no"))) {
-		page_error(req, rep, 400, "Say whether the article helped: result=yes "
-			   "or result=no.");
+		page_error(req, rep, 400, i18n_text(c, l, "error_vote_result"));
 		return;
 	}
 	reason = http_arg(req, "reason");
-	for (int i = 0; reason && feedback_reasons[i][0]; i++)
-		known |= !strcmp(reason, feedback_reasons[i][0]);
+	for (int i = 0; reason && feedback_reasons[i]; i++)
+		known |= !strcmp(reason, feedback_reasons[i]);
 	if (!known || !strcmp(result, "yes"))
 		reason = NULL;
 	/* One vote a day from a client on an article; behind a proxy every
@@ -143,7 +153,7 @@ void page_vote(struct http_request *req, struct http_reply *rep, const char *slu
 	sbuf_adds(&url, "/articles/");
 	page_url_encode(&url, slug);
 	sbuf_addf(&url, "?voted=%s#helpful", result);
-	page_see_other(rep, url.buf, "Thank you.");
+	page_see_other(req, rep, url.buf, i18n_text(c, l, "vote_thanks_note"));
 	sbuf_release(&url);
 }
 
@@ -158,7 +168,8 @@ void page_search_open(struct http_request *req, struct http_reply *rep,
 	(void)param;
 	rep->route = "/search/open";
 	if (!to || !kbstate_article(req->kb, to)) {
-		page_error(req, rep, 404, "There is no article at this address.");
+		page_error(req, rep, 404, i18n_text(req->app->i18n, page_reader_lang(req),
+						    "error_no_article"));
 		return;
 	}
 	if (q)
@@ -185,7 +196,7 @@ void page_search_open(struct http_request *req, struct http_reply *rep,
 		sbuf_addch(&url, '#');
 		page_url_encode(&url, section);
 	}
-	page_see_other(rep, url.buf, NULL);
+	page_see_other(req, rep, url.buf, NULL);
 	sbuf_release(&url);
 	sbuf_release(&norm);
 }

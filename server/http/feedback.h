@@ -17,8 +17,13 @@ void page_vote(struct http_request *req, struct http_reply *rep, const char *slu
 void page_search_open(struct http_request *req, struct http_reply *rep,
 		      const char *param);
 
-/* The reasons a "no" may give, with the words the page shows them in:
- * {value, label} pairs, ending with {NULL, NULL}. */
-extern const char *const feedback_reasons[][2];
+/* The reasons a "no" may give: their values, then NULL. */
+extern const char *const feedback_reasons[];
+
+/* The words the page shows reason (one of feedback_reasons) in, in
+ * lang (borrowed from the catalogues c). */
+struct i18n;
+const char *feedback_reason_label(const struct i18n *c, const char *lang,
+				  const char *reason);
 
 #endif

@@ -306,3 +306,21 @@ void i18n_plural(const struct i18n *c, const char *lang, const char *key, long n
 		}
 	}
 }
+
+void i18n_fill(struct sbuf *out, const char *text, const char *const *vars)
+{
+	for (const char *p = text; *p; p++) {
+		size_t n = *p == '{' ? strspn(p + 1, "abcdefghijklmnopqrstuvwxyz_") : 0;
+		size_t i;
+
+		for (i = 0; n && p[n + 1] == '}' && vars[i]; i += 2)
+			if (strlen(vars[i]) == n && !strncmp(p + 1, vars[i], n))
+				break;
+		if (n && p[n + 1] == '}' && vars[i]) {
+			sbuf_adds(out, vars[i + 1]);
+			p += n + 1;
+		} else {
+			sbuf_addch(out, *p);
+		}
+	}
+}

@@ -55,4 +55,11 @@ void i18n_plural(const struct i18n *c, const char *lang, const char *key, long n
  * rules). */
 const char *i18n_plural_category(const char *lang, long n);
 
+/* Appends text to out with each {name} in it replaced by its value:
+ * vars holds name, value pairs, then NULL ({"n", "5", NULL}). A {name}
+ * vars does not have stays as it is. For the catalogues' texts with a
+ * value inside ("Nothing matches “{q}”."), where the value goes where
+ * the language puts it. */
+void i18n_fill(struct sbuf *out, const char *text, const char *const *vars);
+
 #endif

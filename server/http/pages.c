@@ -133,34 +133,42 @@ char *page_url_with(const struct http_request *req, const char *path, size_t n,
 /* Answers 303 See Other with url as Location; the body says note (may
  * be NULL), then where to go. Not cached: where it leads depends on more
  * than the URL. */
-void page_see_other(struct http_reply *rep, const char *url, const char *note)
+void page_see_other(const struct http_request *req, struct http_reply *rep,
+		    const char *url, const char *note)
 {
+	const char *const vars[] = { "url", url, NULL };
+
 	rep->status = 303;
 	rep->content_type = "text/plain; charset=utf-8";
 	http_reply_header(rep, "Location", url);
 	http_reply_header(rep, "Cache-Control", "no-store");
 	if (note)
 		sbuf_addf(&rep->body, "%s\n", note);
-	sbuf_addf(&rep->body, "See %s\n", url);
+	i18n_fill(&rep->body, i18n_text(req->app->i18n, page_reader_lang(req),
+					"redirect_see"), vars);
+	sbuf_addch(&rep->body, '\n');
 }
 
 int page_read_form(struct http_request *req, struct http_reply *rep, const char *what)
 {
+	const struct i18n *c = req->app->i18n;
+	const char *l = page_reader_lang(req);
 	struct sbuf msg = SBUF_INIT;
 
 	if (!http_request_is_form(req)) {
-		sbuf_addf(&msg, "Send %s as application/x-www-form-urlencoded.", what);
+		const char *const vars[] = { "what", what, NULL };
+
+		i18n_fill(&msg, i18n_text(c, l, "error_form_type"), vars);
 		page_error(req, rep, 415, msg.buf);
 		sbuf_release(&msg);
 		return -1;
 	}
 	if (!app_same_site(req)) {
-		page_error(req, rep, 403, "This form was sent from another site.");
+		page_error(req, rep, 403, i18n_text(c, l, "error_form_other_site"));
 		return -1;
 	}
 	if (http_request_add_form(req, req->body, req->body_len)) {
-		page_error(req, rep, 400, "The form's fields are not readable "
-			   "(a malformed %-escape, or text that is not UTF-8).");
+		page_error(req, rep, 400, i18n_text(c, l, "error_form_unreadable"));
 		return -1;
 	}
 	return 0;
@@ -300,6 +308,21 @@ int page_probe_useful(const struct eng_model *m, const char *problem)
 	return 0;
 }
 
+/* Appends text to out with '&', '<' and '>' escaped. */
+static void add_escaped(struct sbuf *out, const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		if (*p == '&')
+			sbuf_adds(out, "&amp;");
+		else if (*p == '<')
+			sbuf_adds(out, "&lt;");
+		else if (*p == '>')
+			sbuf_adds(out, "&gt;");
+		else
+			sbuf_addch(out, *p);
+	}
+}
+
 /* Renders template name over ctx (freed here) into rep as an HTML page. */
 void page_render(struct http_request *req, struct http_reply *rep, int status,
 		 const char *name, cJSON *ctx)
@@ -322,8 +345,11 @@ void page_render(struct http_request *req, struct http_reply *rep, int status,
 	if (tpl_render(req->app->templates, name, ctx, &rep->body)) {
 		rep->status = 500;
 		sbuf_reset(&rep->body);
-		sbuf_adds(&rep->body, "<!doctype html><title>Error</title>"
-			  "<p>This page could not be rendered.</p>");
+		sbuf_adds(&rep->body, "<!doctype html><title>");
+		add_escaped(&rep->body, i18n_text(req->app->i18n, l, "error_title"));
+		sbuf_adds(&rep->body, "</title><p>");
+		add_escaped(&rep->body, i18n_text(req->app->i18n, l, "error_not_rendered"));
+		sbuf_adds(&rep->body, "</p>");
 	}
 	cJSON_Delete(ctx);
 }
@@ -333,7 +359,8 @@ void page_error(struct http_request *req, struct http_reply *rep, int status,
 {
 	cJSON *ctx = cJSON_CreateObject();
 
-	cJSON_AddItemToObject(ctx, "site", page_site(req, "Error"));
+	cJSON_AddItemToObject(ctx, "site", page_site(req, i18n_text(
+		req->app->i18n, page_reader_lang(req), "error_title")));
 	cJSON_AddNumberToObject(ctx, "status", status);
 	cJSON_AddStringToObject(ctx, "message", message);
 	page_render(req, rep, status, "error", ctx);
@@ -361,7 +388,8 @@ void page_index(struct http_request *req, struct http_reply *rep, const char *pa
 
 	(void)param;
 	rep->route = "/";
-	cJSON_AddItemToObject(ctx, "site", page_site(req, "Troubleshooting"));
+	cJSON_AddItemToObject(ctx, "site", page_site(req, i18n_text(
+		req->app->i18n, page_reader_lang(req), "index_title")));
 	problems = cJSON_AddArrayToObject(ctx, "problems");
 	articles = cJSON_AddArrayToObject(ctx, "articles");
 	cJSON_ArrayForEach(it, req->kb->list) {
@@ -424,8 +452,10 @@ static void link_platforms(cJSON *article)
 }
 
 /* "Was this helpful?": the form (when events are recorded), or, after a
- * vote (?voted=yes|no), the thanks. */
-static void add_vote(struct http_request *req, cJSON *ctx, const char *slug)
+ * vote (?voted=yes|no), the thanks; its words in the page's language,
+ * lang. */
+static void add_vote(struct http_request *req, cJSON *ctx, const char *slug,
+		     const char *lang)
 {
 	const char *voted = http_arg(req, "voted");
 	struct sbuf u = SBUF_INIT;
@@ -445,11 +475,12 @@ static void add_vote(struct http_request *req, cJSON *ctx, const char *slug)
 	page_url_lang(req, &u);
 	page_add_owned_string(v, "action", sbuf_detach(&u, NULL));
 	reasons = cJSON_AddArrayToObject(v, "reasons");
-	for (int i = 0; feedback_reasons[i][0]; i++) {
+	for (int i = 0; feedback_reasons[i]; i++) {
 		cJSON *r = cJSON_CreateObject();
 
-		cJSON_AddStringToObject(r, "value", feedback_reasons[i][0]);
-		cJSON_AddStringToObject(r, "label", feedback_reasons[i][1]);
+		cJSON_AddStringToObject(r, "value", feedback_reasons[i]);
+		cJSON_AddStringToObject(r, "label", feedback_reason_label(
+			req->app->i18n, lang, feedback_reasons[i]));
 		cJSON_AddItemToArray(reasons, r);
 	}
 }
@@ -516,7 +547,8 @@ void page_article(struct http_request *req, struct http_reply *rep, const char *
 		return;
 	}
 	if (!d) {
-		page_error(req, rep, 404, "There is no article at this address.");
+		page_error(req, rep, 404, i18n_text(req->app->i18n, page_reader_lang(req),
+						    "error_no_article"));
 		return;
 	}
 	ctx = cJSON_Duplicate(d->doc, 1);
@@ -543,7 +575,9 @@ void page_article(struct http_request *req, struct http_reply *rep, const char *
 		page_url_lang(req, &u);
 		page_add_owned_string(ctx, "wizard_url", sbuf_detach(&u, NULL));
 	}
-	add_vote(req, ctx, slug);
+	/* In the page's language: the reader's, or the article's. */
+	add_vote(req, ctx, slug, cJSON_GetStringValue(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(ctx, "site"), "lang")));
 	http_reply_header(rep, "ETag", req->kb->etag);
 	page_render(req, rep, 200, "article", ctx);
 }
@@ -628,7 +662,8 @@ void page_search(struct http_request *req, struct http_reply *rep, const char *p
 				      cJSON_GetArraySize(cJSON_GetObjectItem(doc, "hits")) > 0);
 		record_search(req, q, cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "total")));
 	}
-	cJSON_AddItemToObject(ctx, "site", page_site(req, q && *q ? q : "Search"));
+	cJSON_AddItemToObject(ctx, "site", page_site(req, q && *q ? q : i18n_text(
+		req->app->i18n, page_reader_lang(req), "search_heading")));
 	if (!doc)
 		cJSON_AddStringToObject(ctx, "query", q ? q : "");
 	if (err.len) {
@@ -670,7 +705,8 @@ void page_static(struct http_request *req, struct http_reply *rep, const char *f
 
 	rep->route = "/static/{file}";
 	if (!f) {
-		page_error(req, rep, 404, "There is no such file.");
+		page_error(req, rep, 404, i18n_text(req->app->i18n, page_reader_lang(req),
+						    "error_no_file"));
 		return;
 	}
 	reply_file(rep, f);
@@ -691,7 +727,8 @@ void page_embed_js(struct http_request *req, struct http_reply *rep, const char 
 	(void)param;
 	rep->route = "/embed.js";
 	if (!f) {
-		page_error(req, rep, 404, "The widget is not installed on this server.");
+		page_error(req, rep, 404, i18n_text(req->app->i18n, page_reader_lang(req),
+						    "error_no_widget"));
 		return;
 	}
 	reply_file(rep, f);

@@ -43,13 +43,15 @@ char *page_url_with(const struct http_request *req, const char *path, size_t n,
 void page_add_param(struct sbuf *u, int *first, const char *k, const char *v);
 
 /* Answers 303 See Other with url as Location; the body says note (may be
- * NULL), then where to go. Not cached. */
-void page_see_other(struct http_reply *rep, const char *url, const char *note);
+ * NULL), then where to go, in the reader's language. Not cached. */
+void page_see_other(const struct http_request *req, struct http_reply *rep,
+		    const char *url, const char *note);
 
 /* The checks of a form POST, in order: its content type (415), where it
  * comes from (403, app_same_site), its fields (400); on success the
  * fields join req's arguments and 0 is returned, else rep holds the error
- * page (what names the form in it) and -1 is returned. */
+ * page (what names the form in it, in the reader's language) and -1 is
+ * returned. */
 int page_read_form(struct http_request *req, struct http_reply *rep, const char *what);
 
 /* Adds s to o under key, and frees s. */

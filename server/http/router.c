@@ -7,6 +7,7 @@
 #include "api.h"
 #include "app.h"
 #include "feedback.h"
+#include "i18n.h"
 #include "kbstate.h"
 #include "pages.h"
 
@@ -53,13 +54,36 @@ static int is_api_path(const char *path)
 	       !strcmp(path, "/metrics");
 }
 
+/* An error page's words for code, in the reader's language; message
+ * (the API's, in English) for a code the catalogues do not have. */
+static const char *page_message(const struct http_request *req, const char *code,
+				const char *message)
+{
+	const struct i18n *c = req->app->i18n;
+	const char *l = page_reader_lang(req);
+
+	if (!strcmp(code, "not_found"))
+		return i18n_text(c, l, "error_not_found");
+	if (!strcmp(code, "method_not_allowed"))
+		return i18n_text(c, l, "error_method_not_allowed");
+	if (!strcmp(code, "kb_unavailable"))
+		return i18n_text(c, l, "error_kb_unavailable");
+	if (!strcmp(code, "uri_too_long"))
+		return i18n_text(c, l, "error_uri_too_long");
+	if (!strcmp(code, "body_too_large"))
+		return i18n_text(c, l, "error_body_too_large");
+	if (!strcmp(code, "bad_request"))
+		return i18n_text(c, l, "error_address_nul");
+	return message;
+}
+
 void router_error(struct http_request *req, struct http_reply *rep, int status,
 		  const char *code, const char *message)
 {
 	if (is_api_path(req->path))
 		api_error(rep, status, code, "%s", message);
 	else
-		page_error(req, rep, status, message);
+		page_error(req, rep, status, page_message(req, code, message));
 }
 
 /* Returns the route for path and sets *param (borrowed from path). */

@@ -10,7 +10,11 @@
 void router_dispatch(struct http_request *req, struct http_reply *rep);
 
 /* Sets rep to an error in the form the path calls for: JSON under /api/
- * (and /healthz, /metrics), else an HTML page. */
+ * (and /healthz, /metrics), with message, else an HTML page, whose words
+ * for the codes the router and the daemon use (not_found,
+ * method_not_allowed, kb_unavailable, uri_too_long, body_too_large, and
+ * bad_request for an address that encodes a NUL) come from the message
+ * catalogues, in the reader's language. */
 void router_error(struct http_request *req, struct http_reply *rep, int status,
 		  const char *code, const char *message);
 

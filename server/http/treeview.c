@@ -2,12 +2,14 @@
 #include "treeview.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
 #include "../base/json.h"
 #include "../base/sbuf.h"
+#include "i18n.h"
 #include "pages_internal.h"
 
 /* The walk down one path of the tree. */
@@ -16,6 +18,8 @@ struct walk {
 	struct sbuf url; /* the wizard URL of the node at hand */
 	int first;       /* url has no argument yet */
 	int nr_steps;    /* steps on the path so far */
+	const struct i18n *i18n;
+	const char *lang; /* of the words */
 };
 
 /* Adds a row {key: value} and returns value. */
@@ -30,19 +34,25 @@ static cJSON *add_row(struct walk *w, const char *key, cJSON *value)
 
 /* A step's time, short: "under 1 min", "15 min", "4 h", "1 h 30 min"
  * (returns malloc'd; caller frees). */
-static char *cost_text(double minutes)
+static char *cost_text(const struct walk *w, double minutes)
 {
 	struct sbuf t = SBUF_INIT;
 	long m = lround(minutes);
+	char h[24], min[24];
+	const char *const vars[] = { "hours", h, "minutes", min, NULL };
+	const char *form;
 
+	snprintf(h, sizeof(h), "%ld", m / 60);
+	snprintf(min, sizeof(min), "%ld", m < 60 ? m : m % 60);
 	if (minutes < 1)
-		sbuf_adds(&t, "under 1 min");
+		form = i18n_text(w->i18n, w->lang, "tree_cost_under_minute");
 	else if (m < 60)
-		sbuf_addf(&t, "%ld min", m);
+		form = i18n_text(w->i18n, w->lang, "tree_cost_minutes");
 	else if (m % 60)
-		sbuf_addf(&t, "%ld h %ld min", m / 60, m % 60);
+		form = i18n_text(w->i18n, w->lang, "tree_cost_hours_minutes");
 	else
-		sbuf_addf(&t, "%ld h", m / 60);
+		form = i18n_text(w->i18n, w->lang, "tree_cost_hours");
+	i18n_fill(&t, form, vars);
 	return sbuf_detach(&t, NULL);
 }
 
@@ -92,7 +102,7 @@ static void walk_steps(struct walk *w, const cJSON *node)
 		cJSON_AddStringToObject(s, "id", json_str(node, "step"));
 		cJSON_AddStringToObject(s, "text", json_str(node, "text"));
 		cJSON_AddStringToObject(s, "url", w->url.buf);
-		page_add_owned_string(s, "cost_text", cost_text(json_num(node, "cost")));
+		page_add_owned_string(s, "cost_text", cost_text(w, json_num(node, "cost")));
 		cJSON_AddNumberToObject(s, "fix_probability", json_num(node, "fix_probability"));
 		cJSON_AddItemToArray(items, s);
 		sbuf_reset(&tried);
@@ -109,6 +119,20 @@ static void walk_steps(struct walk *w, const cJSON *node)
 	sbuf_release(&tried);
 }
 
+/* What a path's end says: whether the problem goes to support (after
+ * steps that did not fix it), or ends with causes ranked, or with none. */
+static const char *end_text(const struct walk *w, int handover, int after_steps,
+			    int has_cause)
+{
+	if (handover && after_steps)
+		return i18n_text(w->i18n, w->lang, "tree_end_none_fixed");
+	if (handover)
+		return i18n_text(w->i18n, w->lang, "tree_end_handover");
+	if (has_cause)
+		return i18n_text(w->i18n, w->lang, "tree_end_ranked");
+	return i18n_text(w->i18n, w->lang, "tree_end_here");
+}
+
 static void walk_leaf(struct walk *w, const cJSON *node, int after_steps)
 {
 	const cJSON *top = cJSON_GetArrayItem(
@@ -121,10 +145,7 @@ static void walk_leaf(struct walk *w, const cJSON *node, int after_steps)
 	cJSON_AddStringToObject(l, "title", top ? json_str(top, "title") : "");
 	cJSON_AddNumberToObject(l, "probability", top ? json_num(top, "probability") : 0);
 	cJSON_AddBoolToObject(l, "handover", handover);
-	cJSON_AddStringToObject(l, "end_text",
-		handover ? (after_steps ? "None fixed it: hand over to support." :
-			    "Hand over to support.") :
-		top ? "Ends with the causes ranked." : "Ends here.");
+	cJSON_AddStringToObject(l, "end_text", end_text(w, handover, after_steps, top != NULL));
 }
 
 /* Adds the rows of node, whose path leads to w->url; after_steps when a
@@ -139,10 +160,10 @@ static void walk_node(struct walk *w, const cJSON *node, int after_steps)
 		walk_leaf(w, node, after_steps);
 }
 
-cJSON *treeview_context(const cJSON *tree)
+cJSON *treeview_context(const cJSON *tree, const struct i18n *c, const char *lang)
 {
 	const cJSON *problem = cJSON_GetObjectItemCaseSensitive(tree, "problem");
-	struct walk w = { cJSON_CreateArray(), SBUF_INIT, 1, 0 };
+	struct walk w = { cJSON_CreateArray(), SBUF_INIT, 1, 0, c, lang };
 	cJSON *ctx = cJSON_CreateObject();
 
 	sbuf_adds(&w.url, "/wizard");

@@ -5,10 +5,11 @@
 #define CLEW_TREEVIEW_H
 
 struct cJSON;
+struct i18n;
 
 /*
  * Returns the page's context for tree, built by eng_tree_json (caller
- * frees): {"problem"?, "start_url", "nodes_total", "truncated",
+ * frees), its words (cost_text, end_text) in lang, from the catalogues c: {"problem"?, "start_url", "nodes_total", "truncated",
  * "rows": [ROW]}. The rows are the tree in document order, flat (the
  * template's partials nest at most 16 deep, the tree may be deeper), and
  * each has one of these keys:
@@ -36,6 +37,7 @@ struct cJSON;
  * order, each step by the tree node's "ref" (eng_step_ref: its plain id
  * once the path has answered its problem, else SLUG/ID).
  */
-struct cJSON *treeview_context(const struct cJSON *tree);
+struct cJSON *treeview_context(const struct cJSON *tree, const struct i18n *c,
+			       const char *lang);
 
 #endif

@@ -4,6 +4,7 @@
 #include "pages.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -176,44 +177,46 @@ static void solution_body(cJSON *so)
  * session has no outcome (a problem with no steps): that here is the
  * likely cause only when one stands out; that a cause the article does
  * not list is as likely, when it is. */
-static const char *done_text(const cJSON *doc)
+static const char *done_text(const struct i18n *c, const char *l, const cJSON *doc)
 {
 	const cJSON *top = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "causes"), 0);
 	double p = top ? cJSON_GetNumberValue(cJSON_GetObjectItem(top, "probability")) : 0;
 	double other = cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "other_probability"));
 
 	if (!top)
-		return "No listed cause fits these answers.";
+		return i18n_text(c, l, "wizard_done_no_cause");
 	if (other >= p)
-		return "No further question would tell these apart, and a cause "
-		       "not listed here is as likely: the article may not cover "
-		       "your case.";
+		return i18n_text(c, l, "wizard_done_unlisted");
 	if (p < 0.5)
-		return "No further question would tell these apart: here they "
-		       "are, most likely first.";
-	return "That is as far as the questions go: here is the most likely cause.";
+		return i18n_text(c, l, "wizard_done_ranked");
+	return i18n_text(c, l, "wizard_done_top");
 }
 
-/* "about 5 minutes", "under a minute", "about 2 hours". */
-static char *cost_text(double minutes)
+/* "about 5 minutes", "under a minute", "about 2 hours", in l. */
+static char *cost_text(const struct i18n *c, const char *l, double minutes)
 {
 	struct sbuf t = SBUF_INIT;
 
+	/* (nearbyint rounds as printf's "%.0f" did: half to even.) */
 	if (minutes < 1)
-		sbuf_adds(&t, "under a minute");
+		sbuf_adds(&t, i18n_text(c, l, "wizard_cost_under_minute"));
 	else if (minutes < 1.5)
-		sbuf_adds(&t, "about a minute");
+		sbuf_adds(&t, i18n_text(c, l, "wizard_cost_a_minute"));
 	else if (minutes < 90)
-		sbuf_addf(&t, "about %.0f minutes", minutes);
+		i18n_plural(c, l, "wizard_cost_minutes", (long)nearbyint(minutes), &t);
 	else
-		sbuf_addf(&t, "about %.0f hours", minutes / 60);
+		i18n_plural(c, l, "wizard_cost_hours", (long)nearbyint(minutes / 60), &t);
 	return sbuf_detach(&t, NULL);
 }
 
-static const char *result_label(const char *result)
+/* How a step tried went ("fixed", "failed", "skipped"), in l. */
+static const char *result_label(const struct i18n *c, const char *l, const char *result)
 {
-	return !strcmp(result, "fixed") ? "Fixed it" :
-	       !strcmp(result, "failed") ? "Did not fix it" : "Could not do it";
+	if (!strcmp(result, "fixed"))
+		return i18n_text(c, l, "wizard_status_fixed");
+	if (!strcmp(result, "failed"))
+		return i18n_text(c, l, "wizard_status_failed");
+	return i18n_text(c, l, "wizard_status_skipped");
 }
 
 /* The doc's tried entry for ref (as the document names it, or as
@@ -244,6 +247,8 @@ static const cJSON *tried_entry(const cJSON *doc, const char *ref, size_t len)
 static void add_answered(struct http_request *req, cJSON *ctx)
 {
 	const struct eng_model *m = req->kb->model;
+	const struct i18n *c = req->app->i18n;
+	const char *l = page_reader_lang(req);
 	cJSON *list = cJSON_AddArrayToObject(ctx, "answered");
 
 	for (size_t i = 0; i < req->nr_args; i++) {
@@ -267,7 +272,7 @@ static void add_answered(struct http_request *req, cJSON *ctx)
 					s = cJSON_CreateObject();
 					cJSON_AddStringToObject(s, "text", cJSON_GetStringValue(
 						cJSON_GetObjectItem(t, "title")));
-					cJSON_AddStringToObject(s, "label", result_label(
+					cJSON_AddStringToObject(s, "label", result_label(c, l,
 						cJSON_GetStringValue(cJSON_GetObjectItem(t, "result"))));
 					cJSON_AddBoolToObject(s, "is_step", 1);
 					page_add_owned_string(s, "change_url", page_url_with(
@@ -288,8 +293,7 @@ static void add_answered(struct http_request *req, cJSON *ctx)
 			cJSON_AddStringToObject(s, "answer", a->value);
 			cJSON_AddStringToObject(s, "label", v >= 0 ?
 						m->questions[q].options[v].label :
-						i18n_text(req->app->i18n, page_reader_lang(req),
-							  "wizard_answer_unknown"));
+						i18n_text(c, l, "wizard_answer_unknown"));
 			cJSON_AddBoolToObject(s, "detected", in_csv(http_arg(req, "detected"),
 								    a->key));
 			/* "change": this answer left out and its question asked
@@ -308,6 +312,8 @@ static void add_answered(struct http_request *req, cJSON *ctx)
 static void add_try(struct http_request *req, cJSON *ctx)
 {
 	const struct eng_model *m = req->kb->model;
+	const struct i18n *c = req->app->i18n;
+	const char *l = page_reader_lang(req);
 	const cJSON *next = cJSON_GetObjectItem(ctx, "next_action");
 	const cJSON *why = cJSON_GetObjectItem(next, "why");
 	cJSON *step = cJSON_GetObjectItem(next, "step"), *t, *later;
@@ -322,9 +328,9 @@ static void add_try(struct http_request *req, cJSON *ctx)
 		return;
 	t = cJSON_Duplicate(step, 1);
 	solution_body(t);
-	page_add_owned_string(t, "cost_text", cost_text(
+	page_add_owned_string(t, "cost_text", cost_text(c, l,
 		cJSON_GetNumberValue(cJSON_GetObjectItem(step, "cost"))));
-	page_add_owned_string(t, "total_text", cost_text(cJSON_GetNumberValue(
+	page_add_owned_string(t, "total_text", cost_text(c, l, cJSON_GetNumberValue(
 		cJSON_GetObjectItem(why, "expected_cost_of_repair"))));
 	if (q && !isnan(eco)) {
 		int qi = eng_model_question(m, q);
@@ -338,7 +344,7 @@ static void add_try(struct http_request *req, cJSON *ctx)
 					cJSON_GetStringValue(cJSON_GetObjectItem(tr, "text")) ?
 					cJSON_GetStringValue(cJSON_GetObjectItem(tr, "text")) :
 					qi >= 0 ? m->questions[qi].text : q);
-		page_add_owned_string(t, "weighed_cost_text", cost_text(eco));
+		page_add_owned_string(t, "weighed_cost_text", cost_text(c, l, eco));
 	}
 	/* The three answers' values of 'tried'. */
 	for (size_t i = 0; i < sizeof(results) / sizeof(*results); i++) {
@@ -362,9 +368,113 @@ static void add_try(struct http_request *req, cJSON *ctx)
 	cJSON_AddItemToObject(ctx, "try", t);
 }
 
-/* "fixed" / "not_fixed": how the session ended, as the page says it. */
-static void add_outcome(cJSON *ctx)
+/* A line of the hand-over summary: "- ", form with vars, a newline. */
+static void summary_line(struct sbuf *t, const char *form, const char *const *vars)
 {
+	sbuf_adds(t, "- ");
+	i18n_fill(t, form, vars);
+	sbuf_addch(t, '\n');
+}
+
+/* probability (0 to 1) as a percentage, "%.0f" (for {percent}). */
+static const char *percent_of(const cJSON *o, const char *key, char *buf, size_t n)
+{
+	snprintf(buf, n, "%.0f", cJSON_GetNumberValue(cJSON_GetObjectItem(o, key)) * 100);
+	return buf;
+}
+
+/* The answers and the steps tried, as the hand-over summary lists them. */
+static void summary_answers(const struct i18n *c, const char *l, const cJSON *sum,
+			    struct sbuf *t)
+{
+	const cJSON *a;
+	int n = 0;
+
+	cJSON_ArrayForEach(a, cJSON_GetObjectItem(sum, "answers")) {
+		const char *answer = cJSON_GetStringValue(cJSON_GetObjectItem(a, "answer"));
+
+		if (!n++)
+			sbuf_addf(t, "%s\n", i18n_text(c, l, "wizard_summary_answers"));
+		sbuf_addf(t, "- %s %s\n", cJSON_GetStringValue(cJSON_GetObjectItem(a, "text")),
+			  answer && !strcmp(answer, "unknown") ?
+			  i18n_text(c, l, "wizard_answer_unknown") :
+			  cJSON_GetStringValue(cJSON_GetObjectItem(a, "label")));
+	}
+	n = 0;
+	/* (Of a session not fixed: each step failed or was skipped.) */
+	cJSON_ArrayForEach(a, cJSON_GetObjectItem(sum, "tried")) {
+		const char *r = cJSON_GetStringValue(cJSON_GetObjectItem(a, "result"));
+		const char *const vars[] = {
+			"result", r && !strcmp(r, "skipped") ?
+				  i18n_text(c, l, "wizard_tried_skipped") :
+				  i18n_text(c, l, "wizard_tried_failed"),
+			"step", cJSON_GetStringValue(cJSON_GetObjectItem(a, "title")), NULL };
+
+		if (!n++)
+			sbuf_addf(t, "%s\n", i18n_text(c, l, "wizard_summary_tried"));
+		summary_line(t, i18n_text(c, l, "wizard_summary_step"), vars);
+	}
+}
+
+/* The hand-over summary of a session not fixed, for the support team, in
+ * l: the engine's summary_text, as the engine writes it in English, said
+ * again from its parts (outcome o's "summary", translated; title, the
+ * problem's title in the reader's language, or NULL). */
+static char *summary_text(const struct i18n *c, const char *l, const cJSON *o,
+			  const char *title)
+{
+	const cJSON *sum = cJSON_GetObjectItem(o, "summary"), *it;
+	const cJSON *problem = cJSON_GetObjectItem(sum, "problem");
+	struct sbuf t = SBUF_INIT;
+	char pct[32];
+	int n = 0;
+
+	if (cJSON_IsObject(problem)) {
+		const char *const vars[] = {
+			"title", title ? title :
+				 cJSON_GetStringValue(cJSON_GetObjectItem(problem, "title")),
+			"slug", cJSON_GetStringValue(cJSON_GetObjectItem(problem, "slug")), NULL };
+
+		i18n_fill(&t, i18n_text(c, l, "wizard_summary_problem"), vars);
+		sbuf_addch(&t, '\n');
+	}
+	summary_answers(c, l, sum, &t);
+	cJSON_ArrayForEach(it, cJSON_GetObjectItem(sum, "causes")) {
+		const char *const vars[] = {
+			"percent", percent_of(it, "probability", pct, sizeof(pct)),
+			"cause", cJSON_GetStringValue(cJSON_GetObjectItem(it, "title")), NULL };
+
+		if (!n++)
+			sbuf_addf(&t, "%s\n", i18n_text(c, l, "wizard_summary_causes"));
+		summary_line(&t, i18n_text(c, l, "wizard_summary_cause"), vars);
+	}
+	{
+		const char *const vars[] = {
+			"percent", percent_of(sum, "other_probability", pct, sizeof(pct)), NULL };
+
+		i18n_fill(&t, i18n_text(c, l, "wizard_summary_other"), vars);
+	}
+	return sbuf_detach(&t, NULL);
+}
+
+/* The title of the page's problem in the reader's language (borrowed),
+ * or NULL. */
+static const char *problem_title(const struct http_request *req, const cJSON *ctx)
+{
+	const char *slug = cJSON_GetStringValue(cJSON_GetObjectItem(ctx, "problem"));
+	const struct kb_doc *d;
+	struct kb_want want;
+
+	page_want(req, &want);
+	d = slug ? kbstate_article_lang(req->kb, slug, &want) : NULL;
+	return d ? cJSON_GetStringValue(cJSON_GetObjectItem(d->doc, "title")) : NULL;
+}
+
+/* "fixed" / "not_fixed": how the session ended, as the page says it. */
+static void add_outcome(struct http_request *req, cJSON *ctx)
+{
+	const struct i18n *c = req->app->i18n;
+	const char *l = page_reader_lang(req);
 	const cJSON *o = cJSON_GetObjectItem(ctx, "outcome");
 	const char *status = cJSON_GetStringValue(cJSON_GetObjectItem(o, "status"));
 	cJSON *e;
@@ -380,22 +490,39 @@ static void add_outcome(cJSON *ctx)
 	e = cJSON_AddObjectToObject(ctx, "not_fixed");
 	cJSON_AddStringToObject(e, "reason_text",
 		!strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(o, "reason")), "unlisted_cause") ?
-		"Your answers and the steps you tried point to a cause this "
-		"troubleshooter does not cover." :
-		"Every step that could fix it here has been tried or set aside.");
+		i18n_text(c, l, "wizard_not_fixed_unlisted") :
+		i18n_text(c, l, "wizard_not_fixed_no_step"));
 	cJSON_AddItemToObject(e, "escalation_html", cJSON_Duplicate(
 		cJSON_GetObjectItem(o, "escalation_html"), 1));
-	cJSON_AddItemToObject(e, "summary_text", cJSON_Duplicate(
-		cJSON_GetObjectItem(o, "summary_text"), 1));
+	/* The engine's English text, as it is, for an English reader; the
+	 * others', said again in their language. */
+	if (!strcmp(i18n_lang(c, l), "en"))
+		cJSON_AddItemToObject(e, "summary_text", cJSON_Duplicate(
+			cJSON_GetObjectItem(o, "summary_text"), 1));
+	else
+		page_add_owned_string(e, "summary_text", summary_text(c, l, o,
+			problem_title(req, ctx)));
 	/* Tall enough to read the summary whole: a row a line. */
 	{
-		const char *t = cJSON_GetStringValue(cJSON_GetObjectItem(o, "summary_text"));
+		const char *t = cJSON_GetStringValue(cJSON_GetObjectItem(e, "summary_text"));
 		int rows = 1;
 
 		for (; t && *t; t++)
 			rows += *t == '\n';
 		cJSON_AddNumberToObject(e, "summary_rows", rows < 4 ? 4 : rows > 30 ? 30 : rows);
 	}
+}
+
+/* A cause's explanation says of each step tried that fixes it, and did
+ * not fix the problem, "did not fix it": in l. */
+static void explain_steps(const struct i18n *c, const char *l, cJSON *cause)
+{
+	cJSON *ex;
+
+	cJSON_ArrayForEach(ex, cJSON_GetObjectItem(cause, "explanation"))
+		if (cJSON_GetObjectItem(ex, "step"))
+			cJSON_ReplaceItemInObject(ex, "label", cJSON_CreateString(
+				i18n_text(c, l, "wizard_tried_failed")));
 }
 
 /* Adds to ctx what the wizard page needs beyond the diagnose document:
@@ -431,12 +558,13 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 		kbstate_translate_doc(req->kb, &want, NULL, cJSON_GetObjectItem(ctx, "answered"));
 	}
 	add_try(req, ctx);
-	add_outcome(ctx);
+	add_outcome(req, ctx);
 	cJSON_AddBoolToObject(ctx, "has_causes",
 			      cJSON_GetArraySize(cJSON_GetObjectItem(ctx, "causes")) > 0);
 	cJSON_AddBoolToObject(ctx, "ended", cJSON_GetObjectItem(ctx, "fixed") ||
 			      cJSON_GetObjectItem(ctx, "not_fixed"));
-	cJSON_AddStringToObject(ctx, "done_text", done_text(ctx));
+	cJSON_AddStringToObject(ctx, "done_text", done_text(req->app->i18n,
+							    page_reader_lang(req), ctx));
 	if (last >= 0)
 		page_add_owned_string(ctx, "back_url", page_url_with(req, "/wizard", req->nr_args, last, NULL, NULL));
 	/* Start over: the page's own arguments, and the problem. */
@@ -455,6 +583,7 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 						  cJSON_GetObjectItem(opt, "value")->valuestring));
 	}
 	{
+		const char *l = page_reader_lang(req);
 		cJSON *c;
 		int rank = 0, open = !cJSON_GetObjectItem(ctx, "try"), checks = 0;
 
@@ -476,12 +605,14 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 				cJSON_GetObjectItem(c, "learned_from"));
 			cJSON_AddBoolToObject(c, "has_solutions", cJSON_GetArraySize(
 				cJSON_GetObjectItem(c, "solutions")) > 0);
+			explain_steps(req->app->i18n, l, c);
 			cJSON_ArrayForEach(so, cJSON_GetObjectItem(c, "solutions")) {
 				const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(so, "status"));
 
 				solution_body(so);
 				if (st && strcmp(st, "untried"))
-					cJSON_AddStringToObject(so, "status_text", result_label(st));
+					cJSON_AddStringToObject(so, "status_text", result_label(
+						req->app->i18n, l, st));
 			}
 			sbuf_adds(&u, "/articles/");
 			page_url_encode(&u, cJSON_GetObjectItem(c, "article")->valuestring);
@@ -552,13 +683,14 @@ static void wizard_post(struct http_request *req, struct http_reply *rep)
 	size_t from = req->nr_args;
 	int first = 1;
 
-	if (page_read_form(req, rep, "the wizard's form"))
+	if (page_read_form(req, rep, i18n_text(req->app->i18n, page_reader_lang(req),
+					       "form_what_wizard")))
 		return;
 	sbuf_adds(&url, "/wizard");
 	for (size_t i = from; i < req->nr_args; i++)
 		if (strcmp(req->args[i].key, "ask"))
 			page_add_param(&url, &first, req->args[i].key, req->args[i].value);
-	page_see_other(rep, url.buf, NULL);
+	page_see_other(req, rep, url.buf, NULL);
 	sbuf_release(&url);
 }
 
@@ -585,11 +717,13 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 		if (problem && *problem && eng_model_option(m, m->q_problem, problem) < 0 &&
 		    kbstate_article(req->kb, problem)) {
 			struct sbuf url = SBUF_INIT, note = SBUF_INIT;
+			const char *const vars[] = { "problem", problem, NULL };
 
 			sbuf_adds(&url, "/articles/");
 			page_url_encode(&url, problem);
-			sbuf_addf(&note, "'%s' has no causes to troubleshoot.", problem);
-			page_see_other(rep, url.buf, note.buf);
+			i18n_fill(&note, i18n_text(req->app->i18n, page_reader_lang(req),
+						   "wizard_no_causes_note"), vars);
+			page_see_other(req, rep, url.buf, note.buf);
 			sbuf_release(&url);
 			sbuf_release(&note);
 			return;
@@ -627,7 +761,8 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 		sbuf_release(&s);
 		new_session = 1;
 	}
-	cJSON_AddItemToObject(doc, "site", page_site(req, "Troubleshooter"));
+	cJSON_AddItemToObject(doc, "site", page_site(req, i18n_text(
+		req->app->i18n, page_reader_lang(req), "wizard_heading")));
 	page_want(req, &want);
 	kbstate_translate_doc(req->kb, &want,
 		       cJSON_GetStringValue(cJSON_GetObjectItem(doc, "problem")), doc);
@@ -648,12 +783,11 @@ void page_wizard(struct http_request *req, struct http_reply *rep, const char *p
 		    page_probe_useful(req->kb->model, http_arg(req, "problem")))
 			cJSON_AddBoolToObject(doc, "can_detect", 1);
 	}
-	if (cJSON_IsString(cJSON_GetObjectItem(doc, "problem"))) {
-		const struct kb_doc *d = kbstate_article_lang(
-			req->kb, cJSON_GetObjectItem(doc, "problem")->valuestring, &want);
-		if (d)
-			cJSON_AddItemToObject(doc, "problem_title", cJSON_Duplicate(
-				cJSON_GetObjectItem(d->doc, "title"), 1));
+	{
+		const char *title = problem_title(req, doc);
+
+		if (title)
+			cJSON_AddStringToObject(doc, "problem_title", title);
 	}
 	/* A page that made a session is that reader's own. */
 	if (new_session)
@@ -691,9 +825,10 @@ void page_tree(struct http_request *req, struct http_reply *rep, const char *par
 	w = kbstate_work_take(req->kb);
 	tree = eng_tree_json(w, answers, TREE_MAX_NODES);
 	kbstate_work_give(req->kb, w);
-	ctx = treeview_context(tree);
+	ctx = treeview_context(tree, req->app->i18n, page_reader_lang(req));
 	cJSON_Delete(tree);
-	cJSON_AddItemToObject(ctx, "site", page_site(req, "Decision tree"));
+	cJSON_AddItemToObject(ctx, "site", page_site(req, i18n_text(
+		req->app->i18n, page_reader_lang(req), "tree_heading")));
 	cJSON_AddBoolToObject(cJSON_GetObjectItem(ctx, "site"), "noindex", 1);
 	if (problem) {
 		const struct kb_doc *d = kbstate_article(req->kb, problem);
@@ -715,6 +850,8 @@ cleanup:
  * stays a plain, shareable URL. */
 void page_detect(struct http_request *req, struct http_reply *rep, const char *param)
 {
+	const struct i18n *c = req->app->i18n;
+	const char *l = page_reader_lang(req);
 	struct probe_opts opts = { http_arg(req, "device"), 0, 0 };
 	struct probe_result *r;
 	const struct probe_answer *ans;
@@ -726,8 +863,8 @@ void page_detect(struct http_request *req, struct http_reply *rep, const char *p
 	if (!api_probe_allowed(req)) {
 		page_error(req, rep, req->app->cfg.probe == PROBE_OFF ? 404 : 403,
 			   req->app->cfg.probe == PROBE_OFF ?
-			   "Detection is off on this server." :
-			   "Detection works only from the computer that runs this server.");
+			   i18n_text(c, l, "error_detect_off") :
+			   i18n_text(c, l, "error_detect_local"));
 		return;
 	}
 	if (opts.device && !*opts.device)
@@ -752,10 +889,13 @@ void page_detect(struct http_request *req, struct http_reply *rep, const char *p
 	}
 	if (detected.len)
 		page_add_param(&url, &first, "detected", detected.buf);
-	if (!probe_bluez_available(r))
-		sbuf_addf(&note, "BlueZ could not be reached: %s",
-			  probe_bluez_errmsg(r) ? probe_bluez_errmsg(r) : "unknown error");
-	page_see_other(rep, url.buf, note.len ? note.buf : NULL);
+	if (!probe_bluez_available(r)) {
+		const char *const vars[] = { "reason", probe_bluez_errmsg(r) ?
+			probe_bluez_errmsg(r) : i18n_text(c, l, "wizard_unknown_error"), NULL };
+
+		i18n_fill(&note, i18n_text(c, l, "wizard_bluez_unreachable"), vars);
+	}
+	page_see_other(req, rep, url.buf, note.len ? note.buf : NULL);
 	probe_result_free(r);
 	sbuf_release(&url);
 	sbuf_release(&detected);

@@ -127,3 +127,45 @@ test('a page in each language says its words, and carries them for app.js', asyn
     assert.ok(html.includes(`<h1>${cat[lang].index_heading_html}</h1>`));
   }
 });
+
+// The words the server builds itself (titles, error pages, the decision
+// tree's ends, the wizard's hand-over) are the catalogue's, in each
+// language; in English, the hand-over summary is the API's, byte for byte.
+test('the words the server builds are in the reader\'s language', async () => {
+  const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  // A session that ends not fixed: the first answer to each question, and
+  // every step offered failing.
+  const params = new URLSearchParams({ problem: 'bluetooth-call-audio' });
+  let doc;
+  for (let i = 0; i < 50; i++) {
+    doc = await (await fetch(`${server.base}/api/v1/diagnose?${params}`)).json();
+    const next = doc.next_action;
+    if (doc.outcome || !next) break;
+    if (next.type === 'question') params.append(next.question.id, next.question.options[0].value);
+    else params.append('tried', `${next.step.ref}:failed`);
+  }
+  assert.equal(doc.outcome && doc.outcome.status, 'not_fixed');
+  for (const lang of LANGS) {
+    const t = { ...en, ...cat[lang] };
+    let html = await (await fetch(`${server.base}/no-such?lang=${lang}`)).text();
+    assert.ok(html.includes(`<title>${esc(t.error_title)} · Clew</title>`), `${lang}: the error page's title`);
+    assert.ok(html.includes(`<p role="alert">${esc(t.error_not_found)}</p>`), `${lang}: the error page's message`);
+    html = await (await fetch(`${server.base}/wizard/tree?lang=${lang}`)).text();
+    const ends = [...html.matchAll(/<strong class="tree-end">([^<]*)<\/strong>/g)].map((m) => m[1]);
+    const words = ['tree_end_none_fixed', 'tree_end_handover', 'tree_end_ranked', 'tree_end_here'].map((k) => esc(t[k]));
+    assert.ok(ends.length > 0, `${lang}: the tree's ends`);
+    for (const e of ends) assert.ok(words.includes(e), `${lang}: "${e}" ends a path`);
+    html = await (await fetch(`${server.base}/wizard?${params}&lang=${lang}`)).text();
+    const summary = /<textarea id="summary"[^>]*>([^<]*)<\/textarea>/.exec(html);
+    assert.ok(summary, `${lang}: the hand-over summary`);
+    if (lang === 'en') {
+      assert.equal(summary[1], esc(doc.outcome.summary_text));
+    } else {
+      assert.ok(summary[1].includes(esc(t.wizard_summary_tried)), `${lang}: the summary's steps`);
+      assert.ok(summary[1].includes(esc(t.wizard_tried_failed)), `${lang}: a step that failed`);
+      assert.ok(!summary[1].includes('Steps tried:'), `${lang}: no English heading`);
+    }
+    assert.ok(html.includes(`<title>${esc(t.wizard_heading)} · Clew</title>`), `${lang}: the wizard's title`);
+  }
+});
