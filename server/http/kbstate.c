@@ -472,6 +472,36 @@ void kbstate_translate_doc(const struct kbstate *kb, const struct kb_want *lang,
 					cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItem(tr, "options"),
 									 ans), 1));
 		}
+		/* A step named by "step" (the tree's nodes, the steps tried):
+		 * its translated title as its title or text. */
+		{
+			const char *sid = cJSON_GetStringValue(cJSON_GetObjectItem(node, "step"));
+			static const char *const keys[] = { "title", "text" };
+
+			if (sid && art && (d = kbstate_article_lang(kb, art, lang)) && d->lang &&
+			    (it = translated_item(d->doc, sid)))
+				for (size_t k = 0; k < 2; k++)
+					if (cJSON_IsString(cJSON_GetObjectItem(node, keys[k])))
+						cJSON_ReplaceItemInObject(node, keys[k], cJSON_Duplicate(
+							cJSON_GetObjectItem(it, "title"), 1));
+		}
+		/* A question node of the tree: {question, text, answers:
+		 * [{value, label}]}. */
+		{
+			const char *qid = cJSON_GetStringValue(cJSON_GetObjectItem(node, "question"));
+			const cJSON *tr = qid ? kbstate_question_text(kb, lang, qid) : NULL;
+
+			cJSON *answers = tr ? cJSON_GetObjectItem(node, "answers") : NULL;
+
+			cJSON_ArrayForEach(c, answers) {
+				const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(c, "value"));
+				const cJSON *l = v ? cJSON_GetObjectItemCaseSensitive(
+					cJSON_GetObjectItem(tr, "options"), v) : NULL;
+
+				if (cJSON_IsString(l) && cJSON_GetObjectItem(c, "label"))
+					cJSON_ReplaceItemInObject(c, "label", cJSON_Duplicate(l, 1));
+			}
+		}
 		if (id && !strcmp(id, "problem"))
 			cJSON_ArrayForEach(c, cJSON_GetObjectItem(node, "options")) {
 				const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(c, "value"));

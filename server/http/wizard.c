@@ -825,14 +825,25 @@ void page_tree(struct http_request *req, struct http_reply *rep, const char *par
 	w = kbstate_work_take(req->kb);
 	tree = eng_tree_json(w, answers, TREE_MAX_NODES);
 	kbstate_work_give(req->kb, w);
+	{
+		/* In the reader's language: the catalogue's and the
+		 * article's translations. */
+		struct kb_want want;
+
+		page_want(req, &want);
+		kbstate_translate_doc(req->kb, &want, problem, tree);
+	}
 	ctx = treeview_context(tree, req->app->i18n, page_reader_lang(req));
 	cJSON_Delete(tree);
 	cJSON_AddItemToObject(ctx, "site", page_site(req, i18n_text(
 		req->app->i18n, page_reader_lang(req), "tree_heading")));
 	cJSON_AddBoolToObject(cJSON_GetObjectItem(ctx, "site"), "noindex", 1);
 	if (problem) {
-		const struct kb_doc *d = kbstate_article(req->kb, problem);
+		struct kb_want want;
+		const struct kb_doc *d;
 
+		page_want(req, &want);
+		d = kbstate_article_lang(req->kb, problem, &want);
 		if (d)
 			cJSON_AddItemToObject(ctx, "problem_title", cJSON_Duplicate(
 				cJSON_GetObjectItem(d->doc, "title"), 1));
