@@ -265,6 +265,34 @@ cJSON *page_site(const struct http_request *req, const char *title)
 	cJSON_AddBoolToObject(site, "embed", http_arg(req, "embed") != NULL);
 	cJSON_AddBoolToObject(site, "events", req->app->events != NULL);
 	set_lang(site, page_reader_lang(req));
+	/* The interface's languages, each a plain link to this page in it
+	 * (not in the widget's panel, whose language its host sets). */
+	if (!http_arg(req, "embed")) {
+		size_t n;
+		const char *const *langs = i18n_langs(req->app->i18n, &n);
+		const char *ui = i18n_lang(req->app->i18n, page_reader_lang(req));
+		cJSON *arr = n > 1 ? cJSON_AddArrayToObject(site, "languages") : NULL;
+
+		if (arr)
+			cJSON_AddBoolToObject(site, "many_languages", 1);
+
+		for (size_t i = 0; arr && i < n; i++) {
+			cJSON *o = cJSON_CreateObject();
+			struct sbuf link = SBUF_INIT;
+			int first = 1;
+
+			sbuf_adds(&link, req->path ? req->path : "/");
+			for (size_t a = 0; a < req->nr_args; a++)
+				if (strcmp(req->args[a].key, "lang") && strcmp(req->args[a].key, "ask"))
+					page_add_param(&link, &first, req->args[a].key, req->args[a].value);
+			page_add_param(&link, &first, "lang", langs[i]);
+			cJSON_AddStringToObject(o, "lang", langs[i]);
+			cJSON_AddStringToObject(o, "name", lang_name(langs[i]));
+			page_add_owned_string(o, "url", sbuf_detach(&link, NULL));
+			cJSON_AddBoolToObject(o, "current", langs[i] == ui);
+			cJSON_AddItemToArray(arr, o);
+		}
+	}
 	/* Kept by the templates' links and forms (page_url_lang's rule);
 	 * their links keep the widget's panel too. */
 	{

@@ -70,6 +70,15 @@ test('a language the article is not in: the original, said in the reader\'s lang
   assert.deepEqual(alts.sort(), ['en', 'zh-CN']);
   await shoot(page, 'article-fallback', { fullPage: false });
   if (process.env.CLEW_DOC_IMAGES) copyFileSync(shotPath('article-fallback-desktop.png'), 'docs/img/fallback.png');
+  // The interface's language switcher, at the foot of every page: a
+  // plain link list, with JavaScript off too.
+  const off = await openPage(browser, { javaScriptEnabled: false });
+  await off.goto(`${site.base}/search?q=headset`);
+  await off.locator('nav.lang-switch a[hreflang="zh-CN"]').click();
+  await off.locator('nav.lang-switch strong[lang="zh-CN"]').waitFor();
+  assert.equal(await off.getAttribute('html', 'lang'), 'zh-CN');
+  assert.equal(new URL(off.url()).searchParams.get('q'), 'headset');
+  await off.done();
   // The language list works without JavaScript: a plain link.
   await page.locator('nav.languages a[hreflang="zh-CN"]').click();
   await page.locator('h1', { hasText: '蓝牙' }).waitFor();
