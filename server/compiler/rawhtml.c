@@ -953,8 +953,6 @@ static cmark_node *open_inline(struct conv *cv, const char *lit, const char *nam
 	for (xmlNode *c = body ? body->children : NULL; c && !el; c = c->next)
 		if (c->type == XML_ELEMENT_NODE)
 			el = c;
-		else if (c->type == XML_TEXT_NODE)
-			continue;
 	/* The parser may put the element in a paragraph of its own. */
 	if (el && strcmp((const char *)el->name, name) && el->children &&
 	    el->children->type == XML_ELEMENT_NODE)

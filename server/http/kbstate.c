@@ -387,12 +387,23 @@ const struct kb_doc *kbstate_article_lang(const struct kbstate *kb, const char *
 	src_lang = cJSON_GetStringValue(cJSON_GetObjectItem(src->doc, "lang"));
 	avail[n] = src_lang && *src_lang ? src_lang : "en";
 	docs[n++] = src;
-	/* A slug's translations are together (sorted by slug): few. */
-	for (int i = 0; i < kb->nr_translations && n < 32; i++)
-		if (!strcmp(kb->translations[i].slug, slug)) {
-			avail[n] = kb->translations[i].lang;
-			docs[n++] = &kb->translations[i];
+	/* The translations are sorted by slug (made in the sorted
+	 * articles' order): the slug's are one run, found by bsearch. This
+	 * runs for every cause and step of a translated page. */
+	{
+		struct kb_doc key = { (char *)slug, NULL, NULL, NULL, 0, NULL };
+		const struct kb_doc *hit = kb->nr_translations ?
+			bsearch(&key, kb->translations, (size_t)kb->nr_translations,
+				sizeof(*kb->translations), cmp_doc) : NULL;
+
+		while (hit && hit > kb->translations && !strcmp(hit[-1].slug, slug))
+			hit--;
+		for (; hit && hit < kb->translations + kb->nr_translations &&
+		       !strcmp(hit->slug, slug) && n < 32; hit++) {
+			avail[n] = hit->lang;
+			docs[n++] = hit;
 		}
+	}
 	m = lang_choose(want->explicit, want->accept, avail, n, NULL);
 	for (size_t i = 0; m && i < n; i++)
 		if (avail[i] == m)
