@@ -19,7 +19,7 @@ CFLAGS ?= -O2 -g
 WARN := -std=c11 -Wall -Wextra -Wstrict-prototypes -Wshadow -Werror
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DCLEW_VERSION='"$(VERSION)"'
 DEP_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-DEP_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+DEP_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lpthread -lm
 TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) -MMD -MP

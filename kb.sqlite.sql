@@ -8,7 +8,7 @@
 -- output (authors' raw HTML never passes through).
 
 -- Facts about the build, one row per key:
---   schema_version  this file's version ("5")
+--   schema_version  this file's version ("6")
 --   clew_version    the clew that wrote the file
 --   built_at        UTC time of the build, ISO 8601
 --   content_hash    hash of the sources: the same sources give the same hash
@@ -39,6 +39,8 @@ CREATE TABLE articles (
     title       TEXT NOT NULL,
     updated_at  TEXT,                 -- front matter 'updatedAt', ISO-like
     lang        TEXT,                 -- front matter 'lang', e.g. 'en'
+    stem        TEXT,                 -- the Snowball stemmer of lang
+                                      -- ('french'), NULL for Porter's
     translation_of TEXT,              -- a translation: the source's slug
     source_version TEXT,              -- a translation: the source_hash it
                                       -- follows, when it says (else its
@@ -221,22 +223,34 @@ CREATE TABLE question_conditions (
 ) WITHOUT ROWID;
 
 -- Full-text index, one row per section (rowid = sections.id), words
--- stemmed (Porter) and case/diacritics folded. Clew ranks with BM25 weighted
--- title 10, heading 4, body 1, with Lucene's IDF (docs/search.md); another
--- SQLite client gets the same order from FTS5's bm25(search, 10.0, 4.0, 1.0)
--- but for words found in most sections, which that IDF scores as nothing.
+-- folded (case, diacritics) and stemmed in their article's language: by
+-- Clew's tokenizer "clew" (server/store/stemtok.c), which Clew registers
+-- on every connection it opens; another SQLite client must register it
+-- too to read this table (the other tables need nothing). English, and
+-- the languages Snowball has no stemmer for, are stemmed by FTS5's Porter
+-- tokenizer; the others (French, German, Spanish, Russian, ...) by
+-- Snowball's, named in articles.stem. FTS5 shows a tokenizer only the
+-- text, so the view puts that name before each column's text as a mark,
+-- char(31) || stem || char(31), which is not a token. Clew ranks with
+-- BM25 weighted title 10, heading 4, body 1, with Lucene's IDF
+-- (docs/search.md).
 -- article_id (not indexed) saves a join to group hits by article.
--- (The ranking index below cuts terms with this same tokenizer: its
--- arguments are repeated in server/store/rankidx.c, tok_init.)
 -- The index keeps no copy of the text: its columns are read from
 -- search_source, a view of the sections and their article's title.
 CREATE VIEW search_source(rowid, title, heading, body, article_id) AS
-    SELECT s.id, a.title, s.heading, s.text, s.article_id
+    SELECT s.id,
+           CASE WHEN a.stem IS NULL THEN a.title
+                ELSE char(31) || a.stem || char(31) || a.title END,
+           CASE WHEN a.stem IS NULL THEN s.heading
+                ELSE char(31) || a.stem || char(31) || s.heading END,
+           CASE WHEN a.stem IS NULL THEN s.text
+                ELSE char(31) || a.stem || char(31) || s.text END,
+           s.article_id
     FROM sections AS s JOIN articles AS a ON a.id = s.article_id;
 CREATE VIRTUAL TABLE search USING fts5(
     title, heading, body, article_id UNINDEXED,
     content = 'search_source', content_rowid = 'rowid',
-    tokenize = 'porter unicode61 remove_diacritics 2'
+    tokenize = 'clew'
 );
 
 -- Substring index for text written without spaces between words (Chinese,

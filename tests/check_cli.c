@@ -250,6 +250,69 @@ START_TEST(test_show_lang)
 }
 END_TEST
 
+/* clew diagnose --lang: the same diagnosis, in the reader's words; clew
+ * search --lang: words stemmed as that language stems them. */
+START_TEST(test_diagnose_and_search_lang)
+{
+	struct sbuf args = SBUF_INIT;
+	struct tu_run r, de;
+	cJSON *a, *b;
+
+	sbuf_addf(&args, "compile -q -o %s/kb.sqlite tests/data/translations", dir);
+	r = clew(args.buf);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	tu_run_free(&r);
+	sbuf_reset(&args);
+	sbuf_addf(&args, "diagnose --json --db %s/kb.sqlite problem=speaker-silent "
+		  "platform=android", dir);
+	r = clew(args.buf);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	sbuf_reset(&args);
+	sbuf_addf(&args, "diagnose --json --lang de --db %s/kb.sqlite "
+		  "problem=speaker-silent platform=android", dir);
+	de = clew(args.buf);
+	ck_assert_msg(de.status == 0, "%s", de.err);
+	a = cJSON_Parse(r.out);
+	b = cJSON_Parse(de.out);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	{
+		cJSON *ca = cJSON_GetObjectItem(a, "causes"), *cb = cJSON_GetObjectItem(b, "causes");
+
+		ck_assert_int_eq(cJSON_GetArraySize(ca), cJSON_GetArraySize(cb));
+		for (int i = 0; i < cJSON_GetArraySize(ca); i++) {
+			cJSON *x = cJSON_GetArrayItem(ca, i), *y = cJSON_GetArrayItem(cb, i);
+
+			ck_assert_str_eq(cJSON_GetObjectItem(x, "id")->valuestring,
+					 cJSON_GetObjectItem(y, "id")->valuestring);
+			ck_assert_double_eq(cJSON_GetObjectItem(x, "probability")->valuedouble,
+					    cJSON_GetObjectItem(y, "probability")->valuedouble);
+		}
+		ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(cb, 0), "title")->valuestring,
+				 "Der Lautsprecher ist nur für Medien verbunden, Anrufe "
+				 "bleiben am Telefon.");
+	}
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	tu_run_free(&r);
+	tu_run_free(&de);
+
+	sbuf_reset(&args);
+	sbuf_addf(&args, "search --db %s/kb.sqlite --lang de Lautsprechern", dir);
+	r = clew(args.buf);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_msg(strstr(r.out, "1 article(s) match") != NULL, "%s", r.out);
+	ck_assert_msg(strstr(r.out, "Der Lautsprecher bleibt") != NULL, "%s", r.out);
+	tu_run_free(&r);
+	sbuf_reset(&args);
+	sbuf_addf(&args, "search --db %s/kb.sqlite --lang en Lautsprechern", dir);
+	r = clew(args.buf);
+	ck_assert_msg(strstr(r.out, "0 article(s) match") != NULL, "%s", r.out);
+	tu_run_free(&r);
+	sbuf_release(&args);
+}
+END_TEST
+
 START_TEST(test_errors_and_exit_codes)
 {
 	struct sbuf args = SBUF_INIT;
@@ -412,6 +475,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_shipped_kb_is_strict_clean);
 	tcase_add_test(tc, test_errors_and_exit_codes);
 	tcase_add_test(tc, test_show_lang);
+	tcase_add_test(tc, test_diagnose_and_search_lang);
 	tcase_add_test(tc, test_diagnose_and_tree);
 	suite_add_tcase(s, tc);
 

@@ -12,6 +12,7 @@
 #include "../server/base/sbuf.h"
 #include "../server/compiler/compile.h"
 #include "../server/engine/model.h"
+#include "../server/store/stemtok.h"
 #include "../server/store/store.h"
 #include "testutil.h"
 
@@ -113,6 +114,7 @@ static void check_full_text(const char *path)
 
 	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL),
 			 SQLITE_OK);
+	ck_assert_int_eq(stemtok_register(db), 0);
 	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO search(search) "
 				      "VALUES ('integrity-check')", NULL, NULL,
 				      NULL), SQLITE_OK);
@@ -376,6 +378,7 @@ static char *sql_text(const char *path, const char *sql)
 
 	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
 			 SQLITE_OK);
+	ck_assert_int_eq(stemtok_register(db), 0);
 	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		v = strdup((const char *)sqlite3_column_text(s, 0));

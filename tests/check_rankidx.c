@@ -14,6 +14,7 @@
 
 #include "../server/base/sbuf.h"
 #include "../server/store/bm25.h"
+#include "../server/store/stemtok.h"
 #include "../server/store/store.h"
 #include "testutil.h"
 
@@ -127,6 +128,7 @@ static void setup(void)
 	ck_assert_int_eq(sqlite3_open_v2(db_path.buf, &db, SQLITE_OPEN_READONLY,
 					 NULL), SQLITE_OK);
 	ck_assert_int_eq(bm25_register(db), 0);
+	ck_assert_int_eq(stemtok_register(db), 0);
 }
 
 static void teardown(void)
@@ -484,6 +486,114 @@ START_TEST(test_bm25_by_hand)
 }
 END_TEST
 
+/* The tokenizer "clew": a language's stemmer picked by the mark. */
+START_TEST(test_stemtok_languages)
+{
+	ck_assert_str_eq(stemtok_algorithm("fr"), "french");
+	ck_assert_str_eq(stemtok_algorithm("pt-BR"), "portuguese");
+	ck_assert_str_eq(stemtok_algorithm("DE_ch"), "german");
+	ck_assert_str_eq(stemtok_algorithm("nb"), "norwegian");
+	ck_assert_ptr_null(stemtok_algorithm("en"));
+	ck_assert_ptr_null(stemtok_algorithm("en-GB"));
+	ck_assert_ptr_null(stemtok_algorithm("zh-CN"));
+	ck_assert_ptr_null(stemtok_algorithm("fra"));
+	ck_assert_ptr_null(stemtok_algorithm("frisian"));
+	ck_assert_ptr_null(stemtok_algorithm(""));
+	ck_assert_ptr_null(stemtok_algorithm(NULL));
+}
+END_TEST
+
+/* Collects a text's terms, "term@start-end " each. */
+static int collect_term(void *ctx, int tflags, const char *token, int n,
+			int start, int end)
+{
+	(void)tflags;
+	sbuf_addf(ctx, "%.*s@%d-%d ", n, token, start, end);
+	return SQLITE_OK;
+}
+
+static char *match_rows(sqlite3 *m, const char *query)
+{
+	sqlite3_stmt *s = NULL;
+	struct sbuf out = SBUF_INIT;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(m, "SELECT rowid, highlight(t, 0, '[', ']') "
+					    "FROM t WHERE t MATCH ?1 ORDER BY rowid",
+					    -1, &s, NULL), SQLITE_OK);
+	sqlite3_bind_text(s, 1, query, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		sbuf_addf(&out, "%d:%s;", sqlite3_column_int(s, 0),
+			  (const char *)sqlite3_column_text(s, 1));
+	sqlite3_finalize(s);
+	return sbuf_detach(&out, NULL);
+}
+
+START_TEST(test_stemtok_marks)
+{
+	sqlite3 *m = NULL;
+	struct stemtok *t;
+	struct sbuf terms = SBUF_INIT;
+	char *got;
+
+	ck_assert_int_eq(sqlite3_open(":memory:", &m), SQLITE_OK);
+	ck_assert_int_eq(stemtok_register(m), 0);
+	/* Row 1 German (marked), row 2 English (Porter), row 3 French. */
+	ck_assert_int_eq(sqlite3_exec(m,
+		"CREATE VIRTUAL TABLE t USING fts5(a, tokenize = 'clew');"
+		"INSERT INTO t(rowid, a) VALUES "
+		" (1, char(31) || 'german' || char(31) || 'Den Lautsprecher neu koppeln'),"
+		" (2, 'The speakers stay silent'),"
+		" (3, char(31) || 'french' || char(31) || 'Les téléphones sonnent');",
+		NULL, NULL, NULL), SQLITE_OK);
+	/* A German plural finds the German singular, stemmed as German... */
+	got = match_rows(m, "\"\x1Fgerman\x1FLautsprechern\"");
+	ck_assert_str_eq(got, "1:\x1Fgerman\x1F" "Den [Lautsprecher] neu koppeln;");
+	free(got);
+	/* ...but not as English: Porter leaves "lautsprechern" whole. */
+	got = match_rows(m, "Lautsprechern");
+	ck_assert_str_eq(got, "");
+	free(got);
+	got = match_rows(m, "speaker");
+	ck_assert_str_eq(got, "2:The [speakers] stay silent;");
+	free(got);
+	/* French: stemmed with its accents, then folded, so the word
+	 * written with or without them is one term. */
+	got = match_rows(m, "\"\x1F" "french\x1Ftelephone\"");
+	ck_assert_str_eq(got, "3:\x1F" "french\x1FLes [téléphones] sonnent;");
+	free(got);
+	/* An unknown algorithm is Porter's; a broken mark is text. */
+	ck_assert_int_eq(sqlite3_exec(m,
+		"INSERT INTO t(rowid, a) VALUES "
+		" (4, char(31) || 'klingon' || char(31) || 'speakers'),"
+		" (5, char(31) || 'speakers');", NULL, NULL, NULL), SQLITE_OK);
+	got = match_rows(m, "speaker");
+	ck_assert_str_eq(got, "2:The [speakers] stay silent;4:\x1Fklingon\x1F[speakers];"
+			 "5:\x1F[speakers];");
+	free(got);
+
+	/* The C face cuts as the table does, offsets in the unmarked text. */
+	t = stemtok_new(m);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(stemtok_tokenize(t, "german", FTS5_TOKENIZE_DOCUMENT,
+					  "Den Lautsprechern", 17, &terms, collect_term),
+			 SQLITE_OK);
+	ck_assert_str_eq(terms.buf, "den@0-3 lautsprech@4-17 ");
+	sbuf_reset(&terms);
+	ck_assert_int_eq(stemtok_tokenize(t, NULL, FTS5_TOKENIZE_DOCUMENT,
+					  "Connections", 11, &terms, collect_term),
+			 SQLITE_OK);
+	ck_assert_str_eq(terms.buf, "connect@0-11 ");
+	sbuf_reset(&terms);
+	ck_assert_int_eq(stemtok_tokenize(t, "french", FTS5_TOKENIZE_DOCUMENT,
+					  "Écouteurs", (int)strlen("Écouteurs"),
+					  &terms, collect_term), SQLITE_OK);
+	ck_assert_str_eq(terms.buf, "ecouteur@0-10 ");
+	stemtok_free(t);
+	sbuf_release(&terms);
+	sqlite3_close(m);
+}
+END_TEST
+
 Suite *rankidx_suite(void)
 {
 	Suite *s = suite_create("rankidx");
@@ -499,6 +609,10 @@ Suite *rankidx_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("bm25");
 	tcase_add_test(tc, test_bm25_by_hand);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("stemtok");
+	tcase_add_test(tc, test_stemtok_languages);
+	tcase_add_test(tc, test_stemtok_marks);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,4 +1,4 @@
-/* diagnose: `clew diagnose [--db F] [--json] [problem=SLUG] [q=TEXT]
+/* diagnose: `clew diagnose [--db F] [--json] [--lang L] [problem=SLUG] [q=TEXT]
  * [question=value ...] [tried=STEP:RESULT ...]`: ranked causes, the steps
  * in the order to try them, and the next action (a question or a step). */
 #include <getopt.h>
@@ -13,11 +13,13 @@
 #include "../base/xalloc.h"
 #include "../engine/engine.h"
 #include "../engine/report.h"
+#include "../http/kbstate.h"
 #include "../store/store.h"
 #include "cmd.h"
 
 static const char usage[] =
-	"usage: clew diagnose [--db FILE] [--json] [problem=SLUG] [q=TEXT]\n"
+	"usage: clew diagnose [--db FILE] [--json] [--lang LANG] [problem=SLUG]\n"
+	"                     [q=TEXT]\n"
 	"                     [QUESTION=VALUE ...] [tried=STEP:RESULT ...]\n"
 	"\n"
 	"Ranks the likely causes for the answers given, most likely first, with\n"
@@ -34,6 +36,9 @@ static const char usage[] =
 	"\n"
 	"      --db FILE  the database (default: $CLEW_DB, else build/kb.sqlite)\n"
 	"      --json     print JSON (errors too, as {\"error\": {...}})\n"
+	"      --lang LANG  causes, steps and questions in LANG where the KB is\n"
+	"                 translated into it (zh-TW finds zh-CN), else in their\n"
+	"                 own language; ids, order and numbers stay the same\n"
 	"  -h, --help     show this help\n"
 	"\n"
 	"Examples:\n"
@@ -123,15 +128,37 @@ static void print_text(const cJSON *doc)
 	print_steps_and_action(doc);
 }
 
+/* Puts the text of lang's translations into doc, as the API does for a
+ * reader of lang. Returns 0, or 1 when the KB cannot be loaded. */
+static int translate(const char *db, const char *lang, const char *problem,
+		     cJSON *doc, int json)
+{
+	struct sbuf err = SBUF_INIT;
+	struct kbstate *kb = kbstate_load(db, 1, &err);
+	struct kb_want want = { lang, NULL };
+
+	if (!kb) {
+		cmd_error(json, "kb_unavailable", "%s", err.buf);
+		sbuf_release(&err);
+		return 1;
+	}
+	kbstate_translate_doc(kb, &want, problem, doc);
+	kbstate_release(kb);
+	sbuf_release(&err);
+	return 0;
+}
+
 int cmd_diagnose(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "lang", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = cmd_default_db(), *text = NULL;
+	const char *db = cmd_default_db(), *text = NULL, *lang = NULL;
+	const char *problem = NULL;
 	struct store *st = NULL;
 	struct eng_model *m = NULL;
 	struct eng_work *w = NULL;
@@ -149,6 +176,7 @@ int cmd_diagnose(int argc, char **argv)
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'J': json = 1; break;
+		case 'L': lang = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
@@ -176,6 +204,8 @@ int cmd_diagnose(int argc, char **argv)
 			goto cleanup;
 		}
 		q = xstrndup(argv[i], (size_t)(eq - argv[i]));
+		if (!strcmp(q, "problem"))
+			problem = eq + 1;
 		if (!strcmp(q, "q")) {
 			text = eq + 1;
 		} else if (!strcmp(q, "tried")) {
@@ -208,6 +238,10 @@ int cmd_diagnose(int argc, char **argv)
 	{
 		cJSON *doc = eng_result_json(m, answers, &tried, &r);
 
+		if (lang && translate(db, lang, problem, doc, json)) {
+			cJSON_Delete(doc);
+			goto cleanup;
+		}
 		if (json) {
 			cmd_print_json(doc);
 		} else {

@@ -12,47 +12,12 @@
 #include "../base/sbuf.h"
 #include "../base/xalloc.h"
 #include "bm25.h"
+#include "stemtok.h"
 
 /* FTS5 cuts longer tokens to this many bytes, and so do we. */
 #define MAX_TOKEN 32768
 /* The column weights of clew_bm25(search, 10, 4, 1), title, heading, body. */
 static const double col_weight[3] = { 10.0, 4.0, 1.0 };
-
-/* The search table's tokenizer, created from a connection's FTS5. */
-struct tok {
-	fts5_tokenizer api;
-	Fts5Tokenizer *inst;
-};
-
-static int tok_init(struct tok *t, sqlite3 *db)
-{
-	/* As in kb.sqlite.sql: tokenize = 'porter unicode61
-	 * remove_diacritics 2'. */
-	const char *args[] = { "unicode61", "remove_diacritics", "2" };
-	fts5_api *api = NULL;
-	sqlite3_stmt *s = NULL;
-	void *ud = NULL;
-
-	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &s, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_pointer(s, 1, (void *)&api, "fts5_api_ptr", NULL);
-	sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (!api || api->iVersion < 2 ||
-	    api->xFindTokenizer(api, "porter", &ud, &t->api) != SQLITE_OK ||
-	    t->api.xCreate(ud, args, 3, &t->inst) != SQLITE_OK) {
-		t->inst = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-static void tok_release(struct tok *t)
-{
-	if (t->inst)
-		t->api.xDelete(t->inst);
-	t->inst = NULL;
-}
 
 static void put_varint(struct sbuf *sb, uint64_t v)
 {
@@ -100,7 +65,7 @@ struct term {
 };
 
 struct rankidx_builder {
-	struct tok tok;
+	struct stemtok *tok;
 	struct term **slots;          /* open addressing, nr_slots a power of 2 */
 	size_t nr_slots, nr_terms;
 	/* The row being added. */
@@ -125,7 +90,7 @@ struct rankidx_builder {
 	pthread_cond_t more;
 	struct row {
 		sqlite3_int64 rowid, article;
-		const char *title, *heading, *body;
+		const char *stem, *title, *heading, *body;
 	} *queue;
 	size_t nr_queue, alloc_queue, next;
 	int done, failed, waiting; /* failed: 0, -2 or -3 (as _write) */
@@ -226,7 +191,8 @@ static int build_token(void *ctx, int tflags, const char *token, int n,
 	return SQLITE_OK;
 }
 
-static int tokenize_col(struct rankidx_builder *b, const char *text)
+static int tokenize_col(struct rankidx_builder *b, const char *stem,
+			const char *text)
 {
 	size_t n = text ? strlen(text) : 0;
 
@@ -235,12 +201,12 @@ static int tokenize_col(struct rankidx_builder *b, const char *text)
 		return 0;
 	if (n > INT_MAX)
 		return -1;
-	return b->tok.api.xTokenize(b->tok.inst, b, FTS5_TOKENIZE_DOCUMENT,
-				    text, (int)n, build_token) == SQLITE_OK ? 0 : -1;
+	return stemtok_tokenize(b->tok, stem, FTS5_TOKENIZE_DOCUMENT, text,
+				(int)n, b, build_token) == SQLITE_OK ? 0 : -1;
 }
 
 static int index_row(struct rankidx_builder *b, sqlite3_int64 rowid,
-		     sqlite3_int64 article, const char *title,
+		     sqlite3_int64 article, const char *stem, const char *title,
 		     const char *heading, const char *body)
 {
 	uint64_t size;
@@ -250,7 +216,7 @@ static int index_row(struct rankidx_builder *b, sqlite3_int64 rowid,
 		b->nr_title = 0;
 		b->title_len = 0;
 		b->in_title = 1;
-		if (tokenize_col(b, title))
+		if (tokenize_col(b, stem, title))
 			return -1;
 		b->in_title = 0;
 		b->title_art = article;
@@ -261,10 +227,10 @@ static int index_row(struct rankidx_builder *b, sqlite3_int64 rowid,
 		count(b, b->title[i], 0);
 	b->len = 0;
 	b->col = 1;
-	if (tokenize_col(b, heading))
+	if (tokenize_col(b, stem, heading))
 		return -1;
 	b->col = 2;
-	if (tokenize_col(b, body))
+	if (tokenize_col(b, stem, body))
 		return -1;
 	size = b->title_len + b->len;
 	for (size_t i = 0; i < b->nr_touched; i++) {
@@ -305,10 +271,10 @@ static void *index_rows(void *arg)
 		b->busy = 1;
 		pthread_mutex_unlock(&b->lock);
 		if (!failed && b->each_row &&
-		    b->each_row(b->each_ctx, r.rowid, r.article, r.title,
+		    b->each_row(b->each_ctx, r.rowid, r.article, r.stem, r.title,
 				r.heading, r.body))
 			failed = -3;
-		if (!failed && index_row(b, r.rowid, r.article, r.title,
+		if (!failed && index_row(b, r.rowid, r.article, r.stem, r.title,
 					 r.heading, r.body))
 			failed = -2;
 		pthread_mutex_lock(&b->lock);
@@ -324,7 +290,7 @@ struct rankidx_builder *rankidx_builder_new(sqlite3 *db,
 {
 	struct rankidx_builder *b = xcalloc(1, sizeof(*b));
 
-	if (tok_init(&b->tok, db)) {
+	if (!(b->tok = stemtok_new(db))) {
 		free(b);
 		return NULL;
 	}
@@ -350,8 +316,8 @@ struct rankidx_builder *rankidx_builder_new(sqlite3 *db,
 }
 
 int rankidx_builder_add(struct rankidx_builder *b, sqlite3_int64 rowid,
-			sqlite3_int64 article, const char *title,
-			const char *heading, const char *body)
+			sqlite3_int64 article, const char *stem,
+			const char *title, const char *heading, const char *body)
 {
 	int ret = 0;
 
@@ -362,6 +328,7 @@ int rankidx_builder_add(struct rankidx_builder *b, sqlite3_int64 rowid,
 		ALLOC_GROW(b->queue, b->nr_queue + 1, b->alloc_queue);
 		b->queue[b->nr_queue].rowid = rowid;
 		b->queue[b->nr_queue].article = article;
+		b->queue[b->nr_queue].stem = stem;
 		b->queue[b->nr_queue].title = title;
 		b->queue[b->nr_queue].heading = heading;
 		b->queue[b->nr_queue].body = body;
@@ -484,7 +451,7 @@ void rankidx_builder_free(struct rankidx_builder *b)
 	free(b->slots);
 	free(b->touched);
 	free(b->title);
-	tok_release(&b->tok);
+	stemtok_free(b->tok);
 	free(b);
 }
 
@@ -492,7 +459,7 @@ void rankidx_builder_free(struct rankidx_builder *b)
 
 struct rankidx {
 	sqlite3 *db;
-	struct tok tok;
+	struct stemtok *tok;
 	sqlite3_stmt *exact, *from;
 	double nrow, avgdl;
 	/* The last search's phrases, one term each, for rankidx_snippet. */
@@ -548,7 +515,7 @@ struct rankidx *rankidx_open(sqlite3 *db)
 	ri->db = db;
 	ri->nrow = meta_number(db, "search_rows");
 	tokens = meta_number(db, "search_tokens");
-	if (ri->nrow < 0 || tokens < 0 || tok_init(&ri->tok, db) ||
+	if (ri->nrow < 0 || tokens < 0 || !(ri->tok = stemtok_new(db)) ||
 	    sqlite3_prepare_v3(db, "SELECT postings FROM search_terms "
 			       "WHERE term = ?1", -1, SQLITE_PREPARE_PERSISTENT,
 			       &ri->exact, NULL) != SQLITE_OK ||
@@ -569,7 +536,7 @@ void rankidx_free(struct rankidx *ri)
 		return;
 	sqlite3_finalize(ri->exact);
 	sqlite3_finalize(ri->from);
-	tok_release(&ri->tok);
+	stemtok_free(ri->tok);
 	for (int i = 0; i < ri->alloc_terms; i++)
 		sbuf_release(&ri->terms[i]);
 	free(ri->terms);
@@ -720,7 +687,8 @@ static void push_hit(const struct best *a, struct rankidx_hit *hits,
 	rank_rows[i] = a->row;
 }
 
-int rankidx_search(struct rankidx *ri, const struct rankidx_word *words,
+int rankidx_search(struct rankidx *ri, const char *stem,
+		   const struct rankidx_word *words,
 		   int nr_words, int prefix_last, const unsigned char *allow,
 		   int max_article, int limit, struct rankidx_hit *hits,
 		   int *nr_hits)
@@ -753,8 +721,8 @@ int rankidx_search(struct rankidx *ri, const struct rankidx_word *words,
 		q.term = &ri->terms[i];
 		sbuf_reset(q.term);
 		q.nr = 0;
-		if (ri->tok.api.xTokenize(ri->tok.inst, &q, flags, words[i].text,
-					  (int)words[i].len, query_token) != SQLITE_OK)
+		if (stemtok_tokenize(ri->tok, stem, flags, words[i].text,
+				     (int)words[i].len, &q, query_token) != SQLITE_OK)
 			goto cleanup;
 		if (q.nr != 1) {
 			ret = RANKIDX_CANNOT;
@@ -970,7 +938,8 @@ static void add_span(struct sbuf *out, const char *text, int from, int to)
 		sbuf_add(out, text + from, (size_t)(to - from));
 }
 
-int rankidx_snippet(struct rankidx *ri, const char *text, const char *open,
+int rankidx_snippet(struct rankidx *ri, const char *stem, const char *text,
+		    const char *open,
 		    const char *close, const char *ellipsis, int ntok,
 		    struct sbuf *out)
 {
@@ -980,8 +949,8 @@ int rankidx_snippet(struct rankidx *ri, const char *text, const char *open,
 	int best = 0, best_start = 0, off = 0, range_end, ret = -1;
 
 	if (strlen(sn.text) > INT_MAX ||
-	    ri->tok.api.xTokenize(ri->tok.inst, &sn, FTS5_TOKENIZE_AUX, sn.text,
-				  (int)strlen(sn.text), snip_token) != SQLITE_OK)
+	    stemtok_tokenize(ri->tok, stem, FTS5_TOKENIZE_AUX, sn.text,
+			     (int)strlen(sn.text), &sn, snip_token) != SQLITE_OK)
 		goto cleanup;
 	/* As FTS5's snippet(): each instance's window, and the window
 	 * from the start of its sentence, which wins a tie by 100. */

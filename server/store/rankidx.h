@@ -15,25 +15,28 @@ struct rankidx_builder;
  * indexed (so the row's strings are still borrowed). Returns 0, or
  * nonzero to fail the build: no later row is passed on. */
 typedef int (*rankidx_row_fn)(void *ctx, sqlite3_int64 rowid,
-			      sqlite3_int64 article, const char *title,
-			      const char *heading, const char *body);
+			      sqlite3_int64 article, const char *stem,
+			      const char *title, const char *heading,
+			      const char *body);
 
-/* Uses db's FTS5 tokenizer (the search table's: porter over unicode61,
- * diacritics removed) to cut text into the terms FTS5 indexes. each_row,
+/* Cuts text into the terms the search table indexes, with its
+ * tokenizer (stemtok.h) made from db's FTS5. each_row,
  * when not NULL, is called with ctx for every row (see rankidx_row_fn).
- * Returns a builder, or NULL when db has no FTS5 porter tokenizer. */
+ * Returns a builder, or NULL when db has no FTS5. */
 struct rankidx_builder *rankidx_builder_new(sqlite3 *db,
 					    rankidx_row_fn each_row, void *ctx);
 
 /* Queues one row of the search table: rowid, its article (sections in
- * increasing rowid order, each article's sections together), and its
- * three indexed columns (NULL reads as ""; borrowed until
+ * increasing rowid order, each article's sections together), the
+ * Snowball stemmer of its language (stemtok_algorithm; NULL for Porter;
+ * one for all of an article's rows) and its three indexed columns,
+ * without a mark (NULL reads as ""; all borrowed until
  * rankidx_builder_write or _free returns). A thread of the builder's
  * indexes the rows meanwhile. Returns 0, or -1 when the rows come out of
  * order. */
 int rankidx_builder_add(struct rankidx_builder *b, sqlite3_int64 rowid,
-			sqlite3_int64 article, const char *title,
-			const char *heading, const char *body);
+			sqlite3_int64 article, const char *stem,
+			const char *title, const char *heading, const char *body);
 
 /* The lowest article id whose strings the builder may still read: every
  * row of a lower article (of those queued so far) is indexed, and its
@@ -74,25 +77,29 @@ struct rankidx_hit {
 enum { RANKIDX_CANNOT = -2 };
 
 /* Ranks the rows holding every word (the last also as a prefix when
- * prefix_last), as FTS5 would for the query '"w1" "w2" ... "wn"[*]':
+ * prefix_last), the words stemmed by stem (NULL: Porter), as FTS5 would
+ * for the query '"w1" "w2" ... "wn"[*]' (each word with stem's mark):
  * articles by their best row's clew_bm25(search, 10, 4, 1), best first, ties
  * to the lower rowid. allow, when not NULL, has max_article + 1 flags and
  * keeps the articles whose flag is set. Fills hits (at most limit) and
  * *nr_hits, and returns the number of articles matched. Returns
  * RANKIDX_CANNOT when a word is not one term to the tokenizer (the caller
  * asks FTS5 instead), or -1 on a database error (sqlite3_errmsg). */
-int rankidx_search(struct rankidx *ri, const struct rankidx_word *words,
+int rankidx_search(struct rankidx *ri, const char *stem,
+		   const struct rankidx_word *words,
 		   int nr_words, int prefix_last, const unsigned char *allow,
 		   int max_article, int limit, struct rankidx_hit *hits,
 		   int *nr_hits);
 
-/* Appends to out the snippet of text (a row's body) that FTS5's
+/* Appends to out the snippet of text (a row's body, no mark; stemmed by
+ * stem, the row's) that FTS5's
  * snippet(search, 2, open, close, ellipsis, ntok) gives for the last
  * rankidx_search on ri: the best window of ntok tokens, the query's terms
  * between open and close, ellipsis where text was cut. Returns 0, or -1
  * when the tokenizer fails. */
 struct sbuf;
-int rankidx_snippet(struct rankidx *ri, const char *text, const char *open,
+int rankidx_snippet(struct rankidx *ri, const char *stem, const char *text,
+		    const char *open,
 		    const char *close, const char *ellipsis, int ntok,
 		    struct sbuf *out);
 

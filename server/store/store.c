@@ -20,6 +20,7 @@
 #include "../engine/model.h"
 #include "bm25.h"
 #include "rankidx.h"
+#include "stemtok.h"
 #include "store_internal.h"
 
 /* Longest query text taken, in bytes. */
@@ -51,6 +52,9 @@ struct store {
 	size_t nr_platforms, alloc_platforms;
 	int platforms_loaded;
 	unsigned char *no_articles;
+	/* The Snowball stemmer of the KB's default language (NULL: Porter's),
+	 * which a query's words are stemmed by after the reader's. */
+	const char *default_stem;
 };
 
 static const char *const idx_table[NR_IDX] = { "search", "search_trigram" };
@@ -168,7 +172,7 @@ static int check_kb(struct store *st, const char *path, struct sbuf *msg)
 	 * mapped file, or the image's bytes) instead of copied. */
 	sqlite3_exec(st->db, "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384;",
 		     NULL, NULL, NULL);
-	if (bm25_register(st->db)) {
+	if (bm25_register(st->db) || stemtok_register(st->db)) {
 		sbuf_addf(msg, "%s: this SQLite has no FTS5, which search needs", path);
 		goto fail;
 	}
@@ -192,6 +196,12 @@ static int check_kb(struct store *st, const char *path, struct sbuf *msg)
 	st->max_article_id = sqlite3_column_int(s, 0);
 	st->seen = xcalloc((size_t)st->max_article_id + 1, 1);
 	sqlite3_finalize(s);
+	{
+		char *lang = store_meta(st, "default_lang");
+
+		st->default_stem = stemtok_algorithm(lang);
+		free(lang);
+	}
 	free(version);
 	return 0;
 fail:
@@ -658,10 +668,11 @@ static int ends_in_word(const char *text)
 
 /* Builds an FTS5 query that cannot be a syntax error: every word of text
  * quoted, all required, the last one also matching as a prefix (so a word
- * being typed finds its completions). min_chars drops shorter words (the
+ * being typed finds its completions); each word after stem's mark when
+ * stem is not NULL (stemtok.h). min_chars drops shorter words (the
  * trigram index needs three characters). Returns the number of words. */
 static int build_match(const char *text, int min_chars, int prefix,
-		       struct sbuf *out)
+		       const char *stem, struct sbuf *out)
 {
 	const unsigned char *p = (const unsigned char *)text, *start;
 	size_t len;
@@ -671,6 +682,8 @@ static int build_match(const char *text, int min_chars, int prefix,
 		if (words++)
 			sbuf_addch(out, ' ');
 		sbuf_addch(out, '"');
+		if (stem)
+			stemtok_mark(out, stem);
 		/* Words hold no '"': only letters, digits and non-ASCII. */
 		sbuf_add(out, start, len);
 		sbuf_addch(out, '"');
@@ -685,6 +698,15 @@ static int build_match(const char *text, int min_chars, int prefix,
 static void escape_snippet(const char *text, struct sbuf *out)
 {
 	for (const char *p = text; *p; p++) {
+		const char *algo;
+		int algo_len, mark = stemtok_mark_len(p, (int)strnlen(p, 64),
+						      &algo, &algo_len);
+
+		/* FTS5's snippet() of a marked column keeps the mark. */
+		if (mark) {
+			p += mark - 1;
+			continue;
+		}
 		switch (*p) {
 		case '&': sbuf_adds(out, "&amp;"); break;
 		case '<': sbuf_adds(out, "&lt;"); break;
@@ -861,11 +883,12 @@ static const unsigned char *platform_allow(struct store *st,
 	return st->no_articles;
 }
 
-/* Ranks text's words with the ranking index (search_terms), as
- * search_index would with the FTS5 query build_match(text, 1, 1) gives.
+/* Ranks text's words, stemmed by stem, with the ranking index
+ * (search_terms), as search_index would with the FTS5 query
+ * build_match(text, 1, 1, stem) gives.
  * Returns the number of articles matched, RANKIDX_CANNOT when the index
  * cannot answer (search_index must), or -1. */
-static int search_ranked(struct store *st, const char *text,
+static int search_ranked(struct store *st, const char *stem, const char *text,
 			 const char *platform, int limit, struct rankidx_hit *hits,
 			 int *nr_hits)
 {
@@ -889,7 +912,7 @@ static int search_ranked(struct store *st, const char *text,
 		words[nr].len = len;
 		nr++;
 	}
-	ret = rankidx_search(st->ranker, words, (int)nr, ends_in_word(text), allow,
+	ret = rankidx_search(st->ranker, stem, words, (int)nr, ends_in_word(text), allow,
 			     st->max_article_id, limit, hits, nr_hits);
 	if (ret == -1)
 		store_db_fail(st);
@@ -908,10 +931,17 @@ static sqlite3_stmt *hit_text_stmt(struct store *st, int idx)
 
 	if (st->hit_text[idx])
 		return st->hit_text[idx];
-	sbuf_addf(&sql, "SELECT coalesce(a.translation_of, a.slug), a.title, s.anchor, "
-		  "s.heading, (SELECT body FROM %s WHERE rowid = s.id), a.lang "
-		  "FROM sections AS s JOIN articles AS a "
-		  "ON a.id = s.article_id WHERE s.id = ?1", idx_table[idx]);
+	/* The words index reads its text from the sections (its own has
+	 * the stemmer's mark); the trigram index keeps a copy. */
+	if (idx == IDX_WORDS)
+		sbuf_adds(&sql, "SELECT coalesce(a.translation_of, a.slug), a.title, "
+			  "s.anchor, s.heading, s.text, a.lang, a.stem ");
+	else
+		sbuf_addf(&sql, "SELECT coalesce(a.translation_of, a.slug), a.title, "
+			  "s.anchor, s.heading, (SELECT body FROM %s WHERE rowid = s.id), "
+			  "a.lang, a.stem ", idx_table[idx]);
+	sbuf_adds(&sql, "FROM sections AS s JOIN articles AS a "
+		  "ON a.id = s.article_id WHERE s.id = ?1");
 	if (sqlite3_prepare_v3(st->db, sql.buf, -1, SQLITE_PREPARE_PERSISTENT,
 			       &st->hit_text[idx], NULL) != SQLITE_OK)
 		store_db_fail(st);
@@ -1047,8 +1077,9 @@ static cJSON *hit_json(struct store *st, enum hit_kind kind, int idx,
 		const char *text = (const char *)sqlite3_column_text(s, 4);
 
 		if (kind == HIT_RANKED) {
-			if (rankidx_snippet(st->ranker, text, "\x02", "\x03",
-					    "…", 24, &raw)) {
+			if (rankidx_snippet(st->ranker,
+					    (const char *)sqlite3_column_text(s, 6),
+					    text, "\x02", "\x03", "…", 24, &raw)) {
 				store_set_err(st, "cannot tokenize a snippet");
 				goto cleanup;
 			}
@@ -1159,8 +1190,8 @@ cleanup:
 
 /* The hits in the reader's language first (the others in their order),
  * then one hit an article: of an article found in several languages, the
- * first left, so the reader's. */
-static void prefer_language(cJSON *hits, const char *lang)
+ * first left, so the reader's; limit hits at most. */
+static void prefer_language(cJSON *hits, const char *lang, int limit)
 {
 	cJSON *mine = cJSON_CreateArray(), *rest = cJSON_CreateArray(), *h;
 
@@ -1178,7 +1209,7 @@ static void prefer_language(cJSON *hits, const char *lang)
 
 		cJSON_ArrayForEach(o, hits)
 			seen |= slug && !strcmp(slug, cJSON_GetStringValue(cJSON_GetObjectItem(o, "slug")));
-		if (seen)
+		if (seen || cJSON_GetArraySize(hits) >= limit)
 			cJSON_Delete(h);
 		else
 			cJSON_AddItemToArray(hits, h);
@@ -1187,20 +1218,67 @@ static void prefer_language(cJSON *hits, const char *lang)
 	cJSON_Delete(rest);
 }
 
+/* One pass of a search: q's words stemmed by stem, ranked by the ranking
+ * index (or FTS5 when it cannot), their hits' objects appended to arr.
+ * Returns the number of articles matched, or -1. */
+static int search_words(struct store *st, const struct store_search_opts *opts,
+			const char *stem, int limit, cJSON *arr)
+{
+	struct sbuf match = SBUF_INIT;
+	struct rankidx_hit *hits = xcalloc((size_t)limit, sizeof(*hits));
+	enum hit_kind kind = HIT_RANKED;
+	int nr_hits = 0, total;
+
+	build_match(opts->query, 1, 1, stem, &match);
+	total = search_ranked(st, stem, opts->query, opts->platform, limit, hits,
+			      &nr_hits);
+	if (total == RANKIDX_CANNOT) {
+		kind = HIT_FTS;
+		total = search_index(st, IDX_WORDS, match.buf, opts->platform, limit,
+				     hits, &nr_hits);
+	}
+	for (int i = 0; total >= 0 && i < nr_hits; i++) {
+		cJSON *h;
+
+		/* The ranking index picked the section already. */
+		if (kind == HIT_FTS)
+			pick_section(st, IDX_WORDS, match.buf, &hits[i]);
+		h = hit_json(st, kind, IDX_WORDS, match.buf, NULL, &hits[i]);
+		if (!h)
+			total = -1;
+		else
+			cJSON_AddItemToArray(arr, h);
+	}
+	free(hits);
+	sbuf_release(&match);
+	return total;
+}
+
+/* Whether arr has a hit of slug. */
+static int has_slug(cJSON *arr, const char *slug)
+{
+	cJSON *h;
+
+	cJSON_ArrayForEach(h, arr)
+		if (!strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(h, "slug")), slug))
+			return 1;
+	return 0;
+}
+
 enum store_search_result store_search(struct store *st,
 				      const struct store_search_opts *opts,
 				      struct cJSON **out)
 {
 	struct sbuf match = SBUF_INIT;
-	int idx = IDX_WORDS;
 	int limit = opts->limit > 0 ? opts->limit : 10;
-	struct rankidx_hit *hits;
+	struct rankidx_hit *hits = NULL;
 	int nr_hits = 0, total;
-	enum hit_kind kind = HIT_RANKED;
 	struct query_words words;
 	enum store_search_result ret = STORE_SEARCH_ERROR;
 	cJSON *doc = NULL, *arr;
 	const char *q = opts->query ? opts->query : "";
+	const char *stem = opts->lang ? stemtok_algorithm(opts->lang) : st->default_stem;
+	struct store_search_opts o = *opts;
 
 	if (limit > 100)
 		limit = 100;
@@ -1212,60 +1290,82 @@ enum store_search_result store_search(struct store *st,
 		store_set_err(st, "the query is not valid UTF-8 text");
 		return STORE_SEARCH_BAD_QUERY;
 	}
-	if (!build_match(q, 1, 1, &match)) {
+	if (!build_match(q, 1, 1, NULL, &match)) {
 		store_set_err(st, "empty query: give at least one word to search for");
 		sbuf_release(&match);
 		return STORE_SEARCH_BAD_QUERY;
 	}
-	hits = xcalloc((size_t)limit, sizeof(*hits));
-	total = search_ranked(st, q, opts->platform, limit, hits, &nr_hits);
-	if (total == RANKIDX_CANNOT) {
-		kind = HIT_FTS;
-		total = search_index(st, idx, match.buf, opts->platform, limit,
-				     hits, &nr_hits);
+	o.query = q;
+	doc = cJSON_CreateObject();
+	cJSON_AddStringToObject(doc, "query", q);
+	arr = cJSON_CreateArray();
+	/* The words as the reader's language stems them, then as the KB's
+	 * default language does, when that differs: a French reader's
+	 * "connexions" finds the French article, and the English ones the
+	 * English stemmer finds. */
+	total = search_words(st, &o, stem, limit, arr);
+	if (total >= 0 && stem != st->default_stem) {
+		cJSON *more = cJSON_CreateArray(), *h;
+		int t = search_words(st, &o, st->default_stem, limit, more);
+
+		if (t < 0)
+			total = -1;
+		else
+			total += t;
+		while (total >= 0 && (h = cJSON_DetachItemFromArray(more, 0))) {
+			if (has_slug(arr, cJSON_GetStringValue(cJSON_GetObjectItem(h, "slug"))) &&
+			    total > 0) {
+				/* Found by both: counted once. Not every hit of
+				 * either is seen here, so total may count an
+				 * article twice when both found more than limit. */
+				total--;
+			}
+			cJSON_AddItemToArray(arr, h);
+		}
+		cJSON_Delete(more);
 	}
 	/* Text without spaces between words: look for substrings. */
 	cut_words(q, &words);
-	if (total == 0 && words.short_foreign) {
-		/* Words too short for trigrams (most Chinese words): every
-		 * word is looked for by a scan, not only the longer ones. */
-		idx = IDX_TRIGRAM;
-		kind = HIT_SUBSTRING;
-		total = search_substrings(st, &words, opts->platform, limit,
-					  hits, &nr_hits);
-	} else if (total == 0) {
+	if (total == 0) {
+		int idx = IDX_TRIGRAM;
+		enum hit_kind kind = HIT_FTS;
+
+		hits = xcalloc((size_t)limit, sizeof(*hits));
 		sbuf_reset(&match);
-		if (build_match(q, 3, 0, &match)) {
-			idx = IDX_TRIGRAM;
-			kind = HIT_FTS;
+		if (words.short_foreign) {
+			/* Words too short for trigrams (most Chinese words):
+			 * every word is looked for by a scan, not only the
+			 * longer ones. */
+			kind = HIT_SUBSTRING;
+			total = search_substrings(st, &words, opts->platform, limit,
+						  hits, &nr_hits);
+		} else if (build_match(q, 3, 0, NULL, &match)) {
 			total = search_index(st, idx, match.buf, opts->platform,
 					     limit, hits, &nr_hits);
+		}
+		for (int i = 0; total >= 0 && i < nr_hits; i++) {
+			cJSON *h;
+
+			if (kind == HIT_FTS)
+				pick_section(st, idx, match.buf, &hits[i]);
+			h = hit_json(st, kind, idx, match.buf, &words, &hits[i]);
+			if (!h)
+				total = -1;
+			else
+				cJSON_AddItemToArray(arr, h);
 		}
 	}
 	if (total < 0)
 		goto cleanup;
-	doc = cJSON_CreateObject();
-	cJSON_AddStringToObject(doc, "query", q);
 	cJSON_AddNumberToObject(doc, "total", total);
-	arr = cJSON_AddArrayToObject(doc, "hits");
-	for (int i = 0; i < nr_hits; i++) {
-		cJSON *h;
-
-		/* The ranking index picked the section already; the scan
-		 * took the first that holds the words. */
-		if (kind == HIT_FTS)
-			pick_section(st, idx, match.buf, &hits[i]);
-		h = hit_json(st, kind, idx, match.buf, &words, &hits[i]);
-
-		if (!h)
-			goto cleanup;
-		cJSON_AddItemToArray(arr, h);
-	}
-	prefer_language(arr, opts->lang);
+	cJSON_AddItemToObject(doc, "hits", arr);
+	arr = NULL;
+	prefer_language(cJSON_GetObjectItem(doc, "hits"), opts->lang, limit);
 	*out = doc;
 	doc = NULL;
 	ret = STORE_SEARCH_OK;
 cleanup:
+	cJSON_Delete(arr);
 	cJSON_Delete(doc);
 	free(hits);
 	sbuf_release(&match);
@@ -1349,9 +1449,10 @@ int store_text_boost(struct store *st, const struct eng_model *m,
 	int nr = 0, ret = -1, total;
 	double best = 0;
 
-	if (!text || strlen(text) > MAX_QUERY || !build_match(text, 1, 1, &match))
+	if (!text || strlen(text) > MAX_QUERY ||
+	    !build_match(text, 1, 1, st->default_stem, &match))
 		goto cleanup;
-	total = search_ranked(st, text, NULL, LIMIT, hits, &nr);
+	total = search_ranked(st, st->default_stem, text, NULL, LIMIT, hits, &nr);
 	if (total == RANKIDX_CANNOT)
 		total = search_index(st, IDX_WORDS, match.buf, NULL, LIMIT, hits, &nr);
 	if (total < 0)

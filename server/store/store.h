@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 /* The kb.sqlite schema this program writes and reads (meta schema_version). */
-#define STORE_SCHEMA_VERSION "5"
+#define STORE_SCHEMA_VERSION "6"
 
 struct cJSON;
 struct store;

@@ -14,6 +14,7 @@
 #include "../base/text.h"
 #include "../base/xalloc.h"
 #include "rankidx.h"
+#include "stemtok.h"
 
 /* The text of kb.sqlite.sql, embedded by the build. */
 extern const char clew_schema_sql[];
@@ -53,7 +54,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 		     "value) VALUES (?1, ?2, ?3)",
 	[ST_ARTICLE] = "INSERT INTO articles(slug, title, updated_at, lang, "
 		       "source_path, source_hash, meta, escalation_html, translation_of, "
-		       "source_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+		       "source_version, stem) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+		       "?10, ?11)",
 	[ST_ART_PLATFORM] = "INSERT INTO article_platforms(article_id, "
 			    "platform_id, position) VALUES (?1, ?2, ?3)",
 	[ST_PRODUCT] = "INSERT INTO article_products(article_id, position, "
@@ -88,6 +90,7 @@ static const char *const fts_shadows[] = { "data", "idx", "content",
 struct fts_side {
 	sqlite3 *db;
 	sqlite3_stmt *ins[COUNT(fts_tables)];
+	struct sbuf marked[3]; /* a row's columns with their stemmer's mark */
 	char *err;       /* set on the ranking index's thread */
 };
 
@@ -126,11 +129,15 @@ static int run(struct writer *w, sqlite3_stmt *s)
 }
 
 /* Adds one section's row to the full-text tables (on the ranking index's
- * thread): to search_trigram too when its text is not all ASCII. */
+ * thread): to search_trigram too when its text is not all ASCII. The
+ * search table gets the values its view search_source gives: in a
+ * Snowball language, each column after its stemmer's mark. */
 static int fts_add_row(void *ctx, sqlite3_int64 rowid, sqlite3_int64 article,
-		       const char *title, const char *heading, const char *body)
+		       const char *stem, const char *title, const char *heading,
+		       const char *body)
 {
 	struct fts_side *f = ctx;
+	const char *col[3] = { title, heading, body };
 	int n = text_has_non_ascii(title) || text_has_non_ascii(body) ? 2 : 1;
 
 	for (int i = 0; i < n; i++) {
@@ -138,9 +145,17 @@ static int fts_add_row(void *ctx, sqlite3_int64 rowid, sqlite3_int64 article,
 		int rc;
 
 		sqlite3_bind_int64(s, 1, rowid);
-		bind_text(s, 2, title);
-		bind_text(s, 3, heading);
-		bind_text(s, 4, body);
+		for (int c = 0; c < 3; c++) {
+			if (i == 0 && stem && col[c]) {
+				sbuf_reset(&f->marked[c]);
+				stemtok_mark(&f->marked[c], stem);
+				sbuf_adds(&f->marked[c], col[c]);
+				sqlite3_bind_text(s, 2 + c, f->marked[c].buf,
+						  (int)f->marked[c].len, SQLITE_STATIC);
+			} else {
+				bind_text(s, 2 + c, col[c]);
+			}
+		}
 		sqlite3_bind_int64(s, 5, article);
 		rc = sqlite3_step(s);
 		sqlite3_reset(s);
@@ -177,7 +192,8 @@ static int fts_open(struct writer *w, char **err)
 	 * is full"): the full-text tables of a large KB are more. Memory is
 	 * the limit. */
 	sqlite3_file_control(f->db, "main", SQLITE_FCNTL_SIZE_LIMIT, &size_limit);
-	if (sqlite3_exec(f->db, "PRAGMA journal_mode = OFF; "
+	if (stemtok_register(f->db) ||
+	    sqlite3_exec(f->db, "PRAGMA journal_mode = OFF; "
 			 "PRAGMA page_size = 4096; PRAGMA cache_size = -16384;",
 			 NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(f->db, clew_schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
@@ -265,6 +281,8 @@ struct writer *writer_open(const char *path, char **err)
 	struct sbuf local = SBUF_INIT;
 	int rc;
 
+	for (int i = 0; i < 3; i++)
+		sbuf_init(&w->fts.marked[i]);
 	/* Fails harmlessly once SQLite is initialised. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	/* Opened with URIs on, to ATTACH the full-text database by its
@@ -289,7 +307,8 @@ struct writer *writer_open(const char *path, char **err)
 			 "PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;",
 			 NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
-	if (sqlite3_exec(w->db, clew_schema_sql, NULL, NULL, NULL) != SQLITE_OK)
+	if (stemtok_register(w->db) ||
+	    sqlite3_exec(w->db, clew_schema_sql, NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	if (fts_open(w, err)) {
 		writer_free(w);
@@ -304,7 +323,7 @@ struct writer *writer_open(const char *path, char **err)
 			goto fail;
 	w->rank = rankidx_builder_new(w->db, fts_add_row, &w->fts);
 	if (!w->rank) {
-		*err = xstrdup("cannot open SQLite's FTS5 porter tokenizer");
+		*err = xstrdup("cannot open SQLite's FTS5 tokenizers");
 		writer_free(w);
 		return NULL;
 	}
@@ -448,8 +467,8 @@ static int add_section(struct writer *w, sqlite3_int64 art,
 
 	/* Its full-text rows are written, and its terms counted, on the
 	 * ranking index's thread. */
-	if (rankidx_builder_add(w->rank, id, art, a->title, sec->heading,
-				sec->text)) {
+	if (rankidx_builder_add(w->rank, id, art, stemtok_algorithm(a->lang),
+				a->title, sec->heading, sec->text)) {
 		free(w->err);
 		w->err = xstrdup("sections out of order for the ranking index");
 		return -1;
@@ -474,6 +493,7 @@ int writer_add_article(struct writer *w, const struct kb_article *a)
 	bind_text(s, 8, a->escalation_html ? a->escalation_html : "");
 	bind_text(s, 9, a->translation_of);
 	bind_text(s, 10, a->source_version);
+	bind_text(s, 11, stemtok_algorithm(a->lang));
 	if (run(w, s))
 		goto cleanup;
 	art = sqlite3_last_insert_rowid(w->db);
@@ -617,6 +637,8 @@ void writer_free(struct writer *w)
 	if (w->db)
 		sqlite3_close(w->db);
 	sqlite3_close(w->fts.db);
+	for (int i = 0; i < 3; i++)
+		sbuf_release(&w->fts.marked[i]);
 	free(w->fts.err);
 	free(w->err);
 	free(w);

@@ -124,6 +124,22 @@ test('search: a Chinese query finds the Chinese text; an English one, on a Chine
   assert.deepEqual(both.hits.map((h) => [h.slug, h.lang]), [['speaker-silent', 'zh-CN']]);
 });
 
+test('search stems each language with its own stemmer, the reader\'s first', async () => {
+  // German's stemmer takes the plural's "-n" off: "Lautsprechern" finds
+  // the German text's "Lautsprecher".
+  const de = await (await fetch(`${base}/api/v1/search?q=Lautsprechern&lang=de`)).json();
+  assert.deepEqual(de.hits.map((h) => [h.slug, h.lang]), [['speaker-silent', 'de']]);
+  assert.match(de.hits[0].snippet, /<mark>Lautsprecher<\/mark>/);
+  assert.doesNotMatch(de.hits[0].snippet, /\x1f/);
+  // English's (Porter) does not: for an English reader it is no word of the KB.
+  const en = await (await fetch(`${base}/api/v1/search?q=Lautsprechern&lang=en`)).json();
+  assert.equal(en.total, 0);
+  // A German reader's English plural still finds the English text, as the
+  // KB's default language stems it.
+  const speakers = await (await fetch(`${base}/api/v1/search?q=speakers&lang=de`)).json();
+  assert.deepEqual(speakers.hits.map((h) => [h.slug, h.lang]), [['speaker-silent', 'en']]);
+});
+
 test('a chosen language stays chosen: the pages\' links and forms keep ?lang=', async () => {
   const html = await (await fetch(`${base}/articles/speaker-silent?lang=zh-CN`)).text();
   assert.match(html, /href="\/wizard\?problem=speaker-silent&amp;lang=zh-CN"/);
