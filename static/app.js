@@ -5,8 +5,9 @@
 (function () {
   'use strict';
 
-  /* The interface's words in the page's language: the catalogue the
-   * server put in the page (templates/head.html, i18n/LANG.json). */
+  /* The interface's words this file uses, in the page's language: the
+   * server puts them in the page (templates/head.html; i18n.c's
+   * script_keys lists them: a key used here goes there too). */
   var T = {};
   try { T = JSON.parse(document.getElementById('clew-t').textContent); } catch (e) {}
 
