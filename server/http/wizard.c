@@ -526,6 +526,22 @@ static void explain_steps(const struct i18n *c, const char *l, cJSON *cause)
 				i18n_text(c, l, "wizard_tried_failed")));
 }
 
+/* A cause's explanation as the page says it: what makes it more likely
+ * ("why_more"), then what makes it less likely ("why_less"), each under
+ * one label rather than a label an item. */
+static void why_lists(cJSON *cause)
+{
+	cJSON *more = cJSON_AddArrayToObject(cause, "why_more");
+	cJSON *less = cJSON_AddArrayToObject(cause, "why_less");
+	cJSON *ex;
+
+	cJSON_ArrayForEach(ex, cJSON_GetObjectItem(cause, "explanation"))
+		cJSON_AddItemReferenceToArray(cJSON_IsTrue(cJSON_GetObjectItem(ex, "supports")) ?
+					      more : less, ex);
+	cJSON_AddBoolToObject(cause, "has_why_more", cJSON_GetArraySize(more) > 0);
+	cJSON_AddBoolToObject(cause, "has_why_less", cJSON_GetArraySize(less) > 0);
+}
+
 /* Of the causes, those whose fixes a page shows in full: the likeliest,
  * and the next ones (the first three at most) that are at least half as
  * likely; the others' fixes are links (the reader looks at those rarely,
@@ -665,6 +681,7 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 			cJSON_AddBoolToObject(c, "has_solutions", cJSON_GetArraySize(
 				cJSON_GetObjectItem(c, "solutions")) > 0);
 			explain_steps(req->app->i18n, l, c);
+			why_lists(c);
 			sbuf_adds(&u, "/articles/");
 			page_url_encode(&u, article);
 			page_url_lang(req, &u);
