@@ -167,6 +167,8 @@
           ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
       var u = new URL(a.href, location.href);
       if (u.origin !== location.origin || u.pathname !== '/wizard') return;
+      /* A link within this page (a fix's "#try"): the browser's own. */
+      if (a.getAttribute('href').charAt(0) === '#') return;
       ev.preventDefault();
       self.go(u.pathname + u.search, true);
     });

@@ -100,3 +100,22 @@ for (const path of PAGES) {
     await article.done();
   });
 }
+
+// With JavaScript on, "#try" is a link within the page: the browser goes
+// to the step above, and the wizard fetches nothing.
+test('with JavaScript on, a fix\'s "#try" link goes to the step above, fetching nothing', async () => {
+  const page = await newPage(browser);
+  await page.goto(site.base + IOS_STEP);
+  await page.waitForFunction(() => document.documentElement.classList.contains('js'));
+  const fetched = [];
+  page.on('request', (r) => fetched.push(r.url()));
+  const link = page.locator('ol.causes a[href="#try"]').first();
+  assert.equal(await link.count(), 1);
+  await link.click();
+  await page.waitForFunction(() => location.hash === '#try');
+  await page.waitForTimeout(300);
+  assert.deepEqual(fetched, []);
+  assert.ok(await page.locator('form#try h2').isVisible());
+  assert.ok(await page.evaluate(() => document.querySelector('form#try').getBoundingClientRect().top < innerHeight));
+  await page.done();
+});
