@@ -5,8 +5,9 @@
 (function () {
   'use strict';
 
-  /* The interface's words in the page's language: the catalogue the
-   * server put in the page (templates/head.html, i18n/LANG.json). */
+  /* The interface's words this file uses, in the page's language: the
+   * server puts them in the page (templates/head.html; i18n.c's
+   * script_keys lists them: a key used here goes there too). */
   var T = {};
   try { T = JSON.parse(document.getElementById('clew-t').textContent); } catch (e) {}
 
@@ -166,6 +167,8 @@
           ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
       var u = new URL(a.href, location.href);
       if (u.origin !== location.origin || u.pathname !== '/wizard') return;
+      /* A link within this page (a fix's "#try"): the browser's own. */
+      if (a.getAttribute('href').charAt(0) === '#') return;
       ev.preventDefault();
       self.go(u.pathname + u.search, true);
     });

@@ -279,7 +279,7 @@ START_TEST(test_standalone_lines)
 	const char *ctx = "{\"items\": [1, 2], \"no\": false, \"t\": true}";
 
 	ck_render("<ul>\n  {{#items}}\n  <li>{{.}}</li>\n  {{/items}}\n</ul>\n",
-		  ctx, "<ul>\n  <li>1</li>\n  <li>2</li>\n</ul>\n");
+		  ctx, "<ul>\n<li>1</li>\n<li>2</li>\n</ul>\n");
 	ck_render("a\n{{^no}}\nb\n{{/no}}\nc\n", ctx, "a\nb\nc\n");
 	ck_render("x\n\t{{! note }}  \ny", ctx, "x\ny");
 	ck_render("a\r\n{{#t}}\r\nb\r\n{{/t}}\r\n", ctx, "a\r\nb\r\n");
@@ -287,10 +287,25 @@ START_TEST(test_standalone_lines)
 	/* Not alone on its line: nothing is removed. */
 	ck_render("a {{#t}}b{{/t}} c\n", ctx, "a b c\n");
 	ck_render("{{#t}}{{/t}}\nz", ctx, "\nz");
-	ck_render(" {{#t}}x\n{{/t}}y", ctx, " x\ny");
+	ck_render(" {{#t}}x\n{{/t}}y", ctx, "x\ny");
 	/* Variables never make a line standalone. */
 	ck_render("{{t}}\n", ctx, "true\n");
 	ck_render("[\n{{missing}}\n]", ctx, "[\n\n]");
+}
+END_TEST
+
+/* Literal text goes out without its lines' indentation and without
+ * blank lines; blanks inside a line, and what values hold, stay. */
+START_TEST(test_indentation_dropped)
+{
+	const char *ctx = "{\"v\": \"  a\\n\\n  b\", \"t\": true}";
+
+	ck_render("<p>\n    <b>x</b>  <i>y</i>\n\n\t\n  </p>\n", ctx,
+		  "<p>\n<b>x</b>  <i>y</i>\n</p>\n");
+	ck_render("  {{v}}\n", ctx, "  a\n\n  b\n");
+	ck_render("<a>\n  {{#t}}<b>{{/t}}\n  </a>", ctx, "<a>\n<b>\n</a>");
+	ck_render("a {{t}}\n  b", ctx, "a true\nb");
+	ck_render("x\n\n{{#t}}\n\n  y\n{{/t}}\n\nz", ctx, "x\ny\nz");
 }
 END_TEST
 
@@ -415,8 +430,8 @@ START_TEST(test_load_dir)
 			 "<head><title>Audio &amp; calls \xc2\xb7 Clew</title></head>\n"
 			 "<body>\n"
 			 "<nav>\n"
-			 "  <a href=\"/a/a%20b\">A&lt;B</a>\n"
-			 "  <a href=\"/a/x%2Fy\">Q</a>\n"
+			 "<a href=\"/a/a%20b\">A&lt;B</a>\n"
+			 "<a href=\"/a/x%2Fy\">Q</a>\n"
 			 "</nav>\n"
 			 "<main>\n"
 			 "<p>Hi</p>\n"
@@ -427,7 +442,7 @@ START_TEST(test_load_dir)
 	sbuf_reset(&out);
 	cJSON_DeleteItemFromObject(ctx, "crumbs");
 	ck_assert_int_eq(tpl_render(s, "nav", ctx, &out), 0);
-	ck_assert_str_eq(out.buf, "<nav>\n  <a href=\"/\">Home</a>\n</nav>\n");
+	ck_assert_str_eq(out.buf, "<nav>\n<a href=\"/\">Home</a>\n</nav>\n");
 
 	/* Loading the same names again is refused; the set is unchanged. */
 	ck_assert_int_eq(tpl_set_load_dir(s, TPL_DIR, &err), -1);
@@ -547,6 +562,7 @@ Suite *template_suite(void)
 	tcase_add_test(tc, test_partial_depth);
 	tcase_add_test(tc, test_unknown_template);
 	tcase_add_test(tc, test_standalone_lines);
+	tcase_add_test(tc, test_indentation_dropped);
 	tcase_add_test(tc, test_standalone_partial);
 	tcase_add_loop_test(tc, test_compile_errors, 0, sizeof(bad) / sizeof(*bad));
 	tcase_add_test(tc, test_nesting_limit);

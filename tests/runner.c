@@ -26,6 +26,7 @@ Suite *events_suite(void);
 Suite *learn_suite(void);
 Suite *rawhtml_suite(void);
 Suite *lang_suite(void);
+Suite *anchors_suite(void);
 
 int main(void)
 {
@@ -46,6 +47,7 @@ int main(void)
 	srunner_add_suite(sr, engine_suite());
 	srunner_add_suite(sr, repair_suite());
 	srunner_add_suite(sr, template_suite());
+	srunner_add_suite(sr, anchors_suite());
 	srunner_add_suite(sr, cli_suite());
 	srunner_add_suite(sr, probe_suite());
 	srunner_add_suite(sr, router_suite());

@@ -17,6 +17,7 @@ struct i18n {
 	char **langs;         /* en first */
 	cJSON **strings;      /* per language: merged, every key */
 	char **json;          /* per language: strings as script-safe JSON */
+	char **script_json;   /* per language: script_keys' strings, likewise */
 	size_t nr;
 };
 
@@ -28,10 +29,12 @@ void i18n_free(struct i18n *c)
 		free(c->langs[i]);
 		cJSON_Delete(c->strings[i]);
 		free(c->json[i]);
+		free(c->script_json[i]);
 	}
 	free(c->langs);
 	free(c->strings);
 	free(c->json);
+	free(c->script_json);
 	free(c);
 }
 
@@ -84,6 +87,32 @@ static char *script_safe_json(const cJSON *m)
 	}
 	free(raw);
 	return sbuf_detach(&out, NULL);
+}
+
+/* The keys static/app.js reads (its t() and tn() calls): all a page
+ * carries for it, not the whole catalogue (most of a page's bytes, and
+ * the page has its words already). tests/api/i18n.test.mjs checks the
+ * list against app.js. */
+static const char *const script_keys[] = {
+	"search_count", "search_no_match", "wizard_copied",
+	"wizard_live_most_likely", "wizard_live_next_question", "wizard_live_try_this",
+};
+
+/* script_keys' entries of m, as script_safe_json. Caller frees. */
+static char *script_subset_json(const cJSON *m)
+{
+	cJSON *sub = cJSON_CreateObject();
+	char *json;
+
+	for (size_t i = 0; i < sizeof(script_keys) / sizeof(*script_keys); i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, script_keys[i]);
+
+		if (v)
+			cJSON_AddItemToObject(sub, script_keys[i], cJSON_Duplicate(v, 1));
+	}
+	json = script_safe_json(sub);
+	cJSON_Delete(sub);
+	return json;
 }
 
 static int by_name(const void *a, const void *b)
@@ -159,6 +188,7 @@ struct i18n *i18n_load_dir(const char *dir, struct sbuf *err)
 	c->langs = xcalloc(nr, sizeof(*c->langs));
 	c->strings = xcalloc(nr, sizeof(*c->strings));
 	c->json = xcalloc(nr, sizeof(*c->json));
+	c->script_json = xcalloc(nr, sizeof(*c->script_json));
 	/* en first, then the others in name order; each merged: English,
 	 * then its primary language's file, then its own. */
 	for (size_t k = 0; k < nr; k++) {
@@ -175,6 +205,7 @@ struct i18n *i18n_load_dir(const char *dir, struct sbuf *err)
 		c->langs[c->nr] = xstrdup(names[i]);
 		c->strings[c->nr] = m;
 		c->json[c->nr] = script_safe_json(m);
+		c->script_json[c->nr] = script_subset_json(m);
 		c->nr++;
 	}
 	for (size_t i = 0; i < nr; i++) {
@@ -229,6 +260,11 @@ const struct cJSON *i18n_strings(const struct i18n *c, const char *lang)
 const char *i18n_json(const struct i18n *c, const char *lang)
 {
 	return c->json[index_of(c, lang)];
+}
+
+const char *i18n_script_json(const struct i18n *c, const char *lang)
+{
+	return c->script_json[index_of(c, lang)];
 }
 
 const char *i18n_text(const struct i18n *c, const char *lang, const char *key)

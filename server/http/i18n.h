@@ -38,6 +38,10 @@ const struct cJSON *i18n_strings(const struct i18n *c, const char *lang);
  * "application/json"> element as it is (app.js reads it). Borrowed. */
 const char *i18n_json(const struct i18n *c, const char *lang);
 
+/* Of those strings, only the ones static/app.js reads, as i18n_json
+ * writes them: what a page carries for its script. Borrowed. */
+const char *i18n_script_json(const struct i18n *c, const char *lang);
+
 /* The text of key in lang, or key itself when no catalogue has it; for a
  * plural entry, its "other" form. Borrowed. */
 const char *i18n_text(const struct i18n *c, const char *lang, const char *key);

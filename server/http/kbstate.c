@@ -13,6 +13,7 @@
 #include "../engine/engine.h"
 #include "../engine/report.h"
 #include "../store/store.h"
+#include "anchors.h"
 #include "memo.h"
 
 struct kbstate_priv {
@@ -163,6 +164,7 @@ struct kbstate *kbstate_load(const char *path, int nr_handles, struct sbuf *err)
 			sbuf_addf(err, "%s: %s", path, store_errmsg(st));
 			goto fail;
 		}
+		anchors_add(doc);
 		kb->articles[n].slug = xstrdup(s->valuestring);
 		kb->articles[n].json = cJSON_PrintUnformatted(doc);
 		kb->articles[n].len = strlen(kb->articles[n].json);
@@ -201,6 +203,7 @@ struct kbstate *kbstate_load(const char *path, int nr_handles, struct sbuf *err)
 				d->etag = sbuf_detach(&e, NULL);
 			}
 			add_lang(kb, l);
+			anchors_add(doc);
 			d->json = cJSON_PrintUnformatted(doc);
 			d->len = strlen(d->json);
 			d->doc = doc;

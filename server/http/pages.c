@@ -367,7 +367,7 @@ void page_render(struct http_request *req, struct http_reply *rep, int status,
 	 * (i18n.h; a reference, not a copy). */
 	cJSON_AddItemReferenceToObject(ctx, "t", (cJSON *)i18n_strings(req->app->i18n, l));
 	cJSON_AddItemToObject(ctx, "t_json_html",
-			      cJSON_CreateStringReference(i18n_json(req->app->i18n, l)));
+			      cJSON_CreateStringReference(i18n_script_json(req->app->i18n, l)));
 	http_reply_header(rep, "Content-Language", i18n_lang(req->app->i18n, l));
 	http_reply_header(rep, "Vary", "Accept-Language");
 	if (tpl_render(req->app->templates, name, ctx, &rep->body)) {

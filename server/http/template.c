@@ -98,15 +98,36 @@ static void nodes_push(struct nodes *ns, struct node *n)
 	memset(n, 0, sizeof(*n));
 }
 
-static void nodes_add_text(struct nodes *ns, const char *s, size_t len)
+/* Adds the literal s (len bytes; at_bol: s starts a line of the
+ * template) without its lines' indentation and without blank lines:
+ * they are for the template's reader, and a page's reader never sees
+ * them (HTML reads any run of blanks as one). */
+static void nodes_add_text(struct nodes *ns, const char *s, size_t len, int at_bol)
 {
 	struct node n = { 0 };
+	struct sbuf t = SBUF_INIT;
 
-	if (!len)
+	for (size_t i = 0; i < len;) {
+		if (at_bol) {
+			while (i < len && (s[i] == ' ' || s[i] == '\t'))
+				i++;
+			if (i < len && s[i] == '\n') {
+				i++; /* a blank line */
+				continue;
+			}
+			at_bol = 0;
+			continue;
+		}
+		sbuf_addch(&t, s[i]);
+		at_bol = s[i++] == '\n';
+	}
+	if (!t.len) {
+		sbuf_release(&t);
 		return;
+	}
 	n.kind = NODE_TEXT;
-	n.text = xstrndup(s, len);
-	n.len = len;
+	n.len = t.len;
+	n.text = sbuf_detach(&t, NULL);
 	nodes_push(ns, &n);
 }
 
@@ -352,7 +373,8 @@ static int parse_nodes(struct parser *p, struct nodes *out,
 	for (;;) {
 		at = strstr(s + p->pos, "{{");
 		if (!at) {
-			nodes_add_text(out, s + p->pos, strlen(s + p->pos));
+			nodes_add_text(out, s + p->pos, strlen(s + p->pos),
+				       p->pos == 0 || s[p->pos - 1] == '\n');
 			advance(p, p->pos + strlen(s + p->pos));
 			if (open) {
 				perr(p, open->line, "{{%c%.*s}} is not closed",
@@ -373,7 +395,8 @@ static int parse_nodes(struct parser *p, struct nodes *out,
 			text_end = t.start;
 			next = t.end;
 		}
-		nodes_add_text(out, s + p->pos, text_end - p->pos);
+		nodes_add_text(out, s + p->pos, text_end - p->pos,
+			       p->pos == 0 || s[p->pos - 1] == '\n');
 		advance(p, next);
 
 		memset(&n, 0, sizeof(n));

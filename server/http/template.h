@@ -17,7 +17,9 @@
  *   {{> name}}                   partial from the same set
  *   {{! comment }}
  * A line holding only a section, inverted, close, comment or partial tag (and
- * blanks) is removed from the output, newline included.
+ * blanks) is removed from the output, newline included. Literal text goes
+ * out without the blanks that indent its lines and without blank lines
+ * (for pages: HTML reads a run of blanks as one; no template has <pre>).
  */
 
 struct tpl;     /* one compiled template; immutable once compiled */

@@ -16,6 +16,7 @@
 #include "../engine/report.h"
 #include "../events/event.h"
 #include "../probe/probe.h"
+#include "anchors.h"
 #include "api.h"
 #include "app.h"
 #include "i18n.h"
@@ -525,6 +526,65 @@ static void explain_steps(const struct i18n *c, const char *l, cJSON *cause)
 				i18n_text(c, l, "wizard_tried_failed")));
 }
 
+/* A cause's explanation as the page says it: what makes it more likely
+ * ("why_more"), then what makes it less likely ("why_less"), each under
+ * one label rather than a label an item. */
+static void why_lists(cJSON *cause)
+{
+	cJSON *more = cJSON_AddArrayToObject(cause, "why_more");
+	cJSON *less = cJSON_AddArrayToObject(cause, "why_less");
+	cJSON *ex;
+
+	cJSON_ArrayForEach(ex, cJSON_GetObjectItem(cause, "explanation"))
+		cJSON_AddItemReferenceToArray(cJSON_IsTrue(cJSON_GetObjectItem(ex, "supports")) ?
+					      more : less, ex);
+	cJSON_AddBoolToObject(cause, "has_why_more", cJSON_GetArraySize(more) > 0);
+	cJSON_AddBoolToObject(cause, "has_why_less", cJSON_GetArraySize(less) > 0);
+}
+
+/* Of the causes, those whose fixes a page shows in full: the likeliest,
+ * and the next ones (the first three at most) that are at least half as
+ * likely; the others' fixes are links (the reader looks at those rarely,
+ * and they were most of a page). */
+static int is_leading(int rank, double p, double top)
+{
+	return rank == 1 || (rank <= 3 && p >= top / 2);
+}
+
+/* The fixes a page shows in full, so far: "ARTICLE/ID\n" each, the
+ * step on offer's first. */
+static void shown_add(struct sbuf *shown, const char *article, const char *id)
+{
+	sbuf_addf(shown, "%s/%s\n", article ? article : "", id ? id : "");
+}
+
+/* Where in shown the entry of article's id starts, or -1. */
+static long shown_at(const struct sbuf *shown, const char *article, const char *id)
+{
+	struct sbuf key = SBUF_INIT;
+	long at = -1;
+
+	shown_add(&key, article, id);
+	for (size_t i = 0; shown->len && i < shown->len; i += strcspn(shown->buf + i, "\n") + 1)
+		if (!strncmp(shown->buf + i, key.buf, key.len)) {
+			at = (long)i;
+			break;
+		}
+	sbuf_release(&key);
+	return at;
+}
+
+static int shown_has(const struct sbuf *shown, const char *article, const char *id)
+{
+	return shown_at(shown, article, id) >= 0;
+}
+
+/* 1 when article's id is shown's first entry (the step on offer). */
+static int shown_is_first(const struct sbuf *shown, const char *article, const char *id)
+{
+	return shown_at(shown, article, id) == 0;
+}
+
 /* Adds to ctx what the wizard page needs beyond the diagnose document:
  * the answers given and steps tried (with links that take them back),
  * back / start over / skip links, the step to try or how it ended, and the
@@ -584,14 +644,29 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 	}
 	{
 		const char *l = page_reader_lang(req);
+		const cJSON *tr = cJSON_GetObjectItem(ctx, "try");
+		double top = cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(
+			cJSON_GetObjectItem(ctx, "causes"), 0), "probability"));
+		struct sbuf shown = SBUF_INIT;
+		struct kb_want want;
 		cJSON *c;
-		int rank = 0, open = !cJSON_GetObjectItem(ctx, "try"), checks = 0;
+		int rank = 0, open = !tr, checks = 0;
 
+		page_want(req, &want);
+		/* The step on offer is on the page in full already. */
+		if (tr)
+			shown_add(&shown, cJSON_GetStringValue(cJSON_GetObjectItem(tr, "article")),
+				  cJSON_GetStringValue(cJSON_GetObjectItem(tr, "id")));
 		cJSON_ArrayForEach(c, cJSON_GetObjectItem(ctx, "causes")) {
 			struct sbuf u = SBUF_INIT;
+			const struct kb_doc *d;
+			const char *article = cJSON_GetStringValue(cJSON_GetObjectItem(c, "article"));
+			int leading;
 			cJSON *so;
 
 			cJSON_AddNumberToObject(c, "rank", ++rank);
+			leading = is_leading(rank, cJSON_GetNumberValue(
+				cJSON_GetObjectItem(c, "probability")), top);
 			/* A checklist's check: what one step looks for. */
 			cJSON_AddBoolToObject(c, "is_check", !strcmp(cJSON_GetStringValue(
 				cJSON_GetObjectItem(c, "kind")), "check"));
@@ -606,20 +681,41 @@ static void wizard_links(struct http_request *req, cJSON *ctx)
 			cJSON_AddBoolToObject(c, "has_solutions", cJSON_GetArraySize(
 				cJSON_GetObjectItem(c, "solutions")) > 0);
 			explain_steps(req->app->i18n, l, c);
+			why_lists(c);
+			sbuf_adds(&u, "/articles/");
+			page_url_encode(&u, article);
+			page_url_lang(req, &u);
+			d = kbstate_article_lang(req->kb, article, &want);
 			cJSON_ArrayForEach(so, cJSON_GetObjectItem(c, "solutions")) {
 				const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(so, "status"));
+				const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(so, "id"));
 
 				solution_body(so);
 				if (st && strcmp(st, "untried"))
 					cJSON_AddStringToObject(so, "status_text", result_label(
 						req->app->i18n, l, st));
+				/* Each fix's text once on a page, and only under the
+				 * causes that lead; elsewhere its title links to where
+				 * it is said: the step above, or its article. */
+				if (leading && !shown_has(&shown, article, id)) {
+					cJSON_AddBoolToObject(so, "inline", 1);
+					shown_add(&shown, article, id);
+				} else if (tr && shown_is_first(&shown, article, id)) {
+					cJSON_AddStringToObject(so, "fix_url", "#try");
+				} else {
+					const char *anchor = d ? anchors_solution(d->doc, id) : NULL;
+					struct sbuf f = SBUF_INIT;
+
+					sbuf_add(&f, u.buf, u.len);
+					if (anchor)
+						sbuf_addf(&f, "#%s", anchor);
+					page_add_owned_string(so, "fix_url", sbuf_detach(&f, NULL));
+				}
 			}
-			sbuf_adds(&u, "/articles/");
-			page_url_encode(&u, cJSON_GetObjectItem(c, "article")->valuestring);
-			page_url_lang(req, &u);
 			page_add_owned_string(c, "article_url", sbuf_detach(&u, NULL));
 		}
 		cJSON_AddBoolToObject(ctx, "all_checks", rank > 0 && checks == rank);
+		sbuf_release(&shown);
 	}
 }
 
