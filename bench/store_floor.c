@@ -21,6 +21,7 @@
 #include "../server/base/sbuf.h"
 #include "../server/base/xalloc.h"
 #include "../server/compiler/compile.h"
+#include "../server/store/stemtok.h"
 #include "corpus.h"
 
 #define TARGET_SECONDS 0.5 /* 10,000 articles at 20,000 articles/s */
@@ -136,7 +137,9 @@ static int read_file(const char *path, struct rows **out, size_t *nr)
 
 	*out = NULL;
 	*nr = 0;
+	/* The full-text table's tokenizer is Clew's (server/store/stemtok.h). */
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    stemtok_register(db) ||
 	    sqlite3_prepare_v2(db, list, -1, &s, NULL) != SQLITE_OK)
 		goto cleanup;
 	while (sqlite3_step(s) == SQLITE_ROW) {
@@ -211,6 +214,7 @@ int main(int argc, char **argv)
 	/* As the compile's writer opens its output. */
 	if (sqlite3_open_v2(out.buf, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    stemtok_register(db) ||
 	    sqlite3_exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
 			 "PRAGMA page_size = 4096; PRAGMA main.locking_mode = EXCLUSIVE; "
 			 "PRAGMA cache_size = -131072; BEGIN;", NULL, NULL, NULL) != SQLITE_OK)
@@ -237,7 +241,7 @@ int main(int argc, char **argv)
 
 		/* The indexes, as the compiled file has them. */
 		if (sqlite3_open_v2(c.db.buf, &src, SQLITE_OPEN_READONLY, NULL) ==
-		    SQLITE_OK &&
+		    SQLITE_OK && !stemtok_register(src) &&
 		    sqlite3_prepare_v2(src, "SELECT sql FROM sqlite_schema WHERE "
 				       "type = 'index' AND sql IS NOT NULL", -1, &idx,
 				       NULL) == SQLITE_OK)

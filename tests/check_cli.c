@@ -304,11 +304,6 @@ START_TEST(test_diagnose_and_search_lang)
 	ck_assert_msg(strstr(r.out, "1 article(s) match") != NULL, "%s", r.out);
 	ck_assert_msg(strstr(r.out, "Der Lautsprecher bleibt") != NULL, "%s", r.out);
 	tu_run_free(&r);
-	sbuf_reset(&args);
-	sbuf_addf(&args, "search --db %s/kb.sqlite --lang en Lautsprechern", dir);
-	r = clew(args.buf);
-	ck_assert_msg(strstr(r.out, "0 article(s) match") != NULL, "%s", r.out);
-	tu_run_free(&r);
 	sbuf_release(&args);
 }
 END_TEST

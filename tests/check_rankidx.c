@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "../server/base/sbuf.h"
+#include "../server/compiler/compile.h"
 #include "../server/store/bm25.h"
 #include "../server/store/stemtok.h"
 #include "../server/store/store.h"
@@ -32,6 +33,19 @@ static const char *const vocab[] = {
 	"speaker", "call", "echo", "codec", "profile", "volume",
 };
 #define NR_VOCAB (sizeof(vocab) / sizeof(vocab[0]))
+/* A German corpus too (every article lang: de, the KB's default de):
+ * Snowball's German stemmer, inflections that meet, umlauts and ß. */
+static const char *const vocab_de[] = {
+	"lautsprecher", "lautsprechern", "verbindung", "verbindungen",
+	"verbunden", "kopfhörer", "kopfhörern", "mikrofon", "mikrofone",
+	"anruf", "anrufe", "anrufen", "größe", "grosse", "störung",
+	"störungen", "gerät", "geräte", "geräten", "einstellung",
+	"einstellungen", "lauter", "leise", "ton",
+};
+/* The corpus being checked: its words and language (NULL: English). */
+static const char *const *words_of = vocab;
+static size_t nr_words_of = NR_VOCAB;
+static const char *corpus_lang;
 static const char *const platforms[] = { "iOS", "Android", "Linux", "Windows" };
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
@@ -47,9 +61,9 @@ static unsigned rnd(unsigned n)
 /* Skewed: low indexes far more often, so some words are everywhere. */
 static const char *word(void)
 {
-	unsigned a = rnd(NR_VOCAB), b = rnd(NR_VOCAB);
+	unsigned a = rnd((unsigned)nr_words_of), b = rnd((unsigned)nr_words_of);
 
-	return vocab[a < b ? a : b];
+	return words_of[a < b ? a : b];
 }
 
 static void sentence(struct sbuf *sb, int words)
@@ -78,6 +92,8 @@ static void write_article(int n)
 	sentence(&md, 2 + (int)rnd(3));
 	sbuf_rtrim(&md);
 	sbuf_setlen(&md, md.len - 1); /* no '.' or ':' in a title */
+	if (corpus_lang)
+		sbuf_addf(&md, "\nlang: %s", corpus_lang);
 	sbuf_addf(&md, "\nslug: art-%03d\nplatform: [", n);
 	for (int p = 0; p < nr_plat; p++)
 		sbuf_addf(&md, "%s%s", p ? ", " : "", platforms[(first + p) % 4]);
@@ -108,17 +124,26 @@ static void write_article(int n)
 	sbuf_release(&name);
 }
 
-static void setup(void)
+static void setup_corpus(const char *lang)
 {
 	struct diag d = DIAG_INIT;
+	struct compile_opts opts = { NULL, 0, 2, NULL, NULL, 0, lang };
+	struct compile_stats stats;
+	const char *inputs[1];
 	char *err = NULL;
+
+	corpus_lang = lang;
+	words_of = lang ? vocab_de : vocab;
+	nr_words_of = lang ? sizeof(vocab_de) / sizeof(vocab_de[0]) : NR_VOCAB;
 
 	dir = tu_tmpdir();
 	for (int i = 0; i < 90; i++)
 		write_article(i);
 	sbuf_reset(&db_path);
 	sbuf_addf(&db_path, "%s.sqlite", dir);
-	if (tu_compile(db_path.buf, &d, 0, dir, NULL)) {
+	opts.output = db_path.buf;
+	inputs[0] = dir;
+	if (compile_run(inputs, 1, &opts, &d, &stats)) {
 		tu_diag_dump(&d);
 		ck_abort_msg("the generated corpus does not compile");
 	}
@@ -129,6 +154,16 @@ static void setup(void)
 					 NULL), SQLITE_OK);
 	ck_assert_int_eq(bm25_register(db), 0);
 	ck_assert_int_eq(stemtok_register(db), 0);
+}
+
+static void setup(void)
+{
+	setup_corpus(NULL);
+}
+
+static void setup_de(void)
+{
+	setup_corpus("de");
 }
 
 static void teardown(void)
@@ -145,7 +180,7 @@ static void teardown(void)
  * single spaces). */
 static void fts_query(const char *q, struct sbuf *out)
 {
-	const char *p = q;
+	const char *p = q, *stem = stemtok_algorithm(corpus_lang);
 
 	while (*p) {
 		size_t n = strcspn(p, " ");
@@ -154,6 +189,8 @@ static void fts_query(const char *q, struct sbuf *out)
 			if (out->len)
 				sbuf_addch(out, ' ');
 			sbuf_addch(out, '"');
+			if (stem)
+				stemtok_mark(out, stem);
 			sbuf_add(out, p, n);
 			sbuf_addch(out, '"');
 		}
@@ -268,12 +305,17 @@ static void fts_snippet(const char *match, sqlite3_int64 row, struct sbuf *out)
 {
 	sqlite3_stmt *s = prep("SELECT snippet(search, 2, char(2), char(3), '…', 24) "
 			       "FROM search WHERE search MATCH ?1 AND rowid = ?2");
-	const char *p;
+	const char *p, *algo;
+	int algo_len;
 
 	sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, row);
 	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
-	for (p = (const char *)sqlite3_column_text(s, 0); p && *p; p++) {
+	p = (const char *)sqlite3_column_text(s, 0);
+	/* A marked column's snippet from its start has the mark. */
+	if (p)
+		p += stemtok_mark_len(p, (int)strlen(p), &algo, &algo_len);
+	for (; p && *p; p++) {
 		switch (*p) {
 		case '&': sbuf_adds(out, "&amp;"); break;
 		case '<': sbuf_adds(out, "&lt;"); break;
@@ -357,9 +399,9 @@ START_TEST(test_single_words)
 	struct sbuf q = SBUF_INIT;
 	int hits = 0;
 
-	for (size_t i = 0; i < NR_VOCAB; i++) {
+	for (size_t i = 0; i < nr_words_of; i++) {
 		sbuf_reset(&q);
-		sbuf_adds(&q, vocab[i]);
+		sbuf_adds(&q, words_of[i]);
 		hits += check_query(q.buf, NULL);  /* also a prefix */
 		sbuf_addch(&q, ' ');
 		hits += check_query(q.buf, NULL);  /* the word alone */
@@ -421,13 +463,13 @@ END_TEST
 START_TEST(test_platform_filter)
 {
 	static const char *const plat[] = { "ios", "android", "linux", "windows", "web" };
+	static const char *const en[] = { "audio", "headset route ", "co" };
+	static const char *const de[] = { "lautsprechern", "anrufe verbindung ", "ge" };
 	int hits = 0;
 
-	for (size_t p = 0; p < sizeof(plat) / sizeof(plat[0]); p++) {
-		hits += check_query("audio", plat[p]);
-		hits += check_query("headset route ", plat[p]);
-		hits += check_query("co", plat[p]);
-	}
+	for (size_t p = 0; p < sizeof(plat) / sizeof(plat[0]); p++)
+		for (int i = 0; i < 3; i++)
+			hits += check_query(corpus_lang ? de[i] : en[i], plat[p]);
 	ck_assert_int_gt(hits, 50);
 }
 END_TEST
@@ -588,6 +630,40 @@ START_TEST(test_stemtok_marks)
 					  "Écouteurs", (int)strlen("Écouteurs"),
 					  &terms, collect_term), SQLITE_OK);
 	ck_assert_str_eq(terms.buf, "ecouteur@0-10 ");
+	/* Folded before it is stemmed: a word typed without its accents is
+	 * the same term (Snowball's French and Spanish rules read accents). */
+	{
+		static const char *const same[][3] = {
+			{ "french", "sécurité", "securite" },
+			{ "french", "désactivée", "desactivee" },
+			{ "spanish", "configuración", "configuracion" },
+			{ "spanish", "batería", "bateria" },
+			{ "german", "Größe", "grosse" },
+			{ "russian", "ёлка", "елка" },
+		};
+		struct sbuf other = SBUF_INIT;
+
+		for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+			sbuf_reset(&terms);
+			sbuf_reset(&other);
+			stemtok_tokenize(t, same[i][0], FTS5_TOKENIZE_QUERY, same[i][1],
+					 (int)strlen(same[i][1]), &terms, collect_term);
+			stemtok_tokenize(t, same[i][0], FTS5_TOKENIZE_QUERY, same[i][2],
+					 (int)strlen(same[i][2]), &other, collect_term);
+			/* Terms alike (offsets differ by the accents' bytes). */
+			ck_assert_msg(!strncmp(terms.buf, other.buf, strcspn(terms.buf, "@")) &&
+				      strcspn(terms.buf, "@") == strcspn(other.buf, "@"),
+				      "%s: %s against %s", same[i][0], terms.buf, other.buf);
+		}
+		sbuf_release(&other);
+	}
+	/* Without an algorithm, a text is read as FTS5 reads it: a mark at
+	 * its start (a source could begin with one) included. */
+	sbuf_reset(&terms);
+	ck_assert_int_eq(stemtok_tokenize(t, NULL, FTS5_TOKENIZE_DOCUMENT,
+					  "\x1Fgerman\x1FLautsprechern", 21, &terms,
+					  collect_term), SQLITE_OK);
+	ck_assert_str_eq(terms.buf, "lautsprech@8-21 ");
 	stemtok_free(t);
 	sbuf_release(&terms);
 	sqlite3_close(m);
@@ -609,6 +685,14 @@ Suite *rankidx_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("bm25");
 	tcase_add_test(tc, test_bm25_by_hand);
+	suite_add_tcase(s, tc);
+	/* The same checks on a German corpus: its own stemmer, marks. */
+	tc = tcase_create("german");
+	tcase_add_checked_fixture(tc, setup_de, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_single_words);
+	tcase_add_test(tc, test_several_words);
+	tcase_add_test(tc, test_platform_filter);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("stemtok");
 	tcase_add_test(tc, test_stemtok_languages);

@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "../base/json.h"
+#include "../base/lang.h"
 #include "../base/sbuf.h"
 #include "../base/xalloc.h"
 #include "../engine/engine.h"
@@ -180,6 +181,12 @@ int cmd_diagnose(int argc, char **argv)
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
+	}
+	if (lang && !lang_is_tag(lang)) {
+		cmd_error(json, "bad_request", "--lang '%s' is not a language tag "
+			  "(such as en, fr or zh-CN)", lang);
+		ret = 2;
+		goto cleanup;
 	}
 	st = store_open(db, &open_err);
 	if (!st) {

@@ -690,8 +690,8 @@ static void push_hit(const struct best *a, struct rankidx_hit *hits,
 int rankidx_search(struct rankidx *ri, const char *stem,
 		   const struct rankidx_word *words,
 		   int nr_words, int prefix_last, const unsigned char *allow,
-		   int max_article, int limit, struct rankidx_hit *hits,
-		   int *nr_hits)
+		   int max_article, unsigned char *matched, int limit,
+		   struct rankidx_hit *hits, int *nr_hits)
 {
 	struct plist *lists = NULL;
 	struct query_tok q = { NULL, 0 };
@@ -802,6 +802,8 @@ int rankidx_search(struct rankidx *ri, const char *stem,
 		if (d->art != cur.art) {
 			if (cur.art >= 0) {
 				total++;
+				if (matched && cur.art <= max_article)
+					matched[cur.art] = 1;
 				push_hit(&cur, hits, limit, nr_hits, rank_rows);
 			}
 			cur.art = d->art;
@@ -820,6 +822,8 @@ int rankidx_search(struct rankidx *ri, const char *stem,
 done:
 	if (cur.art >= 0) {
 		total++;
+		if (matched && cur.art <= max_article)
+			matched[cur.art] = 1;
 		push_hit(&cur, hits, limit, nr_hits, rank_rows);
 	}
 	ret = total;

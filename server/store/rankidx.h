@@ -81,15 +81,17 @@ enum { RANKIDX_CANNOT = -2 };
  * for the query '"w1" "w2" ... "wn"[*]' (each word with stem's mark):
  * articles by their best row's clew_bm25(search, 10, 4, 1), best first, ties
  * to the lower rowid. allow, when not NULL, has max_article + 1 flags and
- * keeps the articles whose flag is set. Fills hits (at most limit) and
- * *nr_hits, and returns the number of articles matched. Returns
+ * keeps the articles whose flag is set; matched, when not NULL, has as
+ * many, and the flag of each article matched is set (the others are left
+ * alone). Fills hits (at most limit) and *nr_hits, and returns the number
+ * of articles matched. Returns
  * RANKIDX_CANNOT when a word is not one term to the tokenizer (the caller
  * asks FTS5 instead), or -1 on a database error (sqlite3_errmsg). */
 int rankidx_search(struct rankidx *ri, const char *stem,
 		   const struct rankidx_word *words,
 		   int nr_words, int prefix_last, const unsigned char *allow,
-		   int max_article, int limit, struct rankidx_hit *hits,
-		   int *nr_hits);
+		   int max_article, unsigned char *matched, int limit,
+		   struct rankidx_hit *hits, int *nr_hits);
 
 /* Appends to out the snippet of text (a row's body, no mark; stemmed by
  * stem, the row's) that FTS5's

@@ -82,12 +82,9 @@ struct stemmer {
 struct stemtok {
 	fts5_tokenizer porter_api, uni_api;
 	Fts5Tokenizer *porter; /* porter over unicode61, diacritics removed */
-	Fts5Tokenizer *cased;  /* unicode61 keeping diacritics: the stemmers
-				* read words as they are written */
-	Fts5Tokenizer *fold;   /* unicode61 removing them, for the stems */
+	Fts5Tokenizer *fold;   /* unicode61 removing them, for the stemmers */
 	struct stemmer *stemmers;
 	size_t nr_stemmers, alloc_stemmers;
-	struct sbuf folded;
 };
 
 static fts5_api *fts5_of(sqlite3 *db)
@@ -106,16 +103,13 @@ static fts5_api *fts5_of(sqlite3 *db)
 static struct stemtok *stemtok_from_api(fts5_api *api)
 {
 	static const char *fold_args[] = { "remove_diacritics", "2" };
-	static const char *cased_args[] = { "remove_diacritics", "0" };
 	static const char *porter_args[] = { "unicode61", "remove_diacritics", "2" };
 	struct stemtok *t = xcalloc(1, sizeof(*t));
 	void *ud_p = NULL, *ud_u = NULL;
 
-	sbuf_init(&t->folded);
 	if (api->xFindTokenizer(api, "porter", &ud_p, &t->porter_api) != SQLITE_OK ||
 	    api->xFindTokenizer(api, "unicode61", &ud_u, &t->uni_api) != SQLITE_OK ||
 	    t->porter_api.xCreate(ud_p, porter_args, 3, &t->porter) != SQLITE_OK ||
-	    t->uni_api.xCreate(ud_u, cased_args, 2, &t->cased) != SQLITE_OK ||
 	    t->uni_api.xCreate(ud_u, fold_args, 2, &t->fold) != SQLITE_OK) {
 		stemtok_free(t);
 		return NULL;
@@ -136,15 +130,12 @@ void stemtok_free(struct stemtok *t)
 		return;
 	if (t->porter)
 		t->porter_api.xDelete(t->porter);
-	if (t->cased)
-		t->uni_api.xDelete(t->cased);
 	if (t->fold)
 		t->uni_api.xDelete(t->fold);
 	for (size_t i = 0; i < t->nr_stemmers; i++)
 		if (t->stemmers[i].sb)
 			sb_stemmer_delete(t->stemmers[i].sb);
 	free(t->stemmers);
-	sbuf_release(&t->folded);
 	free(t);
 }
 
@@ -185,16 +176,6 @@ static int shift_token(void *ctx, int tflags, const char *token, int n,
 	return s->token(s->ctx, tflags, token, n, start + s->shift, end + s->shift);
 }
 
-static int fold_token(void *ctx, int tflags, const char *token, int n,
-		      int start, int end)
-{
-	(void)tflags;
-	(void)start;
-	(void)end;
-	sbuf_add(ctx, token, (size_t)n);
-	return SQLITE_OK;
-}
-
 struct stemming {
 	struct stemtok *t;
 	struct sb_stemmer *sb;
@@ -203,30 +184,27 @@ struct stemming {
 	int shift;
 };
 
-/* A word as written (lower case, diacritics kept): stemmed in its
- * language, then folded as unicode61 folds (so "téléphones" and
- * "telephones" are one term). */
+/* A word folded as unicode61 folds it (lower case, no diacritics), then
+ * stemmed in its language: "téléphones" and "telephones" are one word
+ * before the stemmer sees them, so a query typed without accents finds
+ * the text written with them. (Stemming first and folding after would
+ * keep some of the stemmer's accent rules, but then "configuración" and
+ * "configuracion" stem apart.) */
 static int stem_token(void *ctx, int tflags, const char *token, int n,
 		      int start, int end)
 {
 	struct stemming *s = ctx;
-	struct stemtok *t = s->t;
 	const sb_symbol *stem = sb_stemmer_stem(s->sb, (const sb_symbol *)token, n);
-	int len, rc;
+	int len;
 
 	if (!stem)
 		return SQLITE_NOMEM;
 	len = sb_stemmer_length(s->sb);
-	sbuf_reset(&t->folded);
-	rc = t->uni_api.xTokenize(t->fold, &t->folded, FTS5_TOKENIZE_DOCUMENT,
-				  (const char *)stem, len, fold_token);
-	if (rc != SQLITE_OK)
-		return rc;
-	if (!t->folded.len) /* a stem of no letters: the word itself */
+	if (len <= 0) /* a stem of nothing: the word itself */
 		return s->token(s->ctx, tflags, token, n, start + s->shift,
 				end + s->shift);
-	return s->token(s->ctx, tflags, t->folded.buf, (int)t->folded.len,
-			start + s->shift, end + s->shift);
+	return s->token(s->ctx, tflags, (const char *)stem, len, start + s->shift,
+			end + s->shift);
 }
 
 static int tokenize(struct stemtok *t, const char *algo, size_t algo_len,
@@ -244,15 +222,24 @@ static int tokenize(struct stemtok *t, const char *algo, size_t algo_len,
 	} else {
 		struct stemming st = { t, sb, ctx, token, shift };
 
-		return t->uni_api.xTokenize(t->cased, &st, flags, text, n, stem_token);
+		return t->uni_api.xTokenize(t->fold, &st, flags, text, n, stem_token);
 	}
 }
 
 int stemtok_tokenize(struct stemtok *t, const char *algo, int flags,
 		     const char *text, int n, void *ctx, stemtok_token_fn token)
 {
-	return tokenize(t, algo, algo ? strlen(algo) : 0, flags, text, n, 0,
-			ctx, token);
+	const char *named = NULL;
+	int named_len = 0, mark;
+
+	if (algo)
+		return tokenize(t, algo, strlen(algo), flags, text, n, 0, ctx, token);
+	/* Porter's text is read as FTS5 reads it, a mark at its start
+	 * included (a source could begin with one): the table and the
+	 * ranking index cut it alike. */
+	mark = stemtok_mark_len(text, n, &named, &named_len);
+	return tokenize(t, mark ? named : NULL, (size_t)named_len, flags,
+			text + mark, n - mark, mark, ctx, token);
 }
 
 /* The FTS5 face: the mark, when the text starts with one, says how. */
@@ -278,11 +265,7 @@ static void x_delete(Fts5Tokenizer *tok)
 static int x_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text,
 		      int n, int (*token)(void *, int, const char *, int, int, int))
 {
-	const char *algo = NULL;
-	int algo_len = 0, mark = stemtok_mark_len(text, n, &algo, &algo_len);
-
-	return tokenize((struct stemtok *)tok, mark ? algo : NULL, (size_t)algo_len,
-			flags, text + mark, n - mark, mark, ctx, token);
+	return stemtok_tokenize((struct stemtok *)tok, NULL, flags, text, n, ctx, token);
 }
 
 int stemtok_register(sqlite3 *db)

@@ -1,6 +1,6 @@
 /* stemtok: the search table's tokenizer, "clew": words cut and folded
- * as FTS5's unicode61 (remove_diacritics 2) cuts them, then stemmed in
- * the text's own language. English, and any language Snowball has no
+ * (case, diacritics) as FTS5's unicode61 (remove_diacritics 2) cuts and
+ * folds them, then stemmed in the text's own language. English, and any language Snowball has no
  * stemmer for, is stemmed by FTS5's Porter tokenizer (as before there
  * were languages); French, German, Spanish, Russian and the other
  * Snowball languages by libstemmer's stemmer for them.
@@ -50,9 +50,9 @@ void stemtok_free(struct stemtok *t);
 typedef int (*stemtok_token_fn)(void *ctx, int tflags, const char *token,
 				int n, int start, int end);
 
-/* Cuts text (n bytes, no mark) as FTS5 would with algo's mark before it
- * (algo NULL: Porter), calling token for each term with its byte offsets
- * in text. flags are FTS5's (FTS5_TOKENIZE_DOCUMENT, _QUERY, ...).
+/* Cuts text (n bytes) as FTS5 cuts algo's mark followed by text; with
+ * algo NULL, as FTS5 cuts text itself (Porter's, unless text starts with
+ * a mark). Calls token for each term with its byte offsets in text. flags are FTS5's (FTS5_TOKENIZE_DOCUMENT, _QUERY, ...).
  * Returns SQLITE_OK, an error code, or what token returned. */
 int stemtok_tokenize(struct stemtok *t, const char *algo, int flags,
 		     const char *text, int n, void *ctx, stemtok_token_fn token);

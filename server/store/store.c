@@ -52,9 +52,13 @@ struct store {
 	size_t nr_platforms, alloc_platforms;
 	int platforms_loaded;
 	unsigned char *no_articles;
-	/* The Snowball stemmer of the KB's default language (NULL: Porter's),
-	 * which a query's words are stemmed by after the reader's. */
-	const char *default_stem;
+	/* The stemmers the articles' languages use (articles.stem; NULL:
+	 * Porter's), the default language's first: a query's words are
+	 * stemmed by each, after the reader's. */
+	char **stems;
+	size_t nr_stems;
+	unsigned char *matched; /* max_article_id + 1 flags: the articles
+				 * a search's passes matched */
 };
 
 static const char *const idx_table[NR_IDX] = { "search", "search_trigram" };
@@ -161,6 +165,39 @@ void store_image_free(struct store_image *img)
 	free(img);
 }
 
+static int stem_eq(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static void add_stem(struct store *st, const char *stem)
+{
+	for (size_t i = 0; i < st->nr_stems; i++)
+		if (stem_eq(st->stems[i], stem))
+			return;
+	st->stems = xrealloc(st->stems, (st->nr_stems + 1) * sizeof(*st->stems));
+	st->stems[st->nr_stems++] = stem ? xstrdup(stem) : NULL;
+}
+
+/* Reads st->stems: the default language's stemmer, then the articles'.
+ * Returns 0 or -1. */
+static int load_stems(struct store *st)
+{
+	char *lang = store_meta(st, "default_lang");
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	add_stem(st, stemtok_algorithm(lang));
+	free(lang);
+	if (sqlite3_prepare_v2(st->db, "SELECT DISTINCT stem FROM articles ORDER BY stem",
+			       -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		add_stem(st, (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* The checks every handle passes, on st->db just opened: a Clew KB of the
  * schema version this program reads. Returns 0, or -1 with msg set. */
 static int check_kb(struct store *st, const char *path, struct sbuf *msg)
@@ -195,12 +232,12 @@ static int check_kb(struct store *st, const char *path, struct sbuf *msg)
 	}
 	st->max_article_id = sqlite3_column_int(s, 0);
 	st->seen = xcalloc((size_t)st->max_article_id + 1, 1);
+	st->matched = xcalloc((size_t)st->max_article_id + 1, 1);
 	sqlite3_finalize(s);
-	{
-		char *lang = store_meta(st, "default_lang");
-
-		st->default_stem = stemtok_algorithm(lang);
-		free(lang);
+	s = NULL;
+	if (load_stems(st)) {
+		sbuf_addf(msg, "%s: %s", path, sqlite3_errmsg(st->db));
+		goto fail;
 	}
 	free(version);
 	return 0;
@@ -287,6 +324,10 @@ void store_free(struct store *st)
 	free(st->no_articles);
 	sqlite3_close(st->db);
 	free(st->seen);
+	free(st->matched);
+	for (size_t i = 0; i < st->nr_stems; i++)
+		free(st->stems[i]);
+	free(st->stems);
 	free(st->err);
 	free(st);
 }
@@ -697,16 +738,13 @@ static int build_match(const char *text, int min_chars, int prefix,
  * line ends into spaces. */
 static void escape_snippet(const char *text, struct sbuf *out)
 {
-	for (const char *p = text; *p; p++) {
-		const char *algo;
-		int algo_len, mark = stemtok_mark_len(p, (int)strnlen(p, 64),
-						      &algo, &algo_len);
+	const char *algo;
+	int algo_len;
 
-		/* FTS5's snippet() of a marked column keeps the mark. */
-		if (mark) {
-			p += mark - 1;
-			continue;
-		}
+	/* FTS5's snippet() of a marked column keeps the mark, which is at
+	 * the column's start. */
+	text += stemtok_mark_len(text, (int)strnlen(text, 64), &algo, &algo_len);
+	for (const char *p = text; *p; p++) {
 		switch (*p) {
 		case '&': sbuf_adds(out, "&amp;"); break;
 		case '<': sbuf_adds(out, "&lt;"); break;
@@ -885,12 +923,13 @@ static const unsigned char *platform_allow(struct store *st,
 
 /* Ranks text's words, stemmed by stem, with the ranking index
  * (search_terms), as search_index would with the FTS5 query
- * build_match(text, 1, 1, stem) gives.
+ * build_match(text, 1, 1, stem) gives; sets the flags in matched (when
+ * not NULL) of the articles matched.
  * Returns the number of articles matched, RANKIDX_CANNOT when the index
  * cannot answer (search_index must), or -1. */
 static int search_ranked(struct store *st, const char *stem, const char *text,
-			 const char *platform, int limit, struct rankidx_hit *hits,
-			 int *nr_hits)
+			 const char *platform, unsigned char *matched, int limit,
+			 struct rankidx_hit *hits, int *nr_hits)
 {
 	const unsigned char *p = (const unsigned char *)text, *start;
 	const unsigned char *allow = NULL;
@@ -913,7 +952,7 @@ static int search_ranked(struct store *st, const char *stem, const char *text,
 		nr++;
 	}
 	ret = rankidx_search(st->ranker, stem, words, (int)nr, ends_in_word(text), allow,
-			     st->max_article_id, limit, hits, nr_hits);
+			     st->max_article_id, matched, limit, hits, nr_hits);
 	if (ret == -1)
 		store_db_fail(st);
 	free(words);
@@ -1219,8 +1258,9 @@ static void prefer_language(cJSON *hits, const char *lang, int limit)
 }
 
 /* One pass of a search: q's words stemmed by stem, ranked by the ranking
- * index (or FTS5 when it cannot), their hits' objects appended to arr.
- * Returns the number of articles matched, or -1. */
+ * index (or FTS5 when it cannot), their hits' objects appended to arr,
+ * the flags of the articles matched set in st->matched. Returns the
+ * number of articles matched, or -1. */
 static int search_words(struct store *st, const struct store_search_opts *opts,
 			const char *stem, int limit, cJSON *arr)
 {
@@ -1230,12 +1270,15 @@ static int search_words(struct store *st, const struct store_search_opts *opts,
 	int nr_hits = 0, total;
 
 	build_match(opts->query, 1, 1, stem, &match);
-	total = search_ranked(st, stem, opts->query, opts->platform, limit, hits,
-			      &nr_hits);
+	total = search_ranked(st, stem, opts->query, opts->platform, st->matched,
+			      limit, hits, &nr_hits);
 	if (total == RANKIDX_CANNOT) {
 		kind = HIT_FTS;
 		total = search_index(st, IDX_WORDS, match.buf, opts->platform, limit,
 				     hits, &nr_hits);
+		/* search_index flags what it matched in st->seen. */
+		for (int a = 0; total > 0 && a <= st->max_article_id; a++)
+			st->matched[a] |= st->seen[a];
 	}
 	for (int i = 0; total >= 0 && i < nr_hits; i++) {
 		cJSON *h;
@@ -1254,17 +1297,6 @@ static int search_words(struct store *st, const struct store_search_opts *opts,
 	return total;
 }
 
-/* Whether arr has a hit of slug. */
-static int has_slug(cJSON *arr, const char *slug)
-{
-	cJSON *h;
-
-	cJSON_ArrayForEach(h, arr)
-		if (!strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(h, "slug")), slug))
-			return 1;
-	return 0;
-}
-
 enum store_search_result store_search(struct store *st,
 				      const struct store_search_opts *opts,
 				      struct cJSON **out)
@@ -1277,7 +1309,7 @@ enum store_search_result store_search(struct store *st,
 	enum store_search_result ret = STORE_SEARCH_ERROR;
 	cJSON *doc = NULL, *arr;
 	const char *q = opts->query ? opts->query : "";
-	const char *stem = opts->lang ? stemtok_algorithm(opts->lang) : st->default_stem;
+	const char *reader = opts->lang ? stemtok_algorithm(opts->lang) : st->stems[0];
 	struct store_search_opts o = *opts;
 
 	if (limit > 100)
@@ -1299,30 +1331,20 @@ enum store_search_result store_search(struct store *st,
 	doc = cJSON_CreateObject();
 	cJSON_AddStringToObject(doc, "query", q);
 	arr = cJSON_CreateArray();
-	/* The words as the reader's language stems them, then as the KB's
-	 * default language does, when that differs: a French reader's
-	 * "connexions" finds the French article, and the English ones the
-	 * English stemmer finds. */
-	total = search_words(st, &o, stem, limit, arr);
-	if (total >= 0 && stem != st->default_stem) {
-		cJSON *more = cJSON_CreateArray(), *h;
-		int t = search_words(st, &o, st->default_stem, limit, more);
-
-		if (t < 0)
+	/* The words as the reader's language stems them, then as each other
+	 * language of the KB does (the default's first): a German reader's
+	 * "Lautsprechern" finds the German article, and "speakers" the
+	 * English one. total counts the articles any pass matched. */
+	memset(st->matched, 0, (size_t)st->max_article_id + 1);
+	total = search_words(st, &o, reader, limit, arr);
+	for (size_t i = 0; total >= 0 && i < st->nr_stems; i++)
+		if (!stem_eq(st->stems[i], reader) &&
+		    search_words(st, &o, st->stems[i], limit, arr) < 0)
 			total = -1;
-		else
-			total += t;
-		while (total >= 0 && (h = cJSON_DetachItemFromArray(more, 0))) {
-			if (has_slug(arr, cJSON_GetStringValue(cJSON_GetObjectItem(h, "slug"))) &&
-			    total > 0) {
-				/* Found by both: counted once. Not every hit of
-				 * either is seen here, so total may count an
-				 * article twice when both found more than limit. */
-				total--;
-			}
-			cJSON_AddItemToArray(arr, h);
-		}
-		cJSON_Delete(more);
+	if (total >= 0) {
+		total = 0;
+		for (int a = 0; a <= st->max_article_id; a++)
+			total += st->matched[a];
 	}
 	/* Text without spaces between words: look for substrings. */
 	cut_words(q, &words);
@@ -1446,32 +1468,44 @@ int store_text_boost(struct store *st, const struct eng_model *m,
 	struct sbuf match = SBUF_INIT;
 	struct rankidx_hit hits[LIMIT];
 	sqlite3_stmt *slug = NULL;
-	int nr = 0, ret = -1, total;
-	double best = 0;
+	int ret = -1;
 
-	if (!text || strlen(text) > MAX_QUERY ||
-	    !build_match(text, 1, 1, st->default_stem, &match))
+	if (!text || strlen(text) > MAX_QUERY || !build_match(text, 1, 1, NULL, &match))
 		goto cleanup;
-	total = search_ranked(st, st->default_stem, text, NULL, LIMIT, hits, &nr);
-	if (total == RANKIDX_CANNOT)
-		total = search_index(st, IDX_WORDS, match.buf, NULL, LIMIT, hits, &nr);
-	if (total < 0)
-		goto cleanup;
-	slug = store_prepare(st, "SELECT slug FROM articles WHERE id = ?1");
+	/* A translation's hit boosts its source: the model has sources. */
+	slug = store_prepare(st, "SELECT coalesce(translation_of, slug) FROM articles "
+			     "WHERE id = ?1");
 	if (!slug)
 		goto cleanup;
-	for (int i = 0; i < nr; i++)
-		best = hits[i].score > best ? hits[i].score : best;
-	for (int i = 0; i < nr; i++) {
-		sqlite3_bind_int(slug, 1, hits[i].article);
-		if (sqlite3_step(slug) == SQLITE_ROW) {
-			const char *sl = (const char *)sqlite3_column_text(slug, 0);
+	/* The words as every language of the KB stems them, whatever the
+	 * reader's: a diagnosis is the same in every language. */
+	for (size_t p = 0; p < st->nr_stems; p++) {
+		const char *stem = st->stems[p];
+		double best = 0;
+		int nr = 0, total;
 
-			for (int a = 0; a < m->nr_articles; a++)
-				if (!strcmp(m->articles[a].slug, sl))
-					boost[a] = best > 0 ? hits[i].score / best : 1;
+		sbuf_reset(&match);
+		build_match(text, 1, 1, stem, &match);
+		total = search_ranked(st, stem, text, NULL, NULL, LIMIT, hits, &nr);
+		if (total == RANKIDX_CANNOT)
+			total = search_index(st, IDX_WORDS, match.buf, NULL, LIMIT, hits, &nr);
+		if (total < 0)
+			goto cleanup;
+		for (int i = 0; i < nr; i++)
+			best = hits[i].score > best ? hits[i].score : best;
+		for (int i = 0; i < nr; i++) {
+			double b = best > 0 ? hits[i].score / best : 1;
+
+			sqlite3_bind_int(slug, 1, hits[i].article);
+			if (sqlite3_step(slug) == SQLITE_ROW) {
+				const char *sl = (const char *)sqlite3_column_text(slug, 0);
+
+				for (int a = 0; a < m->nr_articles; a++)
+					if (!strcmp(m->articles[a].slug, sl) && b > boost[a])
+						boost[a] = b;
+			}
+			sqlite3_reset(slug);
 		}
-		sqlite3_reset(slug);
 	}
 	ret = 0;
 cleanup:
