@@ -620,6 +620,92 @@ START_TEST(test_catalog_errors)
 }
 END_TEST
 
+/* A translation says which version of its source it follows (an
+ * article's or the catalogue's): by source_version, the source's hash,
+ * else by updatedAt. An older one is a warning; a current one none. */
+static int compile_pair(const char *src, const char *tr, struct diag *d,
+			const char *src_name, const char *tr_name)
+{
+	char *a = tu_write(dir, src_name, src, -1);
+	char *b = tu_write(dir, tr_name, tr, -1);
+	int rc;
+
+	diag_release(d);
+	rc = tu_compile(out.buf, d, 0, a, b, NULL);
+	free(a);
+	free(b);
+	return rc;
+}
+
+START_TEST(test_translation_versions)
+{
+	static const char article[] =
+		"---\ntitle: Silent speaker\nplatform: Android\nupdatedAt: 2026-10-01\n---\n"
+		"## Android\n\n### Causes\n\n1. <!-- cause: mute; solutions: up -->\n"
+		"   Muted.\n\n### Solutions\n\n1. <!-- solution: up -->\n   Volume up.\n";
+	static const char catalog[] =
+		"---\ntype: questions\nupdatedAt: 2026-10-01\n---\n"
+		"## Does it ring?\n<!-- question: rings -->\n\n- `yes`: Yes\n- `no`: No\n";
+	static const char *const older = "follows an older version";
+	struct diag d = DIAG_INIT;
+	struct sbuf tr = SBUF_INIT;
+	char *hash;
+
+	/* Articles, by date. */
+	sbuf_adds(&tr, "---\ntitle: Stummer Lautsprecher\ntranslation_of: a\nlang: de\n"
+		  "updatedAt: 2026-09-01\n---\n## Android\n\n### Ursachen\n\n"
+		  "1. <!-- cause: mute -->\n   Stumm.\n");
+	ck_assert_int_eq(compile_pair(article, tr.buf, &d, "a.md", "a.de.md"), 0);
+	ck_assert_msg(tu_diag_has(&d, "a.de.md: warning: this translation follows an "
+				  "older version of 'a' (the source's updatedAt is later)"),
+		      "no outdated warning");
+	/* By the source's hash: the one it follows now. */
+	ck_assert_int_eq(compile_pair(article, tr.buf, &d, "a.md", "a.de.md"), 0);
+	hash = sql_text(out.buf, "SELECT source_hash FROM articles WHERE slug = 'a'");
+	sbuf_reset(&tr);
+	sbuf_addf(&tr, "---\ntitle: Stummer Lautsprecher\ntranslation_of: a\nlang: de\n"
+		  "updatedAt: 2026-09-01\nsource_version: %s\n---\n## Android\n\n"
+		  "### Ursachen\n\n1. <!-- cause: mute -->\n   Stumm.\n", hash);
+	free(hash);
+	ck_assert_int_eq(compile_pair(article, tr.buf, &d, "a.md", "a.de.md"), 0);
+	ck_assert_msg(tu_diag_lacks(&d, older), "a current translation warned");
+	sbuf_reset(&tr);
+	sbuf_adds(&tr, "---\ntitle: Stummer Lautsprecher\ntranslation_of: a\nlang: de\n"
+		  "source_version: 0123456789abcdef\n---\n## Android\n\n### Ursachen\n\n"
+		  "1. <!-- cause: mute -->\n   Stumm.\n");
+	ck_assert_int_eq(compile_pair(article, tr.buf, &d, "a.md", "a.de.md"), 0);
+	ck_assert(tu_diag_has(&d, "(source_version differs from the source's hash)"));
+
+	/* The catalogue, the same ways. */
+	sbuf_reset(&tr);
+	sbuf_adds(&tr, "---\ntype: questions\ntranslation_of: questions\nlang: de\n"
+		  "updatedAt: 2026-09-01\n---\n## Klingelt es?\n<!-- question: rings -->\n\n"
+		  "- `yes`: Ja\n- `no`: Nein\n");
+	ck_assert_int_eq(compile_pair(catalog, tr.buf, &d, "q.md", "q.de.md"), 0);
+	ck_assert_msg(tu_diag_has(&d, "q.de.md: warning: this translation follows an "
+				  "older version of the catalogue (the catalogue's updatedAt "
+				  "is later)"), "no outdated warning for the catalogue");
+	hash = meta(out.buf, "questions_hash");
+	ck_assert_ptr_nonnull(hash);
+	ck_assert_int_eq((int)strlen(hash), 16);
+	sbuf_reset(&tr);
+	sbuf_addf(&tr, "---\ntype: questions\ntranslation_of: questions\nlang: de\n"
+		  "updatedAt: 2026-09-01\nsource_version: %s\n---\n## Klingelt es?\n"
+		  "<!-- question: rings -->\n\n- `yes`: Ja\n- `no`: Nein\n", hash);
+	free(hash);
+	ck_assert_int_eq(compile_pair(catalog, tr.buf, &d, "q.md", "q.de.md"), 0);
+	ck_assert_msg(tu_diag_lacks(&d, older), "a current catalogue translation warned");
+	/* The catalogue changes: the hash it followed is not its own now. */
+	ck_assert_int_eq(compile_pair("---\ntype: questions\n---\n## Does it ring?\n"
+				      "<!-- question: rings -->\n\n- `yes`: Yes, it does\n"
+				      "- `no`: No\n", tr.buf, &d, "q.md", "q.de.md"), 0);
+	ck_assert(tu_diag_has(&d, "(source_version differs from the catalogue's hash, "
+			      "meta questions_hash)"));
+	diag_release(&d);
+	sbuf_release(&tr);
+}
+END_TEST
+
 /* A label written over two lines keeps the space at the line break. */
 START_TEST(test_option_label_spans_lines)
 {
@@ -899,6 +985,7 @@ Suite *compile_suite(void)
 	tcase_add_loop_test(tc, test_catalog_errors, 0,
 			    sizeof(catalog_errors) / sizeof(*catalog_errors));
 	tcase_add_test(tc, test_option_label_spans_lines);
+	tcase_add_test(tc, test_translation_versions);
 	tcase_add_test(tc, test_no_sources);
 	tcase_add_test(tc, test_reach_model_matches_store);
 	tcase_add_test(tc, test_too_many_options);

@@ -41,6 +41,9 @@ struct unit {
 	int is_catalog;
 	char *catalog_lang; /* a catalogue's translation: its language */
 	char *source_lang;  /* the catalogue's own 'lang:' (the KB's default) */
+	/* A catalogue's (or its translation's) updatedAt, and a translation's
+	 * source_version: which catalogue it follows. */
+	char *catalog_updated_at, *catalog_source_version;
 	uint64_t hash;
 	int parsed; /* under pool.lock */
 };
@@ -68,6 +71,17 @@ struct parser {
 	const struct mdtree_roots *roots;
 };
 
+/* A front matter key's string value, trimmed (caller frees), or NULL. */
+static char *fm_string(const struct mdtree *t, const char *key)
+{
+	const cJSON *v = frontmatter_get(&t->fm, key);
+	const char *s;
+
+	if (!cJSON_IsString(v) || !*(s = text_ltrim(v->valuestring)))
+		return NULL;
+	return xstrndup(s, text_rtrim_len(s, strlen(s)));
+}
+
 static void parse_unit(struct unit *u, struct parser *ps)
 {
 	struct sbuf slug = SBUF_INIT, *buf = &ps->buf;
@@ -92,7 +106,11 @@ static void parse_unit(struct unit *u, struct parser *ps)
 		const cJSON *lang = frontmatter_get(&t.fm, "lang");
 
 		u->is_catalog = 1;
+		u->catalog_updated_at = fm_string(&t, "updatedAt");
+		if (!u->catalog_updated_at)
+			u->catalog_updated_at = fm_string(&t, "updated_at");
 		if (of) {
+			u->catalog_source_version = fm_string(&t, "source_version");
 			/* A translation of the catalogue (docs/translating.md). */
 			if (!cJSON_IsString(of) || strcmp(of->valuestring, "questions"))
 				diag_error(&u->diag, u->path, 1, 1, "a catalogue's translation says "
@@ -776,6 +794,14 @@ static void check_catalog_translations(const struct kb *kb, struct diag *d)
 		if (missing)
 			diag_warn(d, tr->path, 0, 0, "%zu question(s) of the catalogue are not "
 				  "in this translation: they show in its language", missing);
+		if (tr->source_version ? strcmp(tr->source_version, kb->catalog_hash) != 0 :
+		    tr->updated_at && kb->catalog_updated_at &&
+		    strcmp(kb->catalog_updated_at, tr->updated_at) > 0)
+			diag_warn(d, tr->path, 0, 0, "this translation follows an older version "
+				  "of the catalogue (%s): check its questions against the "
+				  "catalogue's", tr->source_version ?
+				  "source_version differs from the catalogue's hash, meta "
+				  "questions_hash" : "the catalogue's updatedAt is later");
 	}
 }
 
@@ -813,7 +839,8 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 	size_t nr_rejected = 0, alloc_rejected = 0;
 	struct output_meta meta = { st.content_hash, 0, 0, 0, NULL, NULL };
 	struct kb_learned_list learned = { 0 };
-	uint64_t learned_hash = 0;
+	uint64_t learned_hash = 0, catalog_hash = TEXT_HASH_INIT;
+	int has_catalog = 0;
 	pthread_t writer;
 	int ret = -1, writing, left_errors = 0;
 	size_t alloc_left = 0;
@@ -872,8 +899,20 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 			kb.catalog_trs[kb.nr_catalog_trs].lang = u->catalog_lang;
 			kb.catalog_trs[kb.nr_catalog_trs].path = u->path;
 			kb.catalog_trs[kb.nr_catalog_trs].qs = &u->questions;
+			kb.catalog_trs[kb.nr_catalog_trs].updated_at = u->catalog_updated_at;
+			kb.catalog_trs[kb.nr_catalog_trs].source_version =
+				u->catalog_source_version;
 			kb.nr_catalog_trs++;
 			continue;
+		}
+		if (u->is_catalog) {
+			/* The catalogue's version: its files' hashes, in order,
+			 * and the latest updatedAt among them. */
+			catalog_hash = text_hash(catalog_hash, &u->hash, sizeof(u->hash));
+			has_catalog = 1;
+			if (u->catalog_updated_at && (!kb.catalog_updated_at ||
+			    strcmp(u->catalog_updated_at, kb.catalog_updated_at) > 0))
+				kb.catalog_updated_at = u->catalog_updated_at;
 		}
 		for (size_t j = 0; j < u->questions.nr; j++) {
 			struct kb_question *q = &u->questions.items[j];
@@ -891,6 +930,9 @@ int compile_run(const char *const *inputs, size_t nr_inputs,
 			memset(q, 0, sizeof(*q));
 		}
 	}
+	if (has_catalog)
+		snprintf(kb.catalog_hash, sizeof(kb.catalog_hash), "%016llx",
+			 (unsigned long long)catalog_hash);
 	fill_reserved(&kb, rejected, nr_rejected);
 	check_kb(&kb, rejected, nr_rejected, d);
 	check_translations(&kb, d);
@@ -964,6 +1006,8 @@ cleanup:
 		kb_questions_release(&units[i].questions);
 		free(units[i].catalog_lang);
 		free(units[i].source_lang);
+		free(units[i].catalog_updated_at);
+		free(units[i].catalog_source_version);
 		diag_release(&units[i].diag);
 	}
 	free(units);

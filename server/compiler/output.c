@@ -165,6 +165,8 @@ int output_finish(struct output *o, const struct kb *kb,
 	    set_count(o, "articles", meta->articles) ||
 	    set_count(o, "causes", meta->causes) ||
 	    set_count(o, "questions", kb->questions.nr) ||
+	    (kb->catalog_hash[0] &&
+	     writer_set_meta(o->w, "questions_hash", kb->catalog_hash)) ||
 	    set_count(o, "sources", meta->sources) ||
 	    writer_finish(o->w))
 		goto write_error;

@@ -179,7 +179,16 @@ struct kb {
 		char *lang;             /* borrowed from the compile run */
 		const char *path;       /* borrowed */
 		struct kb_questions *qs; /* borrowed */
+		/* Which catalogue it follows: its updatedAt, its
+		 * source_version (the catalogue's hash); NULL when unsaid.
+		 * Borrowed. */
+		const char *updated_at, *source_version;
 	} *catalog_trs;
+	/* The catalogue's own version, for its translations: the hash of
+	 * its files (hex; "" when the KB has none) and the latest updatedAt
+	 * among them (borrowed; NULL when none says). */
+	char catalog_hash[17];
+	const char *catalog_updated_at;
 	size_t nr_catalog_trs, alloc_catalog_trs;
 	struct kb_questions questions;
 	struct kb_platform *platforms; /* borrowed from articles */
