@@ -38,6 +38,7 @@ void api_error(struct http_reply *rep, int status, const char *code,
 	cJSON_AddStringToObject(err, "message", msg.buf);
 	rep->status = status;
 	rep->fixed_body = NULL;
+	rep->fixed_cz = NULL;
 	rep->is_html = 0;
 	sbuf_reset(&rep->body);
 	api_json(rep, doc);
@@ -253,6 +254,7 @@ void api_article(struct http_request *req, struct http_reply *rep, const char *s
 	}
 	rep->fixed_body = d->json;
 	rep->fixed_len = d->len;
+	rep->fixed_cz = d->cz;
 	lang = cJSON_GetStringValue(cJSON_GetObjectItem(d->doc, "lang"));
 	if (lang && *lang)
 		http_reply_header(rep, "Content-Language", lang);
