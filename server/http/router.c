@@ -35,6 +35,9 @@ enum {
 	/* Records an event per request when events are on (a search, a
 	 * wizard step): then neither kept nor cached without asking. */
 	R_RECORDS = 4,
+	/* Shows the probe's "Detect" button to a client the probe answers
+	 * (--probe loopback: this machine's): that reply is its own. */
+	R_PROBE = 8,
 };
 
 struct route {
@@ -68,11 +71,12 @@ static const struct route routes[] = {
 	{ "/api/v1/probe/bluetooth", NULL, "GET, HEAD, OPTIONS", 0, api_probe, 0 },
 	{ "/api/v1/events", NULL, "POST, OPTIONS", 1, api_events, 0 },
 	{ "/api/v1/admin/{table}", "/api/v1/admin/", "GET, HEAD", 1, api_admin, 0 },
-	{ "/", NULL, "GET, HEAD", 1, page_index, R_KB_DOC | R_MEMO },
+	{ "/", NULL, "GET, HEAD", 1, page_index, R_KB_DOC | R_MEMO | R_PROBE },
 	{ "/articles/{slug}", "/articles/", "GET, HEAD, POST", 1, page_article, R_KB_DOC | R_MEMO },
 	{ "/search", NULL, "GET, HEAD", 1, page_search, R_KB_DOC | R_MEMO | R_RECORDS },
 	{ "/search/open", NULL, "GET, HEAD", 1, page_search_open, 0 },
-	{ "/wizard", NULL, "GET, HEAD, POST", 1, page_wizard, R_KB_DOC | R_MEMO | R_RECORDS },
+	{ "/wizard", NULL, "GET, HEAD, POST", 1, page_wizard,
+	  R_KB_DOC | R_MEMO | R_RECORDS | R_PROBE },
 	{ "/wizard/detect", NULL, "GET, HEAD", 1, page_detect, 0 },
 	{ "/wizard/tree", NULL, "GET, HEAD", 1, page_tree, R_KB_DOC | R_MEMO },
 	{ "/admin", NULL, "GET, HEAD", 1, page_admin, 0 },
@@ -331,7 +335,7 @@ static void cache_headers(const struct http_request *req, struct http_reply *rep
 		return;
 	if ((r->flags & R_RECORDS) && req->app->events)
 		http_reply_header(rep, "Cache-Control", RECORDS_CACHE_CONTROL);
-	else if ((r->flags & R_MEMO) && req->app->cfg.probe == PROBE_LOOPBACK &&
+	else if ((r->flags & R_PROBE) && req->app->cfg.probe == PROBE_LOOPBACK &&
 		 api_probe_allowed(req))
 		http_reply_header(rep, "Cache-Control", OWN_CACHE_CONTROL);
 	else
