@@ -51,7 +51,8 @@ struct route {
 
 /* A minute fresh, then served stale for up to ten more minutes while a
  * cache asks again (ETag: usually a 304): a new KB reaches readers within
- * a minute or so of a replica serving it. docs/deploy.md, "Caching". */
+ * a minute or so of a replica serving it. docs/deploy.md, "Caching and
+ * compression". */
 #define KB_CACHE_CONTROL "public, max-age=60, stale-while-revalidate=600"
 /* A page the probe's button makes this client's own, or one that records
  * an event: a cache may keep it but must ask each time. */
