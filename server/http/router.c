@@ -244,8 +244,6 @@ static int memo_allowed(const struct http_request *req, const struct route *r)
 	       !((r->flags & R_RECORDS) && req->app->events);
 }
 
-static const char *header_value(const struct http_reply *rep, const char *name);
-
 /* 1 when the reply the handler made may be kept: a whole page, not one
  * made for this reader alone. */
 static int memo_storable(const struct http_reply *rep)
