@@ -205,7 +205,7 @@ int cz_encode(enum cz_coding c, enum cz_level level, const void *in, size_t len,
 	if (len > 0x7fffffffu)
 		return -1;
 	if (c == CZ_BR)
-		return encode_br(level == CZ_BEST ? 11 : 4, in, len, out);
+		return encode_br(level == CZ_BEST ? 11 : 5, in, len, out);
 	if (c == CZ_GZIP)
 		return encode_gzip(level == CZ_BEST ? 9 : 5, in, len, out);
 	return -1;

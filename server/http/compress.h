@@ -21,7 +21,7 @@ enum cz_coding { CZ_IDENTITY = 0, CZ_GZIP = 1, CZ_BR = 2 };
 #define CZ_MAX_HEADER 2048
 
 /* How hard to work: CZ_BEST for a body encoded once and kept (Brotli 11,
- * gzip 9), CZ_FAST for one encoded for one reply (Brotli 4, gzip 5). */
+ * gzip 9), CZ_FAST for one encoded for one reply (Brotli 5, gzip 5). */
 enum cz_level { CZ_FAST, CZ_BEST };
 
 /* The coding to send for an Accept-Encoding value (NULL: the header is

@@ -258,7 +258,7 @@ static int memo_storable(const struct http_reply *rep)
  * its compressed copies when cz. */
 static void reply_from_entry(struct http_reply *rep, struct pagecache_entry *e, int cz)
 {
-	sbuf_reset(&rep->body);
+	sbuf_release(&rep->body);
 	rep->fixed_body = e->body;
 	rep->fixed_len = e->len;
 	rep->fixed_cz = cz ? e->cz : NULL;
