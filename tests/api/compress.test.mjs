@@ -105,6 +105,33 @@ test('no Accept-Encoding: no Content-Encoding; br and gzip decode to the same by
   }
 });
 
+test('nothing is compressed for a client that did not ask, on any route', async () => {
+  const paths = ['/', '/?platform=linux', '/articles/bluetooth-call-audio', '/search?q=headset',
+    WIZARD, '/wizard/tree?problem=bluetooth-call-audio', '/api/v1/articles', ARTICLE,
+    '/api/v1/questions', '/api/v1/messages', '/api/v1/search?q=headset',
+    '/api/v1/diagnose?problem=bluetooth-call-audio', '/static/app.css', '/static/app.js',
+    '/static/embed.js', '/embed.js', '/metrics', '/healthz', '/no/such/page',
+    '/articles/no-such-article', '/api/v1/articles/none', '/static/nope.css', '/admin'];
+  for (const path of paths) {
+    for (const method of ['GET', 'HEAD']) {
+      // twice: the second time from the page cache, with copies made
+      for (let i = 0; i < 2; i++) {
+        const r = await raw(site.base, path, {}, method);
+        assert.equal(r.headers['content-encoding'], undefined, `${method} ${path}`);
+        assert.doesNotMatch(r.headers.etag || '', /-(br|gz)"$/, `${method} ${path}`);
+      }
+    }
+    // an explicit identity, and encodings this server does not make
+    for (const ae of ['identity', 'deflate', 'zstd', 'compress']) {
+      const r = await raw(site.base, path, { 'Accept-Encoding': ae });
+      assert.equal(r.headers['content-encoding'], undefined, `${path} ${ae}`);
+    }
+  }
+  const post = await raw(site.base, '/api/v1/diagnose', { 'Content-Type': 'application/json' }, 'POST', DIAG);
+  assert.equal(post.headers['content-encoding'], undefined);
+  JSON.parse(post.body.toString());
+});
+
 test('a page served again (from the cache) decodes the same as the first time', async () => {
   for (let i = 0; i < 3; i++) {
     for (const ae of ['br', 'gzip', undefined]) {
