@@ -7,7 +7,6 @@
 #include <strings.h>
 #include <stdlib.h>
 
-#include "../base/xalloc.h"
 #include "admin.h"
 #include "api.h"
 #include "app.h"
