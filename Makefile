@@ -3,8 +3,8 @@
 # everything with ASan + UBSan under build/sanitize/.
 
 VERSION := 0.1.0
-PKGS := libcmark libcjson sqlite3 yaml-0.1 libmicrohttpd libsystemd bluez libpq libxml-2.0
-TEST_PKGS := check libcurl
+PKGS := libcmark libcjson sqlite3 yaml-0.1 libmicrohttpd libsystemd bluez libpq libxml-2.0 libbrotlienc zlib
+TEST_PKGS := check libcurl libbrotlidec
 
 CC ?= cc
 ifeq ($(SANITIZE),1)

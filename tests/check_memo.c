@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../server/base/sbuf.h"
+#include "../server/http/compress.h"
 #include "../server/http/memo.h"
 
 START_TEST(test_get_put_replace)
@@ -47,6 +48,36 @@ START_TEST(test_bounded)
 }
 END_TEST
 
+/* A document referenced stays readable when its slot is replaced and
+ * when the memo is freed; its compressed copies are made on demand. */
+START_TEST(test_references)
+{
+	struct memo *m = memo_new(1);
+	struct memo_doc *d;
+	struct sbuf big = SBUF_INIT;
+	size_t n = 0;
+
+	for (int i = 0; i < 200; i++)
+		sbuf_addf(&big, "{\"cause\":%d,\"title\":\"the headset uses A2DP only\"},", i);
+	ck_assert_ptr_null(memo_ref(m, "a", 1));
+	memo_put(m, "a", 1, big.buf, big.len);
+	d = memo_ref(m, "a", 1);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_eq(d->len, big.len);
+	ck_assert_str_eq(d->data, big.buf);
+	ck_assert_ptr_nonnull(cz_set_get(d->cz, CZ_BR, &n));
+	ck_assert_uint_lt(n, big.len / 4);
+	memo_put(m, "b", 1, "{}", 2);          /* the one slot: a replaced */
+	ck_assert_ptr_null(memo_ref(m, "a", 1));
+	ck_assert_str_eq(d->data, big.buf);
+	memo_free(m);
+	ck_assert_str_eq(d->data, big.buf);
+	memo_doc_release(d);
+	memo_doc_release(NULL);
+	sbuf_release(&big);
+}
+END_TEST
+
 Suite *memo_suite(void)
 {
 	Suite *s = suite_create("memo");
@@ -54,6 +85,7 @@ Suite *memo_suite(void)
 
 	tcase_add_test(tc, test_get_put_replace);
 	tcase_add_test(tc, test_bounded);
+	tcase_add_test(tc, test_references);
 	suite_add_tcase(s, tc);
 	return s;
 }

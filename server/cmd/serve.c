@@ -28,7 +28,7 @@ static const char usage[] =
 	"                  [--header-timeout SECONDS] [--no-access-log]\n"
 	"                  [--events DSN|off] [--events-queue N]\n"
 	"                  [--events-retention DAYS] [--events-rate N]\n"
-	"                  [--admin-token TOKEN]\n"
+	"                  [--admin-token TOKEN] [--page-cache-mb N]\n"
 	"\n"
 	"Serves the knowledge base: the JSON API under /api/v1/, the troubleshooting\n"
 	"wizard and articles as HTML, /healthz and /metrics. Each flag can also be\n"
@@ -75,7 +75,17 @@ static const char usage[] =
 	"                         send it (Bearer, or as the Basic password);\n"
 	"                         @FILE reads it from FILE (CLEW_ADMIN_TOKEN;\n"
 	"                         default: those pages answer this machine only)\n"
+	"  --page-cache-mb N      memory for rendered pages kept per KB (home,\n"
+	"                         articles, search, wizard steps, tree) with their\n"
+	"                         compressed copies; the least recently used go\n"
+	"                         first, a reload empties it (CLEW_PAGE_CACHE_MB;\n"
+	"                         default 32; 0: render every request)\n"
 	"  -h, --help             show this help\n"
+	"\n"
+	"Replies are compressed (Brotli or gzip, by Accept-Encoding) when they are\n"
+	"text of 1 KiB or more; KB pages and documents carry Cache-Control,\n"
+	"Last-Modified and ETag for caches and CDNs (docs/deploy.md, \"Caching and\n"
+	"compression\").\n"
 	"\n"
 	"Signals: SIGHUP opens the KB file again and switches to it atomically (a\n"
 	"bad file is refused and the old one keeps serving); SIGTERM and SIGINT stop\n"
@@ -165,6 +175,7 @@ int cmd_serve(int argc, char **argv)
 		{ "events-retention", required_argument, NULL, 'R' },
 		{ "admin-token", required_argument, NULL, 'A' },
 		{ "events-rate", required_argument, NULL, 'r' },
+		{ "page-cache-mb", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -178,6 +189,8 @@ int cmd_serve(int argc, char **argv)
 	const char *retention = env_or("CLEW_EVENTS_RETENTION", "365");
 	const char *admin_token = env_or("CLEW_ADMIN_TOKEN", NULL);
 	const char *rate = env_or("CLEW_EVENTS_RATE", "120");
+	const char *page_cache = env_or("CLEW_PAGE_CACHE_MB", "32");
+	int page_cache_mb;
 	int events_rate;
 	struct sbuf token = SBUF_INIT;
 	struct ev_sink_opts ev_opts = { 0 };
@@ -240,6 +253,7 @@ int cmd_serve(int argc, char **argv)
 		case 'R': retention = optarg; break;
 		case 'A': admin_token = optarg; break;
 		case 'r': rate = optarg; break;
+		case 'M': page_cache = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
@@ -248,6 +262,9 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "clew serve: unexpected argument '%s'\n\n%s", argv[optind], usage);
 		return 2;
 	}
+	if (parse_count("--page-cache-mb", page_cache, 0, 65536, &page_cache_mb))
+		return 2;
+	app.cfg.page_cache_bytes = (size_t)page_cache_mb << 20;
 	if (!strcmp(probe, "off"))
 		app.cfg.probe = PROBE_OFF;
 	else if (!strcmp(probe, "loopback"))
@@ -302,7 +319,7 @@ int cmd_serve(int argc, char **argv)
 	    parse_count("--events-rate", rate, 0, 1000000, &events_rate) ||
 	    open_events(&app, events, &ev_opts, events_rate))
 		goto cleanup;
-	app.kb = kbstate_load(app.cfg.db, app.cfg.threads + 1, &err);
+	app.kb = app_kb_load(&app, &err);
 	if (!app.kb)
 		fprintf(stderr, "clew serve: no KB loaded, answering 503 until a "
 			"SIGHUP loads one: %s\n", err.buf);

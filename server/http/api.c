@@ -38,6 +38,7 @@ void api_error(struct http_reply *rep, int status, const char *code,
 	cJSON_AddStringToObject(err, "message", msg.buf);
 	rep->status = status;
 	rep->fixed_body = NULL;
+	rep->fixed_cz = NULL;
 	rep->is_html = 0;
 	sbuf_reset(&rep->body);
 	api_json(rep, doc);
@@ -253,6 +254,7 @@ void api_article(struct http_request *req, struct http_reply *rep, const char *s
 	}
 	rep->fixed_body = d->json;
 	rep->fixed_len = d->len;
+	rep->fixed_cz = d->cz;
 	lang = cJSON_GetStringValue(cJSON_GetObjectItem(d->doc, "lang"));
 	if (lang && *lang)
 		http_reply_header(rep, "Content-Language", lang);
@@ -468,16 +470,18 @@ cJSON *api_diagnose_doc(struct http_request *req, const cJSON *body,
 	return doc;
 }
 
-/* The diagnose document for parsed answers, printed into out: from the
- * KB's memo when the same session was seen, else ranked and memoised. The
+/* The diagnose document for parsed answers, as rep's body: from the
+ * KB's memo when the same session was seen (a fixed body, which rep
+ * holds), else ranked, printed and memoised. The
  * key is the answers array (every question's value index, in catalogue
  * order, so argument order and spelling do not matter), the steps tried
  * with their results in the order reported (the document lists them so),
  * and the text. */
 static void diagnose_printed(struct http_request *req, const int *answers,
 			     const struct eng_tried *tried, const char *text,
-			     struct sbuf *out)
+			     struct http_reply *rep)
 {
+	struct memo_doc *kept;
 	size_t n = (size_t)req->kb->model->nr_questions * sizeof(*answers);
 	struct sbuf key = SBUF_INIT;
 	struct kb_want want;
@@ -505,8 +509,17 @@ static void diagnose_printed(struct http_request *req, const int *answers,
 		sbuf_addch(&key, '\0');
 		sbuf_adds(&key, l ? l : "");
 	}
-	if (memo_get(req->kb->diagnoses, key.buf, key.len, out)) {
+	kept = memo_ref(req->kb->diagnoses, key.buf, key.len);
+	if (kept) {
+		/* Served as kept, with its compressed copies (made once, from
+		 * the second time a diagnosis is asked for on: a one-off costs
+		 * only the router's fast compression). */
 		metrics_diagnose(req->app->metrics);
+		rep->fixed_body = kept->data;
+		rep->fixed_len = kept->len;
+		rep->fixed_cz = kept->cz;
+		rep->hold = kept;
+		rep->hold_release = memo_doc_release;
 		sbuf_release(&key);
 		return;
 	}
@@ -516,7 +529,7 @@ static void diagnose_printed(struct http_request *req, const int *answers,
 			cJSON_GetObjectItem(doc, "problem")), doc);
 	s = cJSON_PrintUnformatted(doc);
 	memo_put(req->kb->diagnoses, key.buf, key.len, s, strlen(s));
-	sbuf_adds(out, s);
+	sbuf_adds(&rep->body, s);
 	free(s);
 	cJSON_Delete(doc);
 	sbuf_release(&key);
@@ -560,7 +573,7 @@ void api_diagnose(struct http_request *req, struct http_reply *rep, const char *
 		api_error(rep, status, code, "%s", err.buf);
 	} else {
 		rep->content_type = "application/json";
-		diagnose_printed(req, answers, &tried, text, &rep->body);
+		diagnose_printed(req, answers, &tried, text, rep);
 		if (!body)
 			kb_etag(req, rep);
 		else

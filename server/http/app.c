@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kbstate.h"
+#include "pagecache.h"
 #include "request.h"
 
 struct kbstate *app_kb(struct app *app)
@@ -14,6 +15,15 @@ struct kbstate *app_kb(struct app *app)
 	kb = app->kb;
 	kbstate_ref(kb);
 	pthread_mutex_unlock(&app->kb_lock);
+	return kb;
+}
+
+struct kbstate *app_kb_load(struct app *app, struct sbuf *err)
+{
+	struct kbstate *kb = kbstate_load(app->cfg.db, app->cfg.threads + 1, err);
+
+	if (kb)
+		kb->pages = pagecache_new(app->cfg.page_cache_bytes);
 	return kb;
 }
 

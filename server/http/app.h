@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 
 struct cJSON;
 struct ev_sink;
@@ -29,6 +30,7 @@ struct app_config {
 	const char *i18n_dir;        /* message catalogues (i18n.h) */
 	int access_log;              /* 1: one JSON line per request on stdout */
 	const char *admin_token;     /* --admin-token, or NULL */
+	size_t page_cache_bytes;     /* --page-cache-mb; 0: pages not kept */
 };
 
 struct app {
@@ -55,6 +57,12 @@ struct app {
 /* Returns the current KB with a reference taken (release with
  * kbstate_release), or NULL when none is loaded. */
 struct kbstate *app_kb(struct app *app);
+
+/* Loads the KB file of the configuration as the server serves it: with
+ * a SQLite handle per thread and an empty page cache of the configured
+ * size. Returns it with one reference, or NULL with a message in err. */
+struct sbuf;
+struct kbstate *app_kb_load(struct app *app, struct sbuf *err);
 
 /* Makes kb current (taking over the caller's reference) and releases the
  * previous one; requests holding it finish on it. */

@@ -50,6 +50,8 @@ struct conn_state {
 	char *method;
 	char *path;
 	const char *route;
+	void *hold;             /* the reply's, released once it is sent */
+	void (*hold_release)(void *);
 };
 
 static double elapsed(const struct timespec *t0)
@@ -387,6 +389,12 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct conn_state *c
 		MHD_add_response_header(res, rep->headers[i].name, rep->headers[i].value);
 	cs->status = rep->status;
 	cs->route = rep->route;
+	/* The body may be a page cache entry's: keep it until libmicrohttpd
+	 * is done with it (on_completed). */
+	cs->hold = rep->hold;
+	cs->hold_release = rep->hold_release;
+	rep->hold = NULL;
+	rep->hold_release = NULL;
 	ret = MHD_queue_response(c, (unsigned)rep->status, res);
 	MHD_destroy_response(res);
 	return ret;
@@ -443,7 +451,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	cs->req.sec_fetch_dest = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Dest");
 	cs->req.authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
 	cs->req.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+	cs->req.if_modified_since = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Modified-Since");
 	cs->req.accept_language = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
+	cs->req.accept_encoding = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
 	cs->req.forwarded =
 		MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Forwarded") ||
 		MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For") ||
@@ -521,6 +531,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		if (app->cfg.access_log)
 			log_request(cs, seconds);
 	}
+	if (cs->hold_release)
+		cs->hold_release(cs->hold);
 	kbstate_release(cs->req.kb);
 	http_request_release_args(&cs->req);
 	sbuf_release(&cs->body);
@@ -562,7 +574,7 @@ static int parse_listen(const char *listen, struct sockaddr_storage *sa,
 static void reload(struct app *app)
 {
 	struct sbuf err = SBUF_INIT;
-	struct kbstate *kb = kbstate_load(app->cfg.db, app->cfg.threads + 1, &err);
+	struct kbstate *kb = app_kb_load(app, &err);
 
 	if (!kb) {
 		fprintf(stderr, "clew serve: reload refused, still serving the previous KB: %s\n",

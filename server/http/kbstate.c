@@ -14,7 +14,10 @@
 #include "../engine/report.h"
 #include "../store/store.h"
 #include "anchors.h"
+#include "compress.h"
+#include "httpdate.h"
 #include "memo.h"
+#include "pagecache.h"
 
 struct kbstate_priv {
 	atomic_int refs;
@@ -142,6 +145,12 @@ struct kbstate *kbstate_load(const char *path, int nr_handles, struct sbuf *err)
 		sbuf_addf(err, "%s: the meta table is incomplete", path);
 		goto fail;
 	}
+	if (!httpdate_parse_iso(kb->built_at, &kb->built_time)) {
+		struct sbuf d = SBUF_INIT;
+
+		httpdate_format(&d, kb->built_time);
+		kb->last_modified = sbuf_detach(&d, NULL);
+	}
 	sbuf_addf(&etag, "\"%s\"", kb->content_hash);
 	kb->etag = sbuf_detach(&etag, NULL);
 	kb->model = store_load_model(st);
@@ -169,6 +178,8 @@ struct kbstate *kbstate_load(const char *path, int nr_handles, struct sbuf *err)
 		kb->articles[n].json = cJSON_PrintUnformatted(doc);
 		kb->articles[n].len = strlen(kb->articles[n].json);
 		kb->articles[n].doc = doc;
+		kb->articles[n].cz = cz_set_new(kb->articles[n].json, kb->articles[n].len,
+						"application/json", 0);
 		cJSON_AddItemToArray(kb->list, list_item(doc));
 		n++;
 	}
@@ -207,6 +218,7 @@ struct kbstate *kbstate_load(const char *path, int nr_handles, struct sbuf *err)
 			d->json = cJSON_PrintUnformatted(doc);
 			d->len = strlen(d->json);
 			d->doc = doc;
+			d->cz = cz_set_new(d->json, d->len, "application/json", 0);
 		}
 	}
 	kb->questions = questions_doc(kb->model);
@@ -286,6 +298,7 @@ void kbstate_release(struct kbstate *kb)
 		free(kb->articles[i].slug);
 		free(kb->articles[i].json);
 		cJSON_Delete(kb->articles[i].doc);
+		cz_set_free(kb->articles[i].cz);
 	}
 	for (int i = 0; i < kb->nr_translations; i++) {
 		free(kb->translations[i].slug);
@@ -293,6 +306,7 @@ void kbstate_release(struct kbstate *kb)
 		free(kb->translations[i].etag);
 		free(kb->translations[i].json);
 		cJSON_Delete(kb->translations[i].doc);
+		cz_set_free(kb->translations[i].cz);
 	}
 	free(kb->articles);
 	free(kb->translations);
@@ -311,6 +325,7 @@ void kbstate_release(struct kbstate *kb)
 	cJSON_Delete(kb->platforms);
 	free(kb->questions_json);
 	memo_free(kb->diagnoses);
+	pagecache_free(kb->pages);
 	eng_model_free(kb->model);
 	for (size_t i = 0; i < kb->priv->nr_stores; i++)
 		store_free(kb->priv->stores[i]);
@@ -325,6 +340,7 @@ void kbstate_release(struct kbstate *kb)
 	free(kb->path);
 	free(kb->content_hash);
 	free(kb->built_at);
+	free(kb->last_modified);
 	free(kb->schema_version);
 	free(kb->default_lang);
 	free(kb->etag);
@@ -333,7 +349,7 @@ void kbstate_release(struct kbstate *kb)
 
 const struct kb_doc *kbstate_article(const struct kbstate *kb, const char *slug)
 {
-	struct kb_doc key = { (char *)slug, NULL, NULL, NULL, 0, NULL };
+	struct kb_doc key = { (char *)slug, NULL, NULL, NULL, 0, NULL, NULL };
 
 	return bsearch(&key, kb->articles, (size_t)kb->nr_articles,
 		       sizeof(*kb->articles), cmp_doc);
@@ -394,7 +410,7 @@ const struct kb_doc *kbstate_article_lang(const struct kbstate *kb, const char *
 	 * articles' order): the slug's are one run, found by bsearch. This
 	 * runs for every cause and step of a translated page. */
 	{
-		struct kb_doc key = { (char *)slug, NULL, NULL, NULL, 0, NULL };
+		struct kb_doc key = { (char *)slug, NULL, NULL, NULL, 0, NULL, NULL };
 		const struct kb_doc *hit = kb->nr_translations ?
 			bsearch(&key, kb->translations, (size_t)kb->nr_translations,
 				sizeof(*kb->translations), cmp_doc) : NULL;

@@ -10,9 +10,11 @@
 #include "../base/sbuf.h"
 
 struct cJSON;
+struct cz_set;
 struct eng_model;
 struct eng_work;
 struct memo;
+struct pagecache;
 struct store;
 
 struct kb_doc {
@@ -22,12 +24,17 @@ struct kb_doc {
 	char *json;           /* the article document, printed */
 	size_t len;
 	struct cJSON *doc;    /* the same, parsed (read-only) */
+	struct cz_set *cz;    /* json compressed, made on first use */
 };
 
 struct kbstate {
 	char *path;
 	char *content_hash;
 	char *built_at;
+	/* built_at as seconds since the epoch, and as an HTTP-date for
+	 * Last-Modified; 0 and NULL when built_at cannot be read. */
+	long long built_time;
+	char *last_modified;
 	char *schema_version;
 	char *default_lang;     /* meta default_lang; "en" when the KB says none */
 	char *etag;             /* "\"<content_hash>\"" */
@@ -53,6 +60,10 @@ struct kbstate {
 	size_t nr_questions_langs;
 	struct cJSON *platforms; /* [{id,name}] */
 	struct memo *diagnoses;  /* rendered diagnose documents by answers */
+	/* Rendered pages by request (pagecache.h), NULL until the server
+	 * gives the KB one (app_kb_load); freed with the KB, so a reload
+	 * starts an empty one. */
+	struct pagecache *pages;
 	/* private: pools and the reference count */
 	struct kbstate_priv *priv;
 };

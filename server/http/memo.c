@@ -7,14 +7,14 @@
 
 #include "../base/text.h"
 #include "../base/xalloc.h"
+#include "compress.h"
 
 #define NR_LOCKS 64
 
 struct entry {
 	char *key;
 	size_t key_len;
-	char *value;
-	size_t value_len;
+	struct memo_doc *doc;
 };
 
 struct memo {
@@ -34,13 +34,24 @@ struct memo *memo_new(size_t nr_slots)
 	return m;
 }
 
+void memo_doc_release(void *doc)
+{
+	struct memo_doc *d = doc;
+
+	if (!d || atomic_fetch_sub(&d->refs, 1) != 1)
+		return;
+	cz_set_free(d->cz);
+	free(d->data);
+	free(d);
+}
+
 void memo_free(struct memo *m)
 {
 	if (!m)
 		return;
 	for (size_t i = 0; i < m->nr_slots; i++) {
 		free(m->slots[i].key);
-		free(m->slots[i].value);
+		memo_doc_release(m->slots[i].doc);
 	}
 	for (int i = 0; i < NR_LOCKS; i++)
 		pthread_mutex_destroy(&m->locks[i]);
@@ -53,19 +64,30 @@ static size_t slot_of(const struct memo *m, const void *key, size_t len)
 	return (size_t)(text_hash(TEXT_HASH_INIT, key, len) % m->nr_slots);
 }
 
-int memo_get(struct memo *m, const void *key, size_t key_len, struct sbuf *out)
+struct memo_doc *memo_ref(struct memo *m, const void *key, size_t key_len)
 {
 	size_t i = slot_of(m, key, key_len);
 	struct entry *e = &m->slots[i];
-	int hit = 0;
+	struct memo_doc *d = NULL;
 
 	pthread_mutex_lock(&m->locks[i % NR_LOCKS]);
 	if (e->key && e->key_len == key_len && !memcmp(e->key, key, key_len)) {
-		sbuf_add(out, e->value, e->value_len);
-		hit = 1;
+		d = e->doc;
+		atomic_fetch_add(&d->refs, 1);
 	}
 	pthread_mutex_unlock(&m->locks[i % NR_LOCKS]);
-	return hit;
+	return d;
+}
+
+int memo_get(struct memo *m, const void *key, size_t key_len, struct sbuf *out)
+{
+	struct memo_doc *d = memo_ref(m, key, key_len);
+
+	if (!d)
+		return 0;
+	sbuf_add(out, d->data, d->len);
+	memo_doc_release(d);
+	return 1;
 }
 
 void memo_put(struct memo *m, const void *key, size_t key_len,
@@ -73,19 +95,23 @@ void memo_put(struct memo *m, const void *key, size_t key_len,
 {
 	size_t i = slot_of(m, key, key_len);
 	struct entry *e = &m->slots[i];
-	char *k = xmalloc(key_len + 1), *v = xmalloc(value_len + 1);
-	char *old_k, *old_v;
+	char *k = xmalloc(key_len + 1), *old_k;
+	struct memo_doc *d = xcalloc(1, sizeof(*d)), *old_d;
 
 	memcpy(k, key, key_len);
-	memcpy(v, value, value_len);
+	d->data = xmalloc(value_len + 1);
+	memcpy(d->data, value, value_len);
+	d->data[value_len] = '\0';
+	d->len = value_len;
+	d->cz = cz_set_new(d->data, d->len, "text/plain", 0);
+	atomic_init(&d->refs, 1);
 	pthread_mutex_lock(&m->locks[i % NR_LOCKS]);
 	old_k = e->key;
-	old_v = e->value;
+	old_d = e->doc;
 	e->key = k;
 	e->key_len = key_len;
-	e->value = v;
-	e->value_len = value_len;
+	e->doc = d;
 	pthread_mutex_unlock(&m->locks[i % NR_LOCKS]);
 	free(old_k);
-	free(old_v);
+	memo_doc_release(old_d);
 }

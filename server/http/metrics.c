@@ -7,6 +7,7 @@
 
 #include "../base/xalloc.h"
 #include "kbstate.h"
+#include "pagecache.h"
 
 /* The routes and statuses counted; anything else lands on "other". */
 static const char *const routes[] = {
@@ -32,6 +33,7 @@ struct metrics {
 	atomic_ulong latency_us;
 	atomic_ulong count;
 	atomic_ulong diagnoses;
+	atomic_ulong page_hits, page_misses;
 	atomic_ulong reloads_ok, reloads_failed;
 };
 
@@ -77,6 +79,12 @@ void metrics_request(struct metrics *m, const char *route, int status,
 void metrics_diagnose(struct metrics *m)
 {
 	atomic_fetch_add(&m->diagnoses, 1);
+}
+
+void metrics_page_cache(struct metrics *m, int hit)
+{
+	if (m)
+		atomic_fetch_add(hit ? &m->page_hits : &m->page_misses, 1);
 }
 
 void metrics_reload(struct metrics *m, int ok)
@@ -127,6 +135,22 @@ void metrics_render(struct metrics *m, const struct kbstate *kb,
 		       "clew_kb_reloads_total{result=\"ok\"} %lu\n"
 		       "clew_kb_reloads_total{result=\"failed\"} %lu\n",
 		  atomic_load(&m->reloads_ok), atomic_load(&m->reloads_failed));
+	sbuf_addf(out, "# HELP clew_page_cache_lookups_total Page cache lookups by result.\n"
+		       "# TYPE clew_page_cache_lookups_total counter\n"
+		       "clew_page_cache_lookups_total{result=\"hit\"} %lu\n"
+		       "clew_page_cache_lookups_total{result=\"miss\"} %lu\n",
+		  atomic_load(&m->page_hits), atomic_load(&m->page_misses));
+	if (kb && kb->pages) {
+		size_t entries, bytes;
+
+		pagecache_stats(kb->pages, &entries, &bytes);
+		sbuf_addf(out, "# HELP clew_page_cache_entries Pages kept for the KB being served.\n"
+			       "# TYPE clew_page_cache_entries gauge\n"
+			       "clew_page_cache_entries %zu\n"
+			       "# HELP clew_page_cache_bytes Bytes those pages hold (with their compressed copies).\n"
+			       "# TYPE clew_page_cache_bytes gauge\n"
+			       "clew_page_cache_bytes %zu\n", entries, bytes);
+	}
 	if (kb) {
 		/* Hash and time are hex and ISO 8601: no label escaping needed. */
 		sbuf_addf(out, "# HELP clew_kb_info The KB being served.\n"

@@ -15,6 +15,8 @@ void metrics_free(struct metrics *m);
 void metrics_request(struct metrics *m, const char *route, int status,
 		     double seconds);
 void metrics_diagnose(struct metrics *m);
+/* Counts a page cache lookup (pagecache.h): hit 1, or a miss. */
+void metrics_page_cache(struct metrics *m, int hit);
 void metrics_reload(struct metrics *m, int ok);
 
 /* Appends the exposition text; kb (may be NULL) gives the KB info. */

@@ -723,6 +723,7 @@ static void reply_file(struct http_reply *rep, const struct static_file *f)
 	rep->content_type = f->type;
 	rep->fixed_body = f->data;
 	rep->fixed_len = f->len;
+	rep->fixed_cz = f->cz;
 	http_reply_header(rep, "ETag", f->etag);
 }
 

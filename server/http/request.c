@@ -19,6 +19,10 @@ void http_reply_release(struct http_reply *r)
 	free(r->headers);
 	r->headers = NULL;
 	r->nr_headers = r->alloc_headers = 0;
+	if (r->hold_release)
+		r->hold_release(r->hold);
+	r->hold = NULL;
+	r->hold_release = NULL;
 }
 
 void http_reply_header(struct http_reply *r, const char *name, const char *value)

@@ -8,6 +8,7 @@
 #include "../base/sbuf.h"
 
 struct app;
+struct cz_set;
 struct kbstate;
 
 struct http_arg {
@@ -30,6 +31,8 @@ struct http_request {
 	const char *sec_fetch_dest; /* "document", "iframe", "image", ...; may be NULL */
 	const char *authorization;  /* the Authorization header; may be NULL */
 	const char *if_none_match;
+	const char *if_modified_since;
+	const char *accept_encoding; /* may be NULL (compress.h) */
 	const char *accept_language; /* the Accept-Language header; may be NULL */
 	const char *client_ip;  /* numeric address */
 	int client_loopback;    /* 127.0.0.0/8 or ::1 */
@@ -59,10 +62,19 @@ struct http_reply {
 	size_t nr_headers, alloc_headers;
 	int is_html;      /* add the page security headers */
 	const char *route;/* route pattern, for metrics */
+	/* The fixed body's compressed copies (compress.h), or NULL: then a
+	 * body worth it is compressed for this reply alone. */
+	struct cz_set *fixed_cz;
+	/* What the fixed body belongs to when not the KB (a page cache
+	 * entry): hold_release(hold) once the reply has been sent. */
+	void *hold;
+	void (*hold_release)(void *);
 };
 
-#define HTTP_REPLY_INIT { 200, "application/json", SBUF_INIT, NULL, 0, NULL, 0, 0, 0, "other" }
+#define HTTP_REPLY_INIT { 200, "application/json", SBUF_INIT, NULL, 0, NULL, 0, 0, 0, \
+			  "other", NULL, NULL, NULL }
 
+/* Frees the body and headers, and releases the hold, if any. */
 void http_reply_release(struct http_reply *r);
 /* Adds a header (both copied). */
 void http_reply_header(struct http_reply *r, const char *name, const char *value);

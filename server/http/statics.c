@@ -12,6 +12,7 @@
 #include "../base/fileio.h"
 #include "../base/text.h"
 #include "../base/xalloc.h"
+#include "compress.h"
 
 struct statics {
 	struct static_file *files;
@@ -97,6 +98,7 @@ static int load(struct statics *s, const char *root, const char *rel,
 			sbuf_addf(&tag, "\"%016llx\"", (unsigned long long)h);
 			f->etag = sbuf_detach(&tag, NULL);
 			f->version = xstrndup(f->etag + 1, 10);
+			f->cz = cz_set_new(f->data, f->len, f->type, 1);
 		}
 		sbuf_release(&file);
 	}
@@ -129,6 +131,7 @@ void statics_free(struct statics *s)
 		free(s->files[i].data);
 		free(s->files[i].etag);
 		free(s->files[i].version);
+		cz_set_free(s->files[i].cz);
 	}
 	free(s->files);
 	free(s);

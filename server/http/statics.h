@@ -1,12 +1,15 @@
 /* statics: the files of static/ (CSS, JS, icons), read into memory once at
- * start. A request can only name a file of this table, so no path it sends
- * ever reaches the file system ('..', %2e%2e, absolute paths, links). */
+ * start, and compressed then (Brotli, gzip) when worth it. A request can
+ * only name a file of this table, so no path it sends ever reaches the
+ * file system ('..', %2e%2e, absolute paths, links). */
 #ifndef CLEW_STATICS_H
 #define CLEW_STATICS_H
 
 #include <stddef.h>
 
 #include "../base/sbuf.h"
+
+struct cz_set;
 
 struct static_file {
 	char *name;         /* relative to static/, '/'-separated */
@@ -15,6 +18,7 @@ struct static_file {
 	const char *type;   /* MIME type */
 	char *etag;         /* "\"<hash>\"" */
 	char *version;      /* short content hash for ?v= URLs */
+	struct cz_set *cz;  /* data in br and gzip, made at load (compress.h) */
 };
 
 struct statics;

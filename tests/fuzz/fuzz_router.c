@@ -88,7 +88,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *p = (const char *)data, *end = p + size;
 	struct sbuf line = SBUF_INIT, method = SBUF_INIT, uri = SBUF_INIT,
 		    origin = SBUF_INIT, host = SBUF_INIT, inm = SBUF_INIT, ctype = SBUF_INIT,
-		    auth = SBUF_INIT, site = SBUF_INIT;
+		    auth = SBUF_INIT, site = SBUF_INIT, ae = SBUF_INIT, ims = SBUF_INIT,
+		    al = SBUF_INIT;
 	struct app *app = fuzz_app();
 	enum probe_access probe = app->cfg.probe;
 	struct http_request req;
@@ -126,6 +127,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			sbuf_adds(&auth, v);
 		else if (text_ieq_n(line.buf, "Sec-Fetch-Site:", 15))
 			sbuf_adds(&site, v);
+		else if (text_ieq_n(line.buf, "Accept-Encoding:", 16))
+			sbuf_adds(&ae, v);
+		else if (text_ieq_n(line.buf, "If-Modified-Since:", 18))
+			sbuf_adds(&ims, v);
+		else if (text_ieq_n(line.buf, "Accept-Language:", 16))
+			sbuf_adds(&al, v);
 		else if (text_ieq_n(line.buf, "X-Probe:", 8))
 			app->cfg.probe = !strcmp(v, "off") ? PROBE_OFF : PROBE_LOOPBACK;
 	}
@@ -143,6 +150,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	req.content_type = ctype.len ? ctype.buf : NULL;
 	req.authorization = auth.len ? auth.buf : NULL;
 	req.sec_fetch_site = site.len ? site.buf : NULL;
+	req.accept_encoding = ae.len ? ae.buf : NULL;
+	req.if_modified_since = ims.len ? ims.buf : NULL;
+	req.accept_language = al.len ? al.buf : NULL;
 	req.body = p;
 	req.body_len = (size_t)(end - p);
 	if (refused) {
@@ -167,5 +177,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sbuf_release(&ctype);
 	sbuf_release(&auth);
 	sbuf_release(&site);
+	sbuf_release(&ae);
+	sbuf_release(&ims);
+	sbuf_release(&al);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include "../../server/events/sink.h"
 #include "../../server/http/kbstate.h"
 #include "../../server/http/metrics.h"
+#include "../../server/http/pagecache.h"
 #include "../../server/http/record.h"
 #include "../../server/http/router.h"
 #include "../../server/http/i18n.h"
@@ -119,6 +120,8 @@ struct app *fuzz_app(void)
 		die("message catalogues", err.buf);
 	app.metrics = metrics_new();
 	app.kb = load_kb(env_or("CLEW_FUZZ_KB", "kb"));
+	/* A small page cache, so that pages are kept, found and dropped. */
+	app.kb->pages = pagecache_new(256 * 1024);
 	/* Events recorded for real, into an SQLite file of this process (no
 	 * rate, so that every event path runs); the admin pages behind a
 	 * token the seeds know. */
@@ -172,7 +175,7 @@ static void broken(const struct http_request *req, const struct http_reply *rep,
 void fuzz_dispatch(struct http_request *req)
 {
 	struct http_reply rep = HTTP_REPLY_INIT;
-	const char *body;
+	const char *body, *encoding = NULL;
 	size_t len, sum = 0;
 
 	router_dispatch(req, &rep);
@@ -190,9 +193,14 @@ void fuzz_dispatch(struct http_request *req)
 		    strpbrk(rep.headers[i].value, "\r\n"))
 			broken(req, &rep, "a header breaks the header block");
 		sum += strlen(rep.headers[i].value);
+		if (!strcmp(rep.headers[i].name, "Content-Encoding"))
+			encoding = rep.headers[i].value;
 	}
+	/* Compressed only for a client that asked. */
+	if (encoding && !req->accept_encoding)
+		broken(req, &rep, "compressed for a client that did not ask");
 	/* A JSON reply must be JSON, whatever the request held. */
-	if (rep.status != 304 && len &&
+	if (rep.status != 304 && len && !encoding &&
 	    !strncmp(rep.content_type, "application/json", 16)) {
 		cJSON *doc = cJSON_ParseWithLength(body, len);
 
