@@ -501,6 +501,15 @@ static void condition_row(sqlite3_stmt *s, cJSON *conds)
 					     (const char *)sqlite3_column_text(s, 1)));
 }
 
+/* Whether translation t follows an older version of its source a
+ * (docs/translating.md): the source's hash is not the one it names, or,
+ * when it names none, the source's updatedAt is later. SQL over the
+ * aliases t and a. */
+#define OUTDATED_SQL                                                           \
+	"(CASE WHEN t.source_version IS NOT NULL "                             \
+	"THEN t.source_version <> a.source_hash "                              \
+	"ELSE coalesce(a.updated_at > t.updated_at, 0) END)"
+
 cJSON *store_article_json(struct store *st, const char *slug)
 {
 	sqlite3_stmt *s = store_prepare(st,
@@ -588,10 +597,9 @@ cJSON *store_article_json(struct store *st, const char *slug)
 	/* The languages it is translated into, and whether each follows
 	 * this version of it. */
 	arr = cJSON_AddArrayToObject(doc, "translations");
-	if (each_row(st, "SELECT t.lang, (CASE WHEN t.source_version IS NOT NULL "
-			 "THEN t.source_version <> a.source_hash ELSE coalesce(a.updated_at "
-			 "> t.updated_at, 0) END) FROM articles AS t JOIN articles AS a "
-			 "ON a.slug = t.translation_of WHERE a.id = ?1 ORDER BY t.lang",
+	if (each_row(st, "SELECT t.lang, " OUTDATED_SQL " FROM articles AS t "
+			 "JOIN articles AS a ON a.slug = t.translation_of "
+			 "WHERE a.id = ?1 ORDER BY t.lang",
 		     art, NULL, translation_row, arr))
 		goto fail;
 	sqlite3_finalize(s);
@@ -606,9 +614,7 @@ cJSON *store_translation_json(struct store *st, const char *slug, const char *la
 {
 	sqlite3_stmt *s = store_prepare(st,
 		"SELECT t.id, t.title, t.updated_at, t.escalation_html, a.lang, "
-		"(CASE WHEN t.source_version IS NOT NULL THEN t.source_version <> a.source_hash "
-		"ELSE coalesce(a.updated_at > t.updated_at, 0) END) "
-		"FROM articles AS t JOIN articles AS a ON a.slug = t.translation_of "
+		OUTDATED_SQL " FROM articles AS t JOIN articles AS a ON a.slug = t.translation_of "
 		"WHERE t.translation_of = ?1 AND t.lang = ?2");
 	cJSON *doc = NULL, *arr;
 	struct sbuf html = SBUF_INIT;
