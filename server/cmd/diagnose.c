@@ -129,26 +129,6 @@ static void print_text(const cJSON *doc)
 	print_steps_and_action(doc);
 }
 
-/* Puts the text of lang's translations into doc, as the API does for a
- * reader of lang. Returns 0, or 1 when the KB cannot be loaded. */
-static int translate(const char *db, const char *lang, const char *problem,
-		     cJSON *doc, int json)
-{
-	struct sbuf err = SBUF_INIT;
-	struct kbstate *kb = kbstate_load(db, 1, &err);
-	struct kb_want want = { lang, NULL };
-
-	if (!kb) {
-		cmd_error(json, "kb_unavailable", "%s", err.buf);
-		sbuf_release(&err);
-		return 1;
-	}
-	kbstate_translate_doc(kb, &want, problem, doc);
-	kbstate_release(kb);
-	sbuf_release(&err);
-	return 0;
-}
-
 int cmd_diagnose(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -162,6 +142,9 @@ int cmd_diagnose(int argc, char **argv)
 	const char *problem = NULL;
 	struct store *st = NULL;
 	struct eng_model *m = NULL;
+	/* With --lang, the KB as the server loads it (its translations):
+	 * its model and a store handle are borrowed from it. */
+	struct kbstate *kb = NULL;
 	struct eng_work *w = NULL;
 	struct sbuf err = SBUF_INIT;
 	struct eng_result r;
@@ -188,15 +171,25 @@ int cmd_diagnose(int argc, char **argv)
 		ret = 2;
 		goto cleanup;
 	}
-	st = store_open(db, &open_err);
-	if (!st) {
-		cmd_error(json, "kb_unavailable", "%s", open_err);
-		goto cleanup;
-	}
-	m = store_load_model(st);
-	if (!m) {
-		cmd_error(json, "kb_error", "%s", store_errmsg(st));
-		goto cleanup;
+	if (lang) {
+		kb = kbstate_load(db, 1, &err);
+		if (!kb) {
+			cmd_error(json, "kb_unavailable", "%s", err.buf);
+			goto cleanup;
+		}
+		m = kb->model;
+		st = kbstate_store_take(kb);
+	} else {
+		st = store_open(db, &open_err);
+		if (!st) {
+			cmd_error(json, "kb_unavailable", "%s", open_err);
+			goto cleanup;
+		}
+		m = store_load_model(st);
+		if (!m) {
+			cmd_error(json, "kb_error", "%s", store_errmsg(st));
+			goto cleanup;
+		}
 	}
 	answers = eng_answers_new(m);
 	for (int i = optind; i < argc; i++) {
@@ -245,9 +238,10 @@ int cmd_diagnose(int argc, char **argv)
 	{
 		cJSON *doc = eng_result_json(m, answers, &tried, &r);
 
-		if (lang && translate(db, lang, problem, doc, json)) {
-			cJSON_Delete(doc);
-			goto cleanup;
+		if (kb) {
+			struct kb_want want = { lang, NULL };
+
+			kbstate_translate_doc(kb, &want, problem, doc);
 		}
 		if (json) {
 			cmd_print_json(doc);
@@ -263,8 +257,14 @@ cleanup:
 	sbuf_release(&tried_args);
 	free(answers);
 	free(boost);
-	eng_model_free(m);
-	store_free(st);
+	if (kb) {
+		if (st)
+			kbstate_store_give(kb, st);
+		kbstate_release(kb);
+	} else {
+		eng_model_free(m);
+		store_free(st);
+	}
 	free(open_err);
 	sbuf_release(&err);
 	return ret;
