@@ -163,7 +163,7 @@ struct pagecache_entry *pagecache_put(struct pagecache *pc, const void *key,
 	}
 	e->nr_headers = rep->nr_headers;
 	e->cz = cz_set_new(e->body, e->len, e->content_type, 0);
-	e->bytes = bytes;
+	e->base_bytes = e->bytes = bytes;
 	/* One reference for the cache, one for the caller. */
 	atomic_init(&e->refs, 2);
 	if (e->bytes > pc->max_bytes) {
@@ -193,19 +193,20 @@ struct pagecache_entry *pagecache_put(struct pagecache *pc, const void *key,
 
 void pagecache_encode(struct pagecache *pc, struct pagecache_entry *e, enum cz_coding c)
 {
-	size_t n;
+	size_t n, before;
 
 	if (c == CZ_IDENTITY || !cz_set_varies(e->cz))
 		return;
+	before = cz_set_bytes(e->cz);
 	cz_set_get(e->cz, c, &n);
+	/* Counted again only when a copy was made: a hit whose copy is
+	 * kept already takes no lock here. */
+	if (cz_set_bytes(e->cz) == before)
+		return;
 	pthread_mutex_lock(&pc->lock);
 	if (e->linked) {
-		size_t base = sizeof(*e) + e->key_len + e->len, now;
+		size_t now = e->base_bytes + cz_set_bytes(e->cz);
 
-		for (size_t i = 0; i < e->nr_headers; i++)
-			base += strlen(e->headers[i].name) + strlen(e->headers[i].value) + 2 +
-				sizeof(*e->headers);
-		now = base + cz_set_bytes(e->cz);
 		pc->bytes += now - e->bytes;
 		e->bytes = now;
 		while (pc->oldest && pc->bytes > pc->max_bytes)

@@ -23,6 +23,7 @@ struct pagecache_entry {
 	struct cz_set *cz;          /* the body in br and gzip (pagecache_encode) */
 	/* private */
 	size_t bytes;               /* what it counts against the cap */
+	size_t base_bytes;          /* of those, all but the compressed copies */
 	int linked;                 /* in the cache (not dropped yet) */
 	atomic_int refs;
 	char *key;
